@@ -1,0 +1,57 @@
+# The two commands a fresh Debian 12 machine needs: `make run` and `make test`.
+# Everything else here is what they are built from.
+
+GO        ?= go
+BIN       := bin/softphone
+# Debian packages: for the tests (a real Kamailio registrar, with TLS) and tools.
+DEB_PKGS  := kamailio kamailio-tls-modules openssl ca-certificates
+GO_MIN    := 1.24
+TEST_FLAGS ?= -race -count=1 -timeout 20m
+
+.PHONY: all deps build run test unit lint bench clean
+
+all: build
+
+# deps installs the missing Debian packages when run as root; otherwise it
+# prints the exact apt-get line and stops. It changes nothing when all is there.
+deps:
+	@command -v $(GO) >/dev/null || { echo "Go $(GO_MIN)+ is needed: https://go.dev/dl (Debian 12's golang is too old)"; exit 1; }
+	@$(GO) version | awk '{v=$$3; sub("go","",v); split(v,a,"."); if (a[1] < 1 || (a[1] == 1 && a[2] < 24)) { print "Go $(GO_MIN)+ is needed, found " $$3; exit 1 }}'
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	  else \
+	    echo "missing Debian packages; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build:
+	$(GO) build -o $(BIN) ./cmd/softphone
+
+run: deps build
+	./$(BIN) $(ARGS)
+
+# test is everything CI checks: formatting, vet, staticcheck, and every test
+# (the integration tests start a real Kamailio on 127.0.0.1).
+test: deps lint
+	CI=$${CI:-} $(GO) test $(TEST_FLAGS) ./...
+
+unit:
+	$(GO) test -short -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+# bench: Go benchmarks now; the side-by-side runs against baresip come later.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

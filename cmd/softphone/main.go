@@ -1,0 +1,66 @@
+// Command softphone is the softphone: the GUI by default, and subcommands
+// for headless use and automation.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes shared by the subcommands.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // the operation ran and did not succeed (registration refused...)
+	exitUsage   = 2 // bad flags or a bad configuration file
+	exitRuntime = 3 // the phone could not start (port taken...)
+)
+
+const usage = `usage: softphone [command] [flags]
+
+Commands:
+  register   register the configured accounts and report their state
+  help       show this help
+
+With no command, softphone opens its window (not in this build yet: use
+the headless commands meanwhile).
+
+Run 'softphone COMMAND -h' for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, "softphone: the window is not part of this build yet.\n\n"+usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "register":
+		return cmdRegister(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "softphone: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+}
+
+// newLogger logs to stderr: warnings and errors unless verbose.
+func newLogger(stderr io.Writer, verbose bool) *slog.Logger {
+	level := slog.LevelWarn
+	if verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/account"
+	"github.com/softphone/softphone/core/config"
+)
+
+// closeTimeout bounds unregistering at exit.
+const closeTimeout = 5 * time.Second
+
+func cmdRegister(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("register", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file (default: the user config dir's softphone/config.toml)")
+	only := fs.String("account", "", "register only this account (even if disabled)")
+	once := fs.Bool("once", false, "exit 0 once every account is registered, 1 with the reason if one fails")
+	asJSON := fs.Bool("json", false, "print one JSON object per event per line")
+	verbose := fs.Bool("v", false, "verbose logging on stderr")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "softphone register: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	log := newLogger(stderr, *verbose)
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return exitUsage
+	}
+	var opts []core.Option
+	opts = append(opts, core.WithLogger(log))
+	if *only != "" {
+		opts = append(opts, core.WithAccounts(*only))
+	}
+	phone, err := core.New(cfg, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return exitUsage
+	}
+	want := len(phone.Snapshot().Accounts)
+	if want == 0 {
+		fmt.Fprintf(stderr, "softphone: no enabled account in %s\n", cfg.Path)
+		return exitUsage
+	}
+	events, unsubscribe := phone.Events()
+	defer unsubscribe()
+	if err := phone.Start(ctx); err != nil {
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return exitRuntime
+	}
+	out := eventPrinter(stdout, *asJSON)
+
+	settled := map[string]account.Status{} // first registered/failed per account
+	code := exitOK
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case e, ok := <-events:
+			if !ok {
+				break loop
+			}
+			out(e)
+			re, isReg := e.(core.RegistrationEvent)
+			if !*once || !isReg {
+				continue
+			}
+			if _, seen := settled[re.Account]; !seen && (re.State == account.Registered || re.State == account.Failed) {
+				settled[re.Account] = re.Status
+			}
+			if len(settled) == want {
+				for _, s := range phone.Snapshot().Accounts {
+					if st, ok := settled[s.Account]; ok && st.State == account.Failed {
+						fmt.Fprintf(stderr, "softphone: %s: %s\n", st.Account, st.Reason)
+						code = exitFailed
+					}
+				}
+				break loop
+			}
+		}
+	}
+	// Keep printing what Close reports (the unregistrations) until the
+	// stream ends.
+	closed := make(chan error, 1)
+	go func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
+		defer cancel()
+		closed <- phone.Close(cctx)
+	}()
+	for e := range events {
+		out(e)
+	}
+	if err := <-closed; err != nil {
+		log.Warn("unregister at exit", "error", err)
+	}
+	if *once && len(settled) < want && code == exitOK {
+		fmt.Fprintln(stderr, "softphone: interrupted before every account registered")
+		code = exitFailed
+	}
+	return code
+}
+
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		p, err := config.DefaultPath()
+		if err != nil {
+			return nil, fmt.Errorf("no configuration directory: %w (use --config)", err)
+		}
+		path = p
+	}
+	return config.Load(path)
+}
+
+// eventPrinter writes events as JSON lines or as short human text.
+func eventPrinter(w io.Writer, asJSON bool) func(core.Event) {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		return func(e core.Event) {
+			if err := enc.Encode(e); err != nil {
+				slog.Error("write event", "error", err)
+			}
+		}
+	}
+	return func(e core.Event) { fmt.Fprintln(w, humanEvent(e)) }
+}
+
+func humanEvent(e core.Event) string {
+	switch e := e.(type) {
+	case core.RegistrationEvent:
+		s := e.Status
+		switch s.State {
+		case account.Registered:
+			return fmt.Sprintf("%s: registered (expires in %ds)", s.Account, s.Expires)
+		case account.Failed:
+			msg := fmt.Sprintf("%s: failed: %s", s.Account, s.Reason)
+			if s.RetryIn > 0 {
+				msg += fmt.Sprintf(" (retrying in %s)", s.RetryIn.Round(time.Second))
+			}
+			return msg
+		default:
+			return fmt.Sprintf("%s: %s", s.Account, s.State)
+		}
+	case core.ListeningEvent:
+		return "listening on " + e.Addr
+	default:
+		b, _ := json.Marshal(e)
+		return string(b)
+	}
+}

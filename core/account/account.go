@@ -1,0 +1,215 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/softphone/softphone/core/sip"
+)
+
+// Registrar sends one REGISTER and reports the final answer; *sip.Registration
+// implements it, tests use a fake.
+type Registrar interface {
+	Register(ctx context.Context, expires int) (sip.RegisterResult, error)
+}
+
+// Account keeps one account registered: it refreshes before the granted
+// expiry, follows 423 Min-Expires and Retry-After, backs off while the
+// registrar is unreachable, and stops retrying when the credentials are refused.
+type Account struct {
+	name    string
+	reg     Registrar
+	expires int
+	o       options
+	kick    chan struct{}
+
+	mu     sync.Mutex
+	status Status
+	bound  bool // a REGISTER may have bound our contact: unregister on exit
+}
+
+type options struct {
+	after          func(time.Duration) <-chan time.Time
+	now            func() time.Time
+	attemptTimeout time.Duration
+	backoffMin     time.Duration
+	backoffMax     time.Duration
+}
+
+// Option configures an Account.
+type Option func(*options)
+
+// WithTimer replaces time.After, so tests can fire timers themselves.
+func WithTimer(after func(time.Duration) <-chan time.Time) Option {
+	return func(o *options) { o.after = after }
+}
+
+// WithClock replaces time.Now for the timestamps of Status.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithAttemptTimeout bounds one REGISTER with its challenge round trip
+// (default 32 s, the RFC 3261 Timer F).
+func WithAttemptTimeout(d time.Duration) Option { return func(o *options) { o.attemptTimeout = d } }
+
+// WithBackoff sets the first and the largest delay between retries while
+// the registrar cannot be reached or answers with an error (default 2 s, 5 min).
+func WithBackoff(first, max time.Duration) Option {
+	return func(o *options) { o.backoffMin, o.backoffMax = first, max }
+}
+
+// New prepares an account that asks for expires seconds.
+func New(name string, reg Registrar, expires int, opts ...Option) *Account {
+	o := options{after: time.After, now: time.Now, attemptTimeout: 32 * time.Second, backoffMin: 2 * time.Second, backoffMax: 5 * time.Minute}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	a := &Account{name: name, reg: reg, expires: expires, o: o, kick: make(chan struct{}, 1)}
+	a.status = Status{Account: name, State: Unregistered, At: o.now()}
+	return a
+}
+
+// Status is the account's current registration.
+func (a *Account) Status() Status {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.status
+}
+
+// Retry asks Run to register now, also after a refused password.
+func (a *Account) Retry() {
+	select {
+	case a.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run keeps the account registered until ctx ends; emit receives every
+// change of Status. It does not unregister: call Unregister after it returns.
+func (a *Account) Run(ctx context.Context, emit func(Status)) {
+	expires := a.expires
+	failures := 0
+	for {
+		if st := a.Status().State; st != Registered && st != Registering {
+			a.set(emit, Status{State: Registering})
+		}
+		a.mu.Lock()
+		a.bound = true
+		a.mu.Unlock()
+		actx, cancel := context.WithTimeout(ctx, a.o.attemptTimeout)
+		res, err := a.reg.Register(actx, expires)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		var next Status
+		wait := time.Duration(0) // 0: wait for Retry only
+		switch {
+		case errors.Is(err, sip.ErrAuth):
+			next = Status{State: Failed, Code: res.Code, Reason: authReason(res, err)}
+		case err != nil:
+			failures++
+			wait = a.backoff(failures)
+			next = Status{State: Failed, Reason: err.Error()}
+		case res.Code >= 200 && res.Code < 300 && res.Expires > 0:
+			failures = 0
+			wait = refreshIn(res.Expires)
+			next = Status{State: Registered, Code: res.Code, Expires: res.Expires}
+		case res.Code >= 200 && res.Code < 300:
+			failures++
+			wait = a.backoff(failures)
+			next = Status{State: Failed, Code: res.Code, Reason: fmt.Sprintf("%d %s: the registrar did not keep our contact", res.Code, res.Reason)}
+		case res.Code == 423 && res.MinExpires > expires:
+			expires = res.MinExpires // Interval Too Brief: ask again at once
+			continue
+		case res.Code == 401 || res.Code == 407 || res.Code == 403 || res.Code == 404:
+			// Retrying refused credentials or an unknown user would only
+			// hammer the server (and may get the address banned).
+			next = Status{State: Failed, Code: res.Code, Reason: fmt.Sprintf("%d %s", res.Code, res.Reason)}
+		default:
+			failures++
+			wait = a.backoff(failures)
+			if res.RetryAfter > 0 {
+				wait = res.RetryAfter
+			}
+			next = Status{State: Failed, Code: res.Code, Reason: fmt.Sprintf("%d %s", res.Code, res.Reason)}
+		}
+		a.mu.Lock()
+		a.bound = next.State == Registered
+		a.mu.Unlock()
+		if next.State == Failed {
+			next.RetryIn = wait
+		}
+		a.set(emit, next)
+
+		var timer <-chan time.Time
+		if wait > 0 {
+			timer = a.o.after(wait)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-a.kick:
+			failures, expires = 0, a.expires
+		case <-timer:
+		}
+	}
+}
+
+// Unregister removes our contact (Expires: 0) if a REGISTER may have bound
+// it, within ctx, and leaves the account Unregistered either way.
+func (a *Account) Unregister(ctx context.Context, emit func(Status)) error {
+	a.mu.Lock()
+	bound := a.bound
+	a.mu.Unlock()
+	var err error
+	if bound {
+		var res sip.RegisterResult
+		res, err = a.reg.Register(ctx, 0)
+		if err == nil && (res.Code < 200 || res.Code >= 300) {
+			err = fmt.Errorf("unregister %s: %d %s", a.name, res.Code, res.Reason)
+		} else if err != nil {
+			err = fmt.Errorf("unregister %s: %w", a.name, err)
+		}
+	}
+	a.mu.Lock()
+	a.bound = false
+	a.mu.Unlock()
+	a.set(emit, Status{State: Unregistered})
+	return err
+}
+
+func (a *Account) set(emit func(Status), s Status) {
+	s.Account = a.name
+	s.At = a.o.now()
+	a.mu.Lock()
+	a.status = s
+	a.mu.Unlock()
+	if emit != nil {
+		emit(s)
+	}
+}
+
+// backoff doubles from backoffMin up to backoffMax.
+func (a *Account) backoff(failures int) time.Duration {
+	d := a.o.backoffMin
+	for i := 1; i < failures && d < a.o.backoffMax; i++ {
+		d *= 2
+	}
+	return min(d, a.o.backoffMax)
+}
+
+// refreshIn renews well before the granted expiry, leaving room for a
+// challenge round trip and a retransmission or two.
+func refreshIn(granted int) time.Duration {
+	return time.Duration(granted) * time.Second * 85 / 100
+}
+
+func authReason(res sip.RegisterResult, err error) string {
+	if res.Code != 0 {
+		return fmt.Sprintf("%d %s: wrong username or password", res.Code, res.Reason)
+	}
+	return err.Error()
+}

@@ -1,0 +1,68 @@
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+)
+
+// AuthUser is the digest username: AuthUsername, or Username when unset.
+func (a Account) AuthUser() string {
+	if a.AuthUsername != "" {
+		return a.AuthUsername
+	}
+	return a.Username
+}
+
+// String describes the account for logs, e.g.
+// "alice <sip:alice@example.com;transport=tls>". It never contains the
+// password, and fmt uses it for %v and %+v, also inside Config.
+func (a Account) String() string {
+	var b strings.Builder
+	b.WriteString(a.Name)
+	b.WriteString(" <sip:")
+	if a.Username != "" {
+		b.WriteString(a.Username)
+		b.WriteString("@")
+	}
+	b.WriteString(a.Domain)
+	if a.Transport != "" && a.Transport != DefaultTransport {
+		b.WriteString(";transport=")
+		b.WriteString(a.Transport)
+	}
+	b.WriteString(">")
+	return b.String()
+}
+
+// GoString keeps %#v from printing the password.
+func (a Account) GoString() string {
+	type plain Account // no methods, so %#v below does not recurse
+	p := plain(a)
+	if p.Password != "" {
+		p.Password = "[redacted]"
+	}
+	return strings.Replace(fmt.Sprintf("%#v", p), "config.plain", "config.Account", 1)
+}
+
+// LogValue renders the account for log/slog without the password; only
+// whether one is set is logged.
+func (a Account) LogValue() slog.Value {
+	attrs := []slog.Attr{
+		slog.String("name", a.Name),
+		slog.String("username", a.Username),
+		slog.String("domain", a.Domain),
+		slog.String("transport", a.Transport),
+		slog.Bool("enabled", a.Enabled),
+		slog.Bool("password_set", a.Password != ""),
+	}
+	if a.AuthUsername != "" {
+		attrs = append(attrs, slog.String("auth_username", a.AuthUsername))
+	}
+	if a.Proxy != "" {
+		attrs = append(attrs, slog.String("proxy", a.Proxy))
+	}
+	if a.TLSInsecureSkipVerify {
+		attrs = append(attrs, slog.Bool("tls_insecure_skip_verify", true))
+	}
+	return slog.GroupValue(attrs...)
+}

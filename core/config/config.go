@@ -1,0 +1,120 @@
+// Package config loads and validates the softphone's TOML configuration
+// file: global SIP settings and the list of accounts.
+//
+// Every problem in a file (syntax, unknown keys, wrong types, invalid
+// values) is reported at once as an Errors value whose entries carry the
+// file name and the line of the offending key, so a user can fix the whole
+// file in one pass.
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Defaults applied when a key is absent (or, for strings, empty).
+const (
+	DefaultUserAgent = "softphone"
+	DefaultTransport = "udp"
+	DefaultExpires   = 600
+	MaxExpires       = 604800 // one week, a sane upper bound for REGISTER
+)
+
+// Config is a loaded, validated configuration file.
+type Config struct {
+	Path     string // file it was loaded from
+	SIP      SIP
+	Accounts []Account
+}
+
+// SIP holds settings shared by all accounts.
+type SIP struct {
+	// Listen is "host:port" to bind; "" lets the SIP layer pick (all
+	// interfaces, port 5060 or a free port if that one is taken).
+	Listen    string
+	UserAgent string
+}
+
+// Account is one SIP identity. Its zero value is not usable; accounts come
+// from Parse, which applies defaults and validates every field.
+type Account struct {
+	Name         string // unique key used by the UI and logs
+	DisplayName  string
+	Username     string // user part of the address of record
+	AuthUsername string // digest username when it differs from Username
+	// Password is never printed: see String, GoString and LogValue. The
+	// json:"-" tag covers encoders that bypass those, such as slog's JSON
+	// handler marshalling a []Account.
+	Password              string `json:"-"`
+	Domain                string // AoR host, optionally with ":port"
+	Proxy                 string // outbound proxy host[:port], "" for none
+	Transport             string // "udp", "tcp" or "tls"
+	CAFile                string // extra PEM CA bundle for TLS
+	TLSInsecureSkipVerify bool
+	Expires               int // registration lifetime in seconds
+	Enabled               bool
+}
+
+// DefaultPath returns the per-user config file location,
+// e.g. ~/.config/softphone/config.toml on Linux.
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("config: locate user config directory: %w", err)
+	}
+	return filepath.Join(dir, "softphone", "config.toml"), nil
+}
+
+// Load reads the file at path and parses it with Parse. A missing file
+// yields an error wrapping fs.ErrNotExist so callers can offer to create
+// one; invalid content yields Errors.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes data, applies defaults and validates the result. file is
+// used in error messages, as Config.Path and as the base for a relative
+// ca_file. On failure the error is an Errors listing every problem found,
+// sorted by line.
+func Parse(file string, data []byte) (*Config, error) {
+	r := &report{file: file}
+	root := buildTree(r, data)
+	if root == nil {
+		return nil, r.err()
+	}
+	d := &decoder{r: r, pos: positions{}, bad: map[string]bool{}}
+	cfg := d.config(root)
+	cfg.Path = file
+	validate(r, cfg, d, filepath.Dir(file))
+	if err := r.err(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// Account returns the account called name.
+func (c *Config) Account(name string) (Account, bool) {
+	for _, a := range c.Accounts {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Account{}, false
+}
+
+// Enabled returns the accounts to register, in file order. The slice is a
+// copy; callers may modify it.
+func (c *Config) Enabled() []Account {
+	var out []Account
+	for _, a := range c.Accounts {
+		if a.Enabled {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -1,0 +1,169 @@
+package config
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// maxCAFileSize bounds how much of ca_file is read; CA bundles are a few
+// hundred KiB at most.
+const maxCAFileSize = 4 << 20
+
+// validate checks semantic rules on a decoded config, normalizing
+// Transport and resolving a relative CAFile against baseDir. Problems are
+// reported at the line of the offending key, or of the [[account]] header
+// when a required key is missing.
+func validate(r *report, cfg *Config, d *decoder, baseDir string) {
+	v := validator{r: r, pos: d.pos, bad: d.bad}
+	v.sip(&cfg.SIP)
+	firstByName := map[string]int{}
+	for i := range cfg.Accounts {
+		prefix := fmt.Sprintf("account[%d]", i+1)
+		if _, ok := v.pos[prefix]; !ok {
+			continue // not a table; already reported
+		}
+		a := &cfg.Accounts[i]
+		v.account(prefix, a, baseDir)
+		if a.Name == "" {
+			continue
+		}
+		if first, dup := firstByName[a.Name]; dup {
+			v.fail(prefix, "name", "duplicate account name %q (first used on line %d)", a.Name, first)
+		} else {
+			firstByName[a.Name] = v.line(prefix, "name")
+		}
+	}
+}
+
+type validator struct {
+	r   *report
+	pos positions
+	bad map[string]bool // fields already reported with a wrong type
+}
+
+// line returns the line of prefix.key, falling back to the enclosing
+// table's header when the key is absent.
+func (v validator) line(prefix, key string) int {
+	if l, ok := v.pos[prefix+"."+key]; ok {
+		return l
+	}
+	return v.pos[prefix]
+}
+
+func (v validator) fail(prefix, key, format string, args ...any) {
+	if v.bad[prefix+"."+key] {
+		return // one problem per key: the type error says it all
+	}
+	v.r.add(v.line(prefix, key), prefix+"."+key, format, args...)
+}
+
+// check reports msg when it is not "".
+func (v validator) check(prefix, key, msg string) {
+	if msg != "" {
+		v.fail(prefix, key, "%s", msg)
+	}
+}
+
+// required reports a missing or empty value and says whether s is set.
+func (v validator) required(prefix, key, s string) bool {
+	if s != "" {
+		return true
+	}
+	if _, present := v.pos[prefix+"."+key]; present {
+		v.fail(prefix, key, "must not be empty")
+	} else {
+		v.fail(prefix, key, "missing required key")
+	}
+	return false
+}
+
+func (v validator) sip(s *SIP) {
+	if s.Listen != "" {
+		v.check("sip", "listen", checkHostPort(s.Listen, hostPortRules{requirePort: true, allowEmpty: true, allowZero: true}))
+	}
+	v.check("sip", "user_agent", checkControls(s.UserAgent))
+}
+
+func (v validator) account(prefix string, a *Account, baseDir string) {
+	if v.required(prefix, "name", a.Name) {
+		v.check(prefix, "name", checkName(a.Name))
+	}
+	v.check(prefix, "display_name", checkQuotable(a.DisplayName))
+	if v.required(prefix, "username", a.Username) {
+		v.check(prefix, "username", checkUserPart(a.Username))
+	}
+	v.check(prefix, "auth_username", checkQuotable(a.AuthUsername))
+	if v.required(prefix, "domain", a.Domain) {
+		v.check(prefix, "domain", checkHostPort(a.Domain, hostPortRules{}))
+	}
+	if a.Proxy != "" {
+		v.check(prefix, "proxy", checkHostPort(a.Proxy, hostPortRules{}))
+	}
+	v.transport(prefix, a)
+	if a.Expires < 1 || a.Expires > MaxExpires {
+		v.fail(prefix, "expires", "must be between 1 and %d seconds (got %d)", MaxExpires, a.Expires)
+	}
+	if a.CAFile != "" {
+		if !filepath.IsAbs(a.CAFile) {
+			a.CAFile = filepath.Join(baseDir, a.CAFile)
+		}
+		v.check(prefix, "ca_file", checkCAFile(a.CAFile))
+	}
+}
+
+func (v validator) transport(prefix string, a *Account) {
+	t := strings.ToLower(a.Transport)
+	switch t {
+	case "":
+		a.Transport = DefaultTransport
+	case "udp", "tcp", "tls":
+		a.Transport = t
+	default:
+		v.fail(prefix, "transport", "must be one of udp, tcp, tls (got %q)", a.Transport)
+	}
+}
+
+// checkCAFile requires a readable regular file holding at least one PEM
+// certificate. Messages name the path, never the content.
+func checkCAFile(path string) string {
+	// Stat first: opening a FIFO or device (fuzzers find /dev/stdin) could
+	// block or never end.
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Sprintf("cannot read CA file %q: %s", path, reason(err))
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Sprintf("CA file %q is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Sprintf("cannot read CA file %q: %s", path, reason(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxCAFileSize+1))
+	if err != nil {
+		return fmt.Sprintf("cannot read CA file %q: %s", path, reason(err))
+	}
+	if len(data) > maxCAFileSize {
+		return fmt.Sprintf("CA file %q is larger than %d bytes", path, maxCAFileSize)
+	}
+	if !x509.NewCertPool().AppendCertsFromPEM(data) {
+		return fmt.Sprintf("CA file %q contains no PEM certificate", path)
+	}
+	return ""
+}
+
+// reason drops the path that *fs.PathError repeats.
+func reason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

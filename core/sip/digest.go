@@ -1,0 +1,60 @@
+package sip
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/emiago/sipgo/sip"
+	"github.com/icholy/digest"
+)
+
+// Credentials answer digest challenges (RFC 3261 22, RFC 8760).
+type Credentials struct {
+	Username string
+	Password string
+}
+
+// algorithmRank orders the algorithms we can answer: stronger first. A
+// server that offers several (RFC 8760) lists one challenge per algorithm.
+var algorithmRank = map[string]int{"SHA-512-256": 3, "SHA-256": 2, "MD5": 1, "": 1}
+
+// authorize adds Authorization (401) or Proxy-Authorization (407) to req for
+// the strongest challenge in res that we support. It returns whether the
+// challenge was marked stale (the old nonce expired, the password is fine).
+func authorize(req *sip.Request, res *sip.Response, cred Credentials) (stale bool, err error) {
+	challengeHdr, answerHdr := "WWW-Authenticate", "Authorization"
+	if res.StatusCode == sip.StatusProxyAuthRequired {
+		challengeHdr, answerHdr = "Proxy-Authenticate", "Proxy-Authorization"
+	}
+	var best *digest.Challenge
+	for _, h := range res.GetHeaders(challengeHdr) {
+		chal, err := digest.ParseChallenge(h.Value())
+		if err != nil {
+			continue // another scheme (Basic, Bearer) or garbage: look further
+		}
+		chal.Algorithm = strings.ToUpper(chal.Algorithm)
+		rank, ok := algorithmRank[chal.Algorithm]
+		if !ok || !digest.CanDigest(chal) || (len(chal.QOP) > 0 && !chal.SupportsQOP("auth")) {
+			continue
+		}
+		if best == nil || rank > algorithmRank[best.Algorithm] {
+			best = chal
+		}
+	}
+	if best == nil {
+		return false, fmt.Errorf("%w: no supported digest challenge in %d response", ErrAuth, res.StatusCode)
+	}
+	answer, err := digest.Digest(best, digest.Options{
+		Method:   req.Method.String(),
+		URI:      req.Recipient.String(), // the digest-uri is the Request-URI as sent
+		Username: cred.Username,
+		Password: cred.Password,
+	})
+	if err != nil {
+		return false, fmt.Errorf("%w: %v", ErrAuth, err)
+	}
+	req.RemoveHeader("Authorization")
+	req.RemoveHeader("Proxy-Authorization")
+	req.AppendHeader(sip.NewHeader(answerHdr, answer.String()))
+	return best.Stale, nil
+}

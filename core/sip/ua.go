@@ -1,0 +1,209 @@
+// Package sip is the softphone's SIP layer on top of sipgo: it owns the
+// signalling sockets and runs transactions (registration today; dialogs next).
+package sip
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+)
+
+// DefaultPort is where the listener binds when the configuration names none.
+const DefaultPort = 5060
+
+// UA is the one owner of the phone's SIP sockets: a UDP socket and a TCP
+// listener on the same port, and the TCP/TLS connections sipgo dials out.
+type UA struct {
+	ua     *sipgo.UserAgent
+	srv    *sipgo.Server
+	client *sipgo.Client
+	udp    net.PacketConn
+	tcp    net.Listener
+	log    *slog.Logger
+	name   string
+
+	closeOnce sync.Once
+	done      chan struct{}
+}
+
+// Option configures a UA.
+type Option func(*uaOptions)
+
+type uaOptions struct {
+	log  *slog.Logger
+	name string
+	tls  *tls.Config
+}
+
+// WithLogger sets the logger (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(o *uaOptions) { o.log = l } }
+
+// WithUserAgent sets the User-Agent header value.
+func WithUserAgent(name string) Option { return func(o *uaOptions) { o.name = name } }
+
+// WithTLSConfig sets the configuration used when dialling TLS.
+func WithTLSConfig(c *tls.Config) Option { return func(o *uaOptions) { o.tls = c } }
+
+// Listen opens the UDP socket and TCP listener on listen ("host:port").
+// An empty listen means all interfaces on DefaultPort, falling back to a
+// free port when that is taken; an explicit port that is taken is an error.
+func Listen(listen string, opts ...Option) (*UA, error) {
+	o := uaOptions{log: slog.Default(), name: "softphone"}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	udp, tcp, err := bind(listen)
+	if err != nil {
+		return nil, err
+	}
+	uaOpts := []sipgo.UserAgentOption{sipgo.WithUserAgent(o.name)}
+	if o.tls != nil {
+		uaOpts = append(uaOpts, sipgo.WithUserAgenTLSConfig(o.tls))
+	}
+	ua, err := sipgo.NewUA(uaOpts...)
+	if err != nil {
+		udp.Close()
+		tcp.Close()
+		return nil, fmt.Errorf("sip: user agent: %w", err)
+	}
+	srv, err := sipgo.NewServer(ua, sipgo.WithServerLogger(o.log))
+	if err != nil {
+		ua.Close()
+		udp.Close()
+		tcp.Close()
+		return nil, fmt.Errorf("sip: server: %w", err)
+	}
+	client, err := sipgo.NewClient(ua, sipgo.WithClientLogger(o.log))
+	if err != nil {
+		ua.Close()
+		udp.Close()
+		tcp.Close()
+		return nil, fmt.Errorf("sip: client: %w", err)
+	}
+	u := &UA{ua: ua, srv: srv, client: client, udp: udp, tcp: tcp, log: o.log, name: o.name, done: make(chan struct{})}
+	// Requests nobody handles yet (calls arrive with the next issue) get a
+	// clean final answer instead of a transaction that times out.
+	srv.OnNoRoute(func(req *sip.Request, tx sip.ServerTransaction) {
+		res := sip.NewResponseFromRequest(req, sip.StatusMethodNotAllowed, "Method Not Allowed", nil)
+		if err := tx.Respond(res); err != nil {
+			u.log.Debug("sip: respond 405", "error", err)
+		}
+	})
+	srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) {
+		res := sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil)
+		res.AppendHeader(sip.NewHeader("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS"))
+		if err := tx.Respond(res); err != nil {
+			u.log.Debug("sip: respond OPTIONS", "error", err)
+		}
+	})
+	go u.serve(func() error { return srv.ServeUDP(udp) }, "udp")
+	go u.serve(func() error { return srv.ServeTCP(tcp) }, "tcp")
+	// sipgo registers the UDP socket for sending in its serving goroutine:
+	// wait for it, or the first request would try to bind the port again.
+	for i := 0; ; i++ {
+		if c, _ := ua.TransportLayer().GetConnection("udp", udp.LocalAddr().String()); c != nil {
+			break
+		}
+		if i == 200 {
+			u.Close()
+			return nil, errors.New("sip: udp listener did not start")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return u, nil
+}
+
+func (u *UA) serve(f func() error, network string) {
+	if err := f(); err != nil {
+		select {
+		case <-u.done:
+		default:
+			u.log.Error("sip: listener stopped", "network", network, "error", err)
+		}
+	}
+}
+
+// bind opens UDP and TCP on the same port so one Contact port serves both.
+func bind(listen string) (net.PacketConn, net.Listener, error) {
+	host, port := "", DefaultPort
+	explicitPort := false
+	if listen != "" {
+		h, p, err := net.SplitHostPort(listen)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sip: listen address %q: %w", listen, err)
+		}
+		host = h
+		if p != "" {
+			n, err := strconv.Atoi(p)
+			if err != nil || n < 0 || n > 65535 {
+				return nil, nil, fmt.Errorf("sip: listen address %q: bad port", listen)
+			}
+			port, explicitPort = n, true
+		}
+	}
+	udp, tcp, err := bindPair(host, port)
+	if err == nil || explicitPort {
+		return udp, tcp, err
+	}
+	// The default port is taken (another softphone runs): any free pair.
+	for range 20 {
+		if udp, tcp, err = bindPair(host, 0); err == nil {
+			return udp, tcp, nil
+		}
+	}
+	return nil, nil, err
+}
+
+func bindPair(host string, port int) (net.PacketConn, net.Listener, error) {
+	udp, err := net.ListenPacket("udp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("sip: listen udp: %w", err)
+	}
+	port = udp.LocalAddr().(*net.UDPAddr).Port
+	tcp, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		udp.Close()
+		return nil, nil, fmt.Errorf("sip: listen tcp: %w", err)
+	}
+	return udp, tcp, nil
+}
+
+// Addr is the UDP socket's local address (the TCP listener shares its port).
+func (u *UA) Addr() *net.UDPAddr { return u.udp.LocalAddr().(*net.UDPAddr) }
+
+// Port is the local SIP port for UDP and TCP.
+func (u *UA) Port() int { return u.Addr().Port }
+
+// Close stops the listeners and every connection and transaction.
+func (u *UA) Close() error {
+	var err error
+	u.closeOnce.Do(func() {
+		close(u.done)
+		err = errors.Join(u.ua.Close(), u.udp.Close(), u.tcp.Close())
+	})
+	return err
+}
+
+// localIPFor is the address this host uses to reach dest: the Contact host
+// when the listener is bound to all interfaces.
+func (u *UA) localIPFor(ctx context.Context, dest string) (net.IP, error) {
+	if ip := u.Addr().IP; ip != nil && !ip.IsUnspecified() {
+		return ip, nil
+	}
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "udp", dest)
+	if err != nil {
+		return nil, fmt.Errorf("sip: no route to %s: %w", dest, err)
+	}
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).IP, nil
+}

@@ -1,0 +1,7 @@
+//go:build unix && !linux
+
+package testlab
+
+import "syscall"
+
+func setPdeathsig(*syscall.SysProcAttr) {}
