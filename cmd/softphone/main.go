@@ -41,8 +41,8 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "softphone: the window is not part of this build yet.\n\n"+usage)
-		return exitUsage
+		fmt.Fprint(stdout, "softphone: the window is not part of this build yet.\n\n"+usage)
+		return exitOK
 	}
 	switch args[0] {
 	case "register":
@@ -56,11 +56,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// newLogger logs to stderr: warnings and errors unless verbose.
+// newLogger logs to stderr: errors only unless verbose, since the commands
+// print every event themselves. It also becomes slog's default, which
+// libraries such as sipgo log through.
 func newLogger(stderr io.Writer, verbose bool) *slog.Logger {
-	level := slog.LevelWarn
+	level := slog.LevelError
 	if verbose {
 		level = slog.LevelDebug
 	}
-	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	l := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	slog.SetDefault(l)
+	return l
 }
