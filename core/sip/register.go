@@ -57,11 +57,7 @@ func (u *UA) NewRegistration(t Target) (*Registration, error) {
 	if t.AuthUsername == "" {
 		t.AuthUsername = t.Username
 	}
-	id, err := uuid.NewRandom()
-	if err != nil {
-		return nil, fmt.Errorf("sip: call-id: %w", err)
-	}
-	return &Registration{ua: u, t: t, callID: id.String(), fromTag: sip.GenerateTagN(16)}, nil
+	return &Registration{ua: u, t: t, callID: newCallID(), fromTag: sip.GenerateTagN(16)}, nil
 }
 
 // Register sends REGISTER with the given Expires (0 removes our contact),
@@ -160,7 +156,7 @@ func (r *Registration) newRequest(dest string, localIP net.IP, expires int) (*si
 	req.AppendHeader(contact)
 	req.AppendHeader(&exp)
 	req.AppendHeader(sip.NewHeader("User-Agent", r.ua.name))
-	req.AppendHeader(sip.NewHeader("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS"))
+	req.AppendHeader(sip.NewHeader("Allow", allowed))
 	req.SetBody(nil)
 	if r.t.Transport == "udp" {
 		// Send from the listening socket so the registrar's answers, and
@@ -281,3 +277,6 @@ func Host(hostport string) string {
 	}
 	return h
 }
+
+// newCallID is a random Call-ID.
+func newCallID() string { return uuid.NewString() }

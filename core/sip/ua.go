@@ -17,6 +17,9 @@ import (
 	"github.com/emiago/sipgo/sip"
 )
 
+// allowed is the Allow header: the methods we answer.
+const allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO"
+
 // DefaultPort is where the listener binds when the configuration names none.
 const DefaultPort = 5060
 
@@ -30,6 +33,11 @@ type UA struct {
 	tcp    net.Listener
 	log    *slog.Logger
 	name   string
+
+	dialogs dialogs
+
+	mu       sync.Mutex
+	onInvite func(*Incoming)
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -100,11 +108,16 @@ func Listen(listen string, opts ...Option) (*UA, error) {
 	})
 	srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) {
 		res := sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil)
-		res.AppendHeader(sip.NewHeader("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS"))
+		res.AppendHeader(sip.NewHeader("Allow", allowed))
+		res.AppendHeader(sip.NewHeader("Accept", "application/sdp"))
 		if err := tx.Respond(res); err != nil {
 			u.log.Debug("sip: respond OPTIONS", "error", err)
 		}
 	})
+	srv.OnInvite(u.handleInvite)
+	srv.OnAck(u.handleInDialog)
+	srv.OnBye(u.handleInDialog)
+	srv.OnInfo(u.handleInDialog)
 	go u.serve(func() error { return srv.ServeUDP(udp) }, "udp")
 	go u.serve(func() error { return srv.ServeTCP(tcp) }, "tcp")
 	// sipgo registers the UDP socket for sending in its serving goroutine:

@@ -1,0 +1,62 @@
+package call
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestOutgoingLifecycle(t *testing.T) {
+	var seen []State
+	clock := time.Unix(1000, 0)
+	m := New("c1", Outgoing, "office", Party{URI: "sip:bob@example.com"}, func(i Info) { seen = append(seen, i.State) }, func() time.Time { return clock })
+	steps := []func() error{
+		m.Ringing,
+		m.Ringing, // a second 180/183 changes nothing and is no error
+		func() error { return m.Answered("opus") },
+		func() error { return m.SetHold(true, true) },
+		func() error { return m.SetHold(false, true) },
+		func() error { return m.SetHold(true, false) },
+		func() error { return m.SetHold(false, false) },
+		func() error { return m.End("remote hung up", 0) },
+	}
+	for i, f := range steps {
+		if err := f(); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	want := []State{Ringing, Connected, Held, Held, RemoteHeld, Connected, Ended}
+	if len(seen) != len(want) {
+		t.Fatalf("states %v, want %v", seen, want)
+	}
+	for i := range want {
+		if seen[i] != want[i] {
+			t.Fatalf("states %v, want %v", seen, want)
+		}
+	}
+	info := m.Info()
+	if info.Codec != "opus" || info.Answered != clock || info.EndedAt != clock || info.Reason != "remote hung up" {
+		t.Fatalf("info %+v", info)
+	}
+}
+
+func TestInvalidTransitions(t *testing.T) {
+	m := New("c2", Inbound, "", Party{URI: "sip:alice@10.0.0.1"}, nil, nil)
+	if err := m.Ringing(); !errors.Is(err, ErrTransition) {
+		t.Fatalf("incoming call went to ringing-remote: %v", err)
+	}
+	if err := m.SetHold(true, true); !errors.Is(err, ErrTransition) {
+		t.Fatalf("held an unanswered call: %v", err)
+	}
+	if err := m.End("rejected", 486); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []func() error{func() error { return m.Answered("pcmu") }, func() error { return m.End("again", 0) }, func() error { return m.SetMuted(true) }} {
+		if err := f(); !errors.Is(err, ErrTransition) {
+			t.Fatalf("change after end: %v", err)
+		}
+	}
+	if info := m.Info(); info.State != Ended || info.Code != 486 {
+		t.Fatalf("info %+v", info)
+	}
+}

@@ -1,0 +1,253 @@
+package sip
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+)
+
+// DialogHandler receives what the far end does inside an established call.
+// Its methods run on sipgo's goroutines and must not block for long.
+type DialogHandler interface {
+	// ReOffer answers a re-INVITE (hold, resume, codec change) with our SDP,
+	// or an error to refuse it with 488.
+	ReOffer(offer []byte) (answer []byte, err error)
+	// Info delivers an in-dialog INFO (DTMF relay).
+	Info(contentType string, body []byte)
+	// Bye reports that the far end hung up.
+	Bye()
+}
+
+// Dialog is one established INVITE dialog, whichever side created it.
+type Dialog struct {
+	ua     *UA
+	id     string
+	client *sipgo.DialogClientSession // we called
+	server *sipgo.DialogServerSession // we were called
+
+	local *sip.ContactHeader // our Contact in this dialog
+
+	mu      sync.Mutex
+	handler DialogHandler
+}
+
+// ID is the dialog's identifier (Call-ID and tags).
+func (d *Dialog) ID() string { return d.id }
+
+// CallID is the SIP Call-ID.
+func (d *Dialog) CallID() string {
+	if d.client != nil {
+		return d.client.InviteRequest.CallID().Value()
+	}
+	return d.server.InviteRequest.CallID().Value()
+}
+
+// SetHandler routes the far end's in-dialog requests to h.
+func (d *Dialog) SetHandler(h DialogHandler) {
+	d.mu.Lock()
+	d.handler = h
+	d.mu.Unlock()
+}
+
+func (d *Dialog) getHandler() DialogHandler {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.handler
+}
+
+// Context ends when the dialog ends.
+func (d *Dialog) Context() context.Context {
+	if d.client != nil {
+		return d.client.Context()
+	}
+	return d.server.Context()
+}
+
+// Bye hangs up.
+func (d *Dialog) Bye(ctx context.Context) error {
+	defer d.ua.dialogs.Delete(d.id)
+	var err error
+	if d.client != nil {
+		err = d.client.Bye(ctx)
+	} else {
+		err = d.server.Bye(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("sip: bye: %w", err)
+	}
+	return nil
+}
+
+// ReInvite sends a new offer in the dialog (hold, resume) and returns the
+// far end's answer; it acknowledges the 2xx itself.
+func (d *Dialog) ReInvite(ctx context.Context, offer []byte) ([]byte, error) {
+	var req *sip.Request
+	if d.client != nil {
+		req = sip.NewRequest(sip.INVITE, remoteTarget(d.client.InviteResponse.Contact(), d.client.InviteRequest.Recipient))
+	} else {
+		req = sip.NewRequest(sip.INVITE, remoteTarget(d.server.InviteRequest.Contact(), d.server.InviteRequest.Recipient))
+	}
+	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+	req.SetBody(offer)
+	var res *sip.Response
+	var err error
+	if d.client != nil {
+		res, err = d.client.Do(ctx, req)
+	} else {
+		res, err = d.server.Do(ctx, req)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: re-INVITE: %v", ErrNoResponse, err)
+	}
+	if !res.IsSuccess() {
+		return nil, &StatusError{Code: res.StatusCode, Reason: res.Reason}
+	}
+	ack := sip.NewRequest(sip.ACK, req.Recipient)
+	if d.client != nil {
+		err = d.client.WriteRequest(ack)
+	} else {
+		err = d.server.WriteRequest(ack)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sip: ack re-INVITE: %w", err)
+	}
+	return res.Body(), nil
+}
+
+// SendInfo sends an INFO (DTMF relay) in the dialog.
+func (d *Dialog) SendInfo(ctx context.Context, contentType string, body []byte) error {
+	var target sip.Uri
+	if d.client != nil {
+		target = remoteTarget(d.client.InviteResponse.Contact(), d.client.InviteRequest.Recipient)
+	} else {
+		target = remoteTarget(d.server.InviteRequest.Contact(), d.server.InviteRequest.Recipient)
+	}
+	req := sip.NewRequest(sip.INFO, target)
+	req.AppendHeader(sip.NewHeader("Content-Type", contentType))
+	req.SetBody(body)
+	var res *sip.Response
+	var err error
+	if d.client != nil {
+		res, err = d.client.Do(ctx, req)
+	} else {
+		res, err = d.server.Do(ctx, req)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: INFO: %v", ErrNoResponse, err)
+	}
+	if !res.IsSuccess() {
+		return &StatusError{Code: res.StatusCode, Reason: res.Reason}
+	}
+	return nil
+}
+
+func remoteTarget(c *sip.ContactHeader, fallback sip.Uri) sip.Uri {
+	if c == nil {
+		return fallback
+	}
+	return *c.Address.Clone()
+}
+
+// StatusError is a final non-2xx answer from the far end.
+type StatusError struct {
+	Code   int
+	Reason string
+}
+
+func (e *StatusError) Error() string { return fmt.Sprintf("%d %s", e.Code, e.Reason) }
+
+// dialogs indexes the established dialogs by ID for in-dialog requests.
+type dialogs struct{ m sync.Map }
+
+func (ds *dialogs) Store(d *Dialog)  { ds.m.Store(d.id, d) }
+func (ds *dialogs) Delete(id string) { ds.m.Delete(id) }
+func (ds *dialogs) Load(id string) *Dialog {
+	if v, ok := ds.m.Load(id); ok {
+		return v.(*Dialog)
+	}
+	return nil
+}
+
+// match finds the dialog of an in-dialog request from either side.
+func (ds *dialogs) match(req *sip.Request) *Dialog {
+	if id, err := sip.DialogIDFromRequestUAS(req); err == nil {
+		if d := ds.Load(id); d != nil {
+			return d
+		}
+	}
+	if id, err := sip.DialogIDFromRequestUAC(req); err == nil {
+		if d := ds.Load(id); d != nil {
+			return d
+		}
+	}
+	return nil
+}
+
+// handleInDialog serves BYE, INFO, ACK and re-INVITE for known dialogs.
+func (u *UA) handleInDialog(req *sip.Request, tx sip.ServerTransaction) {
+	d := u.dialogs.match(req)
+	if d == nil {
+		if req.IsAck() {
+			return // ACK for a dialog already gone: nothing to answer
+		}
+		u.respond(tx, req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist", nil)
+		return
+	}
+	switch req.Method {
+	case sip.ACK:
+		if d.server != nil {
+			_ = d.server.ReadAck(req, tx)
+		}
+	case sip.BYE:
+		var err error
+		if d.client != nil {
+			err = d.client.ReadBye(req, tx)
+		} else {
+			err = d.server.ReadBye(req, tx)
+		}
+		if err != nil {
+			u.log.Debug("sip: bye", "error", err)
+		}
+		u.dialogs.Delete(d.id)
+		if h := d.getHandler(); h != nil {
+			h.Bye()
+		}
+	case sip.INFO:
+		u.respond(tx, req, sip.StatusOK, "OK", nil)
+		if h := d.getHandler(); h != nil {
+			ct := ""
+			if c := req.ContentType(); c != nil {
+				ct = strings.ToLower(strings.TrimSpace(c.Value()))
+			}
+			h.Info(ct, req.Body())
+		}
+	case sip.INVITE:
+		h := d.getHandler()
+		if h == nil {
+			u.respond(tx, req, sip.StatusServiceUnavailable, "Service Unavailable", nil)
+			return
+		}
+		answer, err := h.ReOffer(req.Body())
+		if err != nil {
+			u.respond(tx, req, sip.StatusNotAcceptableHere, "Not Acceptable Here", nil)
+			return
+		}
+		res := sip.NewSDPResponseFromRequest(req, answer)
+		res.AppendHeader(sip.HeaderClone(d.local))
+		if err := tx.Respond(res); err != nil {
+			u.log.Debug("sip: answer re-INVITE", "error", err)
+		}
+	default:
+		u.respond(tx, req, sip.StatusMethodNotAllowed, "Method Not Allowed", nil)
+	}
+}
+
+func (u *UA) respond(tx sip.ServerTransaction, req *sip.Request, code int, reason string, body []byte) {
+	if err := tx.Respond(sip.NewResponseFromRequest(req, code, reason, body)); err != nil {
+		u.log.Debug("sip: respond", "code", code, "error", err)
+	}
+}

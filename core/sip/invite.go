@@ -1,0 +1,169 @@
+package sip
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+)
+
+// InviteOptions describe one outgoing call.
+type InviteOptions struct {
+	From     *Target                                    // the account placing the call; nil for a direct call
+	To       string                                     // request URI: "sip:bob@example.com", "sip:bob@10.0.0.2:5070"
+	Offer    []byte                                     // SDP
+	Progress func(code int, reason string, body []byte) // 1xx responses, in arrival order
+}
+
+// ParseTarget checks a URI a user typed and returns it parsed. It accepts
+// sip: and sips: URIs (scheme optional) and rejects control characters.
+func ParseTarget(s string) (sip.Uri, error) {
+	s = strings.TrimSpace(s)
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return sip.Uri{}, fmt.Errorf("sip: address %q contains a control character", s)
+		}
+	}
+	if !strings.HasPrefix(strings.ToLower(s), "sip:") && !strings.HasPrefix(strings.ToLower(s), "sips:") {
+		s = "sip:" + s
+	}
+	var u sip.Uri
+	if err := sip.ParseUri(s, &u); err != nil {
+		return sip.Uri{}, fmt.Errorf("sip: address %q: %w", s, err)
+	}
+	if u.Host == "" {
+		return sip.Uri{}, fmt.Errorf("sip: address %q has no host", s)
+	}
+	return u, nil
+}
+
+// Invite places a call and waits for the final answer. Cancelling ctx
+// before the answer sends CANCEL. A final non-2xx answer is a *StatusError.
+func (u *UA) Invite(ctx context.Context, o InviteOptions) (*Dialog, []byte, error) {
+	to, err := ParseTarget(o.To)
+	if err != nil {
+		return nil, nil, err
+	}
+	req, contact, err := u.newInvite(ctx, o, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	dua := &sipgo.DialogUA{Client: u.client, ContactHDR: *contact}
+	for attempt := 0; ; attempt++ {
+		sess, err := dua.WriteInvite(ctx, req, u.addVia)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: INVITE %s: %v", ErrNoResponse, o.To, err)
+		}
+		err = sess.WaitAnswer(ctx, sipgo.AnswerOptions{OnResponse: func(res *sip.Response) error {
+			if res.IsProvisional() && o.Progress != nil {
+				o.Progress(res.StatusCode, res.Reason, res.Body())
+			}
+			return nil
+		}})
+		var resErr *sipgo.ErrDialogResponse
+		if errors.As(err, &resErr) && isChallenge(resErr.Res.StatusCode) && o.From != nil && attempt < 2 {
+			// sipgo answers challenges itself only with the first one; ours
+			// picks the strongest algorithm, as for REGISTER.
+			if _, aerr := authorize(req, resErr.Res, Credentials{Username: o.From.AuthUsername, Password: o.From.Password}); aerr != nil {
+				return nil, nil, aerr
+			}
+			req.CSeq().SeqNo++
+			req.RemoveHeader("Via")
+			continue
+		}
+		if err != nil {
+			sess.Close()
+			if errors.As(err, &resErr) {
+				if isChallenge(resErr.Res.StatusCode) {
+					return nil, nil, fmt.Errorf("%w: %w", ErrAuth, &StatusError{Code: resErr.Res.StatusCode, Reason: resErr.Res.Reason})
+				}
+				return nil, nil, &StatusError{Code: resErr.Res.StatusCode, Reason: resErr.Res.Reason}
+			}
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return nil, nil, ctxErr
+			}
+			return nil, nil, fmt.Errorf("%w: INVITE %s: %v", ErrNoResponse, o.To, err)
+		}
+		if err := sess.Ack(context.WithoutCancel(ctx)); err != nil {
+			return nil, nil, fmt.Errorf("sip: ACK: %w", err)
+		}
+		d := &Dialog{ua: u, id: sess.ID, client: sess, local: contact}
+		u.dialogs.Store(d)
+		return d, sess.InviteResponse.Body(), nil
+	}
+}
+
+func (u *UA) newInvite(ctx context.Context, o InviteOptions, to sip.Uri) (*sip.Request, *sip.ContactHeader, error) {
+	transport := "udp"
+	var dest string
+	from := sip.FromHeader{Params: sip.NewParams()}
+	if o.From != nil {
+		transport = o.From.Transport
+		reg := Registration{t: *o.From}
+		var err error
+		if dest, err = reg.destination(); err != nil {
+			return nil, nil, err
+		}
+		host, port, err := splitHostPort(o.From.Domain)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sip: domain %q: %w", o.From.Domain, err)
+		}
+		from.DisplayName = o.From.DisplayName
+		from.Address = sip.Uri{Scheme: "sip", User: o.From.Username, Host: host, Port: port}
+	} else {
+		if t, ok := to.UriParams.Get("transport"); ok && t != "" {
+			transport = strings.ToLower(t)
+		}
+		port := to.Port
+		if port == 0 {
+			port = int(sip.DefaultPort(transport))
+		}
+		dest = net.JoinHostPort(to.Host, fmt.Sprint(port))
+	}
+	switch transport {
+	case "udp", "tcp", "tls":
+	default:
+		return nil, nil, fmt.Errorf("sip: transport %q not supported", transport)
+	}
+	localIP, err := u.localIPFor(ctx, dest)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrNoResponse, err)
+	}
+	user := "softphone"
+	if o.From != nil {
+		user = o.From.Username
+	} else {
+		from.Address = sip.Uri{Scheme: "sip", User: user, Host: localIP.String(), Port: u.Port()}
+	}
+	from.Params.Add("tag", sip.GenerateTagN(16))
+	contact := &sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: user, Host: localIP.String(), Port: u.Port()}}
+	if transport != "udp" {
+		contact.Address.UriParams = sip.NewParams()
+		contact.Address.UriParams.Add("transport", transport)
+	}
+
+	req := sip.NewRequest(sip.INVITE, to)
+	req.SetTransport(strings.ToUpper(transport))
+	req.SetDestination(dest)
+	toHdr := &sip.ToHeader{Address: sip.Uri{Scheme: to.Scheme, User: to.User, Host: to.Host, Port: to.Port}, Params: sip.NewParams()}
+	callID := sip.CallIDHeader(newCallID())
+	maxFwd := sip.MaxForwardsHeader(70)
+	req.AppendHeader(&from)
+	req.AppendHeader(toHdr)
+	req.AppendHeader(&callID)
+	req.AppendHeader(&sip.CSeqHeader{SeqNo: 1, MethodName: sip.INVITE})
+	req.AppendHeader(&maxFwd)
+	req.AppendHeader(contact)
+	req.AppendHeader(sip.NewHeader("User-Agent", u.name))
+	req.AppendHeader(sip.NewHeader("Allow", allowed))
+	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+	req.SetBody(o.Offer)
+	if transport == "udp" {
+		req.Laddr = sip.Addr{IP: u.Addr().IP, Port: u.Port()}
+	}
+	return req, contact, nil
+}
