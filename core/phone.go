@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync"
 	"time"
 
@@ -137,12 +138,15 @@ func tlsPolicy(lines []*line) sip.TLSPolicy {
 		if l.cfg.CAFile != "" {
 			pol.CAFiles = append(pol.CAFiles, l.cfg.CAFile)
 		}
+		host := l.cfg.Proxy
+		if host == "" {
+			host = l.cfg.Domain
+		}
+		host = sip.Host(host)
 		if l.cfg.TLSInsecureSkipVerify {
-			host := l.cfg.Proxy
-			if host == "" {
-				host = l.cfg.Domain
-			}
-			pol.InsecureHosts = append(pol.InsecureHosts, sip.Host(host))
+			pol.InsecureHosts = append(pol.InsecureHosts, host)
+		} else if net.ParseIP(host) != nil {
+			pol.IPHosts = append(pol.IPHosts, host)
 		}
 	}
 	return pol

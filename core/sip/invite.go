@@ -53,6 +53,7 @@ func (u *UA) Invite(ctx context.Context, o InviteOptions) (*Dialog, []byte, erro
 		return nil, nil, err
 	}
 	dua := &sipgo.DialogUA{Client: u.client, ContactHDR: *contact}
+	answered := map[string]bool{}
 	for attempt := 0; ; attempt++ {
 		sess, err := dua.WriteInvite(ctx, req, u.addVia)
 		if err != nil {
@@ -65,15 +66,19 @@ func (u *UA) Invite(ctx context.Context, o InviteOptions) (*Dialog, []byte, erro
 			return nil
 		}})
 		var resErr *sipgo.ErrDialogResponse
-		if errors.As(err, &resErr) && isChallenge(resErr.Res.StatusCode) && o.From != nil && attempt < 2 {
-			// sipgo answers challenges itself only with the first one; ours
-			// picks the strongest algorithm, as for REGISTER.
-			if _, aerr := authorize(req, resErr.Res, Credentials{Username: o.From.AuthUsername, Password: o.From.Password}); aerr != nil {
+		if errors.As(err, &resErr) && isChallenge(resErr.Res.StatusCode) && o.From != nil && attempt < maxAuthTries {
+			// Answered here rather than by sipgo, which takes the first
+			// challenge only: ours picks the strongest, as for REGISTER.
+			key, stale, aerr := authorize(req, resErr.Res, Credentials{Username: o.From.AuthUsername, Password: o.From.Password})
+			if aerr != nil {
 				return nil, nil, aerr
 			}
-			req.CSeq().SeqNo++
-			req.RemoveHeader("Via")
-			continue
+			if !answered[key] || stale {
+				answered[key] = true
+				req.CSeq().SeqNo++
+				req.RemoveHeader("Via")
+				continue
+			}
 		}
 		if err != nil {
 			sess.Close()

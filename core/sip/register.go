@@ -86,15 +86,17 @@ func (r *Registration) Register(ctx context.Context, expires int) (RegisterResul
 		return RegisterResult{}, err
 	}
 	cred := Credentials{Username: r.t.AuthUsername, Password: r.t.Password}
-	for tries := 0; tries < 3 && isChallenge(res.StatusCode); tries++ {
-		stale, err := authorize(req, res, cred)
+	answered := map[string]bool{}
+	for tries := 0; isChallenge(res.StatusCode); tries++ {
+		key, stale, err := authorize(req, res, cred)
 		if err != nil {
 			return resultOf(res, contact, expires), err
 		}
-		if tries > 0 && !stale {
-			// A fresh challenge after our answer: the password was refused.
+		if (answered[key] && !stale) || tries == maxAuthTries {
+			// The same realm challenges again: the password was refused.
 			return resultOf(res, contact, expires), fmt.Errorf("%w: %d %s", ErrAuth, res.StatusCode, res.Reason)
 		}
+		answered[key] = true
 		r.cseq++
 		req.CSeq().SeqNo = r.cseq
 		req.RemoveHeader("Via")
@@ -104,6 +106,10 @@ func (r *Registration) Register(ctx context.Context, expires int) (RegisterResul
 	}
 	return resultOf(res, contact, expires), nil
 }
+
+// maxAuthTries bounds the challenges answered for one request (stale
+// nonces, a proxy and a registrar each challenging).
+const maxAuthTries = 3
 
 func isChallenge(code int) bool {
 	return code == sip.StatusUnauthorized || code == sip.StatusProxyAuthRequired

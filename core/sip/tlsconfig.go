@@ -16,6 +16,10 @@ type TLSPolicy struct {
 	// InsecureHosts are server names whose certificate is not verified,
 	// because an account said so with tls_insecure_skip_verify.
 	InsecureHosts []string
+	// IPHosts are the IP-literal TLS servers the accounts use. Go does not
+	// tell VerifyConnection which IP it dialled, so when InsecureHosts is
+	// set, a server reached by IP must show a certificate naming one of these.
+	IPHosts []string
 }
 
 // TLSConfig builds the client configuration for policy: verification on,
@@ -47,6 +51,12 @@ func TLSConfig(policy TLSPolicy) (*tls.Config, error) {
 		}
 	}
 	insecure := slices.Clone(policy.InsecureHosts)
+	var ips []net.IP
+	for _, h := range policy.IPHosts {
+		if ip := net.ParseIP(h); ip != nil {
+			ips = append(ips, ip)
+		}
+	}
 	// Go's own check is replaced by the same check in VerifyConnection only
 	// so that the named hosts can opt out; every other host is verified.
 	conf.InsecureSkipVerify = true
@@ -54,18 +64,27 @@ func TLSConfig(policy TLSPolicy) (*tls.Config, error) {
 		if slices.Contains(insecure, cs.ServerName) {
 			return nil
 		}
-		if cs.ServerName == "" {
-			return errors.New("sip: tls: no server name to verify the certificate against")
-		}
 		if len(cs.PeerCertificates) == 0 {
 			return errors.New("sip: tls: server sent no certificate")
 		}
+		leaf := cs.PeerCertificates[0]
 		inter := x509.NewCertPool()
 		for _, c := range cs.PeerCertificates[1:] {
 			inter.AddCert(c)
 		}
-		_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{DNSName: cs.ServerName, Roots: roots, Intermediates: inter})
-		if err != nil {
+		if cs.ServerName == "" {
+			// Reached by IP: the chain must verify and name one of our IP servers.
+			if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter}); err != nil {
+				return fmt.Errorf("sip: tls: certificate: %w", err)
+			}
+			for _, ip := range ips {
+				if leaf.VerifyHostname(ip.String()) == nil {
+					return nil
+				}
+			}
+			return errors.New("sip: tls: certificate names none of the configured server addresses")
+		}
+		if _, err := leaf.Verify(x509.VerifyOptions{DNSName: cs.ServerName, Roots: roots, Intermediates: inter}); err != nil {
 			return fmt.Errorf("sip: tls: certificate of %s: %w", cs.ServerName, err)
 		}
 		return nil
