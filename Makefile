@@ -3,8 +3,11 @@
 
 GO        ?= go
 BIN       := bin/softphone
-# Debian packages: for the tests (a real Kamailio registrar, with TLS) and tools.
-DEB_PKGS  := kamailio kamailio-tls-modules openssl ca-certificates
+# Debian packages: cgo libraries (Opus), and for the tests a real Kamailio
+# registrar (with TLS), baresip as the far-end peer, PulseAudio for the
+# device loopback test.
+DEB_PKGS  := gcc pkg-config libopus-dev libopusfile-dev openssl ca-certificates \
+             kamailio kamailio-tls-modules baresip-core pulseaudio pulseaudio-utils
 GO_MIN    := 1.24
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 

@@ -2,8 +2,11 @@ package core
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/softphone/softphone/core/account"
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/media"
 )
 
 // Event is one thing that happened in the phone. Every event marshals to a
@@ -53,4 +56,70 @@ func withKind(kind string, v any) ([]byte, error) {
 		out = append(out, '}')
 	}
 	return out, nil
+}
+
+// CallEvent reports a change of a call's state.
+type CallEvent struct {
+	call.Info
+}
+
+func (CallEvent) Kind() string { return "call" }
+
+func (e CallEvent) MarshalJSON() ([]byte, error) { return withKind(e.Kind(), e.Info) }
+
+// DTMFEvent reports a digit the far end sent.
+type DTMFEvent struct {
+	CallID string `json:"call"`
+	Digit  string `json:"digit"`
+	Via    string `json:"via"` // "rtp" (RFC 4733) or "info" (SIP INFO)
+}
+
+func (DTMFEvent) Kind() string { return "dtmf" }
+
+func (e DTMFEvent) MarshalJSON() ([]byte, error) {
+	type plain DTMFEvent
+	return withKind(e.Kind(), plain(e))
+}
+
+// CallStatsEvent reports a call's quality figures; Final on the last one.
+type CallStatsEvent struct {
+	CallID string
+	Stats  media.Stats
+	Final  bool
+}
+
+func (CallStatsEvent) Kind() string { return "stats" }
+
+func (e CallStatsEvent) MarshalJSON() ([]byte, error) {
+	s := e.Stats
+	return withKind(e.Kind(), struct {
+		CallID             string  `json:"call"`
+		Final              bool    `json:"final,omitempty"`
+		Codec              string  `json:"codec"`
+		PacketsSent        uint64  `json:"packets_sent"`
+		PacketsReceived    uint64  `json:"packets_received"`
+		Lost               uint64  `json:"lost"`
+		JitterMS           float64 `json:"jitter_ms"`
+		RTTMS              float64 `json:"rtt_ms"`
+		RemoteFractionLost float64 `json:"remote_fraction_lost"`
+		Concealed          uint64  `json:"concealed_frames"`
+		Late               uint64  `json:"late"`
+		JitterDelayMS      float64 `json:"jitter_buffer_ms"`
+	}{e.CallID, e.Final, s.Codec, s.PacketsSent, s.PacketsReceived, s.Lost, ms(s.Jitter), ms(s.RTT), s.RemoteFractionLost, s.Concealed, s.Late, ms(s.JitterDelay)})
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// DeviceEvent reports an audio device failure during a call; the call goes
+// on with a silent stand-in until another device is chosen.
+type DeviceEvent struct {
+	CallID string `json:"call"`
+	Error  string `json:"error"`
+}
+
+func (DeviceEvent) Kind() string { return "device" }
+
+func (e DeviceEvent) MarshalJSON() ([]byte, error) {
+	type plain DeviceEvent
+	return withKind(e.Kind(), plain(e))
 }

@@ -13,7 +13,12 @@ import (
 	"time"
 
 	"github.com/softphone/softphone/core/account"
+	"github.com/softphone/softphone/core/audio"
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/codec"
+	"github.com/softphone/softphone/core/codec/codecs"
 	"github.com/softphone/softphone/core/config"
+	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/sip"
 )
 
@@ -29,6 +34,7 @@ type Phone struct {
 	mu       sync.Mutex
 	ua       *sip.UA
 	accounts []*line
+	calls    map[string]*activeCall
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	closed   bool
@@ -40,10 +46,29 @@ type line struct {
 	reg *account.Account
 }
 
+func (l *line) target() sip.Target {
+	return sip.Target{
+		Username: l.cfg.Username, AuthUsername: l.cfg.AuthUser(), Password: l.cfg.Password,
+		DisplayName: l.cfg.DisplayName, Domain: l.cfg.Domain, Proxy: l.cfg.Proxy, Transport: l.cfg.Transport,
+	}
+}
+
+// AudioFactory opens the audio device of one call. preferred carries the
+// codec's rate and the packet time; the device may pick another rate (the
+// media path resamples) but must keep the period.
+type AudioFactory func(c call.Info, preferred audio.Format) (audio.Device, error)
+
 type options struct {
-	log         *slog.Logger
-	only        []string
-	accountOpts []account.Option
+	log            *slog.Logger
+	only           []string
+	accountOpts    []account.Option
+	audio          AudioFactory
+	codecs         []codec.Codec
+	encoder        codec.Options
+	ports          media.PortRange
+	noMediaTimeout time.Duration
+	allowDirect    bool
+	noRegister     bool
 }
 
 // Option configures a Phone.
@@ -60,14 +85,42 @@ func WithAccountOptions(opts ...account.Option) Option {
 	return func(o *options) { o.accountOpts = append(o.accountOpts, opts...) }
 }
 
+// WithoutRegistration keeps the accounts unregistered: enough to place a
+// call through the account's proxy (one-off CLI calls).
+func WithoutRegistration() Option { return func(o *options) { o.noRegister = true } }
+
+// WithAudio sets how each call opens its audio device (default: a silent
+// null device, for headless use).
+func WithAudio(f AudioFactory) Option { return func(o *options) { o.audio = f } }
+
+// WithCodecs sets the codecs in preference order (default: opus, G722, PCMU, PCMA).
+func WithCodecs(cs ...codec.Codec) Option { return func(o *options) { o.codecs = cs } }
+
+// WithEncoder sets the encoder options (Opus bitrate, FEC...).
+func WithEncoder(e codec.Options) Option { return func(o *options) { o.encoder = e } }
+
+// WithMediaPorts sets the RTP port range.
+func WithMediaPorts(r media.PortRange) Option { return func(o *options) { o.ports = r } }
+
+// WithNoMediaTimeout ends calls that receive no RTP for d (default 30 s; 0 disables).
+func WithNoMediaTimeout(d time.Duration) Option { return func(o *options) { o.noMediaTimeout = d } }
+
 // New prepares a phone for cfg; it opens nothing until Start.
 func New(cfg *config.Config, opts ...Option) (*Phone, error) {
-	o := options{log: slog.Default()}
+	o := options{
+		log:            slog.Default(),
+		audio:          nullAudio,
+		codecs:         codecs.Default(),
+		encoder:        codec.Options{FEC: true, PacketLossPerc: 10},
+		ports:          media.DefaultPorts,
+		noMediaTimeout: 30 * time.Second,
+		allowDirect:    cfg.SIP.AllowDirect,
+	}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	p := &Phone{cfg: cfg, o: o, bus: newBus()}
-	if len(o.only) > 0 {
+	p := &Phone{cfg: cfg, o: o, bus: newBus(), calls: map[string]*activeCall{}}
+	if o.only != nil {
 		for _, name := range o.only {
 			a, ok := cfg.Account(name)
 			if !ok {
@@ -104,10 +157,7 @@ func (p *Phone) Start(ctx context.Context) error {
 		return err
 	}
 	for _, l := range p.accounts {
-		reg, err := ua.NewRegistration(sip.Target{
-			Username: l.cfg.Username, AuthUsername: l.cfg.AuthUser(), Password: l.cfg.Password,
-			DisplayName: l.cfg.DisplayName, Domain: l.cfg.Domain, Proxy: l.cfg.Proxy, Transport: l.cfg.Transport,
-		})
+		reg, err := ua.NewRegistration(l.target())
 		if err != nil {
 			ua.Close()
 			return fmt.Errorf("account %s: %w", l.cfg.Name, err)
@@ -115,11 +165,15 @@ func (p *Phone) Start(ctx context.Context) error {
 		l.reg = account.New(l.cfg.Name, reg, l.cfg.Expires, p.o.accountOpts...)
 	}
 	p.ua = ua
+	ua.HandleInvites(p.onIncoming)
 	p.o.log.Info("sip listening", "addr", ua.Addr().String())
 	p.bus.publish(ListeningEvent{Addr: ua.Addr().String()})
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	p.cancel = cancel
 	for _, l := range p.accounts {
+		if p.o.noRegister {
+			break
+		}
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
@@ -212,11 +266,17 @@ func (p *Phone) Close(ctx context.Context) error {
 		p.bus.close()
 		return nil
 	}
+	for _, c := range p.Calls() {
+		_ = p.Hangup(c.ID)
+	}
 	cancel()
 	p.wg.Wait()
 	errs := make([]error, len(p.accounts))
 	var wg sync.WaitGroup
 	for i, l := range p.accounts {
+		if p.o.noRegister {
+			break
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -228,3 +288,15 @@ func (p *Phone) Close(ctx context.Context) error {
 	p.bus.close()
 	return errors.Join(errs...)
 }
+
+// sipUA is the running user agent, or an error before Start / after Close.
+func (p *Phone) sipUA() (*sip.UA, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ua == nil || p.closed {
+		return nil, errors.New("phone: not started")
+	}
+	return p.ua, nil
+}
+
+func nullAudio(_ call.Info, f audio.Format) (audio.Device, error) { return audio.NewNullDevice(f) }

@@ -24,6 +24,8 @@ const usage = `usage: softphone [command] [flags]
 
 Commands:
   register   register the configured accounts and report their state
+  call URI   place a call (--play, --record, --dtmf, --hangup-after, --codecs)
+  answer     wait for calls and answer them (--count, --play, --record)
   help       show this help
 
 With no command, softphone opens its window (not in this build yet: use
@@ -47,6 +49,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "register":
 		return cmdRegister(ctx, args[1:], stdout, stderr)
+	case "call":
+		return cmdCall(ctx, args[1:], stdout, stderr)
+	case "answer":
+		return cmdAnswer(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -34,6 +34,9 @@ type SIP struct {
 	// interfaces, port 5060 or a free port if that one is taken).
 	Listen    string
 	UserAgent string
+	// AllowDirect accepts calls addressed to this device directly (not
+	// through a registrar): two phones can call each other with no server.
+	AllowDirect bool
 }
 
 // Account is one SIP identity. Its zero value is not usable; accounts come

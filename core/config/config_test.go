@@ -40,6 +40,7 @@ const fullConfig = `
 [sip]
 listen = "0.0.0.0:5060"
 user_agent = "softphone/1.0"
+allow_direct = false
 
 [[account]]
 name = "alice"
@@ -65,7 +66,7 @@ func TestParseFull(t *testing.T) {
 	if cfg.Path != "config.toml" {
 		t.Errorf("Path = %q", cfg.Path)
 	}
-	want := SIP{Listen: "0.0.0.0:5060", UserAgent: "softphone/1.0"}
+	want := SIP{Listen: "0.0.0.0:5060", UserAgent: "softphone/1.0", AllowDirect: false}
 	if cfg.SIP != want {
 		t.Errorf("SIP = %+v, want %+v", cfg.SIP, want)
 	}
@@ -93,7 +94,7 @@ name = "bob"
 username = "bob"
 domain = "example.com"
 `)
-	if cfg.SIP != (SIP{UserAgent: "softphone"}) {
+	if cfg.SIP != (SIP{UserAgent: "softphone", AllowDirect: true}) {
 		t.Errorf("SIP = %+v, want defaults", cfg.SIP)
 	}
 	want := Account{Name: "bob", Username: "bob", Domain: "example.com",

@@ -23,7 +23,7 @@ type decoder struct {
 
 var (
 	rootKeys    = []string{"sip", "account"}
-	sipKeys     = []string{"listen", "user_agent"}
+	sipKeys     = []string{"listen", "user_agent", "allow_direct"}
 	accountKeys = []string{
 		"name", "display_name", "username", "auth_username", "password",
 		"domain", "proxy", "transport", "ca_file", "tls_insecure_skip_verify",
@@ -32,7 +32,7 @@ var (
 )
 
 func (d *decoder) config(root *node) *Config {
-	cfg := &Config{SIP: SIP{UserAgent: DefaultUserAgent}}
+	cfg := &Config{SIP: SIP{UserAgent: DefaultUserAgent, AllowDirect: true}}
 	for _, k := range root.keys {
 		v := root.vals[k]
 		switch k {
@@ -58,6 +58,8 @@ func (d *decoder) sip(t *node, s *SIP) {
 			d.str(v, field, &s.Listen)
 		case "user_agent":
 			d.str(v, field, &s.UserAgent)
+		case "allow_direct":
+			d.boolean(v, field, &s.AllowDirect)
 		default:
 			d.unknown(v, field, k, sipKeys)
 		}

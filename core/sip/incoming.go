@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
@@ -23,6 +24,8 @@ type Incoming struct {
 	req     *sip.Request
 	sess    *sipgo.DialogServerSession
 	contact *sip.ContactHeader
+	settled chan struct{} // closed once answered or rejected
+	once    sync.Once
 
 	From      Party
 	To        Party
@@ -74,7 +77,7 @@ func (u *UA) handleInvite(req *sip.Request, tx sip.ServerTransaction) {
 		u.respond(tx, req, sip.StatusBadRequest, "Bad Request", nil)
 		return
 	}
-	in := &Incoming{ua: u, req: req, sess: sess, contact: contact, Offer: req.Body(), Transport: transport, Source: req.Source()}
+	in := &Incoming{ua: u, req: req, sess: sess, contact: contact, settled: make(chan struct{}), Offer: req.Body(), Transport: transport, Source: req.Source()}
 	if f := req.From(); f != nil {
 		in.From = Party{DisplayName: f.DisplayName, URI: uriString(f.Address), User: f.Address.User}
 	}
@@ -82,7 +85,16 @@ func (u *UA) handleInvite(req *sip.Request, tx sip.ServerTransaction) {
 		in.To = Party{DisplayName: t.DisplayName, URI: uriString(t.Address), User: req.Recipient.User}
 	}
 	h(in)
+	// sipgo ends the transaction when this handler returns: hold it until
+	// the phone answers or rejects, or the caller gives up.
+	select {
+	case <-in.settled:
+	case <-sess.Context().Done():
+	case <-u.done:
+	}
 }
+
+func (in *Incoming) settle() { in.once.Do(func() { close(in.settled) }) }
 
 func uriString(u sip.Uri) string {
 	c := sip.Uri{Scheme: u.Scheme, User: u.User, Host: u.Host, Port: u.Port}
@@ -109,6 +121,7 @@ func (in *Incoming) Answer(answer []byte) (*Dialog, error) {
 	// Stored before the 200 goes out: the far end may send INFO or BYE the
 	// moment it has the answer, before its ACK reaches us.
 	in.ua.dialogs.Store(d)
+	defer in.settle()
 	res := sip.NewSDPResponseFromRequest(in.sess.InviteRequest, answer)
 	res.AppendHeader(in.contact)
 	if err := in.sess.WriteResponse(res); err != nil {
@@ -120,6 +133,7 @@ func (in *Incoming) Answer(answer []byte) (*Dialog, error) {
 
 // Reject answers with a final error (486 Busy Here, 603 Decline, 488...).
 func (in *Incoming) Reject(code int, reason string) error {
+	defer in.settle()
 	if err := in.sess.Respond(code, reason, nil); err != nil {
 		return fmt.Errorf("sip: reject %d: %w", code, err)
 	}

@@ -108,9 +108,8 @@ func (u *UA) newInvite(ctx context.Context, o InviteOptions, to sip.Uri) (*sip.R
 	from := sip.FromHeader{Params: sip.NewParams()}
 	if o.From != nil {
 		transport = o.From.Transport
-		reg := Registration{t: *o.From}
 		var err error
-		if dest, err = reg.destination(); err != nil {
+		if dest, err = o.From.Destination(); err != nil {
 			return nil, nil, err
 		}
 		host, port, err := splitHostPort(o.From.Domain)

@@ -69,7 +69,7 @@ func (r *Registration) Register(ctx context.Context, expires int) (RegisterResul
 	r.mu.Lock()
 	defer r.mu.Unlock()
 
-	dest, err := r.destination()
+	dest, err := r.t.Destination()
 	if err != nil {
 		return RegisterResult{}, err
 	}
@@ -115,18 +115,18 @@ func isChallenge(code int) bool {
 	return code == sip.StatusUnauthorized || code == sip.StatusProxyAuthRequired
 }
 
-// destination is the host:port requests are sent to.
-func (r *Registration) destination() (string, error) {
-	hostport := r.t.Proxy
+// Destination is the host:port the account's requests are sent to.
+func (t Target) Destination() (string, error) {
+	hostport := t.Proxy
 	if hostport == "" {
-		hostport = r.t.Domain
+		hostport = t.Domain
 	}
 	host, port, err := splitHostPort(hostport)
 	if err != nil {
 		return "", fmt.Errorf("sip: destination %q: %w", hostport, err)
 	}
 	if port == 0 {
-		port = int(sip.DefaultPort(r.t.Transport))
+		port = int(sip.DefaultPort(t.Transport))
 	}
 	return net.JoinHostPort(host, strconv.Itoa(port)), nil
 }

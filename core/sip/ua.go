@@ -206,8 +206,12 @@ func (u *UA) Close() error {
 	return err
 }
 
-// localIPFor is the address this host uses to reach dest: the Contact host
-// when the listener is bound to all interfaces.
+// LocalIPFor is the address this host uses to reach dest ("host:port"):
+// what Contact and SDP carry when the listener is bound to all interfaces.
+func (u *UA) LocalIPFor(ctx context.Context, dest string) (net.IP, error) {
+	return u.localIPFor(ctx, dest)
+}
+
 func (u *UA) localIPFor(ctx context.Context, dest string) (net.IP, error) {
 	if ip := u.Addr().IP; ip != nil && !ip.IsUnspecified() {
 		return ip, nil

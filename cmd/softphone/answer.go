@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/call"
+)
+
+func cmdAnswer(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("answer", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	var f callFlags
+	f.register(fset)
+	count := fset.Int("count", 1, "exit after this many calls")
+	if err := fset.Parse(args); err != nil {
+		return exitUsage
+	}
+	phone, err := f.phone(stderr, true)
+	if err != nil {
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return exitUsage
+	}
+	events, unsubscribe := phone.Events()
+	defer unsubscribe()
+	if err := phone.Start(ctx); err != nil {
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return exitRuntime
+	}
+	defer closePhone(ctx, phone)
+	out := eventPrinter(stdout, f.asJSON)
+	hangups := make(chan string, 16)
+	answered := map[string]bool{}
+	done, code := 0, exitOK
+	for done < *count {
+		select {
+		case <-ctx.Done():
+			return code
+		case id := <-hangups:
+			_ = phone.Hangup(id)
+		case e, ok := <-events:
+			if !ok {
+				return exitFailed
+			}
+			out(e)
+			ce, isCall := e.(core.CallEvent)
+			if !isCall {
+				continue
+			}
+			switch ce.State {
+			case call.Incoming:
+				go func(id string) {
+					if err := phone.Answer(id); err != nil {
+						fmt.Fprintf(stderr, "softphone: answer %s: %v\n", id, err)
+					}
+				}(ce.ID)
+			case call.Connected:
+				if !answered[ce.ID] && f.hangupAfter > 0 {
+					id := ce.ID
+					time.AfterFunc(f.hangupAfter, func() { hangups <- id })
+				}
+				answered[ce.ID] = true
+			case call.Ended:
+				done++
+				if callExit(ce.Info, answered[ce.ID], stderr) != exitOK {
+					code = exitFailed
+				}
+			}
+		}
+	}
+	return code
+}

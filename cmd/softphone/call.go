@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/audio"
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/codec/codecs"
+	"github.com/softphone/softphone/core/config"
+)
+
+// callFlags are the flags call and answer share.
+type callFlags struct {
+	cfgPath, account, play, record, codecs string
+	hangupAfter                            time.Duration
+	asJSON, verbose                        bool
+}
+
+func (f *callFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.cfgPath, "config", "", "configuration file (default: the user config dir's softphone/config.toml)")
+	fs.StringVar(&f.account, "account", "", "account to use")
+	fs.StringVar(&f.play, "play", "", "WAV file to send instead of the microphone (loops)")
+	fs.StringVar(&f.record, "record", "", "WAV file to record what is received")
+	fs.StringVar(&f.codecs, "codecs", "", "codecs in preference order, e.g. opus,g722,pcmu,pcma")
+	fs.DurationVar(&f.hangupAfter, "hangup-after", 0, "hang up this long after the call connects")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per event per line")
+	fs.BoolVar(&f.verbose, "v", false, "verbose logging on stderr")
+}
+
+// phone builds the phone for call/answer from the flags.
+func (f *callFlags) phone(stderr io.Writer, register bool) (*core.Phone, error) {
+	cfg, err := loadConfig(f.cfgPath)
+	if errors.Is(err, fs.ErrNotExist) && f.cfgPath == "" {
+		// No configuration yet: direct calls still work.
+		cfg, err = config.Parse("(none)", nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	opts := []core.Option{core.WithLogger(newLogger(stderr, f.verbose)), core.WithAudio(fileAudio(f.play, f.record))}
+	if f.account != "" {
+		opts = append(opts, core.WithAccounts(f.account))
+	}
+	if !register {
+		opts = append(opts, core.WithoutRegistration())
+	}
+	if f.codecs != "" {
+		cs, err := codecs.ByNames(strings.Split(f.codecs, ","))
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, core.WithCodecs(cs...))
+	}
+	return core.New(cfg, opts...)
+}
+
+// fileAudio opens, per call, a device that plays play (looped) and records
+// into record. With several calls, the recordings get -2, -3... suffixes.
+func fileAudio(play, record string) core.AudioFactory {
+	n := 0
+	return func(c call.Info, f audio.Format) (audio.Device, error) {
+		if play != "" {
+			r, err := audio.OpenWAV(play)
+			if err != nil {
+				return nil, err
+			}
+			f.SampleRate = r.SampleRate() // the media path resamples
+			r.Close()
+		}
+		out := record
+		if n++; out != "" && n > 1 {
+			ext := ".wav"
+			out = strings.TrimSuffix(out, ext) + fmt.Sprintf("-%d", n) + ext
+		}
+		return audio.OpenFileDevice(f, play, out, audio.FileSourceOptions{Loop: true})
+	}
+}
+
+func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("call", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	var f callFlags
+	f.register(fset)
+	dtmf := fset.String("dtmf", "", "DTMF digits to send once connected")
+	if err := fset.Parse(reorder(args)); err != nil {
+		return exitUsage
+	}
+	if fset.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: softphone call URI [flags]")
+		return exitUsage
+	}
+	phone, err := f.phone(stderr, false)
+	if err != nil {
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return exitUsage
+	}
+	events, unsubscribe := phone.Events()
+	defer unsubscribe()
+	if err := phone.Start(ctx); err != nil {
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return exitRuntime
+	}
+	defer closePhone(ctx, phone)
+	id, err := phone.Dial(fset.Arg(0), core.DialOptions{Account: f.account})
+	if err != nil {
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return exitUsage
+	}
+	out := eventPrinter(stdout, f.asJSON)
+	var hangup <-chan time.Time
+	connected := false
+	for {
+		select {
+		case <-ctx.Done():
+			_ = phone.Hangup(id)
+			ctx = context.Background() // keep reading until the call has ended
+		case <-hangup:
+			hangup = nil
+			_ = phone.Hangup(id)
+		case e, ok := <-events:
+			if !ok {
+				return exitFailed
+			}
+			out(e)
+			ce, isCall := e.(core.CallEvent)
+			if !isCall || ce.ID != id {
+				continue
+			}
+			switch {
+			case ce.State == call.Connected && !connected:
+				connected = true
+				if *dtmf != "" {
+					if err := phone.SendDTMF(id, *dtmf); err != nil {
+						fmt.Fprintf(stderr, "softphone: dtmf: %v\n", err)
+					}
+				}
+				if f.hangupAfter > 0 {
+					hangup = time.After(f.hangupAfter)
+				}
+			case ce.State == call.Ended:
+				return callExit(ce.Info, connected, stderr)
+			}
+		}
+	}
+}
+
+// callExit is 0 for a call that connected and ended by a hang-up.
+func callExit(info call.Info, connected bool, stderr io.Writer) int {
+	if connected && (info.Reason == "hung up" || info.Reason == "remote hung up") {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "softphone: call %s: %s\n", info.ID, info.Reason)
+	return exitFailed
+}
+
+func closePhone(ctx context.Context, p *core.Phone) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
+	defer cancel()
+	_ = p.Close(cctx)
+}
+
+// reorder moves flags before the positional arguments, so that
+// "call URI --json" works as well as "call --json URI".
+func reorder(args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			pos = append(pos, args[i+1:]...)
+			i = len(args)
+		case strings.HasPrefix(a, "-"):
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && i+1 < len(args) && !isBoolFlag(a) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		default:
+			pos = append(pos, a)
+		}
+	}
+	return append(flags, pos...)
+}
+
+func isBoolFlag(a string) bool {
+	switch strings.TrimLeft(a, "-") {
+	case "json", "v", "once":
+		return true
+	}
+	return false
+}

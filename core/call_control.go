@@ -1,0 +1,201 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/media"
+	"github.com/softphone/softphone/core/sdp"
+)
+
+// Hangup ends a call in any state: CANCEL before the answer, 603 Decline
+// for an incoming call still ringing, BYE once established.
+func (p *Phone) Hangup(id string) error {
+	c, err := p.getCall(id)
+	if err != nil {
+		return err
+	}
+	switch {
+	case c.m.Is(call.Incoming):
+		return p.Reject(id, 603)
+	case c.m.Is(call.Dialing, call.Ringing):
+		c.mu.Lock()
+		cancel := c.cancel
+		c.mu.Unlock()
+		cancel() // WaitAnswer sends CANCEL; invite() ends the call
+		return nil
+	default:
+		c.bye()
+		c.end("hung up", 0)
+		return nil
+	}
+}
+
+// Hold puts an established call on hold (re-INVITE with a=sendonly).
+func (p *Phone) Hold(id string) error { return p.setHold(id, true) }
+
+// Resume takes a call off hold (re-INVITE with a=sendrecv).
+func (p *Phone) Resume(id string) error { return p.setHold(id, false) }
+
+func (p *Phone) setHold(id string, on bool) error {
+	c, err := p.getCall(id)
+	if err != nil {
+		return err
+	}
+	if !c.m.Info().Established() {
+		return fmt.Errorf("hold %s: %w", id, call.ErrTransition)
+	}
+	c.mu.Lock()
+	d := c.dialog
+	c.local.Version++
+	c.local.Direction = sdp.SendRecv
+	if on {
+		c.local.Direction = sdp.SendOnly
+	}
+	local := c.local
+	c.mu.Unlock()
+	offer, err := sdp.Offer(local)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	answer, err := d.ReInvite(ctx, offer)
+	if err != nil {
+		return fmt.Errorf("hold: %w", err)
+	}
+	neg, err := sdp.ParseAnswer(local, answer)
+	if err != nil {
+		return fmt.Errorf("hold: %w", err)
+	}
+	c.mu.Lock()
+	c.localHold = on
+	c.mu.Unlock()
+	c.applyNegotiated(neg)
+	return c.m.SetHold(true, on)
+}
+
+// applyNegotiated points the running media at a renegotiated stream.
+func (c *activeCall) applyNegotiated(neg sdp.Negotiated) {
+	c.mu.Lock()
+	sess, localHold := c.sess, c.localHold
+	c.neg = neg
+	c.mu.Unlock()
+	if sess == nil {
+		return
+	}
+	if neg.Remote.Port() != 0 && neg.Remote.Addr().IsValid() && !neg.Remote.Addr().IsUnspecified() {
+		sess.SetRemote(neg.Remote, neg.RemoteRTCP)
+	}
+	sess.SetDirection(neg.Direction.Sends() && !localHold, neg.Direction.Receives() && !localHold)
+}
+
+// Mute stops (or restarts) sending the microphone, without a re-INVITE.
+func (p *Phone) Mute(id string, on bool) error {
+	c, err := p.getCall(id)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	sess := c.sess
+	c.mu.Unlock()
+	if sess != nil {
+		sess.Mute(on)
+	}
+	return c.m.SetMuted(on)
+}
+
+// SendDTMF sends digits (0-9 * # A-D) as RFC 4733 events.
+func (p *Phone) SendDTMF(id string, digits string) error {
+	c, err := p.getCall(id)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	sess := c.sess
+	c.mu.Unlock()
+	if sess == nil || !c.m.Info().Established() {
+		return fmt.Errorf("dtmf %s: %w", id, call.ErrTransition)
+	}
+	return sess.SendDTMF(digits)
+}
+
+// ReOffer answers the far end's re-INVITE (hold, resume, new address).
+func (c *activeCall) ReOffer(offer []byte) ([]byte, error) {
+	c.mu.Lock()
+	c.local.Version++
+	local := c.local
+	c.mu.Unlock()
+	answer, neg, err := sdp.Answer(offer, local)
+	if err != nil {
+		return nil, err
+	}
+	c.applyNegotiated(neg)
+	// They hold us when they will not take our audio (sendonly/inactive).
+	_ = c.m.SetHold(false, !neg.Direction.Sends())
+	return answer, nil
+}
+
+// Info takes DTMF sent as SIP INFO (application/dtmf-relay, application/dtmf).
+func (c *activeCall) Info(contentType string, body []byte) {
+	d, err := media.ParseDTMFInfo(contentType, body)
+	if err != nil {
+		c.p.o.log.Debug("call: INFO", "call", c.id, "error", err)
+		return
+	}
+	c.p.bus.publish(DTMFEvent{CallID: c.id, Digit: string(d.Digit), Via: "info"})
+}
+
+// Bye: the far end hung up.
+func (c *activeCall) Bye() { c.end("remote hung up", 0) }
+
+// mediaHandler turns media events into phone events.
+type mediaHandler struct{ c *activeCall }
+
+func (h mediaHandler) DTMF(d rune) {
+	h.c.p.bus.publish(DTMFEvent{CallID: h.c.id, Digit: string(d), Via: "rtp"})
+}
+
+func (h mediaHandler) NoMedia(silence time.Duration) {
+	go func() {
+		h.c.bye()
+		h.c.end(fmt.Sprintf("no audio received for %s", silence.Round(time.Second)), 0)
+	}()
+}
+
+func (h mediaHandler) DeviceError(err error) {
+	h.c.p.bus.publish(DeviceEvent{CallID: h.c.id, Error: err.Error()})
+}
+
+func (p *Phone) emitCall(info call.Info) {
+	p.o.log.Info("call", "call", info.ID, "state", info.State.String(), "reason", info.Reason)
+	p.bus.publish(CallEvent{Info: info})
+}
+
+// Calls lists the current calls.
+func (p *Phone) Calls() []call.Info {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]call.Info, 0, len(p.calls))
+	for _, c := range p.calls {
+		out = append(out, c.m.Info())
+	}
+	return out
+}
+
+// CallStats returns a call's current quality figures.
+func (p *Phone) CallStats(id string) (media.Stats, error) {
+	c, err := p.getCall(id)
+	if err != nil {
+		return media.Stats{}, err
+	}
+	c.mu.Lock()
+	sess := c.sess
+	c.mu.Unlock()
+	if sess == nil {
+		return media.Stats{}, nil
+	}
+	return sess.Stats(), nil
+}

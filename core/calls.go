@@ -1,0 +1,346 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/softphone/softphone/core/audio"
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/codec"
+	"github.com/softphone/softphone/core/media"
+	"github.com/softphone/softphone/core/sdp"
+	"github.com/softphone/softphone/core/sip"
+)
+
+// ErrUnknownCall is returned for a call id the phone does not have.
+var ErrUnknownCall = errors.New("unknown call")
+
+// DialOptions are per-call settings of Dial.
+type DialOptions struct {
+	Account string // account to call from; "" picks one by the address
+}
+
+// activeCall is one call with everything it owns: its state machine, its
+// SIP dialog or pending invitation, its sockets and media session.
+type activeCall struct {
+	p  *Phone
+	m  *call.Machine
+	id string
+	ln *line // nil for a direct call
+
+	mu        sync.Mutex
+	dialog    *sip.Dialog
+	incoming  *sip.Incoming
+	cancel    context.CancelFunc // aborts an unanswered outgoing INVITE (CANCEL)
+	conn      *media.Conn
+	sess      *media.Session
+	local     sdp.Local
+	neg       sdp.Negotiated
+	localHold bool
+	ended     chan struct{}
+	endOnce   sync.Once
+}
+
+func newCallID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%x", b)
+}
+
+func (p *Phone) addCall(c *activeCall) {
+	p.mu.Lock()
+	p.calls[c.id] = c
+	p.mu.Unlock()
+}
+
+func (p *Phone) getCall(id string) (*activeCall, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c, ok := p.calls[id]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownCall, id)
+	}
+	return c, nil
+}
+
+// resolveTarget picks the account and the request URI for what the user
+// typed: "bob" or "1234" (a user at an account's domain), "sip:bob@host"
+// (an account whose domain is host, else a direct call), "10.0.0.2:5070".
+func (p *Phone) resolveTarget(to string, account string) (*line, string, error) {
+	to = strings.TrimSpace(to)
+	var ln *line
+	if account != "" {
+		for _, l := range p.accounts {
+			if l.cfg.Name == account {
+				ln = l
+			}
+		}
+		if ln == nil {
+			return nil, "", fmt.Errorf("%w %q", ErrUnknownAccount, account)
+		}
+	}
+	bare := strings.TrimPrefix(strings.TrimPrefix(to, "sips:"), "sip:")
+	if !strings.Contains(bare, "@") && !strings.ContainsAny(bare, ".:[") {
+		// A user or number: it needs an account's domain.
+		if ln == nil {
+			if len(p.accounts) == 0 {
+				return nil, "", fmt.Errorf("no account to call %q through: give a full address (sip:user@host)", to)
+			}
+			ln = p.accounts[0]
+		}
+		to = "sip:" + bare + "@" + ln.cfg.Domain
+	}
+	uri, err := sip.ParseTarget(to)
+	if err != nil {
+		return nil, "", err
+	}
+	if ln == nil {
+		for _, l := range p.accounts {
+			if strings.EqualFold(sip.Host(l.cfg.Domain), uri.Host) {
+				ln = l
+				break
+			}
+		}
+	}
+	return ln, uri.String(), nil
+}
+
+// Dial places a call and returns its id at once; what happens next comes
+// as CallEvents. Cancel it with Hangup.
+func (p *Phone) Dial(to string, o DialOptions) (string, error) {
+	ua, err := p.sipUA()
+	if err != nil {
+		return "", err
+	}
+	ln, uri, err := p.resolveTarget(to, o.Account)
+	if err != nil {
+		return "", err
+	}
+	var target *sip.Target
+	dest := ""
+	if ln != nil {
+		t := ln.target()
+		target = &t
+		if dest, err = t.Destination(); err != nil {
+			return "", err
+		}
+	} else {
+		u, _ := sip.ParseTarget(uri)
+		port := u.Port
+		if port == 0 {
+			port = sip.DefaultPort
+		}
+		dest = net.JoinHostPort(u.Host, strconv.Itoa(port))
+	}
+	c := &activeCall{p: p, id: newCallID(), ln: ln, ended: make(chan struct{})}
+	if err := c.openMedia(dest); err != nil {
+		return "", err
+	}
+	offer, err := sdp.Offer(c.local)
+	if err != nil {
+		c.conn.Close()
+		return "", err
+	}
+	account := ""
+	if ln != nil {
+		account = ln.cfg.Name
+	}
+	c.m = call.New(c.id, call.Outgoing, account, call.Party{URI: uri}, p.emitCall, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	c.cancel = cancel
+	p.addCall(c)
+	p.emitCall(c.m.Info())
+	go c.invite(ctx, ua, sip.InviteOptions{From: target, To: uri, Offer: offer, Progress: c.progress})
+	return c.id, nil
+}
+
+func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions) {
+	start := time.Now()
+	d, answer, err := ua.Invite(ctx, o)
+	if err != nil {
+		var se *sip.StatusError
+		switch {
+		case errors.As(err, &se):
+			c.end(se.Error(), se.Code)
+		case errors.Is(err, context.Canceled):
+			c.end("cancelled", 487)
+		default:
+			c.end(err.Error(), 0)
+		}
+		return
+	}
+	c.mu.Lock()
+	c.dialog = d
+	c.mu.Unlock()
+	d.SetHandler(c)
+	if c.isEnded() {
+		// Hung up while the 200 was on its way: end the dialog it created.
+		c.bye()
+		return
+	}
+	neg, err := sdp.ParseAnswer(c.local, answer)
+	if err != nil {
+		c.p.o.log.Warn("call: bad answer", "call", c.id, "error", err)
+		c.bye()
+		c.end("unusable answer: "+err.Error(), 488)
+		return
+	}
+	if err := c.startMedia(neg); err != nil {
+		c.bye()
+		c.end("media: "+err.Error(), 0)
+		return
+	}
+	c.p.o.log.Info("call answered", "call", c.id, "setup", time.Since(start), "codec", neg.Codec.Name)
+	_ = c.m.Answered(neg.Codec.Name)
+}
+
+// progress takes 18x responses: ringing, and early media on 183 with SDP.
+func (c *activeCall) progress(code int, reason string, body []byte) {
+	if code == 100 {
+		return
+	}
+	_ = c.m.Ringing()
+	if len(body) == 0 || c.isEnded() {
+		return
+	}
+	c.mu.Lock()
+	started := c.sess != nil
+	c.mu.Unlock()
+	if started {
+		return
+	}
+	if neg, err := sdp.ParseAnswer(c.local, body); err == nil {
+		if err := c.startMedia(neg); err != nil {
+			c.p.o.log.Debug("call: early media", "error", err)
+		}
+	}
+}
+
+// openMedia opens the RTP/RTCP sockets and prepares our SDP side.
+func (c *activeCall) openMedia(peer string) error {
+	ua, err := c.p.sipUA()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	ip, err := ua.LocalIPFor(ctx, peer)
+	if err != nil {
+		return err
+	}
+	adv, ok := netip.AddrFromSlice(ip)
+	if !ok {
+		return fmt.Errorf("media: local address %v", ip)
+	}
+	adv = adv.Unmap()
+	bind := netip.IPv6Unspecified()
+	if la := ua.Addr().IP; la != nil && !la.IsUnspecified() {
+		bind, _ = netip.AddrFromSlice(la)
+		bind = bind.Unmap()
+	}
+	conn, err := media.Listen(bind, c.p.o.ports)
+	if err != nil {
+		return err
+	}
+	c.conn = conn
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	infos := make([]codec.Info, 0, len(c.p.o.codecs))
+	for _, k := range c.p.o.codecs {
+		infos = append(infos, k.Info())
+	}
+	c.local = sdp.Local{Addr: adv, RTPPort: conn.Port(), Codecs: infos, DTMF: true, Ptime: 20,
+		SessionID: binary.BigEndian.Uint64(b[:]) >> 2, Version: 1, Username: "softphone"}
+	return nil
+}
+
+// startMedia opens the audio device and runs the media session for neg.
+func (c *activeCall) startMedia(neg sdp.Negotiated) error {
+	k, ok := codec.Lookup(c.p.o.codecs, neg.Codec.Name)
+	if !ok {
+		return fmt.Errorf("negotiated codec %s is not enabled", neg.Codec.Name)
+	}
+	ptime := time.Duration(neg.Ptime) * time.Millisecond
+	if ptime <= 0 {
+		ptime = 20 * time.Millisecond
+	}
+	dev, err := c.p.o.audio(c.m.Info(), audio.Format{SampleRate: k.Info().SampleRate, Channels: 1, Period: ptime})
+	if err != nil {
+		return fmt.Errorf("audio device: %w", err)
+	}
+	sess, err := media.NewSession(c.conn, dev, media.Config{
+		Codec: k, SendPT: neg.Codec.PayloadType, RecvPT: neg.RecvPT,
+		DTMFSendPT: neg.DTMFPT, DTMFRecvPT: neg.RecvDTMFPT,
+		Ptime: ptime, Remote: neg.Remote, RemoteRTCP: neg.RemoteRTCP,
+		Encoder: c.p.o.encoder, NoMediaTimeout: c.p.o.noMediaTimeout, Log: c.p.o.log,
+	}, mediaHandler{c})
+	if err != nil {
+		dev.Close()
+		return err
+	}
+	c.mu.Lock()
+	if c.sess != nil || c.isEnded() {
+		c.mu.Unlock()
+		dev.Close()
+		return nil
+	}
+	c.sess, c.neg = sess, neg
+	c.mu.Unlock()
+	sess.SetDirection(neg.Direction.Sends(), neg.Direction.Receives())
+	return sess.Start()
+}
+
+func (c *activeCall) isEnded() bool {
+	select {
+	case <-c.ended:
+		return true
+	default:
+		return false
+	}
+}
+
+// end finishes the call once: state, media, sockets, bookkeeping.
+func (c *activeCall) end(reason string, code int) {
+	c.endOnce.Do(func() {
+		close(c.ended)
+		c.mu.Lock()
+		sess, conn, cancel := c.sess, c.conn, c.cancel
+		c.mu.Unlock()
+		if sess != nil {
+			c.p.bus.publish(CallStatsEvent{CallID: c.id, Stats: sess.Stats(), Final: true})
+			sess.Close()
+		} else if conn != nil {
+			conn.Close()
+		}
+		if cancel != nil {
+			cancel()
+		}
+		_ = c.m.End(reason, code)
+		c.p.mu.Lock()
+		delete(c.p.calls, c.id)
+		c.p.mu.Unlock()
+	})
+}
+
+func (c *activeCall) bye() {
+	c.mu.Lock()
+	d := c.dialog
+	c.mu.Unlock()
+	if d == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := d.Bye(ctx); err != nil {
+		c.p.o.log.Debug("call: bye", "call", c.id, "error", err)
+	}
+}

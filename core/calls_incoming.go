@@ -1,0 +1,127 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/sdp"
+	"github.com/softphone/softphone/core/sip"
+)
+
+// onIncoming takes a new INVITE: it finds the account it is for (or
+// accepts it as a direct call), checks the offer, rings, and waits for
+// Answer, Reject or the caller's CANCEL.
+func (p *Phone) onIncoming(in *sip.Incoming) {
+	var ln *line
+	for _, l := range p.accounts {
+		if strings.EqualFold(l.cfg.Username, in.To.User) {
+			ln = l
+			break
+		}
+	}
+	if ln == nil && !p.o.allowDirect {
+		_ = in.Reject(403, "Forbidden")
+		return
+	}
+	if len(in.Offer) == 0 {
+		// A late offer would put our offer in the 200 and take the answer
+		// from the ACK; peers that need it are rare.
+		_ = in.Reject(488, "Not Acceptable Here")
+		return
+	}
+	c := &activeCall{p: p, id: newCallID(), ln: ln, incoming: in, ended: make(chan struct{})}
+	if err := c.openMedia(in.Source); err != nil {
+		p.o.log.Warn("call: no media for incoming call", "error", err)
+		_ = in.Reject(500, "Server Internal Error")
+		return
+	}
+	if _, _, err := sdp.Answer(in.Offer, c.local); err != nil {
+		c.conn.Close()
+		code, reason := 488, "Not Acceptable Here"
+		if errors.Is(err, sdp.ErrMalformed) {
+			code, reason = 400, "Bad Request"
+		}
+		_ = in.Reject(code, reason)
+		return
+	}
+	account := ""
+	if ln != nil {
+		account = ln.cfg.Name
+	}
+	c.m = call.New(c.id, call.Inbound, account, call.Party{DisplayName: in.From.DisplayName, URI: in.From.URI}, p.emitCall, nil)
+	p.addCall(c)
+	if err := in.Ring(); err != nil {
+		c.end("could not ring: "+err.Error(), 0)
+		return
+	}
+	p.emitCall(c.m.Info())
+	go func() {
+		select {
+		case <-in.Context().Done():
+			if c.m.Is(call.Incoming) {
+				c.end("cancelled by caller", 487)
+			}
+		case <-c.ended:
+		}
+	}()
+}
+
+// Answer picks up an incoming call.
+func (p *Phone) Answer(id string) error {
+	c, err := p.getCall(id)
+	if err != nil {
+		return err
+	}
+	if !c.m.Is(call.Incoming) {
+		return fmt.Errorf("answer %s: %w", id, call.ErrTransition)
+	}
+	in := c.incoming
+	answer, neg, err := sdp.Answer(in.Offer, c.local)
+	if err != nil {
+		_ = in.Reject(488, "Not Acceptable Here")
+		c.end("no common codec", 488)
+		return err
+	}
+	// Media first: the caller may start sending the moment it has our 200.
+	if err := c.startMedia(neg); err != nil {
+		_ = in.Reject(500, "Server Internal Error")
+		c.end("media: "+err.Error(), 500)
+		return err
+	}
+	d, err := in.Answer(answer)
+	if err != nil {
+		c.end("answer failed: "+err.Error(), 0)
+		return err
+	}
+	c.mu.Lock()
+	c.dialog = d
+	c.mu.Unlock()
+	d.SetHandler(c)
+	return c.m.Answered(neg.Codec.Name)
+}
+
+// Reject declines an incoming call with code (486 Busy Here, 603 Decline;
+// 0 means 486).
+func (p *Phone) Reject(id string, code int) error {
+	c, err := p.getCall(id)
+	if err != nil {
+		return err
+	}
+	if !c.m.Is(call.Incoming) {
+		return fmt.Errorf("reject %s: %w", id, call.ErrTransition)
+	}
+	reason := "Busy Here"
+	switch code {
+	case 0:
+		code = 486
+	case 603:
+		reason = "Decline"
+	case 480:
+		reason = "Temporarily Unavailable"
+	}
+	err = c.incoming.Reject(code, reason)
+	c.end("rejected", code)
+	return err
+}

@@ -1,0 +1,231 @@
+package media
+
+import (
+	"errors"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+	"github.com/softphone/softphone/core/audio"
+	"github.com/softphone/softphone/core/codec"
+)
+
+// receiveLoop reads RTP into the jitter buffer and DTMF events out of it.
+func (s *Session) receiveLoop() {
+	buf := make([]byte, 1500)
+	var pkt rtp.Packet
+	latched := false
+	dtmf := newDTMFReceiver()
+	for {
+		n, from, err := s.conn.RTP.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			if s.stopped() || errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue
+		}
+		if err := pkt.Unmarshal(buf[:n]); err != nil {
+			continue // not RTP: ignore, as RFC 3550 asks of invalid packets
+		}
+		now := time.Now()
+		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+		if !latched {
+			// Symmetric RTP: answer where the far end really sends from
+			// (it may sit behind a NAT that rewrote the SDP's address).
+			latched = true
+			if cur := s.remote.Load(); *cur != from {
+				s.setRemote(from, netip.AddrPortFrom(from.Addr(), from.Port()+1))
+			}
+		}
+		s.lastRTP.Store(now.UnixNano())
+		switch pkt.PayloadType {
+		case s.cfg.RecvPT:
+			if !s.receiving.Load() {
+				continue
+			}
+			s.mu.Lock()
+			if !s.recv.update(pkt.SSRC, pkt.SequenceNumber, pkt.Timestamp, now) {
+				s.jb.Reset() // a new source: start the buffer afresh
+			}
+			s.jb.Put(pkt.SequenceNumber, pkt.Timestamp, pkt.Marker, pkt.Payload, now)
+			s.mu.Unlock()
+		case s.cfg.DTMFRecvPT:
+			if s.cfg.DTMFRecvPT == 0 {
+				continue
+			}
+			if d, ok := dtmf.packet(pkt.Timestamp, pkt.Payload); ok {
+				s.h.DTMF(d)
+			}
+		}
+	}
+}
+
+// player is the jitter buffer → decode/conceal → resample → device path,
+// paced by the device's clock.
+type player struct {
+	s        *Session
+	inAudio  bool // the previous frame carried (or concealed) speech
+	dec      codec.Decoder
+	rs       *audio.Resampler
+	payload  []byte
+	next     []byte
+	codecBuf []int16
+	devBuf   []int16
+}
+
+func newPlayer(s *Session) (*player, error) {
+	info := s.cfg.Codec.Info()
+	dec, err := s.cfg.Codec.NewDecoder()
+	if err != nil {
+		return nil, err
+	}
+	f := s.Device().Format()
+	p := &player{
+		s: s, dec: dec,
+		payload:  make([]byte, 1500),
+		next:     make([]byte, 1500),
+		codecBuf: make([]int16, info.FrameSamples(s.cfg.Ptime)),
+		devBuf:   make([]int16, f.FrameSamples()),
+	}
+	if f.SampleRate != info.SampleRate {
+		if p.rs, err = audio.NewResampler(info.SampleRate, f.SampleRate); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (p *player) run() {
+	s := p.s
+	timeoutReported := false
+	for !s.stopped() {
+		pcm := p.frame(time.Now())
+		dev := s.Device()
+		if _, err := dev.WriteFrame(pcm); err != nil {
+			if s.stopped() {
+				return
+			}
+			s.deviceFailed(dev, err)
+			continue
+		}
+		// The end-of-media guard, checked once per frame.
+		if s.cfg.NoMediaTimeout > 0 && s.receiving.Load() && !timeoutReported {
+			if idle := time.Since(time.Unix(0, s.lastRTP.Load())); idle > s.cfg.NoMediaTimeout {
+				timeoutReported = true
+				s.h.NoMedia(idle)
+			}
+		}
+	}
+}
+
+// frame produces one device frame of audio to play.
+func (p *player) frame(now time.Time) []int16 {
+	s := p.s
+	s.mu.Lock()
+	f := s.jb.Pop(now)
+	// Copied under the lock: the buffer reuses its slots as packets arrive.
+	payload := p.payload[:copy(p.payload, f.Payload)]
+	var next []byte
+	if f.Next != nil {
+		next = p.next[:copy(p.next, f.Next)]
+	}
+	s.mu.Unlock()
+
+	pcm := p.codecBuf
+	var n int
+	var err error
+	switch {
+	case f.Kind == FramePacket:
+		n, err = p.dec.Decode(payload, pcm)
+		p.inAudio = true
+	case f.Kind == FrameLost:
+		n, err = p.dec.Conceal(next, pcm)
+		p.inAudio = true
+	case p.inAudio:
+		// An underrun inside speech: conceal it (the PLC fades out by
+		// itself) rather than cut to silence.
+		n, err = p.dec.Conceal(nil, pcm)
+		p.inAudio = false
+	default:
+		clear(pcm)
+		n = len(pcm)
+	}
+	if err != nil {
+		s.log.Debug("media: decode", "error", err)
+		clear(pcm)
+		n = len(pcm)
+	}
+	pcm = pcm[:n]
+	if !s.receiving.Load() {
+		clear(pcm)
+	}
+	if p.rs == nil {
+		return fit(pcm, len(p.devBuf))
+	}
+	m := p.rs.Process(pcm, p.devBuf)
+	return fit(p.devBuf[:m], len(p.devBuf))
+}
+
+// fit pads (repeating the last sample) or trims pcm to n samples, so a
+// resampler's ±1 sample per frame never changes the device frame size.
+func fit(pcm []int16, n int) []int16 {
+	for len(pcm) < n && cap(pcm) >= n {
+		last := int16(0)
+		if len(pcm) > 0 {
+			last = pcm[len(pcm)-1]
+		}
+		pcm = append(pcm, last)
+	}
+	if len(pcm) > n {
+		pcm = pcm[:n]
+	}
+	return pcm
+}
+
+// rtcpLoop sends a report every 5 s (RFC 3550's minimum interval) and
+// reads the far end's.
+func (s *Session) rtcpLoop() {
+	go func() {
+		buf := make([]byte, 1500)
+		for {
+			n, _, err := s.conn.RTCP.ReadFromUDPAddrPort(buf)
+			if err != nil {
+				if s.stopped() || errors.Is(err, net.ErrClosed) {
+					return
+				}
+				continue
+			}
+			if pkts, err := rtcp.Unmarshal(buf[:n]); err == nil {
+				s.readRTCP(pkts, time.Now())
+			}
+		}
+	}()
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case now := <-t.C:
+			s.sendRTCP(s.report(now))
+		}
+	}
+}
+
+func (s *Session) sendRTCP(pkts []rtcp.Packet) {
+	b, err := rtcp.Marshal(pkts)
+	if err != nil {
+		return
+	}
+	if _, err := s.conn.RTCP.WriteToUDPAddrPort(b, *s.remoteRTCP.Load()); err != nil && !s.stopped() {
+		s.log.Debug("media: rtcp send", "error", err)
+	}
+}
+
+func (s *Session) sendRTCPBye() {
+	pkts := s.report(time.Now())
+	pkts = append(pkts, &rtcp.Goodbye{Sources: []uint32{s.ssrc}})
+	s.sendRTCP(pkts)
+}

@@ -1,0 +1,263 @@
+package media
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/softphone/softphone/core/audio"
+	"github.com/softphone/softphone/core/codec"
+)
+
+// Config is what offer/answer settled for one call's audio.
+type Config struct {
+	Codec      codec.Codec
+	SendPT     uint8 // payload type the far end expects
+	RecvPT     uint8 // payload type we expect
+	DTMFSendPT uint8 // telephone-event PT to send with, 0 = none
+	DTMFRecvPT uint8 // telephone-event PT we receive, 0 = none
+	Ptime      time.Duration
+	Remote     netip.AddrPort // RTP destination from the SDP
+	RemoteRTCP netip.AddrPort
+	Encoder    codec.Options
+	MinDelay   time.Duration // jitter buffer bounds (0: defaults)
+	MaxDelay   time.Duration
+	// NoMediaTimeout ends the call when no RTP arrives for this long while
+	// receiving is expected (not on hold). 0 disables the guard.
+	NoMediaTimeout time.Duration
+	Log            *slog.Logger
+}
+
+// Handler receives what the media path notices. Calls come from the
+// session's goroutines and must not block.
+type Handler interface {
+	DTMF(digit rune)
+	NoMedia(silence time.Duration)
+	DeviceError(err error)
+}
+
+// Session is one call's audio: it owns the RTP/RTCP sockets given to it,
+// and runs the send, receive, playout and RTCP loops.
+type Session struct {
+	conn      *Conn
+	cfg       Config
+	h         Handler
+	log       *slog.Logger
+	ssrc      uint32
+	cname     string
+	clockRate int
+
+	remote     atomic.Pointer[netip.AddrPort] // latched to the RTP source (symmetric RTP)
+	remoteRTCP atomic.Pointer[netip.AddrPort]
+	sending    atomic.Bool
+	receiving  atomic.Bool
+	muted      atomic.Bool
+	lastRTP    atomic.Int64 // unix nanos of the last RTP packet
+
+	devMu sync.Mutex
+	dev   audio.Device
+
+	mu        sync.Mutex // guards what the RTCP and stats paths share
+	recv      recvStats
+	sent      sentStats
+	stats     Stats
+	remoteBye bool
+	jb        *JitterBuffer
+
+	dtmfOut chan rune
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	once    sync.Once
+}
+
+type sentStats struct {
+	packets, octets uint64
+	lastTS          uint32
+	lastAt          time.Time
+}
+
+// Stats are a call's quality figures.
+type Stats struct {
+	PacketsSent        uint64
+	PacketsReceived    uint64
+	Lost               uint64        // RTP packets that never arrived
+	Jitter             time.Duration // interarrival jitter of what we receive
+	RTT                time.Duration // from RTCP, 0 until known
+	RemoteFractionLost float64       // loss the far end reports on what we send
+	RemoteLost         uint64
+	RemoteJitter       time.Duration
+	Concealed          uint64        // frames made up by loss concealment
+	Late               uint64        // packets that came after their playout time
+	JitterDelay        time.Duration // current jitter buffer delay
+	Codec              string
+}
+
+// NewSession prepares the audio of a call on conn with dev as microphone
+// and speaker; Start runs it.
+func NewSession(conn *Conn, dev audio.Device, cfg Config, h Handler) (*Session, error) {
+	if cfg.Ptime <= 0 {
+		cfg.Ptime = 20 * time.Millisecond
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if dev.Format().Period != cfg.Ptime {
+		return nil, fmt.Errorf("media: device period %v differs from ptime %v", dev.Format().Period, cfg.Ptime)
+	}
+	info := cfg.Codec.Info()
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, fmt.Errorf("media: ssrc: %w", err)
+	}
+	s := &Session{
+		conn: conn, cfg: cfg, h: h, log: cfg.Log, dev: dev,
+		ssrc:      binary.BigEndian.Uint32(b[:4]),
+		cname:     fmt.Sprintf("softphone-%x", b[4:]),
+		clockRate: info.ClockRate,
+		dtmfOut:   make(chan rune, 32),
+		stop:      make(chan struct{}),
+	}
+	s.recv.clockRate = info.ClockRate
+	s.jb = NewJitterBuffer(JitterConfig{
+		ClockRate: info.ClockRate,
+		FrameTS:   info.TimestampStep(cfg.Ptime),
+		Frame:     cfg.Ptime,
+		MinDelay:  cfg.MinDelay,
+		MaxDelay:  cfg.MaxDelay,
+	})
+	s.stats.Codec = info.Name
+	s.setRemote(cfg.Remote, cfg.RemoteRTCP)
+	s.sending.Store(true)
+	s.receiving.Store(true)
+	return s, nil
+}
+
+func (s *Session) setRemote(rtpAddr, rtcpAddr netip.AddrPort) {
+	s.remote.Store(&rtpAddr)
+	if !rtcpAddr.IsValid() {
+		rtcpAddr = netip.AddrPortFrom(rtpAddr.Addr(), rtpAddr.Port()+1)
+	}
+	s.remoteRTCP.Store(&rtcpAddr)
+}
+
+// Start runs the loops until Close.
+func (s *Session) Start() error {
+	send, err := newSender(s)
+	if err != nil {
+		return err
+	}
+	play, err := newPlayer(s)
+	if err != nil {
+		return err
+	}
+	s.lastRTP.Store(time.Now().UnixNano())
+	s.wg.Add(4)
+	go func() { defer s.wg.Done(); send.run() }()
+	go func() { defer s.wg.Done(); s.receiveLoop() }()
+	go func() { defer s.wg.Done(); play.run() }()
+	go func() { defer s.wg.Done(); s.rtcpLoop() }()
+	return nil
+}
+
+// SetDirection says whether audio goes out (not when we hold the call or
+// the far end does not want it) and whether audio is expected in.
+func (s *Session) SetDirection(send, receive bool) {
+	s.sending.Store(send)
+	if receive && !s.receiving.Load() {
+		// Do not count the time on hold as silence.
+		s.lastRTP.Store(time.Now().UnixNano())
+	}
+	s.receiving.Store(receive)
+}
+
+// SetRemote points the stream at a new address (re-INVITE).
+func (s *Session) SetRemote(rtpAddr, rtcpAddr netip.AddrPort) { s.setRemote(rtpAddr, rtcpAddr) }
+
+// Mute sends silence instead of the microphone: the stream keeps flowing so
+// NATs and the far end's media guard stay happy, without a re-INVITE.
+func (s *Session) Mute(on bool) { s.muted.Store(on) }
+
+// SendDTMF queues digits to send as RFC 4733 events.
+func (s *Session) SendDTMF(digits string) error {
+	for _, d := range digits {
+		if _, err := dtmfEvent(d); err != nil {
+			return err
+		}
+	}
+	if s.cfg.DTMFSendPT == 0 {
+		return ErrNoDTMF
+	}
+	for _, d := range digits {
+		select {
+		case s.dtmfOut <- d:
+		default:
+			return errors.New("media: too many DTMF digits queued")
+		}
+	}
+	return nil
+}
+
+// ErrNoDTMF means the far end did not accept telephone-event.
+var ErrNoDTMF = errors.New("media: the far end does not take RFC 4733 DTMF")
+
+// SwapDevice replaces the audio device mid-call (device lost, user choice).
+func (s *Session) SwapDevice(dev audio.Device) error {
+	if dev.Format() != s.Device().Format() {
+		return fmt.Errorf("media: new device format %+v differs from %+v", dev.Format(), s.Device().Format())
+	}
+	s.devMu.Lock()
+	old := s.dev
+	s.dev = dev
+	s.devMu.Unlock()
+	return old.Close()
+}
+
+// Device is the current audio device.
+func (s *Session) Device() audio.Device {
+	s.devMu.Lock()
+	defer s.devMu.Unlock()
+	return s.dev
+}
+
+// Stats returns the quality figures so far.
+func (s *Session) Stats() Stats {
+	s.mu.Lock()
+	st := s.stats
+	st.PacketsSent = s.sent.packets
+	st.PacketsReceived = s.recv.received
+	st.Lost = s.recv.lost()
+	st.Jitter = s.recv.jitterDuration()
+	jb := s.jb.Stats()
+	s.mu.Unlock()
+	st.Concealed = jb.Lost + jb.Inserted
+	st.Late = jb.Late
+	st.JitterDelay = jb.CurrentDelay
+	return st
+}
+
+// Close stops the loops, sends an RTCP BYE and closes the sockets and the device.
+func (s *Session) Close() error {
+	var err error
+	s.once.Do(func() {
+		close(s.stop)
+		s.sendRTCPBye()
+		err = errors.Join(s.conn.Close(), s.Device().Close())
+		s.wg.Wait()
+	})
+	return err
+}
+
+func (s *Session) stopped() bool {
+	select {
+	case <-s.stop:
+		return true
+	default:
+		return false
+	}
+}

@@ -1,0 +1,110 @@
+// Package sdp does the RFC 3264 offer/answer exchange for a call with one
+// plain RTP/AVP audio stream. It speaks only the SDP this phone needs and
+// leaves sockets, codecs and SIP to the caller.
+package sdp
+
+import (
+	"errors"
+	"net/netip"
+
+	"github.com/softphone/softphone/core/codec"
+)
+
+// Errors callers branch on. Each one is returned wrapped with detail.
+var (
+	// ErrNoCommonCodec means the peer offered nothing we can decode; a SIP
+	// UAS answers 488 Not Acceptable Here.
+	ErrNoCommonCodec = errors.New("sdp: no common codec")
+	// ErrMalformed wraps a parse error of the remote SDP.
+	ErrMalformed = errors.New("sdp: malformed")
+	// ErrNoAudio means there is no usable audio stream: none offered, all
+	// disabled (port 0), or rejected in the answer.
+	ErrNoAudio = errors.New("sdp: no usable audio stream")
+	// ErrUnsupportedProfile comes together with ErrNoAudio when the audio
+	// stream uses a transport other than RTP/AVP (e.g. RTP/SAVP, SRTP).
+	ErrUnsupportedProfile = errors.New("sdp: unsupported transport profile")
+)
+
+// Direction is an SDP media direction attribute (RFC 3264 5.1).
+type Direction string
+
+// The four directions.
+const (
+	SendRecv Direction = "sendrecv"
+	SendOnly Direction = "sendonly"
+	RecvOnly Direction = "recvonly"
+	Inactive Direction = "inactive"
+)
+
+// Local is what we put into an offer or an answer.
+type Local struct {
+	Addr    netip.Addr   // connection address we receive RTP on
+	RTPPort int          // our RTP port; RTCP is RTPPort+1, written as a=rtcp
+	Codecs  []codec.Info // in preference order
+	// DTMF offers telephone-event (RFC 4733) at 8000 Hz, and at every other
+	// clock rate among Codecs (48000 with opus), each on its own PT: 101,
+	// 102, ... unless a codec already uses that number.
+	DTMF      bool
+	Ptime     int       // ms we want to receive, 10..60; 0 means 20
+	Direction Direction // "" means sendrecv
+	// SessionID and Version fill the o= line. The caller increments Version
+	// for every new offer in a dialog (re-INVITE), RFC 3264 8.
+	SessionID, Version uint64
+	Username           string // o= username; "" means "-"
+}
+
+// Negotiated is the outcome of one offer/answer exchange.
+type Negotiated struct {
+	Remote     netip.AddrPort // where to send RTP (c= and m= port)
+	RemoteRTCP netip.AddrPort // where to send RTCP (a=rtcp, else port+1)
+	// Codec is our codec.Info for the chosen codec, except PayloadType is
+	// the one the remote uses: send with it.
+	Codec codec.Info
+	// RemoteFmtp is the peer's a=fmtp for Codec, e.g. opus
+	// "useinbandfec=1;stereo=0": how it wants to receive, for the encoder.
+	RemoteFmtp string
+	// RecvPT is the payload type we expect for Codec. In an answer we give
+	// it equals Codec.PayloadType (we echo the offerer, RFC 3264 6.1).
+	RecvPT uint8
+	// DTMFPT is the telephone-event PT to send with, at Codec's clock rate;
+	// 0 if the peer has none. RecvDTMFPT is the one we expect to receive.
+	DTMFPT, RecvDTMFPT uint8
+	Ptime              int // ms to send with
+	// Direction is OUR direction after negotiation: the peer's mirrored
+	// and restricted by Local.Direction.
+	Direction     Direction
+	RemoteSession struct{ ID, Version uint64 } // the peer's o= line
+}
+
+// Sends reports whether we may send media in direction d.
+func (d Direction) Sends() bool { return d == SendRecv || d == SendOnly }
+
+// Receives reports whether we should expect media in direction d.
+func (d Direction) Receives() bool { return d == SendRecv || d == RecvOnly }
+
+func (d Direction) valid() bool {
+	switch d {
+	case SendRecv, SendOnly, RecvOnly, Inactive:
+		return true
+	}
+	return false
+}
+
+// directionOf builds a Direction from its two halves.
+func directionOf(send, recv bool) Direction {
+	switch {
+	case send && recv:
+		return SendRecv
+	case send:
+		return SendOnly
+	case recv:
+		return RecvOnly
+	}
+	return Inactive
+}
+
+// ours turns the peer's direction into ours, limited by what we want:
+// we send only if they receive and we want to send, and vice versa.
+func ours(remote, local Direction) Direction {
+	return directionOf(remote.Receives() && local.Sends(), remote.Sends() && local.Receives())
+}

@@ -1,0 +1,120 @@
+package testlab
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// baresipCodec maps the codec names tests use to what baresip 1.0 matches.
+// An audio_codecs entry that matches no codec is silently dropped, and an
+// empty list means "offer all": "opus" or "opus/48000/1" would offer every
+// codec, because the Opus codec registers (and its rtpmap reads) as
+// opus/48000/2 whatever it carries, and G722 needs its 16 kHz clock rate.
+func baresipCodec(name string) (string, error) {
+	switch strings.ToLower(name) {
+	case "opus", "opus/48000", "opus/48000/1", "opus/48000/2":
+		return "opus/48000/2", nil
+	case "g722", "g722/8000", "g722/8000/1", "g722/16000", "g722/16000/1":
+		return "G722/16000/1", nil
+	case "pcmu", "pcmu/8000", "pcmu/8000/1":
+		return "PCMU/8000/1", nil
+	case "pcma", "pcma/8000", "pcma/8000/1":
+		return "PCMA/8000/1", nil
+	}
+	return "", fmt.Errorf("codec %q: want opus, G722, pcmu or pcma", name)
+}
+
+// baresipConfig is what the config and accounts files are written from.
+type baresipConfig struct {
+	dir        string
+	sipPort    int
+	ctrlPort   int
+	rtpMin     int
+	rtpMax     int
+	source     string // WAV for aufile
+	srcRate    int
+	srcChans   int
+	record     bool
+	accountURI string // the account line
+}
+
+// write renders config, accounts and an empty contacts file into c.dir.
+func (c *baresipConfig) write() error {
+	var b strings.Builder
+	line := func(k string, v any) { fmt.Fprintf(&b, "%-24s%v\n", k, v) }
+	line("poll_method", "epoll")
+	line("sip_listen", fmt.Sprintf("127.0.0.1:%d", c.sipPort))
+	line("call_local_timeout", 120)
+	line("call_max_calls", 4)
+	// No sound card: the microphone is a WAV file, what is played goes to an
+	// aubridge device nobody reads from.
+	line("audio_player", "aubridge,testlab")
+	line("audio_alert", "aubridge,testlab")
+	line("audio_source", "aufile,"+c.source)
+	line("ausrc_srate", c.srcRate)
+	line("ausrc_channels", c.srcChans)
+	line("auplay_srate", 48000)
+	line("auplay_channels", 1)
+	line("audio_level", "no")
+	line("audio_buffer", "20-160")
+	line("rtp_ports", fmt.Sprintf("%d-%d", c.rtpMin, c.rtpMax))
+	line("rtcp_mux", "no")
+	line("jitter_buffer_delay", "5-10")
+	line("statmode_default", "off") // else the log fills with status lines
+	line("opus_bitrate", 32000)
+	line("module_path", "/usr/lib/baresip/modules")
+	mods := []string{"opus.so", "g722.so", "g711.so", "aufile.so", "aubridge.so"}
+	if c.record {
+		mods = append(mods, "sndfile.so")
+	}
+	for _, m := range mods {
+		line("module", m)
+	}
+	line("module_tmp", "uuid.so")
+	line("module_tmp", "account.so")
+	for _, m := range []string{"contact.so", "menu.so", "ctrl_tcp.so"} {
+		line("module_app", m)
+	}
+	line("ctrl_tcp_listen", fmt.Sprintf("127.0.0.1:%d", c.ctrlPort))
+	line("snd_path", c.dir)
+
+	files := map[string]string{
+		"config":   b.String(),
+		"accounts": c.accountURI + "\n",
+		"contacts": "",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(c.dir, name), []byte(content), 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// accountLine builds the accounts file line. Registered accounts use the
+// Kamailio as registrar and outbound proxy; direct ones never register.
+func accountLine(opts BaresipOptions, sipAddr string, codecs []string, registered bool) string {
+	var uri string
+	var params []string
+	if registered {
+		uri = fmt.Sprintf("<sip:%s@%s;transport=%s>", opts.User, opts.Kamailio.Domain, opts.Transport)
+		proxy := opts.Kamailio.UDPAddr
+		if opts.Transport == "tcp" {
+			proxy = opts.Kamailio.TCPAddr
+		}
+		params = append(params,
+			"auth_pass="+opts.Password,
+			fmt.Sprintf(`outbound="sip:%s;transport=%s"`, proxy, opts.Transport),
+			"regint=600")
+	} else {
+		uri = fmt.Sprintf("<sip:%s@%s;transport=%s>", opts.User, sipAddr, opts.Transport)
+		params = append(params, "regint=0")
+	}
+	params = append(params, "answermode="+opts.AnswerMode)
+	if len(codecs) > 0 {
+		params = append(params, "audio_codecs="+strings.Join(codecs, ","))
+	}
+	return uri + ";" + strings.Join(params, ";")
+}
