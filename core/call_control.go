@@ -159,6 +159,9 @@ func (h mediaHandler) DTMF(d rune) {
 }
 
 func (h mediaHandler) NoMedia(silence time.Duration) {
+	if !h.c.m.Info().Established() {
+		return // early media may stop while it rings; the guard re-arms on answer
+	}
 	go func() {
 		h.c.bye()
 		h.c.end(fmt.Sprintf("no audio received for %s", silence.Round(time.Second)), 0)

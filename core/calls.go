@@ -194,7 +194,18 @@ func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions
 		c.end("unusable answer: "+err.Error(), 488)
 		return
 	}
-	if err := c.startMedia(neg); err != nil {
+	c.mu.Lock()
+	early := c.sess
+	c.mu.Unlock()
+	if early != nil && strings.EqualFold(early.Stats().Codec, neg.Codec.Name) {
+		// Early media already flows: follow the final answer's address.
+		c.applyNegotiated(neg)
+		early.ResetMediaGuard()
+	} else if early != nil {
+		c.bye()
+		c.end("the answer changed the codec of early media", 488)
+		return
+	} else if err := c.startMedia(neg); err != nil {
 		c.bye()
 		c.end("media: "+err.Error(), 0)
 		return
@@ -272,6 +283,12 @@ func (c *activeCall) startMedia(neg sdp.Negotiated) error {
 	ptime := time.Duration(neg.Ptime) * time.Millisecond
 	if ptime <= 0 {
 		ptime = 20 * time.Millisecond
+	}
+	c.mu.Lock()
+	running := c.sess != nil
+	c.mu.Unlock()
+	if running {
+		return nil
 	}
 	dev, err := c.p.o.audio(c.m.Info(), audio.Format{SampleRate: k.Info().SampleRate, Channels: 1, Period: ptime})
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 // callFlags are the flags call and answer share.
 type callFlags struct {
 	cfgPath, account, play, record, codecs string
+	input, output                          string
 	hangupAfter                            time.Duration
 	asJSON, verbose                        bool
 }
@@ -29,6 +30,8 @@ func (f *callFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.account, "account", "", "account to use")
 	fs.StringVar(&f.play, "play", "", "WAV file to send instead of the microphone (loops)")
 	fs.StringVar(&f.record, "record", "", "WAV file to record what is received")
+	fs.StringVar(&f.input, "input", "", "microphone to use (see 'softphone devices'; default: the system's)")
+	fs.StringVar(&f.output, "output", "", "speaker to use (default: the system's)")
 	fs.StringVar(&f.codecs, "codecs", "", "codecs in preference order, e.g. opus,g722,pcmu,pcma")
 	fs.DurationVar(&f.hangupAfter, "hangup-after", 0, "hang up this long after the call connects")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per event per line")
@@ -45,7 +48,11 @@ func (f *callFlags) phone(stderr io.Writer, register bool) (*core.Phone, error) 
 	if err != nil {
 		return nil, err
 	}
-	opts := []core.Option{core.WithLogger(newLogger(stderr, f.verbose)), core.WithAudio(fileAudio(f.play, f.record))}
+	log := newLogger(stderr, f.verbose)
+	opts := []core.Option{core.WithLogger(log), core.WithAudio(deviceAudio(f.input, f.output, log))}
+	if f.play != "" || f.record != "" {
+		opts = append(opts, core.WithAudio(fileAudio(f.play, f.record)))
+	}
 	if f.account != "" {
 		opts = append(opts, core.WithAccounts(f.account))
 	}

@@ -26,6 +26,7 @@ Commands:
   register   register the configured accounts and report their state
   call URI   place a call (--play, --record, --dtmf, --hangup-after, --codecs)
   answer     wait for calls and answer them (--count, --play, --record)
+  devices    list the audio devices (for --input and --output)
   help       show this help
 
 With no command, softphone opens its window (not in this build yet: use
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdCall(ctx, args[1:], stdout, stderr)
 	case "answer":
 		return cmdAnswer(ctx, args[1:], stdout, stderr)
+	case "devices":
+		return cmdDevices(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

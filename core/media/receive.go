@@ -99,7 +99,6 @@ func newPlayer(s *Session) (*player, error) {
 
 func (p *player) run() {
 	s := p.s
-	timeoutReported := false
 	for !s.stopped() {
 		pcm := p.frame(time.Now())
 		dev := s.Device()
@@ -111,9 +110,9 @@ func (p *player) run() {
 			continue
 		}
 		// The end-of-media guard, checked once per frame.
-		if s.cfg.NoMediaTimeout > 0 && s.receiving.Load() && !timeoutReported {
+		if s.cfg.NoMediaTimeout > 0 && s.receiving.Load() && !s.guardFired.Load() {
 			if idle := time.Since(time.Unix(0, s.lastRTP.Load())); idle > s.cfg.NoMediaTimeout {
-				timeoutReported = true
+				s.guardFired.Store(true)
 				s.h.NoMedia(idle)
 			}
 		}

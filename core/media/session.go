@@ -59,6 +59,7 @@ type Session struct {
 	receiving  atomic.Bool
 	muted      atomic.Bool
 	lastRTP    atomic.Int64 // unix nanos of the last RTP packet
+	guardFired atomic.Bool  // NoMedia reported; re-armed by ResetMediaGuard
 
 	devMu sync.Mutex
 	dev   audio.Device
@@ -174,6 +175,13 @@ func (s *Session) SetDirection(send, receive bool) {
 		s.lastRTP.Store(time.Now().UnixNano())
 	}
 	s.receiving.Store(receive)
+}
+
+// ResetMediaGuard restarts the no-media timer, e.g. when a call with early
+// media is answered.
+func (s *Session) ResetMediaGuard() {
+	s.lastRTP.Store(time.Now().UnixNano())
+	s.guardFired.Store(false)
 }
 
 // SetRemote points the stream at a new address (re-INVITE).
