@@ -15,7 +15,7 @@ import (
 )
 
 // buildBinary builds the real program once per test run.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "softphone")
 	goBin, err := exec.LookPath("go")

@@ -15,7 +15,7 @@ import (
 	"github.com/softphone/softphone/internal/testlab"
 )
 
-func writeFile(t *testing.T, body string) string {
+func writeFile(t testing.TB, body string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "config.toml")
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
