@@ -3,11 +3,14 @@
 
 GO        ?= go
 BIN       := bin/softphone
-# Debian packages: cgo libraries (Opus), and for the tests a real Kamailio
-# registrar (with TLS), baresip as the far-end peer, PulseAudio for the
-# device loopback test.
+# Debian packages: cgo libraries (Opus, Gio's X11/Wayland/EGL), and for the
+# tests a real Kamailio registrar (with TLS), baresip as the far-end peer,
+# PulseAudio for the device loopback test, Xvfb for the real-window test.
 DEB_PKGS  := gcc pkg-config libopus-dev libopusfile-dev openssl ca-certificates \
-             kamailio kamailio-tls-modules baresip-core pulseaudio pulseaudio-utils
+             libwayland-dev libx11-dev libx11-xcb-dev libxkbcommon-x11-dev libxkbcommon-dev \
+             libgles2-mesa-dev libegl1-mesa-dev libegl-dev libgles-dev libffi-dev libxcursor-dev libvulkan-dev \
+             kamailio kamailio-tls-modules baresip-core pulseaudio pulseaudio-utils \
+             xvfb xauth libgl1-mesa-dri libegl-mesa0 xdotool imagemagick x11-utils
 GO_MIN    := 1.24
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -29,14 +30,16 @@ Commands:
   devices    list the audio devices (for --input and --output)
   help       show this help
 
-With no command, softphone opens its window (not in this build yet: use
-the headless commands meanwhile).
+With no command, softphone opens its window (flags: --config F, --dark).
 
 Run 'softphone COMMAND -h' for a command's flags.
 `
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	if args := os.Args[1:]; len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		runGUI(ctx, args, os.Stderr) // does not return
+	}
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -44,7 +47,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stdout, "softphone: the window is not part of this build yet.\n\n"+usage)
+		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
 	switch args[0] {

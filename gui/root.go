@@ -1,0 +1,220 @@
+// Package gui is the softphone's window: it draws a snapshot of the core's
+// state each frame and sends the user's commands back. No SIP or RTP here.
+package gui
+
+import (
+	"image"
+	"sync"
+	"time"
+
+	"gioui.org/io/key"
+	"gioui.org/io/semantic"
+	"gioui.org/layout"
+	"gioui.org/op/clip"
+	"gioui.org/op/paint"
+	"gioui.org/unit"
+	"gioui.org/widget"
+	"gioui.org/widget/material"
+
+	"github.com/softphone/softphone/gui/env"
+	"github.com/softphone/softphone/gui/pages/accounts"
+	"github.com/softphone/softphone/gui/pages/contacts"
+	"github.com/softphone/softphone/gui/pages/dialpad"
+	"github.com/softphone/softphone/gui/pages/history"
+	"github.com/softphone/softphone/gui/pages/incall"
+	"github.com/softphone/softphone/gui/pages/incoming"
+	"github.com/softphone/softphone/gui/pages/settings"
+	"github.com/softphone/softphone/gui/theme"
+)
+
+// Tab is one of the screens the navigation bar reaches.
+type Tab int
+
+const (
+	TabDialpad Tab = iota
+	TabHistory
+	TabContacts
+	TabAccounts
+	TabSettings
+	tabCount
+)
+
+var tabNames = [tabCount]string{"Dialpad", "History", "Contacts", "Accounts", "Settings"}
+
+// Root routes between the screens: an incoming call takes the window, an
+// active call shows the in-call screen, otherwise the chosen tab.
+type Root struct {
+	Phone env.Phone
+	Theme *theme.Theme
+
+	Tab      Tab
+	nav      [tabCount]widget.Clickable
+	Dialpad  *dialpad.Page
+	History  *history.Page
+	Contacts *contacts.Page
+	Accounts *accounts.Page
+	Settings *settings.Page
+	Incoming *incoming.Page
+	InCall   *incall.Page
+
+	// Invalidate asks for a new frame (set by the window).
+	Invalidate func()
+
+	mu      sync.Mutex
+	errText string
+	errAt   time.Time
+}
+
+// NewRoot builds every screen once.
+func NewRoot(p env.Phone, th *theme.Theme) *Root {
+	return &Root{
+		Phone: p, Theme: th,
+		Dialpad: dialpad.New(), History: history.New(), Contacts: contacts.New(),
+		Accounts: accounts.New(), Settings: settings.New(),
+		Incoming: incoming.New(), InCall: incall.New(),
+		Invalidate: func() {},
+	}
+}
+
+// run sends a command off the frame goroutine; its error is shown.
+func (r *Root) run(what string, cmd func() error) {
+	go func() {
+		if err := cmd(); err != nil {
+			r.mu.Lock()
+			r.errText, r.errAt = what+": "+err.Error(), time.Now()
+			r.mu.Unlock()
+		}
+		r.Invalidate()
+	}()
+}
+
+// Layout draws one frame.
+func (r *Root) Layout(gtx layout.Context) layout.Dimensions {
+	e := &env.Env{
+		Theme: r.Theme,
+		Phone: r.Phone,
+		Run:   r.run,
+		Size:  env.SizeOf(gtx),
+		Model: env.Model{Snapshot: r.Phone.Snapshot(), Calls: r.Phone.Calls(), Now: gtx.Now},
+	}
+	r.update(gtx, e)
+	paint.Fill(gtx.Ops, r.Theme.Bg)
+	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
+		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+			if e.Size == env.Desktop {
+				return layout.Flex{}.Layout(gtx,
+					layout.Rigid(func(gtx layout.Context) layout.Dimensions { return r.layoutNav(gtx, e, layout.Vertical) }),
+					layout.Flexed(1, func(gtx layout.Context) layout.Dimensions { return r.layoutScreen(gtx, e) }),
+				)
+			}
+			return r.layoutScreen(gtx, e)
+		}),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return r.layoutError(gtx, e) }),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			if e.Size == env.Desktop {
+				return layout.Dimensions{}
+			}
+			return r.layoutNav(gtx, e, layout.Horizontal)
+		}),
+	)
+}
+
+func (r *Root) update(gtx layout.Context, e *env.Env) {
+	for i := range r.nav {
+		if r.nav[i].Clicked(gtx) {
+			r.Tab = Tab(i)
+		}
+	}
+	// Esc hangs up the active call or declines the ringing one.
+	for {
+		ev, ok := gtx.Event(key.Filter{Name: key.NameEscape})
+		if !ok {
+			break
+		}
+		if k, isKey := ev.(key.Event); !isKey || k.State != key.Press {
+			continue
+		}
+		if c, ok := e.Model.Ringing(); ok {
+			id := c.ID
+			e.Run("Decline", func() error { return e.Phone.Reject(id, 603) })
+		} else if c, ok := e.Model.Active(); ok {
+			id := c.ID
+			e.Run("Hang up", func() error { return e.Phone.Hangup(id) })
+		}
+	}
+}
+
+func (r *Root) layoutScreen(gtx layout.Context, e *env.Env) layout.Dimensions {
+	if _, ok := e.Model.Ringing(); ok {
+		return r.Incoming.Layout(gtx, e)
+	}
+	if _, ok := e.Model.Active(); ok && !r.InCall.Hidden {
+		return r.InCall.Layout(gtx, e)
+	}
+	switch r.Tab {
+	case TabHistory:
+		return r.History.Layout(gtx, e)
+	case TabContacts:
+		return r.Contacts.Layout(gtx, e)
+	case TabAccounts:
+		return r.Accounts.Layout(gtx, e)
+	case TabSettings:
+		return r.Settings.Layout(gtx, e)
+	default:
+		return r.Dialpad.Layout(gtx, e)
+	}
+}
+
+// layoutNav is the bottom bar (phone, tablet) or the side rail (desktop).
+func (r *Root) layoutNav(gtx layout.Context, e *env.Env, axis layout.Axis) layout.Dimensions {
+	th := r.Theme
+	children := make([]layout.FlexChild, 0, tabCount)
+	for i := range r.nav {
+		item := func(gtx layout.Context) layout.Dimensions {
+			b := material.Button(th.Theme, &r.nav[i], tabNames[i])
+			b.TextSize = unit.Sp(14)
+			b.Background, b.Color = th.Surface, th.Fg
+			if r.Tab == Tab(i) {
+				b.Background, b.Color = th.ContrastBg, th.ContrastFg
+			}
+			b.CornerRadius = 0
+			semantic.DescriptionOp("Show " + tabNames[i]).Add(gtx.Ops)
+			return b.Layout(gtx)
+		}
+		if axis == layout.Horizontal {
+			children = append(children, layout.Flexed(1, item))
+		} else {
+			children = append(children, layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+				gtx.Constraints.Min.X = gtx.Dp(140)
+				gtx.Constraints.Max.X = gtx.Dp(140)
+				return item(gtx)
+			}))
+		}
+	}
+	return layout.Flex{Axis: axis}.Layout(gtx, children...)
+}
+
+// layoutError shows the last command error for a few seconds.
+func (r *Root) layoutError(gtx layout.Context, e *env.Env) layout.Dimensions {
+	r.mu.Lock()
+	text, at := r.errText, r.errAt
+	r.mu.Unlock()
+	if text == "" || gtx.Now.Sub(at) > 6*time.Second {
+		return layout.Dimensions{}
+	}
+	th := r.Theme
+	return layout.Stack{}.Layout(gtx,
+		layout.Expanded(func(gtx layout.Context) layout.Dimensions {
+			paint.FillShape(gtx.Ops, th.Danger, clip.Rect(image.Rectangle{Max: gtx.Constraints.Min}).Op())
+			return layout.Dimensions{Size: gtx.Constraints.Min}
+		}),
+		layout.Stacked(func(gtx layout.Context) layout.Dimensions {
+			gtx.Constraints.Min.X = gtx.Constraints.Max.X
+			return layout.UniformInset(unit.Dp(8)).Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				l := material.Body2(th.Theme, text)
+				l.Color = th.OnColor
+				return l.Layout(gtx)
+			})
+		}),
+	)
+}
