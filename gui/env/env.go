@@ -56,8 +56,8 @@ type Size int
 
 const (
 	Handset Size = iota // portrait phone, < 600 dp wide
-	Tablet             // 600..1000 dp
-	Desktop            // ≥ 1000 dp
+	Tablet              // 600..1000 dp
+	Desktop             // ≥ 1000 dp
 )
 
 // SizeOf picks the class for the frame's width.
