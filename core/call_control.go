@@ -24,11 +24,19 @@ func (p *Phone) Hangup(id string) error {
 		c.mu.Lock()
 		cancel := c.cancel
 		c.mu.Unlock()
-		cancel() // WaitAnswer sends CANCEL; invite() ends the call
+		cancel() // sipgo sends CANCEL
+		// Ended now, for the user; should a 200 cross the CANCEL,
+		// invite() sees the call ended and sends BYE.
+		c.end("cancelled", 487)
 		return nil
 	default:
-		c.bye()
+		// Ended for the user at once; the BYE may wait on a dead peer.
 		c.end("hung up", 0)
+		c.p.byes.Add(1)
+		go func() {
+			defer c.p.byes.Done()
+			c.bye()
+		}()
 		return nil
 	}
 }
@@ -134,7 +142,15 @@ func (c *activeCall) ReOffer(offer []byte) ([]byte, error) {
 	}
 	c.applyNegotiated(neg)
 	// They hold us when they will not take our audio (sendonly/inactive).
-	_ = c.m.SetHold(false, !neg.Direction.Sends())
+	held := !neg.Direction.Sends()
+	c.mu.Lock()
+	sess := c.sess
+	c.mu.Unlock()
+	if sess != nil {
+		// Most phones send nothing while they hold: silence is expected.
+		sess.PauseMediaGuard(held)
+	}
+	_ = c.m.SetHold(false, held)
 	return answer, nil
 }
 
@@ -162,9 +178,12 @@ func (h mediaHandler) NoMedia(silence time.Duration) {
 	if !h.c.m.Info().Established() {
 		return // early media may stop while it rings; the guard re-arms on answer
 	}
+	// Not on this goroutine: it is the session's own, and end closes the session.
+	h.c.p.byes.Add(1)
 	go func() {
-		h.c.bye()
+		defer h.c.p.byes.Done()
 		h.c.end(fmt.Sprintf("no audio received for %s", silence.Round(time.Second)), 0)
+		h.c.bye()
 	}()
 }
 

@@ -79,7 +79,7 @@ func (p *Phone) resolveTarget(to string, account string) (*line, string, error) 
 	to = strings.TrimSpace(to)
 	var ln *line
 	if account != "" {
-		for _, l := range p.accounts {
+		for _, l := range p.lines() {
 			if l.cfg.Name == account {
 				ln = l
 			}
@@ -92,10 +92,11 @@ func (p *Phone) resolveTarget(to string, account string) (*line, string, error) 
 	if !strings.Contains(bare, "@") && !strings.ContainsAny(bare, ".:[") {
 		// A user or number: it needs an account's domain.
 		if ln == nil {
-			if len(p.accounts) == 0 {
+			all := p.lines()
+			if len(all) == 0 {
 				return nil, "", fmt.Errorf("no account to call %q through: give a full address (sip:user@host)", to)
 			}
-			ln = p.accounts[0]
+			ln = all[0]
 		}
 		to = "sip:" + bare + "@" + ln.cfg.Domain
 	}
@@ -104,7 +105,7 @@ func (p *Phone) resolveTarget(to string, account string) (*line, string, error) 
 		return nil, "", err
 	}
 	if ln == nil {
-		for _, l := range p.accounts {
+		for _, l := range p.lines() {
 			if strings.EqualFold(sip.Host(l.cfg.Domain), uri.Host) {
 				ln = l
 				break
@@ -325,10 +326,15 @@ func (c *activeCall) isEnded() bool {
 	}
 }
 
-// end finishes the call once: state, media, sockets, bookkeeping.
+// end finishes the call once: bookkeeping, media, sockets, state. The call
+// leaves Calls() before its ended event goes out, so a screen redrawn on
+// that event no longer shows it.
 func (c *activeCall) end(reason string, code int) {
 	c.endOnce.Do(func() {
 		close(c.ended)
+		c.p.mu.Lock()
+		delete(c.p.calls, c.id)
+		c.p.mu.Unlock()
 		c.mu.Lock()
 		sess, conn, cancel := c.sess, c.conn, c.cancel
 		c.mu.Unlock()
@@ -342,9 +348,6 @@ func (c *activeCall) end(reason string, code int) {
 			cancel()
 		}
 		_ = c.m.End(reason, code)
-		c.p.mu.Lock()
-		delete(c.p.calls, c.id)
-		c.p.mu.Unlock()
 	})
 }
 

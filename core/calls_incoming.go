@@ -15,7 +15,7 @@ import (
 // Answer, Reject or the caller's CANCEL.
 func (p *Phone) onIncoming(in *sip.Incoming) {
 	var ln *line
-	for _, l := range p.accounts {
+	for _, l := range p.lines() {
 		if strings.EqualFold(l.cfg.Username, in.To.User) {
 			ln = l
 			break

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
@@ -31,19 +32,24 @@ type Phone struct {
 	o   options
 	bus *bus
 
+	cfgMu sync.Mutex // one configuration change at a time
+
 	mu       sync.Mutex
 	ua       *sip.UA
 	accounts []*line
 	calls    map[string]*activeCall
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
+	meter    levelMeter
+	trust    *sip.TLSTrust
 	closed   bool
+	byes     sync.WaitGroup // BYEs still on their way
 }
 
 // line is one configured account with its running registration.
 type line struct {
-	cfg config.Account
-	reg *account.Account
+	cfg  config.Account
+	reg  *account.Account
+	stop context.CancelFunc // ends the registration loop; nil when not running
+	done chan struct{}
 }
 
 func (l *line) target() sip.Target {
@@ -69,6 +75,8 @@ type options struct {
 	noMediaTimeout time.Duration
 	allowDirect    bool
 	noRegister     bool
+	driver         audio.Driver
+	customAudio    bool
 }
 
 // Option configures a Phone.
@@ -91,7 +99,9 @@ func WithoutRegistration() Option { return func(o *options) { o.noRegister = tru
 
 // WithAudio sets how each call opens its audio device (default: a silent
 // null device, for headless use).
-func WithAudio(f AudioFactory) Option { return func(o *options) { o.audio = f } }
+func WithAudio(f AudioFactory) Option {
+	return func(o *options) { o.audio, o.customAudio = f, true }
+}
 
 // WithCodecs sets the codecs in preference order (default: opus, G722, PCMU, PCMA).
 func WithCodecs(cs ...codec.Codec) Option { return func(o *options) { o.codecs = cs } }
@@ -116,10 +126,20 @@ func New(cfg *config.Config, opts ...Option) (*Phone, error) {
 		noMediaTimeout: 30 * time.Second,
 		allowDirect:    cfg.SIP.AllowDirect,
 	}
+	if len(cfg.Audio.Codecs) > 0 {
+		cs, err := codecs.ByNames(cfg.Audio.Codecs)
+		if err != nil {
+			return nil, err
+		}
+		o.codecs = cs
+	}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	p := &Phone{cfg: cfg, o: o, bus: newBus(), calls: map[string]*activeCall{}}
+	if o.driver != nil && !o.customAudio {
+		p.o.audio = p.driverAudio
+	}
 	if o.only != nil {
 		for _, name := range o.only {
 			a, ok := cfg.Account(name)
@@ -147,40 +167,64 @@ func (p *Phone) Start(ctx context.Context) error {
 	if p.ua != nil || p.closed {
 		return errors.New("phone: already started")
 	}
-	tlsConf, err := sip.TLSConfig(tlsPolicy(p.accounts))
+	trust, err := sip.NewTLSTrust(tlsPolicy(p.accounts))
 	if err != nil {
 		return err
 	}
 	ua, err := sip.Listen(p.cfg.SIP.Listen,
-		sip.WithLogger(p.o.log), sip.WithUserAgent(p.cfg.SIP.UserAgent), sip.WithTLSConfig(tlsConf))
+		sip.WithLogger(p.o.log), sip.WithUserAgent(p.cfg.SIP.UserAgent), sip.WithTLSConfig(trust.Config()))
 	if err != nil {
 		return err
 	}
 	for _, l := range p.accounts {
-		reg, err := ua.NewRegistration(l.target())
-		if err != nil {
+		if err := p.prepareLine(ua, l); err != nil {
 			ua.Close()
-			return fmt.Errorf("account %s: %w", l.cfg.Name, err)
+			return err
 		}
-		l.reg = account.New(l.cfg.Name, reg, l.cfg.Expires, p.o.accountOpts...)
 	}
-	p.ua = ua
+	p.ua, p.trust = ua, trust
 	ua.HandleInvites(p.onIncoming)
 	p.o.log.Info("sip listening", "addr", ua.Addr().String())
 	p.bus.publish(ListeningEvent{Addr: ua.Addr().String()})
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	p.cancel = cancel
 	for _, l := range p.accounts {
-		if p.o.noRegister {
-			break
-		}
-		p.wg.Add(1)
-		go func() {
-			defer p.wg.Done()
-			l.reg.Run(runCtx, p.emitStatus)
-		}()
+		p.startLine(l)
 	}
 	return nil
+}
+
+// prepareLine makes the account's registration state machine.
+func (p *Phone) prepareLine(ua *sip.UA, l *line) error {
+	reg, err := ua.NewRegistration(l.target())
+	if err != nil {
+		return fmt.Errorf("account %s: %w", l.cfg.Name, err)
+	}
+	l.reg = account.New(l.cfg.Name, reg, l.cfg.Expires, p.o.accountOpts...)
+	return nil
+}
+
+// startLine runs the account's registration until stopLine.
+func (p *Phone) startLine(l *line) {
+	if p.o.noRegister {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	l.stop, l.done = cancel, make(chan struct{})
+	go func() {
+		defer close(l.done)
+		l.reg.Run(ctx, p.emitStatus)
+	}()
+}
+
+// stopLine ends the account's registration loop and unregisters it
+// (bounded by ctx).
+func (p *Phone) stopLine(ctx context.Context, l *line) error {
+	if l.stop == nil {
+		return nil
+	}
+	l.stop()
+	<-l.done
+	l.stop = nil
+	return l.reg.Unregister(ctx, p.emitStatus)
 }
 
 func tlsPolicy(lines []*line) sip.TLSPolicy {
@@ -218,7 +262,7 @@ func (p *Phone) emitStatus(s account.Status) {
 // Register retries an account's registration now (after a wrong password
 // was fixed, or to skip a backoff wait).
 func (p *Phone) Register(name string) error {
-	for _, l := range p.accounts {
+	for _, l := range p.lines() {
 		if l.cfg.Name == name && l.reg != nil {
 			l.reg.Retry()
 			return nil
@@ -260,7 +304,7 @@ func (p *Phone) Close(ctx context.Context) error {
 		return nil
 	}
 	p.closed = true
-	ua, cancel := p.ua, p.cancel
+	ua := p.ua
 	p.mu.Unlock()
 	if ua == nil {
 		p.bus.close()
@@ -269,18 +313,17 @@ func (p *Phone) Close(ctx context.Context) error {
 	for _, c := range p.Calls() {
 		_ = p.Hangup(c.ID)
 	}
-	cancel()
-	p.wg.Wait()
-	errs := make([]error, len(p.accounts))
+	p.byes.Wait() // bounded: each BYE gives up after a few seconds
+	p.mu.Lock()
+	lines := slices.Clone(p.accounts)
+	p.mu.Unlock()
+	errs := make([]error, len(lines))
 	var wg sync.WaitGroup
-	for i, l := range p.accounts {
-		if p.o.noRegister {
-			break
-		}
+	for i, l := range lines {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = l.reg.Unregister(ctx, p.emitStatus)
+			errs[i] = p.stopLine(ctx, l)
 		}()
 	}
 	wg.Wait()

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"strings"
 	"time"
 
@@ -14,7 +12,6 @@ import (
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/codec/codecs"
-	"github.com/softphone/softphone/core/config"
 )
 
 // callFlags are the flags call and answer share.
@@ -40,11 +37,8 @@ func (f *callFlags) register(fs *flag.FlagSet) {
 
 // phone builds the phone for call/answer from the flags.
 func (f *callFlags) phone(stderr io.Writer, register bool) (*core.Phone, error) {
-	cfg, err := loadConfig(f.cfgPath)
-	if errors.Is(err, fs.ErrNotExist) && f.cfgPath == "" {
-		// No configuration yet: direct calls still work.
-		cfg, err = config.Parse("(none)", nil)
-	}
+	// No configuration yet: direct calls still work.
+	cfg, err := loadOrNewConfig(f.cfgPath)
 	if err != nil {
 		return nil, err
 	}

@@ -2,18 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 
 	"gioui.org/app"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/gui"
+	platformaudio "github.com/softphone/softphone/platform/audio"
 )
 
 // runGUI opens the window. app.Main takes the main goroutine (macOS and
@@ -23,33 +21,46 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 	fset := flag.NewFlagSet("softphone", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	cfgPath := fset.String("config", "", "configuration file")
-	dark := fset.Bool("dark", false, "dark theme")
+	dark := fset.Bool("dark", false, "dark theme (default: the [ui] theme of the configuration)")
+	asJSON := fset.Bool("json", false, "also print the phone's events as JSON lines on stdout (automation, tests)")
 	verbose := fset.Bool("v", false, "verbose logging on stderr")
 	if err := fset.Parse(args); err != nil {
 		os.Exit(exitUsage)
 	}
 	log := newLogger(stderr, *verbose)
-	cfg, err := loadConfig(*cfgPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		// First start: no account yet, direct calls work; accounts are
-		// added from the window.
-		cfg, err = config.Parse("(none)", nil)
-	}
+	// On first start there is no file: direct calls work, and accounts
+	// added from the window create it.
+	cfg, err := loadOrNewConfig(*cfgPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		os.Exit(exitUsage)
 	}
-	phone, err := core.New(cfg, core.WithLogger(log), core.WithAudio(deviceAudio("", "", log)))
+	opts := []core.Option{core.WithLogger(log)}
+	if d, err := platformaudio.NewDriver(); err == nil {
+		opts = append(opts, core.WithAudioDriver(d))
+	} else {
+		log.Warn("no audio driver, calls are silent", "error", err)
+	}
+	phone, err := core.New(cfg, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		os.Exit(exitUsage)
+	}
+	if *asJSON {
+		events, _ := phone.Events()
+		print := eventPrinter(os.Stdout, true)
+		go func() {
+			for e := range events {
+				print(e)
+			}
+		}()
 	}
 	if err := phone.Start(ctx); err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		os.Exit(exitRuntime)
 	}
 	go func() {
-		err := gui.Run(ctx, phone, phone, gui.Options{Dark: *dark})
+		err := gui.Run(ctx, phone, phone, gui.Options{Dark: *dark || cfg.UI.Theme == "dark"})
 		closePhone(ctx, phone)
 		if err != nil {
 			fmt.Fprintf(stderr, "softphone: window: %v\n", err)

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"time"
 
@@ -113,14 +115,37 @@ loop:
 }
 
 func loadConfig(path string) (*config.Config, error) {
-	if path == "" {
-		p, err := config.DefaultPath()
-		if err != nil {
-			return nil, fmt.Errorf("no configuration directory: %w (use --config)", err)
-		}
-		path = p
+	path, err := configPath(path)
+	if err != nil {
+		return nil, err
 	}
 	return config.Load(path)
+}
+
+// loadOrNewConfig loads the configuration, or starts an empty one at the
+// same path when there is no file yet (saving it later creates the file).
+func loadOrNewConfig(path string) (*config.Config, error) {
+	path, err := configPath(path)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return config.Parse(path, nil)
+	}
+	return cfg, err
+}
+
+// configPath is the --config value or the default location.
+func configPath(flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	p, err := config.DefaultPath()
+	if err != nil {
+		return "", fmt.Errorf("no configuration directory: %w (use --config)", err)
+	}
+	return p, nil
 }
 
 // eventPrinter writes events as JSON lines or as short human text.

@@ -1,16 +1,19 @@
-// Package config loads and validates the softphone's TOML configuration
-// file: global SIP settings and the list of accounts.
+// Package config loads, validates and saves the softphone's TOML
+// configuration file: global SIP settings, audio and UI settings and the
+// list of accounts.
 //
 // Every problem in a file (syntax, unknown keys, wrong types, invalid
 // values) is reported at once as an Errors value whose entries carry the
 // file name and the line of the offending key, so a user can fix the whole
-// file in one pass.
+// file in one pass. Config.Save writes changes back, keeping the user's
+// comments and layout wherever the content did not change.
 package config
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // Defaults applied when a key is absent (or, for strings, empty).
@@ -18,6 +21,7 @@ const (
 	DefaultUserAgent = "softphone"
 	DefaultTransport = "udp"
 	DefaultExpires   = 600
+	DefaultTheme     = "light"
 	MaxExpires       = 604800 // one week, a sane upper bound for REGISTER
 )
 
@@ -25,7 +29,22 @@ const (
 type Config struct {
 	Path     string // file it was loaded from
 	SIP      SIP
+	Audio    Audio
+	UI       UI
 	Accounts []Account
+}
+
+// Audio holds the devices and codecs calls use.
+type Audio struct {
+	Input    string   // capture device name or ID; "" = system default
+	Output   string   // playback device; "" = system default
+	Codecs   []string // preference order, e.g. ["opus","g722","pcmu","pcma"]; empty = all
+	Ringtone string   // WAV file; "" = the built-in ringtone
+}
+
+// UI holds the window's settings.
+type UI struct {
+	Theme string // "light" (default) or "dark"
 }
 
 // SIP holds settings shared by all accounts.
@@ -82,22 +101,39 @@ func Load(path string) (*Config, error) {
 
 // Parse decodes data, applies defaults and validates the result. file is
 // used in error messages, as Config.Path and as the base for a relative
-// ca_file. On failure the error is an Errors listing every problem found,
-// sorted by line.
+// ca_file or ringtone. On failure the error is an Errors listing every
+// problem found, sorted by line.
 func Parse(file string, data []byte) (*Config, error) {
-	r := &report{file: file}
-	root := buildTree(r, data)
-	if root == nil {
-		return nil, r.err()
-	}
-	d := &decoder{r: r, pos: positions{}, bad: map[string]bool{}}
-	cfg := d.config(root)
-	cfg.Path = file
-	validate(r, cfg, d, filepath.Dir(file))
+	cfg, r, _ := decode(file, data)
 	if err := r.err(); err != nil {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// decode is Parse returning the config even when it has problems (nil
+// only after a syntax error) and whether any problem is one of shape
+// (syntax, unknown key, wrong type) rather than of value.
+func decode(file string, data []byte) (cfg *Config, r *report, shape bool) {
+	r = &report{file: file}
+	root := buildTree(r, data)
+	if root == nil {
+		return nil, r, true
+	}
+	d := &decoder{r: r, pos: positions{}, bad: map[string]bool{}}
+	cfg = d.config(root)
+	cfg.Path = file
+	shape = len(r.errs) > 0
+	validate(r, cfg, d, filepath.Dir(file))
+	return cfg, r, shape
+}
+
+// Clone returns a deep copy of c: its slices are not shared.
+func (c *Config) Clone() Config {
+	n := *c
+	n.Audio.Codecs = slices.Clone(c.Audio.Codecs)
+	n.Accounts = slices.Clone(c.Accounts)
+	return n
 }
 
 // Account returns the account called name.

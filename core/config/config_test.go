@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -203,5 +204,22 @@ func TestDefaultPath(t *testing.T) {
 	}
 	if filepath.Base(p) != "config.toml" || filepath.Base(filepath.Dir(p)) != "softphone" {
 		t.Errorf("DefaultPath = %q", p)
+	}
+}
+
+func TestClone(t *testing.T) {
+	c := mustParse(t, fullConfig+"[audio]\ncodecs = [\"opus\", \"pcmu\"]\n")
+	d := c.Clone()
+	if !reflect.DeepEqual(&d, c) {
+		t.Fatalf("Clone = %+v, want %+v", d, c)
+	}
+	d.Accounts[0].Name = "changed"
+	d.Audio.Codecs[0] = "pcma"
+	d.Accounts = append(d.Accounts, Account{})
+	if c.Accounts[0].Name != "alice" || c.Audio.Codecs[0] != "opus" || len(c.Accounts) != 2 {
+		t.Error("Clone shares storage with the original")
+	}
+	if e := (&Config{}).Clone(); e.Accounts != nil || e.Audio.Codecs != nil {
+		t.Error("Clone of nil slices is not nil")
 	}
 }

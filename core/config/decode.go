@@ -22,8 +22,10 @@ type decoder struct {
 }
 
 var (
-	rootKeys    = []string{"sip", "account"}
+	rootKeys    = []string{"sip", "audio", "ui", "account"}
 	sipKeys     = []string{"listen", "user_agent", "allow_direct"}
+	audioKeys   = []string{"input", "output", "codecs", "ringtone"}
+	uiKeys      = []string{"theme"}
 	accountKeys = []string{
 		"name", "display_name", "username", "auth_username", "password",
 		"domain", "proxy", "transport", "ca_file", "tls_insecure_skip_verify",
@@ -32,13 +34,21 @@ var (
 )
 
 func (d *decoder) config(root *node) *Config {
-	cfg := &Config{SIP: SIP{UserAgent: DefaultUserAgent, AllowDirect: true}}
+	cfg := &Config{SIP: SIP{UserAgent: DefaultUserAgent, AllowDirect: true}, UI: UI{Theme: DefaultTheme}}
 	for _, k := range root.keys {
 		v := root.vals[k]
 		switch k {
 		case "sip":
 			if d.table(v, "sip") {
 				d.sip(v, &cfg.SIP)
+			}
+		case "audio":
+			if d.table(v, "audio") {
+				d.audio(v, &cfg.Audio)
+			}
+		case "ui":
+			if d.table(v, "ui") {
+				d.ui(v, &cfg.UI)
 			}
 		case "account":
 			cfg.Accounts = d.accounts(v)
@@ -63,9 +73,6 @@ func (d *decoder) sip(t *node, s *SIP) {
 		default:
 			d.unknown(v, field, k, sipKeys)
 		}
-	}
-	if s.UserAgent == "" {
-		s.UserAgent = DefaultUserAgent
 	}
 }
 

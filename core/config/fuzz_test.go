@@ -20,6 +20,7 @@ func FuzzParse(f *testing.F) {
 		"[[account]]\nname = 1\n[acount]\npasswrd = [[]]\n",
 		"[[account]]\npassword = \"\\q\"\n",
 		"[[account]]\nca_file = \"/dev/null\"\n",
+		"[audio]\ncodecs = [\"OPUS\", \"x\", 1]\nringtone = \"/dev/null\"\n[ui]\ntheme = \"dark\"\n",
 	} {
 		f.Add([]byte(seed))
 	}

@@ -14,10 +14,23 @@ import (
 // which would let a config value inject or truncate SIP headers. The value
 // is not echoed: it is unprintable by definition.
 func checkControls(s string) string {
+	if msg := checkUTF8(s); msg != "" {
+		return msg
+	}
 	for i, r := range s {
 		if unicode.IsControl(r) {
 			return fmt.Sprintf("must not contain control characters such as CR, LF or NUL (found %U at byte %d)", r, i)
 		}
+	}
+	return ""
+}
+
+// checkUTF8 rejects invalid UTF-8, which a TOML file cannot hold: values
+// parsed from a file always pass, values set by a program (then saved) may
+// not. The value is not echoed: it may be a password.
+func checkUTF8(s string) string {
+	if !utf8.ValidString(s) {
+		return "must be valid UTF-8"
 	}
 	return ""
 }

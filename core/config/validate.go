@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -15,13 +14,19 @@ import (
 // hundred KiB at most.
 const maxCAFileSize = 4 << 20
 
-// validate checks semantic rules on a decoded config, normalizing
-// Transport and resolving a relative CAFile against baseDir. Problems are
-// reported at the line of the offending key, or of the [[account]] header
-// when a required key is missing.
+// validate checks semantic rules on a decoded config, normalizing it:
+// defaults for empty user_agent, theme and transport, lower-case transport
+// and codecs, relative ca_file and ringtone resolved against baseDir.
+// Problems are reported at the line of the offending key, or of the
+// enclosing table's header when a required key is missing.
 func validate(r *report, cfg *Config, d *decoder, baseDir string) {
 	v := validator{r: r, pos: d.pos, bad: d.bad}
 	v.sip(&cfg.SIP)
+	v.audio(&cfg.Audio, baseDir)
+	v.ui(&cfg.UI)
+	if len(cfg.Accounts) == 0 {
+		cfg.Accounts = nil // as from a file without [[account]]
+	}
 	firstByName := map[string]int{}
 	for i := range cfg.Accounts {
 		prefix := fmt.Sprintf("account[%d]", i+1)
@@ -34,7 +39,7 @@ func validate(r *report, cfg *Config, d *decoder, baseDir string) {
 			continue
 		}
 		if first, dup := firstByName[a.Name]; dup {
-			v.fail(prefix, "name", "duplicate account name %q (first used on line %d)", a.Name, first)
+			v.duplicateName(prefix, a.Name, first)
 		} else {
 			firstByName[a.Name] = v.line(prefix, "name")
 		}
@@ -47,20 +52,29 @@ type validator struct {
 	bad map[string]bool // fields already reported with a wrong type
 }
 
+// fieldPath joins a table prefix and a key; an empty prefix (used by
+// CheckAccount) leaves the bare key.
+func fieldPath(prefix, key string) string {
+	if prefix == "" {
+		return key
+	}
+	return prefix + "." + key
+}
+
 // line returns the line of prefix.key, falling back to the enclosing
 // table's header when the key is absent.
 func (v validator) line(prefix, key string) int {
-	if l, ok := v.pos[prefix+"."+key]; ok {
+	if l, ok := v.pos[fieldPath(prefix, key)]; ok {
 		return l
 	}
 	return v.pos[prefix]
 }
 
 func (v validator) fail(prefix, key, format string, args ...any) {
-	if v.bad[prefix+"."+key] {
+	if v.bad[fieldPath(prefix, key)] {
 		return // one problem per key: the type error says it all
 	}
-	v.r.add(v.line(prefix, key), prefix+"."+key, format, args...)
+	v.r.add(v.line(prefix, key), fieldPath(prefix, key), format, args...)
 }
 
 // check reports msg when it is not "".
@@ -75,7 +89,7 @@ func (v validator) required(prefix, key, s string) bool {
 	if s != "" {
 		return true
 	}
-	if _, present := v.pos[prefix+"."+key]; present {
+	if _, present := v.pos[fieldPath(prefix, key)]; present {
 		v.fail(prefix, key, "must not be empty")
 	} else {
 		v.fail(prefix, key, "missing required key")
@@ -88,6 +102,19 @@ func (v validator) sip(s *SIP) {
 		v.check("sip", "listen", checkHostPort(s.Listen, hostPortRules{requirePort: true, allowEmpty: true, allowZero: true}))
 	}
 	v.check("sip", "user_agent", checkControls(s.UserAgent))
+	if s.UserAgent == "" {
+		s.UserAgent = DefaultUserAgent
+	}
+}
+
+// duplicateName reports a name already used by another account, declared
+// on firstLine (0 when unknown).
+func (v validator) duplicateName(prefix, name string, firstLine int) {
+	if firstLine > 0 {
+		v.fail(prefix, "name", "duplicate account name %q (first used on line %d)", name, firstLine)
+	} else {
+		v.fail(prefix, "name", "duplicate account name %q", name)
+	}
 }
 
 func (v validator) account(prefix string, a *Account, baseDir string) {
@@ -99,6 +126,7 @@ func (v validator) account(prefix string, a *Account, baseDir string) {
 		v.check(prefix, "username", checkUserPart(a.Username))
 	}
 	v.check(prefix, "auth_username", checkQuotable(a.AuthUsername))
+	v.check(prefix, "password", checkUTF8(a.Password))
 	if v.required(prefix, "domain", a.Domain) {
 		v.check(prefix, "domain", checkHostPort(a.Domain, hostPortRules{}))
 	}
@@ -110,9 +138,7 @@ func (v validator) account(prefix string, a *Account, baseDir string) {
 		v.fail(prefix, "expires", "must be between 1 and %d seconds (got %d)", MaxExpires, a.Expires)
 	}
 	if a.CAFile != "" {
-		if !filepath.IsAbs(a.CAFile) {
-			a.CAFile = filepath.Join(baseDir, a.CAFile)
-		}
+		a.CAFile = resolvePath(baseDir, a.CAFile)
 		v.check(prefix, "ca_file", checkCAFile(a.CAFile))
 	}
 }
@@ -132,18 +158,9 @@ func (v validator) transport(prefix string, a *Account) {
 // checkCAFile requires a readable regular file holding at least one PEM
 // certificate. Messages name the path, never the content.
 func checkCAFile(path string) string {
-	// Stat first: opening a FIFO or device (fuzzers find /dev/stdin) could
-	// block or never end.
-	fi, err := os.Stat(path)
-	if err != nil {
-		return fmt.Sprintf("cannot read CA file %q: %s", path, reason(err))
-	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Sprintf("CA file %q is not a regular file", path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Sprintf("cannot read CA file %q: %s", path, reason(err))
+	f, msg := openRegular(path, "CA file")
+	if f == nil {
+		return msg
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxCAFileSize+1))
@@ -157,6 +174,37 @@ func checkCAFile(path string) string {
 		return fmt.Sprintf("CA file %q contains no PEM certificate", path)
 	}
 	return ""
+}
+
+// checkRingtone requires a readable regular file.
+func checkRingtone(path string) string {
+	f, msg := openRegular(path, "ringtone file")
+	if f != nil {
+		f.Close()
+	}
+	return msg
+}
+
+// openRegular opens path if it is a readable regular file, or returns a
+// message naming what (e.g. "CA file") and the path.
+func openRegular(path, what string) (*os.File, string) {
+	if msg := checkUTF8(path); msg != "" {
+		return nil, msg // not representable in TOML (only from Save)
+	}
+	// Stat first: opening a FIFO or device (fuzzers find /dev/stdin) could
+	// block or never end.
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Sprintf("cannot read %s %q: %s", what, path, reason(err))
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Sprintf("%s %q is not a regular file", what, path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Sprintf("cannot read %s %q: %s", what, path, reason(err))
+	}
+	return f, ""
 }
 
 // reason drops the path that *fs.PathError repeats.

@@ -26,8 +26,11 @@ func (s *Session) receiveLoop() {
 			}
 			continue
 		}
-		if err := pkt.Unmarshal(buf[:n]); err != nil {
-			continue // not RTP: ignore, as RFC 3550 asks of invalid packets
+		if err := pkt.Unmarshal(buf[:n]); err != nil || pkt.Version != 2 {
+			continue // not RTP: ignore, as RFC 3550 A.1 asks of invalid packets
+		}
+		if pkt.PayloadType != s.cfg.RecvPT && (s.cfg.DTMFRecvPT == 0 || pkt.PayloadType != s.cfg.DTMFRecvPT) {
+			continue // not a payload this call negotiated: not ours to latch on
 		}
 		now := time.Now()
 		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
@@ -46,15 +49,17 @@ func (s *Session) receiveLoop() {
 				continue
 			}
 			s.mu.Lock()
-			if !s.recv.update(pkt.SSRC, pkt.SequenceNumber, pkt.Timestamp, now) {
+			if !s.recv.update(pkt.SSRC, pkt.SequenceNumber, pkt.Timestamp, now, true) {
 				s.jb.Reset() // a new source: start the buffer afresh
 			}
 			s.jb.Put(pkt.SequenceNumber, pkt.Timestamp, pkt.Marker, pkt.Payload, now)
 			s.mu.Unlock()
 		case s.cfg.DTMFRecvPT:
-			if s.cfg.DTMFRecvPT == 0 {
-				continue
-			}
+			// Events share the audio's sequence numbers: count them, or
+			// each digit would show as lost packets.
+			s.mu.Lock()
+			s.recv.update(pkt.SSRC, pkt.SequenceNumber, pkt.Timestamp, now, false)
+			s.mu.Unlock()
 			if d, ok := dtmf.packet(pkt.Timestamp, pkt.Payload); ok {
 				s.h.DTMF(d)
 			}
@@ -110,7 +115,7 @@ func (p *player) run() {
 			continue
 		}
 		// The end-of-media guard, checked once per frame.
-		if s.cfg.NoMediaTimeout > 0 && s.receiving.Load() && !s.guardFired.Load() {
+		if s.cfg.NoMediaTimeout > 0 && s.receiving.Load() && !s.guardPause.Load() && !s.guardFired.Load() {
 			if idle := time.Since(time.Unix(0, s.lastRTP.Load())); idle > s.cfg.NoMediaTimeout {
 				s.guardFired.Store(true)
 				s.h.NoMedia(idle)

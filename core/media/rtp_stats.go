@@ -6,6 +6,11 @@ import "time"
 // and A.8 describe: extended highest sequence, expected vs received packets,
 // and the interarrival jitter estimate.
 type recvStats struct {
+	// Call totals over every source the call has had (a new SSRC restarts
+	// the per-source state below, not these).
+	priorReceived, priorLost uint64
+
+	base     time.Time // arrival times are measured from here (no overflow)
 	started  bool
 	ssrc     uint32
 	baseSeq  uint16
@@ -27,11 +32,19 @@ type recvStats struct {
 }
 
 // update counts one packet. It returns false for a packet from a new SSRC,
-// after restarting the statistics for it.
-func (r *recvStats) update(ssrc uint32, seq uint16, ts uint32, arrival time.Time) bool {
+// after restarting the statistics for it. timing is false for packets whose
+// timestamp does not follow the audio clock (RFC 4733 events keep their
+// start timestamp): they count for loss, not for jitter.
+func (r *recvStats) update(ssrc uint32, seq uint16, ts uint32, arrival time.Time, timing bool) bool {
 	if !r.started || ssrc != r.ssrc {
 		fresh := !r.started
-		*r = recvStats{started: true, ssrc: ssrc, baseSeq: seq, maxSeq: seq, clockRate: r.clockRate, lastSRMid: r.lastSRMid, lastSRAt: r.lastSRAt}
+		prior := recvStats{clockRate: r.clockRate, lastSRMid: r.lastSRMid, lastSRAt: r.lastSRAt}
+		if r.started {
+			prior.priorReceived = r.priorReceived + r.received
+			prior.priorLost = r.priorLost + r.lost()
+		}
+		*r = prior
+		r.started, r.ssrc, r.baseSeq, r.maxSeq, r.base = true, ssrc, seq, seq, arrival
 		r.received = 1
 		r.transit = r.arrivalUnits(arrival) - int64(ts)
 		return fresh
@@ -47,6 +60,9 @@ func (r *recvStats) update(ssrc uint32, seq uint16, ts uint32, arrival time.Time
 		return true // duplicate: RFC 3550 counts it, the jitter buffer drops it
 	}
 	r.received++
+	if !timing {
+		return true
+	}
 	transit := r.arrivalUnits(arrival) - int64(ts)
 	d := transit - r.transit
 	r.transit = transit
@@ -57,9 +73,17 @@ func (r *recvStats) update(ssrc uint32, seq uint16, ts uint32, arrival time.Time
 	return true
 }
 
+// arrivalUnits is t in RTP clock units since the stream's first packet;
+// split in seconds and the rest so the product cannot overflow.
 func (r *recvStats) arrivalUnits(t time.Time) int64 {
-	return t.UnixNano() * int64(r.clockRate) / int64(time.Second)
+	d := t.Sub(r.base)
+	rate := int64(r.clockRate)
+	return int64(d/time.Second)*rate + int64(d%time.Second)*rate/int64(time.Second)
 }
+
+// totalReceived and totalLost are the call's figures over all its sources.
+func (r *recvStats) totalReceived() uint64 { return r.priorReceived + r.received }
+func (r *recvStats) totalLost() uint64     { return r.priorLost + r.lost() }
 
 func (r *recvStats) extendedMax() uint32 { return r.cycles + uint32(r.maxSeq) }
 

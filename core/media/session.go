@@ -60,6 +60,7 @@ type Session struct {
 	muted      atomic.Bool
 	lastRTP    atomic.Int64 // unix nanos of the last RTP packet
 	guardFired atomic.Bool  // NoMedia reported; re-armed by ResetMediaGuard
+	guardPause atomic.Bool  // the far end holds the call: silence is expected
 
 	devMu sync.Mutex
 	dev   audio.Device
@@ -184,6 +185,15 @@ func (s *Session) ResetMediaGuard() {
 	s.guardFired.Store(false)
 }
 
+// PauseMediaGuard stops (or restarts) the no-media timer, for while the
+// far end holds the call and may send nothing.
+func (s *Session) PauseMediaGuard(paused bool) {
+	if !paused && s.guardPause.Load() {
+		s.ResetMediaGuard()
+	}
+	s.guardPause.Store(paused)
+}
+
 // SetRemote points the stream at a new address (re-INVITE).
 func (s *Session) SetRemote(rtpAddr, rtcpAddr netip.AddrPort) { s.setRemote(rtpAddr, rtcpAddr) }
 
@@ -238,8 +248,8 @@ func (s *Session) Stats() Stats {
 	s.mu.Lock()
 	st := s.stats
 	st.PacketsSent = s.sent.packets
-	st.PacketsReceived = s.recv.received
-	st.Lost = s.recv.lost()
+	st.PacketsReceived = s.recv.totalReceived()
+	st.Lost = s.recv.totalLost()
 	st.Jitter = s.recv.jitterDuration()
 	jb := s.jb.Stats()
 	s.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"slices"
+	"sync/atomic"
 )
 
 // TLSPolicy is what the accounts ask of TLS servers.
@@ -17,15 +18,32 @@ type TLSPolicy struct {
 	// because an account said so with tls_insecure_skip_verify.
 	InsecureHosts []string
 	// IPHosts are the IP-literal TLS servers the accounts use. Go does not
-	// tell VerifyConnection which IP it dialled, so when InsecureHosts is
-	// set, a server reached by IP must show a certificate naming one of these.
+	// tell VerifyConnection which IP it dialled, so a server reached by IP
+	// must show a certificate naming one of these.
 	IPHosts []string
 }
 
-// TLSConfig builds the client configuration for policy: verification on,
-// against the system roots and the accounts' CA files, for every host not
-// named in InsecureHosts.
-func TLSConfig(policy TLSPolicy) (*tls.Config, error) {
+// TLSTrust verifies TLS servers against a policy that can change while
+// connections are made (accounts edited in the window): the one
+// tls.Config it hands out reads the current policy at each handshake.
+type TLSTrust struct {
+	state atomic.Pointer[trustState]
+}
+
+type trustState struct {
+	roots    *x509.CertPool
+	insecure []string
+	ips      []net.IP
+}
+
+// NewTLSTrust prepares verification for policy.
+func NewTLSTrust(policy TLSPolicy) (*TLSTrust, error) {
+	t := &TLSTrust{}
+	return t, t.Update(policy)
+}
+
+// Update switches to a new policy; on error the old one stays.
+func (t *TLSTrust) Update(policy TLSPolicy) error {
 	roots, err := x509.SystemCertPool()
 	if err != nil || roots == nil {
 		roots = x509.NewCertPool()
@@ -33,61 +51,77 @@ func TLSConfig(policy TLSPolicy) (*tls.Config, error) {
 	for _, f := range policy.CAFiles {
 		pem, err := os.ReadFile(f)
 		if err != nil {
-			return nil, fmt.Errorf("sip: ca_file: %w", err)
+			return fmt.Errorf("sip: ca_file: %w", err)
 		}
 		if !roots.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("sip: ca_file %s: no PEM certificate", f)
+			return fmt.Errorf("sip: ca_file %s: no PEM certificate", f)
 		}
-	}
-	conf := &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots}
-	if len(policy.InsecureHosts) == 0 {
-		return conf, nil
 	}
 	for _, h := range policy.InsecureHosts {
 		if net.ParseIP(h) != nil {
 			// Go does not report an IP-literal server name to
 			// VerifyConnection, so we could not tell this server from others.
-			return nil, fmt.Errorf("sip: tls_insecure_skip_verify needs a host name, not the address %s: give its certificate in ca_file instead", h)
+			return fmt.Errorf("sip: tls_insecure_skip_verify needs a host name, not the address %s: give its certificate in ca_file instead", h)
 		}
 	}
-	insecure := slices.Clone(policy.InsecureHosts)
-	var ips []net.IP
+	st := &trustState{roots: roots, insecure: slices.Clone(policy.InsecureHosts)}
 	for _, h := range policy.IPHosts {
 		if ip := net.ParseIP(h); ip != nil {
-			ips = append(ips, ip)
+			st.ips = append(st.ips, ip)
 		}
 	}
-	// Go's own check is replaced by the same check in VerifyConnection only
-	// so that the named hosts can opt out; every other host is verified.
-	conf.InsecureSkipVerify = true
-	conf.VerifyConnection = func(cs tls.ConnectionState) error {
-		if slices.Contains(insecure, cs.ServerName) {
-			return nil
-		}
-		if len(cs.PeerCertificates) == 0 {
-			return errors.New("sip: tls: server sent no certificate")
-		}
-		leaf := cs.PeerCertificates[0]
-		inter := x509.NewCertPool()
-		for _, c := range cs.PeerCertificates[1:] {
-			inter.AddCert(c)
-		}
-		if cs.ServerName == "" {
-			// Reached by IP: the chain must verify and name one of our IP servers.
-			if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter}); err != nil {
-				return fmt.Errorf("sip: tls: certificate: %w", err)
-			}
-			for _, ip := range ips {
-				if leaf.VerifyHostname(ip.String()) == nil {
-					return nil
-				}
-			}
-			return errors.New("sip: tls: certificate names none of the configured server addresses")
-		}
-		if _, err := leaf.Verify(x509.VerifyOptions{DNSName: cs.ServerName, Roots: roots, Intermediates: inter}); err != nil {
-			return fmt.Errorf("sip: tls: certificate of %s: %w", cs.ServerName, err)
-		}
+	t.state.Store(st)
+	return nil
+}
+
+// Config is the client configuration that verifies with the current policy.
+// Go's own check is replaced by the same check in VerifyConnection so that
+// the policy can change and named hosts can opt out; every other host is
+// verified against the system roots and the accounts' CA files.
+func (t *TLSTrust) Config() *tls.Config {
+	return &tls.Config{
+		MinVersion:         tls.VersionTLS12,
+		InsecureSkipVerify: true, // replaced by VerifyConnection
+		VerifyConnection:   t.verify,
+	}
+}
+
+func (t *TLSTrust) verify(cs tls.ConnectionState) error {
+	st := t.state.Load()
+	if cs.ServerName != "" && slices.Contains(st.insecure, cs.ServerName) {
 		return nil
 	}
-	return conf, nil
+	if len(cs.PeerCertificates) == 0 {
+		return errors.New("sip: tls: server sent no certificate")
+	}
+	leaf := cs.PeerCertificates[0]
+	inter := x509.NewCertPool()
+	for _, c := range cs.PeerCertificates[1:] {
+		inter.AddCert(c)
+	}
+	if cs.ServerName == "" {
+		// Reached by IP: the chain must verify and name one of our IP servers.
+		if _, err := leaf.Verify(x509.VerifyOptions{Roots: st.roots, Intermediates: inter}); err != nil {
+			return fmt.Errorf("sip: tls: certificate: %w", err)
+		}
+		for _, ip := range st.ips {
+			if leaf.VerifyHostname(ip.String()) == nil {
+				return nil
+			}
+		}
+		return errors.New("sip: tls: certificate names none of the configured server addresses")
+	}
+	if _, err := leaf.Verify(x509.VerifyOptions{DNSName: cs.ServerName, Roots: st.roots, Intermediates: inter}); err != nil {
+		return fmt.Errorf("sip: tls: certificate of %s: %w", cs.ServerName, err)
+	}
+	return nil
+}
+
+// TLSConfig builds a client configuration for a fixed policy.
+func TLSConfig(policy TLSPolicy) (*tls.Config, error) {
+	t, err := NewTLSTrust(policy)
+	if err != nil {
+		return nil, err
+	}
+	return t.Config(), nil
 }

@@ -229,7 +229,7 @@ func TestTLSConfigInsecureHostsKeepIPVerification(t *testing.T) {
 	ca := newCA(t, "Test CA")
 	addr := tlsServer(t, ca.leaf(t, "127.0.0.1"))
 	caFile := ca.file(t)
-	if err := dial(mustTLSConfig(t, TLSPolicy{CAFiles: []string{caFile}}), addr, "127.0.0.1"); err != nil {
+	if err := dial(mustTLSConfig(t, TLSPolicy{CAFiles: []string{caFile}, IPHosts: []string{"127.0.0.1"}}), addr, "127.0.0.1"); err != nil {
 		t.Fatalf("by IP without insecure hosts: %v", err)
 	}
 	conf := mustTLSConfig(t, TLSPolicy{CAFiles: []string{caFile}, InsecureHosts: []string{"other.example"}, IPHosts: []string{"127.0.0.1"}})

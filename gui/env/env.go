@@ -9,6 +9,8 @@ import (
 	"gioui.org/layout"
 
 	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/audio"
+	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/gui/theme"
@@ -29,6 +31,15 @@ type Phone interface {
 	Mute(id string, on bool) error
 	SendDTMF(id, digits string) error
 	Register(name string) error
+
+	// Devices and settings.
+	AudioDevices() ([]audio.DeviceInfo, error)
+	SetCallAudio(id, in, out string) error
+	Config() config.Config
+	// UpdateAccounts validates, saves (atomically) and applies the accounts.
+	UpdateAccounts(accounts []config.Account) error
+	// UpdateSettings saves and applies the [audio] and [ui] settings.
+	UpdateSettings(a config.Audio, ui config.UI) error
 }
 
 // Model is the phone's state for one frame: read once per frame, so no lock

@@ -1,0 +1,170 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/softphone/softphone/core/audio"
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/codec/codecs"
+	"github.com/softphone/softphone/core/config"
+)
+
+// ErrNoDriver is returned by device commands when the phone has no audio
+// driver (headless use with files).
+var ErrNoDriver = errors.New("no audio driver")
+
+// WithAudioDriver makes calls use the driver's devices: the ones named in
+// the configuration's [audio] section, else the system defaults. A call
+// whose device cannot be opened goes on silent and a DeviceEvent says why.
+func WithAudioDriver(d audio.Driver) Option {
+	return func(o *options) { o.driver = d }
+}
+
+// driverAudio is the AudioFactory of WithAudioDriver.
+func (p *Phone) driverAudio(c call.Info, f audio.Format) (audio.Device, error) {
+	p.mu.Lock()
+	in, out := p.cfg.Audio.Input, p.cfg.Audio.Output
+	p.mu.Unlock()
+	dev, err := p.o.driver.Open(in, out, f)
+	if err == nil {
+		return dev, nil
+	}
+	p.bus.publish(DeviceEvent{CallID: c.ID, Error: err.Error()})
+	return audio.NewNullDevice(f)
+}
+
+// AudioDevices lists the driver's devices.
+func (p *Phone) AudioDevices() ([]audio.DeviceInfo, error) {
+	if p.o.driver == nil {
+		return nil, ErrNoDriver
+	}
+	return p.o.driver.Devices()
+}
+
+// SetCallAudio moves a running call to other devices ("" = default).
+func (p *Phone) SetCallAudio(id, in, out string) error {
+	if p.o.driver == nil {
+		return ErrNoDriver
+	}
+	c, err := p.getCall(id)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	sess := c.sess
+	c.mu.Unlock()
+	if sess == nil {
+		return fmt.Errorf("audio %s: %w", id, call.ErrTransition)
+	}
+	dev, err := p.o.driver.Open(in, out, sess.Device().Format())
+	if err != nil {
+		return err
+	}
+	if err := sess.SwapDevice(dev); err != nil {
+		dev.Close()
+		return err
+	}
+	return nil
+}
+
+// Config returns a copy of the configuration in force.
+func (p *Phone) Config() config.Config {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cfg.Clone()
+}
+
+// UpdateSettings saves the [audio] and [ui] settings and applies them to
+// the calls placed or answered from now on.
+func (p *Phone) UpdateSettings(a config.Audio, ui config.UI) error {
+	var cs = codecs.Default()
+	if len(a.Codecs) > 0 {
+		var err error
+		if cs, err = codecs.ByNames(a.Codecs); err != nil {
+			return err
+		}
+	}
+	p.cfgMu.Lock()
+	defer p.cfgMu.Unlock()
+	next := p.Config()
+	next.Audio, next.UI = a, ui
+	if err := next.Save(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	*p.cfg = next
+	p.o.codecs = cs
+	p.mu.Unlock()
+	return nil
+}
+
+// levelMeter reads the chosen input device while someone looks at its
+// level, and lets it go when nobody has asked for a while.
+type levelMeter struct {
+	mu     sync.Mutex
+	level  float64
+	asked  time.Time
+	cancel context.CancelFunc
+}
+
+// InputLevel is the current microphone level, 0..1 (RMS, full scale = 1).
+// The first call opens the input device; it is closed again a few seconds
+// after the last call.
+func (p *Phone) InputLevel() float64 {
+	if p.o.driver == nil {
+		return 0
+	}
+	m := &p.meter
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.asked = time.Now()
+	if m.cancel == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		m.cancel = cancel
+		go p.runMeter(ctx)
+	}
+	return m.level
+}
+
+func (p *Phone) runMeter(ctx context.Context) {
+	m := &p.meter
+	defer func() {
+		m.mu.Lock()
+		m.cancel, m.level = nil, 0
+		m.mu.Unlock()
+	}()
+	p.mu.Lock()
+	in := p.cfg.Audio.Input
+	p.mu.Unlock()
+	f := audio.Format{SampleRate: 16000, Channels: 1, Period: 20 * time.Millisecond}
+	dev, err := p.o.driver.Open(in, "", f)
+	if err != nil {
+		p.o.log.Debug("level meter", "error", err)
+		return
+	}
+	defer dev.Close()
+	buf := make([]int16, f.FrameSamples())
+	for ctx.Err() == nil {
+		n, err := dev.ReadFrame(buf)
+		if err != nil {
+			return
+		}
+		var sum float64
+		for _, s := range buf[:n] {
+			v := float64(s) / 32768
+			sum += v * v
+		}
+		m.mu.Lock()
+		m.level = math.Sqrt(sum / float64(max(n, 1)))
+		idle := time.Since(m.asked) > 5*time.Second
+		m.mu.Unlock()
+		if idle {
+			return
+		}
+	}
+}
