@@ -314,8 +314,30 @@ func (c *activeCall) startMedia(neg sdp.Negotiated) error {
 	c.sess, c.neg = sess, neg
 	c.mu.Unlock()
 	sess.SetDirection(neg.Direction.Sends(), neg.Direction.Receives())
-	return sess.Start()
+	if err := sess.Start(); err != nil {
+		return err
+	}
+	go c.reportStats(sess)
+	return nil
 }
+
+// reportStats publishes the call's quality figures every few seconds
+// (RTCP's pace), for the in-call badge and scripts; end sends the last.
+func (c *activeCall) reportStats(sess *media.Session) {
+	t := time.NewTicker(statsInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.ended:
+			return
+		case <-t.C:
+			c.p.bus.publish(CallStatsEvent{CallID: c.id, Stats: sess.Stats()})
+		}
+	}
+}
+
+// statsInterval matches RTCP's 5 s report interval.
+const statsInterval = 5 * time.Second
 
 func (c *activeCall) isEnded() bool {
 	select {

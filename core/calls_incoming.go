@@ -121,7 +121,8 @@ func (p *Phone) Reject(id string, code int) error {
 	case 480:
 		reason = "Temporarily Unavailable"
 	}
-	err = c.incoming.Reject(code, reason)
+	// Ended first: the rejection ends the INVITE transaction, which the
+	// watcher of the caller's CANCEL would otherwise take for one.
 	c.end("rejected", code)
-	return err
+	return c.incoming.Reject(code, reason)
 }

@@ -16,6 +16,7 @@ import (
 	"gioui.org/widget"
 	"gioui.org/widget/material"
 
+	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/pages/accounts"
 	"github.com/softphone/softphone/gui/pages/contacts"
@@ -60,6 +61,9 @@ type Root struct {
 	// Invalidate asks for a new frame (set by the window).
 	Invalidate func()
 
+	backToCall widget.Clickable
+	seenCalls  map[string]bool // calls already shown once (a new one takes the screen)
+
 	mu      sync.Mutex
 	errText string
 	errAt   time.Time
@@ -73,6 +77,7 @@ func NewRoot(p env.Phone, th *theme.Theme) *Root {
 		Accounts: accounts.New(), Settings: settings.New(),
 		Incoming: incoming.New(), InCall: incall.New(),
 		Invalidate: func() {},
+		seenCalls:  map[string]bool{},
 	}
 }
 
@@ -125,6 +130,24 @@ func (r *Root) update(gtx layout.Context, e *env.Env) {
 			r.Tab = Tab(i)
 		}
 	}
+	if r.backToCall.Clicked(gtx) {
+		r.InCall.Hidden = false
+	}
+	// A call that appears (dialled from the dialpad, answered) takes the
+	// screen even if the user had left the in-call screen to add a call.
+	live := map[string]bool{}
+	for _, c := range e.Model.Calls {
+		live[c.ID] = true
+		if !r.seenCalls[c.ID] && c.State != call.Incoming {
+			r.seenCalls[c.ID] = true
+			r.InCall.Hidden = false
+		}
+	}
+	for id := range r.seenCalls {
+		if !live[id] {
+			delete(r.seenCalls, id)
+		}
+	}
 	// Esc hangs up the active call or declines the ringing one.
 	for {
 		ev, ok := gtx.Event(key.Filter{Name: key.NameEscape})
@@ -137,7 +160,7 @@ func (r *Root) update(gtx layout.Context, e *env.Env) {
 		if c, ok := e.Model.Ringing(); ok {
 			id := c.ID
 			e.Run("Decline", func() error { return e.Phone.Reject(id, 603) })
-		} else if c, ok := e.Model.Active(); ok {
+		} else if c, ok := r.InCall.Current(e.Model); ok {
 			id := c.ID
 			e.Run("Hang up", func() error { return e.Phone.Hangup(id) })
 		}
@@ -151,6 +174,34 @@ func (r *Root) layoutScreen(gtx layout.Context, e *env.Env) layout.Dimensions {
 	if _, ok := e.Model.Active(); ok && !r.InCall.Hidden {
 		return r.InCall.Layout(gtx, e)
 	}
+	if c, ok := e.Model.Active(); ok {
+		return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
+			layout.Rigid(func(gtx layout.Context) layout.Dimensions { return r.layoutBackBar(gtx, c) }),
+			layout.Flexed(1, func(gtx layout.Context) layout.Dimensions { return r.layoutTab(gtx, e) }),
+		)
+	}
+	return r.layoutTab(gtx, e)
+}
+
+// layoutBackBar leads back to the call the user left to add another.
+func (r *Root) layoutBackBar(gtx layout.Context, c call.Info) layout.Dimensions {
+	th := r.Theme
+	name := c.Remote.DisplayName
+	if name == "" {
+		name = c.Remote.URI
+	}
+	return material.ButtonLayout(th.Theme, &r.backToCall).Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+		semantic.DescriptionOp("Back to the call with " + name).Add(gtx.Ops)
+		gtx.Constraints.Min.X = gtx.Constraints.Max.X
+		return layout.UniformInset(unit.Dp(10)).Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+			l := material.Body1(th.Theme, "Back to call · "+name+" · "+c.State.String())
+			l.Color = th.ContrastFg
+			return l.Layout(gtx)
+		})
+	})
+}
+
+func (r *Root) layoutTab(gtx layout.Context, e *env.Env) layout.Dimensions {
 	switch r.Tab {
 	case TabHistory:
 		return r.History.Layout(gtx, e)
@@ -168,18 +219,30 @@ func (r *Root) layoutScreen(gtx layout.Context, e *env.Env) layout.Dimensions {
 // layoutNav is the bottom bar (phone, tablet) or the side rail (desktop).
 func (r *Root) layoutNav(gtx layout.Context, e *env.Env, axis layout.Axis) layout.Dimensions {
 	th := r.Theme
+	size := unit.Sp(14)
+	if e.Size == env.Handset {
+		size = 12 // five labels must fit 360 dp without wrapping
+	}
 	children := make([]layout.FlexChild, 0, tabCount)
 	for i := range r.nav {
 		item := func(gtx layout.Context) layout.Dimensions {
-			b := material.Button(th.Theme, &r.nav[i], tabNames[i])
-			b.TextSize = unit.Sp(14)
-			b.Background, b.Color = th.Surface, th.Fg
+			bg, fg := th.Surface, th.Fg
 			if r.Tab == Tab(i) {
-				b.Background, b.Color = th.ContrastBg, th.ContrastFg
+				bg, fg = th.ContrastBg, th.ContrastFg
 			}
-			b.CornerRadius = 0
-			semantic.DescriptionOp("Show " + tabNames[i]).Add(gtx.Ops)
-			return b.Layout(gtx)
+			bl := material.ButtonLayout(th.Theme, &r.nav[i])
+			bl.Background, bl.CornerRadius = bg, 0
+			return bl.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				semantic.DescriptionOp("Show " + tabNames[i]).Add(gtx.Ops)
+				gtx.Constraints.Min.X = gtx.Constraints.Max.X
+				return layout.Inset{Top: 12, Bottom: 12, Left: 2, Right: 2}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+					return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+						l := material.Label(th.Theme, size, tabNames[i])
+						l.Color, l.MaxLines = fg, 1
+						return l.Layout(gtx)
+					})
+				})
+			})
 		}
 		if axis == layout.Horizontal {
 			children = append(children, layout.Flexed(1, item))

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 
 	"gioui.org/app"
 	"gioui.org/io/system"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/gui/env"
+	"github.com/softphone/softphone/gui/pages/contacts"
+	"github.com/softphone/softphone/gui/pages/history"
 	"github.com/softphone/softphone/gui/theme"
 )
 
@@ -19,6 +22,12 @@ type Options struct {
 	Dark  bool
 	// Width and Height are the initial size in dp (default 1024×700).
 	Width, Height unit.Dp
+	// History and Contacts feed those screens (nil: the screens say there
+	// is no data).
+	History  history.Source
+	Contacts contacts.Source
+	// Notice is shown once at start (e.g. a database that was moved aside).
+	Notice string
 }
 
 // EventSource is the phone's event stream: every event redraws the window.
@@ -39,6 +48,15 @@ func Run(ctx context.Context, p env.Phone, events EventSource, o Options) error 
 	w.Option(app.Title(o.Title), app.Size(o.Width, o.Height), app.MinSize(320, 480))
 	root := NewRoot(p, theme.New(o.Dark, nil))
 	root.Invalidate = w.Invalidate
+	if o.History != nil {
+		root.History.SetSource(o.History)
+	}
+	if o.Contacts != nil {
+		root.Contacts.SetSource(o.Contacts)
+	}
+	if o.Notice != "" {
+		root.run("Data", func() error { return errors.New(o.Notice) })
+	}
 
 	evs, cancel := events.Events()
 	defer cancel()

@@ -32,6 +32,7 @@ func cmdAnswer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitRuntime
 	}
 	defer closePhone(ctx, phone)
+	defer f.recordHistory(ctx, phone, stderr)()
 	out := eventPrinter(stdout, f.asJSON)
 	hangups := make(chan string, 16)
 	answered := map[string]bool{}

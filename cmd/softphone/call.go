@@ -16,6 +16,7 @@ import (
 
 // callFlags are the flags call and answer share.
 type callFlags struct {
+	data                                   *string
 	cfgPath, account, play, record, codecs string
 	input, output                          string
 	hangupAfter                            time.Duration
@@ -23,6 +24,7 @@ type callFlags struct {
 }
 
 func (f *callFlags) register(fs *flag.FlagSet) {
+	f.data = dataFlag(fs)
 	fs.StringVar(&f.cfgPath, "config", "", "configuration file (default: the user config dir's softphone/config.toml)")
 	fs.StringVar(&f.account, "account", "", "account to use")
 	fs.StringVar(&f.play, "play", "", "WAV file to send instead of the microphone (loops)")
@@ -61,6 +63,23 @@ func (f *callFlags) phone(stderr io.Writer, register bool) (*core.Phone, error) 
 		opts = append(opts, core.WithCodecs(cs...))
 	}
 	return core.New(cfg, opts...)
+}
+
+// recordHistory writes the phone's calls into the history database and
+// returns what stops it (after the phone is closed, so the last state is
+// written). Without a usable database the call still goes on.
+func (f *callFlags) recordHistory(ctx context.Context, phone *core.Phone, stderr io.Writer) (stop func()) {
+	st, err := openStore(ctx, *f.data, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "softphone: history is not recorded: %v\n", err)
+		return func() {}
+	}
+	stopRec := core.RecordHistory(ctx, phone, st)
+	return func() {
+		closePhone(ctx, phone)
+		stopRec()
+		st.Close()
+	}
 }
 
 // fileAudio opens, per call, a device that plays play (looped) and records
@@ -110,7 +129,13 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitRuntime
 	}
 	defer closePhone(ctx, phone)
-	id, err := phone.Dial(fset.Arg(0), core.DialOptions{Account: f.account})
+	defer f.recordHistory(ctx, phone, stderr)()
+	to, err := resolveSpeedDial(ctx, *f.data, fset.Arg(0))
+	if err != nil {
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return exitUsage
+	}
+	id, err := phone.Dial(to, core.DialOptions{Account: f.account})
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		return exitUsage

@@ -5,13 +5,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 
 	"gioui.org/app"
 
+	"github.com/softphone/softphone/assets"
 	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/gui"
 	platformaudio "github.com/softphone/softphone/platform/audio"
+	"github.com/softphone/softphone/platform/ringer"
 )
 
 // runGUI opens the window. app.Main takes the main goroutine (macOS and
@@ -21,6 +25,7 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 	fset := flag.NewFlagSet("softphone", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	cfgPath := fset.String("config", "", "configuration file")
+	data := dataFlag(fset)
 	dark := fset.Bool("dark", false, "dark theme (default: the [ui] theme of the configuration)")
 	asJSON := fset.Bool("json", false, "also print the phone's events as JSON lines on stdout (automation, tests)")
 	verbose := fset.Bool("v", false, "verbose logging on stderr")
@@ -36,8 +41,9 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 		os.Exit(exitUsage)
 	}
 	opts := []core.Option{core.WithLogger(log)}
-	if d, err := platformaudio.NewDriver(); err == nil {
-		opts = append(opts, core.WithAudioDriver(d))
+	driver, err := platformaudio.NewDriver()
+	if err == nil {
+		opts = append(opts, core.WithAudioDriver(driver))
 	} else {
 		log.Warn("no audio driver, calls are silent", "error", err)
 	}
@@ -55,13 +61,27 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 			}
 		}()
 	}
+	if driver != nil {
+		startRinger(ctx, phone, driver, cfg.Audio, log)
+	}
 	if err := phone.Start(ctx); err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		os.Exit(exitRuntime)
 	}
+	opt := gui.Options{Dark: *dark || cfg.UI.Theme == "dark"}
+	stopHistory := func() {}
+	if st, err := openStore(ctx, *data, stderr); err == nil {
+		opt.History, opt.Contacts, opt.Notice = st, st, st.Notice()
+		stopRec := core.RecordHistory(ctx, phone, st)
+		stopHistory = func() { stopRec(); st.Close() }
+	} else {
+		log.Error("history and contacts are unavailable", "error", err)
+		opt.Notice = "History and contacts are unavailable: " + err.Error()
+	}
 	go func() {
-		err := gui.Run(ctx, phone, phone, gui.Options{Dark: *dark || cfg.UI.Theme == "dark"})
+		err := gui.Run(ctx, phone, phone, opt)
 		closePhone(ctx, phone)
+		stopHistory()
 		if err != nil {
 			fmt.Fprintf(stderr, "softphone: window: %v\n", err)
 			os.Exit(exitRuntime)
@@ -69,4 +89,28 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 		os.Exit(exitOK)
 	}()
 	app.Main()
+}
+
+// startRinger rings the output device while a call is incoming: the
+// configured ringtone, else the built-in one.
+func startRinger(ctx context.Context, phone *core.Phone, d *platformaudio.Driver, a config.Audio, log *slog.Logger) {
+	tone := assets.Ringtone
+	if a.Ringtone != "" {
+		b, err := os.ReadFile(a.Ringtone)
+		if err != nil {
+			log.Warn("ringtone: using the built-in one", "error", err)
+		} else {
+			tone = b
+		}
+	}
+	r, err := ringer.New(d, tone, a.Output)
+	if err != nil {
+		log.Warn("no ringtone", "error", err)
+		return
+	}
+	events, _ := phone.Events()
+	go func() {
+		ringer.Watch(ctx, events, r)
+		r.Close()
+	}()
 }

@@ -28,6 +28,8 @@ Commands:
   call URI   place a call (--play, --record, --dtmf, --hangup-after, --codecs)
   answer     wait for calls and answer them (--count, --play, --record)
   devices    list the audio devices (for --input and --output)
+  history    list calls (--json, --missed, --limit N, --mark-seen; delete ID, clear)
+  contacts   list, import FILE.vcf, export [FILE], add, delete, speeddial SLOT NUMBER
   help       show this help
 
 With no command, softphone opens its window (flags: --config F, --dark).
@@ -59,6 +61,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdAnswer(ctx, args[1:], stdout, stderr)
 	case "devices":
 		return cmdDevices(ctx, args[1:], stdout, stderr)
+	case "history":
+		return cmdHistory(ctx, args[1:], stdout, stderr)
+	case "contacts":
+		return cmdContacts(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -10,8 +10,8 @@ import (
 
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/audio"
-	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/gui/theme"
 )

@@ -183,6 +183,37 @@ func (d *Driver) Open(in, out string, f coreaudio.Format) (coreaudio.Device, err
 	return dev, nil
 }
 
+// OpenPlayback opens only a playback device (a ringtone needs no
+// microphone, and a machine may have none). Its ReadFrame never yields.
+func (d *Driver) OpenPlayback(out string, f coreaudio.Format) (coreaudio.Device, error) {
+	if f.Channels == 0 {
+		f.Channels = 1
+	}
+	if f.SampleRate <= 0 || f.Channels < 0 || f.FrameSamples() <= 0 {
+		return nil, fmt.Errorf("audio: bad format %+v", f)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ctx == nil {
+		return nil, coreaudio.ErrClosed
+	}
+	outID, err := d.find(malgo.Playback, out)
+	if err != nil {
+		return nil, err
+	}
+	dev := newDevice(f, d.opts, d.release)
+	err = dev.init(d.ctx.Context, malgo.Playback, nil, outID)
+	if err == nil {
+		err = dev.start()
+	}
+	if err != nil {
+		dev.uninit()
+		return nil, fmt.Errorf("audio: open playback %q: %w", out, err)
+	}
+	d.opened[dev] = struct{}{}
+	return dev, nil
+}
+
 func (d *Driver) release(dev *Device, hung bool) {
 	d.mu.Lock()
 	delete(d.opened, dev)

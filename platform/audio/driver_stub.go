@@ -34,3 +34,8 @@ func (*Driver) Open(in, out string, f coreaudio.Format) (coreaudio.Device, error
 
 // Close does nothing.
 func (*Driver) Close() error { return nil }
+
+// OpenPlayback needs cgo.
+func (*Driver) OpenPlayback(out string, f coreaudio.Format) (coreaudio.Device, error) {
+	return nil, ErrNeedCgo
+}

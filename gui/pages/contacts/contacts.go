@@ -1,20 +1,291 @@
-// Package contacts is a screen of the window (being written).
+// Package contacts is the address book screen: a searchable list, each
+// contact's numbers (tap to call), favourites, adding, editing and
+// deleting, and the speed-dial slots. Everything is read from a Source off
+// the frame goroutine and cached; the list loads a page at a time.
 package contacts
 
 import (
-	"gioui.org/layout"
-	"gioui.org/widget/material"
+	"context"
+	"sync"
+	"time"
 
+	"gioui.org/layout"
+	"gioui.org/op"
+	"gioui.org/widget"
+
+	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 )
 
-// Page is the screen's state between frames.
-type Page struct{}
+// Source is where the contacts come from: *store.Store in the app, a
+// MemSource in tests and previews.
+type Source interface {
+	Contacts(ctx context.Context, q store.ContactQuery) ([]store.Contact, error)
+	CountContacts(ctx context.Context, q store.ContactQuery) (int, error)
+	ContactByID(ctx context.Context, id int64) (store.Contact, error)
+	SaveContact(ctx context.Context, c *store.Contact) error
+	DeleteContact(ctx context.Context, id int64) error
+	SetFavourite(ctx context.Context, id int64, on bool) error
+	SpeedDials(ctx context.Context) ([]store.SpeedDial, error)
+	SetSpeedDial(ctx context.Context, d store.SpeedDial) error
+	ClearSpeedDial(ctx context.Context, slot int) error
+}
 
-// New makes the page.
-func New() *Page { return &Page{} }
+var _ Source = (*store.Store)(nil)
+
+const (
+	pageSize    = 200 // contacts per read
+	prefetch    = 50  // read the next page this many rows before the end
+	readTimeout = 10 * time.Second
+	keypadSlots = 9 // slots offered on the keypad (1–9)
+)
+
+// view is what the page shows.
+type view int
+
+const (
+	viewList view = iota
+	viewDetail
+	viewEdit
+	viewSlots
+)
+
+// Page is the screen's state between frames.
+type Page struct {
+	// Shared with the loaders (e.Run goroutines).
+	mu       sync.Mutex
+	src      Source
+	contacts []store.Contact // loaded, in name order
+	total    int
+	version  int
+	gen      int
+	loading  bool
+	done     bool
+	stale    bool
+	slots    []store.SpeedDial
+	detail   store.Contact  // the contact shown in viewDetail
+	saveErr  string         // why the form could not be saved
+	saved    *store.Contact // the form was saved: show this
+
+	// Frame goroutine only.
+	view     view
+	search   widget.Editor
+	query    string
+	list     widget.List
+	rowBtns  map[int64]*rowButtons
+	add      widget.Clickable
+	showSlot widget.Clickable
+	det      detailState
+	form     form
+	sd       slotsState
+}
+
+type rowButtons struct {
+	open, star widget.Clickable
+}
+
+// New makes the page; it shows nothing until SetSource.
+func New() *Page {
+	p := &Page{rowBtns: map[int64]*rowButtons{}}
+	p.search.SingleLine = true
+	p.list.Axis = layout.Vertical
+	p.det.list.Axis = layout.Vertical
+	p.form.list.Axis = layout.Vertical
+	p.sd.list.Axis = layout.Vertical
+	return p
+}
+
+// SetSource sets where contacts are read from and reloads.
+func (p *Page) SetSource(s Source) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.src = s
+	p.contacts, p.done, p.stale = nil, false, true
+	p.gen++
+	p.version++
+}
+
+// Refresh reloads the list and the slots at the next frame.
+func (p *Page) Refresh() {
+	p.mu.Lock()
+	p.stale = true
+	p.mu.Unlock()
+}
+
+// Len is how many contacts are loaded (for tests).
+func (p *Page) Len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.contacts)
+}
+
+func (p *Page) source() Source {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.src
+}
+
+// do runs f against the source off the frame goroutine with a deadline.
+func (p *Page) do(e *env.Env, what string, f func(ctx context.Context, s Source) error) {
+	src := p.source()
+	if src == nil {
+		return
+	}
+	e.Run(what, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+		defer cancel()
+		return f(ctx, src)
+	})
+}
+
+// update reloads when asked and reads the next page near the list's end.
+func (p *Page) update(e *env.Env) {
+	p.mu.Lock()
+	src, stale := p.src, p.stale
+	p.mu.Unlock()
+	if src == nil {
+		return
+	}
+	if stale {
+		p.reload(e)
+		return
+	}
+	if p.view == viewList {
+		pos := p.list.Position
+		if pos.First+pos.Count+prefetch >= p.Len() {
+			p.loadMore(e)
+		}
+	}
+}
+
+func (p *Page) reload(e *env.Env) {
+	p.mu.Lock()
+	p.stale, p.loading = false, true
+	p.gen++
+	gen, q := p.gen, store.ContactQuery{Search: p.query, Limit: max(pageSize, len(p.contacts))}
+	p.mu.Unlock()
+	p.do(e, "Load contacts", func(ctx context.Context, s Source) error {
+		cs, err := s.Contacts(ctx, q)
+		var total int
+		if err == nil {
+			total, err = s.CountContacts(ctx, q)
+		}
+		var slots []store.SpeedDial
+		if err == nil {
+			slots, err = s.SpeedDials(ctx)
+		}
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if gen != p.gen {
+			return nil
+		}
+		p.loading = false
+		if err != nil {
+			return err
+		}
+		p.contacts, p.total, p.slots = cs, total, slots
+		p.done = len(cs) >= total
+		p.version++
+		return nil
+	})
+}
+
+func (p *Page) loadMore(e *env.Env) {
+	p.mu.Lock()
+	if p.loading || p.done || p.src == nil {
+		p.mu.Unlock()
+		return
+	}
+	p.loading = true
+	gen, q := p.gen, store.ContactQuery{Search: p.query, Limit: pageSize, Offset: len(p.contacts)}
+	p.mu.Unlock()
+	p.do(e, "Load contacts", func(ctx context.Context, s Source) error {
+		cs, err := s.Contacts(ctx, q)
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if gen != p.gen {
+			return nil
+		}
+		p.loading = false
+		if err != nil {
+			return err
+		}
+		p.contacts = append(p.contacts, cs...)
+		p.done = len(cs) < pageSize || len(p.contacts) >= p.total
+		p.version++
+		return nil
+	})
+}
+
+// setQuery searches anew (older reads are dropped by the generation).
+func (p *Page) setQuery(q string) {
+	if q == p.query {
+		return
+	}
+	p.query = q
+	p.list.Position = layout.Position{}
+	p.mu.Lock()
+	p.contacts, p.done, p.stale = nil, false, true
+	p.version++
+	p.mu.Unlock()
+}
+
+// open shows a contact's detail, read fresh from the source.
+func (p *Page) open(e *env.Env, c store.Contact) {
+	p.mu.Lock()
+	p.detail = c
+	p.mu.Unlock()
+	p.view = viewDetail
+	p.det.reset()
+	id := c.ID
+	p.do(e, "Open contact", func(ctx context.Context, s Source) error {
+		fresh, err := s.ContactByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		p.mu.Lock()
+		if p.detail.ID == id {
+			p.detail = fresh
+		}
+		p.mu.Unlock()
+		return nil
+	})
+}
+
+// slotOf is the speed-dial slot holding number, 0 if none.
+func (p *Page) slotOf(number string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, d := range p.slots {
+		if store.SameNumber(d.Number, number) {
+			return d.Slot
+		}
+	}
+	return 0
+}
 
 // Layout draws the page and handles its input.
 func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
-	return material.H6(e.Theme.Theme, "contacts").Layout(gtx)
+	p.update(e)
+	defer p.invalidateIfStale(gtx)
+	switch p.view {
+	case viewDetail:
+		return p.layoutDetail(gtx, e)
+	case viewEdit:
+		return p.layoutEdit(gtx, e)
+	case viewSlots:
+		return p.layoutSlots(gtx, e)
+	}
+	return p.layoutList(gtx, e)
+}
+
+// invalidateIfStale asks for another frame when this one asked for a
+// reload (a search typed, a button pressed): no input may come to cause it.
+func (p *Page) invalidateIfStale(gtx layout.Context) {
+	p.mu.Lock()
+	stale := p.stale
+	p.mu.Unlock()
+	if stale {
+		gtx.Execute(op.InvalidateCmd{})
+	}
 }

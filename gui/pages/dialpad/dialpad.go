@@ -3,15 +3,13 @@
 package dialpad
 
 import (
-	"image"
+	"image/color"
 	"strings"
 	"time"
 
 	"gioui.org/io/key"
 	"gioui.org/io/semantic"
 	"gioui.org/layout"
-	"gioui.org/op/clip"
-	"gioui.org/op/paint"
 	"gioui.org/unit"
 	"gioui.org/widget"
 	"gioui.org/widget/material"
@@ -19,15 +17,8 @@ import (
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/theme"
+	"github.com/softphone/softphone/gui/widgets"
 )
-
-// keys of the pad, in reading order, with the letters printed under them.
-var keys = [12]struct{ digit, letters string }{
-	{"1", ""}, {"2", "ABC"}, {"3", "DEF"},
-	{"4", "GHI"}, {"5", "JKL"}, {"6", "MNO"},
-	{"7", "PQRS"}, {"8", "TUV"}, {"9", "WXYZ"},
-	{"*", ""}, {"0", "+"}, {"#", ""},
-}
 
 // longPress is how long 0 is held to type +.
 const longPress = 600 * time.Millisecond
@@ -40,6 +31,7 @@ type Page struct {
 	back     widget.Clickable
 	accounts []widget.Clickable
 	Account  string // chosen account; "" = automatic
+	focused  bool   // the number field has been given the keyboard once
 }
 
 // New makes the page.
@@ -55,50 +47,69 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 	p.update(gtx, e)
 	th := e.Theme
 	return layout.UniformInset(unit.Dp(16)).Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-		gtx.Constraints.Max.X = min(gtx.Constraints.Max.X, gtx.Dp(420))
-		return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
-			layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutAccounts(gtx, e) }),
-			layout.Rigid(layout.Spacer{Height: unit.Dp(8)}.Layout),
-			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-				ed := material.Editor(th.Theme, &p.Number, "Number or sip:address")
-				ed.TextSize = unit.Sp(26)
-				semantic.DescriptionOp("Number to call").Add(gtx.Ops)
-				return ed.Layout(gtx)
-			}),
-			layout.Rigid(layout.Spacer{Height: unit.Dp(12)}.Layout),
-			layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutPad(gtx, e) }),
-			layout.Rigid(layout.Spacer{Height: unit.Dp(12)}.Layout),
-			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-				return layout.Flex{Spacing: layout.SpaceSides}.Layout(gtx,
-					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-						b := material.Button(th.Theme, &p.call, "Call")
-						b.Background, b.Color = th.Accept, th.OnColor
-						b.TextSize = unit.Sp(20)
-						b.Inset = layout.UniformInset(unit.Dp(16))
-						gtx.Constraints.Min.X = gtx.Dp(160)
-						semantic.DescriptionOp("Call the number").Add(gtx.Ops)
-						return b.Layout(gtx)
-					}),
-					layout.Rigid(layout.Spacer{Width: unit.Dp(16)}.Layout),
-					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-						b := material.Button(th.Theme, &p.back, "⌫")
-						b.Background, b.Color = th.Surface, th.Fg
-						b.TextSize = unit.Sp(20)
-						b.Inset = layout.UniformInset(unit.Dp(16))
-						semantic.DescriptionOp("Delete the last character").Add(gtx.Ops)
-						return b.Layout(gtx)
-					}),
-				)
-			}),
-		)
+		// A column at most 420 dp wide, centred: keypad and call button line up.
+		return layout.N.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+			w := min(gtx.Constraints.Max.X, gtx.Dp(420))
+			gtx.Constraints.Min.X, gtx.Constraints.Max.X = w, w
+			return p.layoutColumn(gtx, e, th)
+		})
+	})
+}
+
+func (p *Page) layoutColumn(gtx layout.Context, e *env.Env, th *theme.Theme) layout.Dimensions {
+	return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutAccounts(gtx, e) }),
+		layout.Rigid(layout.Spacer{Height: unit.Dp(8)}.Layout),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			ed := material.Editor(th.Theme, &p.Number, "Number or sip:address")
+			ed.TextSize = unit.Sp(26)
+			return widgets.Described(gtx, "Number to call", ed.Layout)
+		}),
+		layout.Rigid(layout.Spacer{Height: unit.Dp(12)}.Layout),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutPad(gtx, e) }),
+		layout.Rigid(layout.Spacer{Height: unit.Dp(12)}.Layout),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			return layout.Flex{Spacing: layout.SpaceSides}.Layout(gtx,
+				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+					gtx.Constraints.Min.X = gtx.Dp(160)
+					return button(gtx, th, &p.call, "Call", "Call the number", th.Accept, th.OnColor, 20)
+				}),
+				layout.Rigid(layout.Spacer{Width: unit.Dp(16)}.Layout),
+				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+					return button(gtx, th, &p.back, "⌫", "Delete the last character", th.Surface, th.Fg, 20)
+				}),
+			)
+		}),
+	)
+}
+
+// button is a filled button whose description sits on the button itself
+// (where screen readers and tests look for it).
+func button(gtx layout.Context, th *theme.Theme, clk *widget.Clickable, label, desc string, bg, fg color.NRGBA, size unit.Sp) layout.Dimensions {
+	bl := material.ButtonLayout(th.Theme, clk)
+	bl.Background = bg
+	return bl.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+		semantic.DescriptionOp(desc).Add(gtx.Ops)
+		return layout.Inset{Top: 12, Bottom: 12, Left: 16, Right: 16}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+			return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				l := material.Label(th.Theme, size, label)
+				l.Color = fg
+				return l.Layout(gtx)
+			})
+		})
 	})
 }
 
 // update handles clicks and keys before drawing, as Gio's examples do.
 func (p *Page) update(gtx layout.Context, e *env.Env) {
+	if !p.focused {
+		// Typing goes to the number field from the first key press.
+		gtx.Execute(key.FocusCmd{Tag: &p.Number})
+		p.focused = true
+	}
 	for i := range p.pad {
 		for p.pad[i].Clicked(gtx) {
-			d := keys[i].digit
+			d := widgets.Keys[i].Digit
 			if d == "0" && heldLong(p.pad[i].History(), gtx.Now) {
 				d = "+"
 			}
@@ -225,14 +236,11 @@ func (p *Page) layoutAccounts(gtx layout.Context, e *env.Env) layout.Dimensions 
 	for i, n := range names {
 		chosen := p.Account == n || (p.Account == "" && i == 0)
 		children = append(children, layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			b := material.Button(th.Theme, &p.accounts[i], n)
-			b.TextSize = unit.Sp(14)
-			b.Inset = layout.Inset{Top: 6, Bottom: 6, Left: 12, Right: 12}
+			bg, fg := th.ContrastBg, th.ContrastFg
 			if !chosen {
-				b.Background, b.Color = th.Surface, th.Fg
+				bg, fg = th.Surface, th.Fg
 			}
-			semantic.DescriptionOp("Call from account " + n).Add(gtx.Ops)
-			return b.Layout(gtx)
+			return button(gtx, th, &p.accounts[i], n, "Call from account "+n, bg, fg, 14)
 		}), layout.Rigid(layout.Spacer{Width: unit.Dp(8)}.Layout))
 	}
 	return layout.Flex{}.Layout(gtx, children...)
@@ -240,55 +248,30 @@ func (p *Page) layoutAccounts(gtx layout.Context, e *env.Env) layout.Dimensions 
 
 // layoutPad draws the 4×3 keypad.
 func (p *Page) layoutPad(gtx layout.Context, e *env.Env) layout.Dimensions {
-	th := e.Theme
-	rows := make([]layout.FlexChild, 0, 4)
-	for r := range 4 {
-		rows = append(rows, layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			cols := make([]layout.FlexChild, 0, 3)
-			for c := range 3 {
-				i := r*3 + c
-				cols = append(cols, layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
-					return layout.UniformInset(unit.Dp(4)).Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-						return p.layoutKey(gtx, th, i)
-					})
-				}))
-			}
-			return layout.Flex{}.Layout(gtx, cols...)
-		}))
-	}
-	return layout.Flex{Axis: layout.Vertical}.Layout(gtx, rows...)
+	return widgets.Pad(gtx, func(gtx layout.Context, i int) layout.Dimensions {
+		return p.layoutKey(gtx, e.Theme, i)
+	})
 }
 
 func (p *Page) layoutKey(gtx layout.Context, th *theme.Theme, i int) layout.Dimensions {
-	k := keys[i]
-	desc := "Key " + k.digit
-	if k.digit == "0" {
+	k := widgets.Keys[i]
+	desc := "Key " + k.Digit
+	if k.Digit == "0" {
 		desc += ", hold for +"
 	}
-	return p.pad[i].Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-		semantic.Button.Add(gtx.Ops)
-		semantic.DescriptionOp(desc).Add(gtx.Ops)
-		size := image.Pt(gtx.Constraints.Max.X, gtx.Dp(64))
-		bg := th.Surface
-		if p.pad[i].Hovered() || p.pad[i].Pressed() {
-			bg = th.ContrastBg
-			bg.A = 0x30
-		}
-		rr := gtx.Dp(12)
-		paint.FillShape(gtx.Ops, bg, clip.UniformRRect(image.Rectangle{Max: size}, rr).Op(gtx.Ops))
-		gtx.Constraints = layout.Exact(size)
-		return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-			return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
-				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-					l := material.Label(th.Theme, unit.Sp(26), k.digit)
-					return l.Layout(gtx)
-				}),
-				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-					l := material.Caption(th.Theme, k.letters)
-					l.Color = th.Muted
-					return l.Layout(gtx)
-				}),
-			)
-		})
+	b := &p.pad[i]
+	return widgets.PadKey(gtx, th, b, k, desc, widgets.KeyStyle{
+		Height: gtx.Dp(64),
+		Bg: func(layout.Context) color.NRGBA {
+			if b.Hovered() || b.Pressed() {
+				bg := th.ContrastBg
+				bg.A = 0x30
+				return bg
+			}
+			return th.Surface
+		},
+		DigitSize:   26,
+		LetterSize:  th.TextSize * 12 / 16, // a caption
+		ShowLetters: true,                  // even empty, so the digits line up
 	})
 }

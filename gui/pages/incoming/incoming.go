@@ -1,20 +1,273 @@
-// Package incoming is a screen of the window (being written).
+// Package incoming is the screen of a call ringing for us: who calls, on
+// which account, and big Answer and Decline buttons. When another call is
+// going on, answering first puts that one on hold.
 package incoming
 
 import (
-	"gioui.org/layout"
-	"gioui.org/widget/material"
+	"image"
+	"strconv"
+	"strings"
+	"time"
 
+	"gioui.org/font"
+	"gioui.org/io/key"
+	"gioui.org/layout"
+	"gioui.org/op"
+	"gioui.org/op/clip"
+	"gioui.org/op/paint"
+	"gioui.org/text"
+	"gioui.org/unit"
+	"gioui.org/widget"
+	"gioui.org/widget/material"
+	"golang.org/x/exp/shiny/materialdesign/icons"
+
+	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/gui/env"
+	"github.com/softphone/softphone/gui/theme"
+	"github.com/softphone/softphone/gui/widgets"
 )
 
+// resendAfter is how long the buttons stay inactive after a tap, so a
+// double tap sends one command; they come back if the command failed.
+const resendAfter = 3 * time.Second
+
 // Page is the screen's state between frames.
-type Page struct{}
+type Page struct {
+	answer, decline widget.Clickable
+
+	// sent is the call a command was sent for, and when: the buttons wait
+	// for the call's state to change instead of sending it twice.
+	sent   string
+	sentAt time.Time
+
+	icAnswer, icDecline, icPerson *widget.Icon
+}
 
 // New makes the page.
-func New() *Page { return &Page{} }
+func New() *Page {
+	return &Page{
+		icAnswer:  widgets.MustIcon(icons.CommunicationCall),
+		icDecline: widgets.MustIcon(icons.CommunicationCallEnd),
+		icPerson:  widgets.MustIcon(icons.SocialPerson),
+	}
+}
 
 // Layout draws the page and handles its input.
 func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
-	return material.H6(e.Theme.Theme, "incoming").Layout(gtx)
+	c, ok := e.Model.Ringing()
+	if !ok {
+		return layout.Dimensions{Size: gtx.Constraints.Min}
+	}
+	p.update(gtx, e, c)
+	th := e.Theme
+	busy := p.sent == c.ID && gtx.Now.Sub(p.sentAt) < resendAfter
+	if busy {
+		gtx.Execute(op.InvalidateCmd{At: p.sentAt.Add(resendAfter)})
+	}
+	others := toHold(e.Model, c.ID)
+	waiting := 0
+	for _, o := range e.Model.Calls {
+		if o.State == call.Incoming && o.ID != c.ID {
+			waiting++
+		}
+	}
+
+	pad := unit.Dp(24)
+	if e.Size == env.Handset {
+		pad = 16
+	}
+	return layout.UniformInset(pad).Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+		gtx.Constraints.Max.Y = min(gtx.Constraints.Max.Y, gtx.Dp(720))
+		return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+			gtx.Constraints.Max.X = min(gtx.Constraints.Max.X, gtx.Dp(480))
+			gtx.Constraints.Min.Y = gtx.Constraints.Max.Y
+			return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
+				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+					l := material.Label(th.Theme, unit.Sp(18), "Incoming call")
+					l.Color = th.Muted
+					l.Alignment = text.Middle
+					return l.Layout(gtx)
+				}),
+				layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+					return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+						return p.layoutCaller(gtx, e, c)
+					})
+				}),
+				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+					return layoutNotices(gtx, th, others, waiting)
+				}),
+				layout.Rigid(layout.Spacer{Height: 24}.Layout),
+				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+					if busy {
+						gtx = gtx.Disabled()
+					}
+					return p.layoutButtons(gtx, e, c, len(others) > 0)
+				}),
+				layout.Rigid(layout.Spacer{Height: 16}.Layout),
+			)
+		})
+	})
+}
+
+// update handles the taps and keys (Enter answers; root handles Esc).
+func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
+	if p.sent != "" && p.sent != c.ID {
+		p.sent = ""
+	}
+	if p.sent == c.ID && gtx.Now.Sub(p.sentAt) < resendAfter {
+		// Drain the clicks of a double tap.
+		p.answer.Clicked(gtx)
+		p.decline.Clicked(gtx)
+		return
+	}
+	answer := p.answer.Clicked(gtx)
+	for {
+		ev, ok := gtx.Event(key.Filter{Name: key.NameReturn}, key.Filter{Name: key.NameEnter})
+		if !ok {
+			break
+		}
+		if k, isKey := ev.(key.Event); isKey && k.State == key.Press {
+			answer = true
+		}
+	}
+	switch {
+	case answer:
+		p.sent, p.sentAt = c.ID, gtx.Now
+		id, hold := c.ID, toHold(e.Model, c.ID)
+		e.Run("Answer", func() error {
+			for _, h := range hold {
+				if err := e.Phone.Hold(h); err != nil {
+					return err
+				}
+			}
+			return e.Phone.Answer(id)
+		})
+	case p.decline.Clicked(gtx):
+		p.sent, p.sentAt = c.ID, gtx.Now
+		id := c.ID
+		e.Run("Decline", func() error { return e.Phone.Reject(id, 603) })
+	}
+}
+
+// toHold lists the calls to put on hold before answering: those with
+// audio going that we have not held already.
+func toHold(m env.Model, except string) []string {
+	var ids []string
+	for _, c := range m.Calls {
+		if c.ID != except && (c.State == call.Connected || c.State == call.RemoteHeld) {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+// accountText names the account the call came to.
+func accountText(account string) string {
+	if account == "" {
+		return "Direct call, no account"
+	}
+	return "To account " + account
+}
+
+// layoutCaller is the avatar, the caller's name and address.
+func (p *Page) layoutCaller(gtx layout.Context, e *env.Env, c call.Info) layout.Dimensions {
+	th := e.Theme
+	name, uri := widgets.Names(c.Remote)
+	avatar := gtx.Dp(112)
+	nameSize := unit.Sp(34)
+	if e.Size == env.Handset {
+		avatar, nameSize = gtx.Dp(96), 30
+	}
+	return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			return widgets.Avatar(gtx, th, p.icPerson, name, avatar)
+		}),
+		layout.Rigid(layout.Spacer{Height: 20}.Layout),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			l := material.Label(th.Theme, nameSize, name)
+			l.Alignment = text.Middle
+			l.MaxLines = 2
+			l.Font.Weight = font.Medium
+			return widgets.Described(gtx, "Call from "+name, l.Layout)
+		}),
+		layout.Rigid(layout.Spacer{Height: 6}.Layout),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			if uri == "" {
+				return layout.Dimensions{}
+			}
+			l := material.Body1(th.Theme, uri)
+			l.Color = th.Muted
+			l.Alignment = text.Middle
+			l.MaxLines = 2
+			return l.Layout(gtx)
+		}),
+		layout.Rigid(layout.Spacer{Height: 16}.Layout),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			return chip(gtx, th, accountText(c.Account))
+		}),
+	)
+}
+
+// layoutNotices says what answering does to the other calls, and whether
+// more calls are waiting.
+func layoutNotices(gtx layout.Context, th *theme.Theme, hold []string, waiting int) layout.Dimensions {
+	var lines []string
+	if n := len(hold); n == 1 {
+		lines = append(lines, "Answering puts your current call on hold.")
+	} else if n > 1 {
+		lines = append(lines, "Answering puts your other calls on hold.")
+	}
+	if waiting == 1 {
+		lines = append(lines, "1 more call is waiting.")
+	} else if waiting > 1 {
+		lines = append(lines, strconv.Itoa(waiting)+" more calls are waiting.")
+	}
+	if len(lines) == 0 {
+		return layout.Dimensions{}
+	}
+	l := material.Body2(th.Theme, strings.Join(lines, "\n"))
+	l.Alignment = text.Middle
+	l.Color = th.Muted
+	return l.Layout(gtx)
+}
+
+// layoutButtons is Decline on the left, Answer on the right, as phones do.
+func (p *Page) layoutButtons(gtx layout.Context, e *env.Env, c call.Info, holdFirst bool) layout.Dimensions {
+	th := e.Theme
+	name, _ := widgets.Names(c.Remote)
+	answerLabel, answerDesc := "Answer", "Answer the call from "+name
+	if holdFirst {
+		answerLabel = "Hold & answer"
+		answerDesc = "Put the current call on hold and answer " + name
+	}
+	size := gtx.Dp(80)
+	if e.Size == env.Handset {
+		size = gtx.Dp(72)
+	}
+	gtx.Constraints.Min.X = min(gtx.Constraints.Max.X, gtx.Dp(400))
+	return layout.Flex{Spacing: layout.SpaceEvenly}.Layout(gtx,
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			return widgets.RoundButton(gtx, th, &p.decline, p.icDecline, th.Danger, th.OnColor, size, "Decline", "Decline the call from "+name)
+		}),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			return widgets.RoundButton(gtx, th, &p.answer, p.icAnswer, th.Accept, th.OnColor, size, answerLabel, answerDesc)
+		}),
+	)
+}
+
+// chip is a small rounded label.
+func chip(gtx layout.Context, th *theme.Theme, s string) layout.Dimensions {
+	return layout.Stack{Alignment: layout.Center}.Layout(gtx,
+		layout.Expanded(func(gtx layout.Context) layout.Dimensions {
+			r := image.Rectangle{Max: gtx.Constraints.Min}
+			paint.FillShape(gtx.Ops, th.Surface, clip.UniformRRect(r, r.Dy()/2).Op(gtx.Ops))
+			return layout.Dimensions{Size: r.Max}
+		}),
+		layout.Stacked(func(gtx layout.Context) layout.Dimensions {
+			return layout.Inset{Top: 4, Bottom: 4, Left: 12, Right: 12}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				l := material.Body2(th.Theme, s)
+				return l.Layout(gtx)
+			})
+		}),
+	)
 }

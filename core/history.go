@@ -1,0 +1,158 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/store"
+)
+
+// History recording tunables.
+const (
+	historyWriteTimeout = 10 * time.Second       // one write, retries included
+	historyTouchEvery   = 15 * time.Second       // how often a running call's "still going" time is saved
+	historyDrainIdle    = 250 * time.Millisecond // stop: wait this long for late events
+	historyDrainMax     = 5 * time.Second        // stop: never wait longer
+)
+
+// RecordHistory writes the phone's calls into s as they happen: each call
+// when it starts, then at every change of state, its final quality
+// figures, and every historyTouchEvery a mark that it still runs (so a
+// call cut by a crash ends near the truth). It subscribes before
+// returning, so no call placed afterwards is missed; calls already running
+// are written at once.
+//
+// stop ends the recording after writing what is queued: call it after
+// p.Close (the stream then ends by itself) or before, in which case it
+// waits for the queue to be idle briefly. ctx being done acts as stop.
+func RecordHistory(ctx context.Context, p *Phone, s *store.Store) (stop func()) {
+	events, unsubscribe := p.Events()
+	r := &recorder{p: p, s: s, base: context.WithoutCancel(ctx), active: map[string]bool{}}
+	for _, c := range p.Calls() {
+		r.call(c)
+	}
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		defer unsubscribe()
+		r.run(ctx, events, quit)
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() { close(quit) })
+		<-done
+	}
+}
+
+type recorder struct {
+	p      *Phone
+	s      *store.Store
+	base   context.Context
+	active map[string]bool
+}
+
+func (r *recorder) run(ctx context.Context, events <-chan Event, quit <-chan struct{}) {
+	tick := time.NewTicker(historyTouchEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case e, ok := <-events:
+			if !ok {
+				return
+			}
+			r.handle(e)
+		case <-tick.C:
+			r.touch()
+		case <-ctx.Done():
+			r.drain(events)
+			return
+		case <-quit:
+			r.drain(events)
+			return
+		}
+	}
+}
+
+// drain writes what is still queued: until the stream ends, nothing new
+// came for historyDrainIdle, or historyDrainMax passed.
+func (r *recorder) drain(events <-chan Event) {
+	deadline := time.After(historyDrainMax)
+	idle := time.NewTimer(historyDrainIdle)
+	defer idle.Stop()
+	for {
+		select {
+		case e, ok := <-events:
+			if !ok {
+				return
+			}
+			r.handle(e)
+			idle.Reset(historyDrainIdle)
+		case <-idle.C:
+			return
+		case <-deadline:
+			return
+		}
+	}
+}
+
+func (r *recorder) handle(e Event) {
+	switch e := e.(type) {
+	case CallEvent:
+		r.call(e.Info)
+	case CallStatsEvent:
+		if !e.Final {
+			return
+		}
+		st := e.Stats
+		q := store.Quality{
+			Codec: st.Codec, PacketsSent: st.PacketsSent, PacketsReceived: st.PacketsReceived, Lost: st.Lost,
+			JitterMS: ms(st.Jitter), RTTMS: ms(st.RTT), RemoteLoss: st.RemoteFractionLost, Concealed: st.Concealed,
+		}
+		r.write("quality", e.CallID, func(ctx context.Context) error { return r.s.RecordQuality(ctx, e.CallID, q) })
+	}
+}
+
+func (r *recorder) call(i call.Info) {
+	if i.State == call.Ended {
+		delete(r.active, i.ID)
+	} else {
+		r.active[i.ID] = true
+	}
+	r.write("call", i.ID, func(ctx context.Context) error { return r.s.RecordCall(ctx, i) })
+}
+
+func (r *recorder) touch() {
+	if len(r.active) == 0 {
+		return
+	}
+	ids := make([]string, 0, len(r.active))
+	for id := range r.active {
+		ids = append(ids, id)
+	}
+	now := time.Now()
+	r.write("touch", "", func(ctx context.Context) error { return r.s.Touch(ctx, now, ids...) })
+}
+
+// write runs f with a bounded context, retrying a few times (another
+// process may hold the database for a moment); a failure is logged, since
+// the call itself must go on.
+func (r *recorder) write(what, id string, f func(context.Context) error) {
+	ctx, cancel := context.WithTimeout(r.base, historyWriteTimeout)
+	defer cancel()
+	var err error
+	for attempt := range 3 {
+		if err = f(ctx); err == nil || errors.Is(err, context.DeadlineExceeded) {
+			break
+		}
+		select {
+		case <-time.After(time.Duration(attempt+1) * 100 * time.Millisecond):
+		case <-ctx.Done():
+		}
+	}
+	if err != nil {
+		r.p.o.log.Warn("history: write failed", "what", what, "call", id, "error", err)
+	}
+}

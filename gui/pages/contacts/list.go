@@ -1,0 +1,176 @@
+package contacts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gioui.org/font"
+	"gioui.org/io/semantic"
+	"gioui.org/layout"
+	"gioui.org/widget"
+	"gioui.org/widget/material"
+
+	"github.com/softphone/softphone/core/store"
+	"github.com/softphone/softphone/gui/env"
+)
+
+// layoutList is the search field, the Add and Speed dial buttons, and the
+// virtualised list of contacts.
+func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
+	th := e.Theme
+	for {
+		ev, ok := p.search.Update(gtx)
+		if !ok {
+			break
+		}
+		if _, changed := ev.(widget.ChangeEvent); changed {
+			p.setQuery(strings.TrimSpace(p.search.Text()))
+		}
+	}
+	if p.add.Clicked(gtx) {
+		p.setSaveErr("")
+		p.form.start(store.Contact{})
+		p.view = viewEdit
+	}
+	if p.showSlot.Clicked(gtx) {
+		p.view = viewSlots
+		p.Refresh()
+	}
+	p.mu.Lock()
+	contacts, total, hasSrc, loading := p.contacts, p.total, p.src != nil, p.loading
+	p.mu.Unlock()
+	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			return layout.Inset{Top: 12, Bottom: 8, Left: 16, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+					layout.Rigid(func(gtx layout.Context) layout.Dimensions { return icon(gtx, icSearch, 20, th.Muted) }),
+					layout.Rigid(layout.Spacer{Width: 8}.Layout),
+					layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+						return described(gtx, "Search contacts", material.Editor(th.Theme, &p.search, "Search name or number").Layout)
+					}),
+					layout.Rigid(layout.Spacer{Width: 8}.Layout),
+					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+						return plain(gtx, th, &p.showSlot, "Speed dial", "Show the speed-dial slots")
+					}),
+					layout.Rigid(layout.Spacer{Width: 8}.Layout),
+					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+						if !hasSrc {
+							return layout.Dimensions{}
+						}
+						return button(gtx, th, &p.add, "Add", "Add a contact", th.ContrastBg, th.ContrastFg)
+					}),
+				)
+			})
+		}),
+		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+			switch {
+			case !hasSrc:
+				return centred(gtx, th, "Contacts are not available")
+			case len(contacts) == 0 && loading:
+				return centred(gtx, th, "Loading…")
+			case len(contacts) == 0 && p.query != "":
+				return centred(gtx, th, fmt.Sprintf("No contact matches %q", p.query))
+			case len(contacts) == 0:
+				return centred(gtx, th, "No contacts yet — add one, or import a vCard file (softphone contacts import)")
+			}
+			return p.layoutRows(gtx, e, contacts, total)
+		}),
+	)
+}
+
+func (p *Page) layoutRows(gtx layout.Context, e *env.Env, contacts []store.Contact, total int) layout.Dimensions {
+	th := e.Theme
+	if len(p.rowBtns) > 4*pageSize {
+		p.rowBtns = map[int64]*rowButtons{}
+	}
+	return material.List(th.Theme, &p.list).Layout(gtx, len(contacts)+1, func(gtx layout.Context, i int) layout.Dimensions {
+		if i == 0 {
+			s := fmt.Sprintf("%d contacts", total)
+			if total == 1 {
+				s = "1 contact"
+			}
+			return heading(gtx, th, s)
+		}
+		return p.layoutRow(gtx, e, contacts[i-1])
+	})
+}
+
+// layoutRow is one contact: tap to open, the star to (un)favourite.
+func (p *Page) layoutRow(gtx layout.Context, e *env.Env, c store.Contact) layout.Dimensions {
+	th := e.Theme
+	b := p.rowBtns[c.ID]
+	if b == nil {
+		b = &rowButtons{}
+		p.rowBtns[c.ID] = b
+	}
+	if b.open.Clicked(gtx) {
+		p.open(e, c)
+	}
+	if b.star.Clicked(gtx) {
+		p.toggleFavourite(e, c.ID, !c.Favourite)
+	}
+	first := ""
+	if len(c.Numbers) > 0 {
+		first = c.Numbers[0].Value
+		if len(c.Numbers) > 1 {
+			first += fmt.Sprintf(" (+%d)", len(c.Numbers)-1)
+		}
+	}
+	return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+			return material.Clickable(gtx, &b.open, func(gtx layout.Context) layout.Dimensions {
+				semantic.DescriptionOp("Open " + c.Name).Add(gtx.Ops)
+				return layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+					return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+						layout.Rigid(func(gtx layout.Context) layout.Dimensions { return icon(gtx, icPerson, 24, th.Muted) }),
+						layout.Rigid(layout.Spacer{Width: 16}.Layout),
+						layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+							return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
+								layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+									l := material.Body1(th.Theme, c.Name)
+									l.MaxLines, l.Font.Weight = 1, font.Medium
+									return l.Layout(gtx)
+								}),
+								layout.Rigid(func(gtx layout.Context) layout.Dimensions { return muted(gtx, th, first) }),
+							)
+						}),
+					)
+				})
+			})
+		}),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.star(gtx, e, &b.star, c) }),
+	)
+}
+
+// star is the favourite toggle of c.
+func (p *Page) star(gtx layout.Context, e *env.Env, clk *widget.Clickable, c store.Contact) layout.Dimensions {
+	th := e.Theme
+	if c.Favourite {
+		return iconButton(gtx, th, clk, icStar, "Remove "+c.Name+" from favourites", th.Warning)
+	}
+	return iconButton(gtx, th, clk, icStarOff, "Add "+c.Name+" to favourites", th.Muted)
+}
+
+// toggleFavourite changes the star at once in what is shown, then in the
+// source.
+func (p *Page) toggleFavourite(e *env.Env, id int64, on bool) {
+	p.mu.Lock()
+	for i := range p.contacts {
+		if p.contacts[i].ID == id {
+			p.contacts[i].Favourite = on
+		}
+	}
+	if p.detail.ID == id {
+		p.detail.Favourite = on
+	}
+	p.version++
+	p.mu.Unlock()
+	p.do(e, "Favourite", func(ctx context.Context, s Source) error {
+		err := s.SetFavourite(ctx, id, on)
+		if err != nil {
+			p.Refresh()
+		}
+		return err
+	})
+}

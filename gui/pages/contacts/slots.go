@@ -1,0 +1,152 @@
+package contacts
+
+import (
+	"fmt"
+
+	"gioui.org/font"
+	"gioui.org/io/semantic"
+	"gioui.org/layout"
+	"gioui.org/widget"
+	"gioui.org/widget/material"
+
+	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/store"
+	"github.com/softphone/softphone/gui/env"
+)
+
+// slotsState is the speed-dial screen's widgets.
+type slotsState struct {
+	list widget.List
+	back widget.Clickable
+	btns map[int]*slotButtons
+}
+
+type slotButtons struct {
+	call, clear widget.Clickable
+}
+
+// shownSlots are keys 1–9, filled or not, then the filled higher ones.
+func shownSlots(set []store.SpeedDial) []store.SpeedDial {
+	out := make([]store.SpeedDial, keypadSlots)
+	for i := range out {
+		out[i].Slot = i + 1
+	}
+	for _, d := range set {
+		if d.Slot <= keypadSlots {
+			out[d.Slot-1] = d
+		} else {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// layoutSlots lists the speed-dial slots: tap one to call it, clear it;
+// slots are filled from a contact's numbers.
+func (p *Page) layoutSlots(gtx layout.Context, e *env.Env) layout.Dimensions {
+	th := e.Theme
+	s := &p.sd
+	if s.btns == nil {
+		s.btns = map[int]*slotButtons{}
+	}
+	if s.back.Clicked(gtx) {
+		p.view = viewList
+		return p.layoutList(gtx, e)
+	}
+	p.mu.Lock()
+	slots := shownSlots(p.slots)
+	p.mu.Unlock()
+	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			return layout.Inset{Top: 8, Bottom: 8, Left: 4}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+						return iconButton(gtx, th, &s.back, icBack, "Back to the contacts", th.Fg)
+					}),
+					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+						l := material.H6(th.Theme, "Speed dial")
+						l.Font.Weight = font.SemiBold
+						return l.Layout(gtx)
+					}),
+				)
+			})
+		}),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			return layout.Inset{Left: 16, Right: 16, Bottom: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				return muted(gtx, th, "Hold a key on the dialpad, or run 'softphone call 2'. Set a key from a contact's number.")
+			})
+		}),
+		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+			return material.List(th.Theme, &s.list).Layout(gtx, len(slots), func(gtx layout.Context, i int) layout.Dimensions {
+				return p.layoutSlot(gtx, e, slots[i])
+			})
+		}),
+	)
+}
+
+func (p *Page) layoutSlot(gtx layout.Context, e *env.Env, d store.SpeedDial) layout.Dimensions {
+	th := e.Theme
+	b := p.sd.btns[d.Slot]
+	if b == nil {
+		b = &slotButtons{}
+		p.sd.btns[d.Slot] = b
+	}
+	if d.Number != "" {
+		if b.call.Clicked(gtx) {
+			to := d.Number
+			e.Run(fmt.Sprintf("Speed dial %d", d.Slot), func() error {
+				_, err := e.Phone.Dial(to, core.DialOptions{})
+				return err
+			})
+		}
+		if b.clear.Clicked(gtx) {
+			p.clearSlot(e, d.Slot)
+		}
+	}
+	name, detail := d.Label, d.Number
+	if name == "" {
+		name = d.Number
+	}
+	if d.Number == "" {
+		name, detail = "Empty", "set it from a contact's number"
+	}
+	return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+			return material.Clickable(gtx, &b.call, func(gtx layout.Context) layout.Dimensions {
+				if d.Number != "" {
+					semantic.DescriptionOp(fmt.Sprintf("Call speed dial %d, %s", d.Slot, name)).Add(gtx.Ops)
+				}
+				return layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+					return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+						layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+							gtx.Constraints.Min.X = gtx.Dp(32)
+							l := material.H6(th.Theme, fmt.Sprint(d.Slot))
+							l.Color = th.Muted
+							return l.Layout(gtx)
+						}),
+						layout.Rigid(layout.Spacer{Width: 12}.Layout),
+						layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+							return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
+								layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+									l := material.Body1(th.Theme, name)
+									l.MaxLines = 1
+									if d.Number == "" {
+										l.Color = th.Muted
+									}
+									return l.Layout(gtx)
+								}),
+								layout.Rigid(func(gtx layout.Context) layout.Dimensions { return muted(gtx, th, detail) }),
+							)
+						}),
+					)
+				})
+			})
+		}),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			if d.Number == "" {
+				return layout.Dimensions{}
+			}
+			return iconButton(gtx, th, &b.clear, icClear, fmt.Sprintf("Clear speed dial %d", d.Slot), th.Muted)
+		}),
+	)
+}

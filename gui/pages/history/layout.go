@@ -1,0 +1,358 @@
+package history
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"time"
+
+	"gioui.org/font"
+	"gioui.org/io/semantic"
+	"gioui.org/layout"
+	"gioui.org/op"
+	"gioui.org/unit"
+	"gioui.org/widget"
+	"gioui.org/widget/material"
+	"golang.org/x/exp/shiny/materialdesign/icons"
+
+	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/store"
+	"github.com/softphone/softphone/gui/env"
+	"github.com/softphone/softphone/gui/theme"
+)
+
+var (
+	icOut    = mustIcon(icons.CommunicationCallMade)
+	icIn     = mustIcon(icons.CommunicationCallReceived)
+	icMissed = mustIcon(icons.CommunicationCallMissed)
+	icDelete = mustIcon(icons.ActionDelete)
+)
+
+func mustIcon(data []byte) *widget.Icon {
+	ic, err := widget.NewIcon(data)
+	if err != nil {
+		panic(err)
+	}
+	return ic
+}
+
+// Layout draws the page and handles its input.
+func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
+	p.update(e)
+	p.handleBar(gtx, e)
+	view := p.buildRows(gtx.Now)
+	p.markSeen(gtx, e)
+	defer func() {
+		p.mu.Lock()
+		stale := p.stale
+		p.mu.Unlock()
+		if stale { // a filter or button asked for a reload: no input may come to cause it
+			gtx.Execute(op.InvalidateCmd{})
+		}
+	}()
+	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutBar(gtx, e) }),
+		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions { return p.layoutList(gtx, e, view) }),
+	)
+}
+
+// buildRows refreshes the day headings and rows when the entries changed
+// (only the new ones when a page was appended) and returns the entries
+// the rows point into.
+func (p *Page) buildRows(now time.Time) []store.Call {
+	p.mu.Lock()
+	calls, version, gen := p.calls, p.version, p.gen
+	p.mu.Unlock()
+	today := now.Local().Format("2006-01-02")
+	if version == p.rowsFor && today == p.rowsDay {
+		return calls
+	}
+	from := 0
+	old := p.rowsCalls
+	if gen == p.rowsGen && today == p.rowsDay && len(old) > 0 && len(calls) >= len(old) &&
+		calls[len(old)-1].ID == old[len(old)-1].ID && calls[0].ID == old[0].ID {
+		from = len(old) // a page was appended
+	} else {
+		p.rows, p.lastDay = p.rows[:0], -1
+	}
+	p.rowsFor, p.rowsDay, p.rowsGen, p.rowsCalls = version, today, gen, calls
+	for i := from; i < len(calls); i++ {
+		y, m, d := calls[i].Started.Local().Date()
+		if key := y*10000 + int(m)*100 + d; key != p.lastDay {
+			p.lastDay = key
+			p.rows = append(p.rows, row{day: dayLabel(calls[i].Started, now), call: -1})
+		}
+		p.rows = append(p.rows, row{call: i})
+	}
+	if len(p.btns) > 4*pageSize {
+		p.btns = map[int64]*rowButtons{} // forget the buttons of rows long scrolled past
+	}
+	return calls
+}
+
+// dayLabel names the day of t as seen from now.
+func dayLabel(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	y1, m1, d1 := t.Date()
+	y2, m2, d2 := now.Date()
+	switch {
+	case y1 == y2 && m1 == m2 && d1 == d2:
+		return "Today"
+	case t.Year() == now.AddDate(0, 0, -1).Year() && t.YearDay() == now.AddDate(0, 0, -1).YearDay():
+		return "Yesterday"
+	case y1 == y2:
+		return t.Format("Monday 2 January")
+	}
+	return t.Format("2 January 2006")
+}
+
+// markSeen counts the missed calls as seen once the page has been shown
+// for a moment.
+func (p *Page) markSeen(gtx layout.Context, e *env.Env) {
+	p.mu.Lock()
+	unseen, src := p.unseen, p.src
+	p.mu.Unlock()
+	if unseen == 0 || src == nil {
+		p.shownSince = time.Time{}
+		return
+	}
+	if p.shownSince.IsZero() || gtx.Now.Sub(p.shownSince) > 10*seenDelay {
+		p.shownSince = gtx.Now // (re)shown after a while away
+	}
+	at := p.shownSince.Add(seenDelay)
+	if gtx.Now.Before(at) {
+		gtx.Execute(op.InvalidateCmd{At: at})
+		return
+	}
+	p.mu.Lock()
+	p.unseen = 0
+	p.mu.Unlock()
+	e.Run("Mark missed calls seen", func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+		defer cancel()
+		return src.MarkMissedSeen(ctx)
+	})
+}
+
+func (p *Page) handleBar(gtx layout.Context, e *env.Env) {
+	setFilter := func(missed bool) {
+		if p.missedOnly == missed {
+			return
+		}
+		p.missedOnly = missed
+		p.list.Position = layout.Position{}
+		p.mu.Lock()
+		p.calls, p.done, p.stale = nil, false, true
+		p.gen++
+		p.version++
+		p.mu.Unlock()
+	}
+	if p.filterAll.Clicked(gtx) {
+		setFilter(false)
+	}
+	if p.filterMiss.Clicked(gtx) {
+		setFilter(true)
+	}
+	if p.clearAll.Clicked(gtx) {
+		p.confirming = true
+	}
+	if p.cancel.Clicked(gtx) {
+		p.confirming = false
+	}
+	if p.confirm.Clicked(gtx) {
+		p.confirming = false
+		p.mu.Lock()
+		src := p.src
+		p.mu.Unlock()
+		if src != nil {
+			e.Run("Clear history", func() error {
+				ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+				defer cancel()
+				err := src.ClearHistory(ctx)
+				p.Refresh()
+				return err
+			})
+		}
+	}
+}
+
+// layoutBar is the title, the All/Missed filter and Clear all (with its
+// confirmation).
+func (p *Page) layoutBar(gtx layout.Context, e *env.Env) layout.Dimensions {
+	th := e.Theme
+	p.mu.Lock()
+	unseen, hasSrc, empty := p.unseen, p.src != nil, len(p.calls) == 0
+	p.mu.Unlock()
+	return layout.Inset{Top: 12, Bottom: 8, Left: 16, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+		if p.confirming {
+			return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+				layout.Flexed(1, material.Body1(th.Theme, "Delete the whole call history?").Layout),
+				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+					return button(gtx, th, &p.confirm, "Delete all", "Delete the whole call history", th.Danger, th.OnColor)
+				}),
+				layout.Rigid(layout.Spacer{Width: 8}.Layout),
+				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+					return button(gtx, th, &p.cancel, "Cancel", "Keep the call history", th.Surface, th.Fg)
+				}),
+			)
+		}
+		missed := "Missed"
+		if unseen > 0 {
+			missed = fmt.Sprintf("Missed (%d)", unseen)
+		}
+		return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+				l := material.H6(th.Theme, "History")
+				l.Font.Weight = font.SemiBold
+				return l.Layout(gtx)
+			}),
+			layout.Rigid(layout.Spacer{Width: 16}.Layout),
+			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+				return chip(gtx, th, &p.filterAll, "All", "Show all calls", !p.missedOnly)
+			}),
+			layout.Rigid(layout.Spacer{Width: 8}.Layout),
+			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+				return chip(gtx, th, &p.filterMiss, missed, "Show missed calls only", p.missedOnly)
+			}),
+			layout.Flexed(1, func(gtx layout.Context) layout.Dimensions { return layout.Dimensions{Size: gtx.Constraints.Min} }),
+			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+				if !hasSrc || empty {
+					return layout.Dimensions{}
+				}
+				return button(gtx, th, &p.clearAll, "Clear all", "Delete all calls from the history", th.Surface, th.Fg)
+			}),
+		)
+	})
+}
+
+// layoutList is the virtualised list of headings and calls.
+func (p *Page) layoutList(gtx layout.Context, e *env.Env, calls []store.Call) layout.Dimensions {
+	th := e.Theme
+	p.mu.Lock()
+	hasSrc, loading, missedOnly := p.src != nil, p.loading, p.missedOnly
+	p.mu.Unlock()
+	if len(p.rows) == 0 {
+		msg := "No calls yet"
+		switch {
+		case !hasSrc:
+			msg = "The call history is not available"
+		case loading:
+			msg = "Loading…"
+		case missedOnly:
+			msg = "No missed calls"
+		}
+		return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+			l := material.Body1(th.Theme, msg)
+			l.Color = th.Muted
+			return l.Layout(gtx)
+		})
+	}
+	return material.List(th.Theme, &p.list).Layout(gtx, len(p.rows), func(gtx layout.Context, i int) layout.Dimensions {
+		r := p.rows[i]
+		if r.call < 0 {
+			return layout.Inset{Top: 14, Bottom: 4, Left: 16}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				l := material.Body2(th.Theme, r.day)
+				l.Color, l.Font.Weight = th.Muted, font.SemiBold
+				return l.Layout(gtx)
+			})
+		}
+		return p.layoutCall(gtx, e, calls[r.call])
+	})
+}
+
+// layoutCall is one entry: tap to call back, the bin to delete.
+func (p *Page) layoutCall(gtx layout.Context, e *env.Env, c store.Call) layout.Dimensions {
+	th := e.Theme
+	b := p.btns[c.ID]
+	if b == nil {
+		b = &rowButtons{}
+		p.btns[c.ID] = b
+	}
+	if b.open.Clicked(gtx) && c.RemoteURI != "" {
+		to, account := c.RemoteURI, c.Account
+		e.Run("Call "+c.Name(), func() error {
+			_, err := e.Phone.Dial(to, core.DialOptions{Account: account})
+			return err
+		})
+	}
+	if b.del.Clicked(gtx) {
+		p.deleteCall(e, c.ID)
+	}
+	kind, ic, fg := "Incoming", icIn, th.Muted
+	switch {
+	case c.Missed:
+		kind, ic, fg = "Missed", icMissed, th.Danger
+	case c.Outgoing():
+		kind, ic = "Outgoing", icOut
+	}
+	return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+			return material.Clickable(gtx, &b.open, func(gtx layout.Context) layout.Dimensions {
+				semantic.DescriptionOp(fmt.Sprintf("%s call, %s, %s. Call back", kind, c.Name(), c.Started.Local().Format("15:04"))).Add(gtx.Ops)
+				return layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+					return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+						layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+							gtx.Constraints.Min.X, gtx.Constraints.Max.X = gtx.Dp(22), gtx.Dp(22)
+							return ic.Layout(gtx, fg)
+						}),
+						layout.Rigid(layout.Spacer{Width: 16}.Layout),
+						layout.Flexed(1, func(gtx layout.Context) layout.Dimensions { return layoutWho(gtx, th, c, kind) }),
+						layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+							l := material.Body2(th.Theme, c.Started.Local().Format("15:04"))
+							l.Color = th.Muted
+							return l.Layout(gtx)
+						}),
+					)
+				})
+			})
+		}),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			ib := material.IconButton(th.Theme, &b.del, icDelete, "Delete this call from the history")
+			ib.Background, ib.Color = color.NRGBA{}, th.Muted
+			ib.Size, ib.Inset = unit.Dp(20), layout.UniformInset(unit.Dp(10))
+			return ib.Layout(gtx)
+		}),
+	)
+}
+
+// layoutWho is the name over the details line.
+func layoutWho(gtx layout.Context, th *theme.Theme, c store.Call, kind string) layout.Dimensions {
+	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			l := material.Body1(th.Theme, c.Name())
+			l.MaxLines, l.Font.Weight = 1, font.Medium
+			if c.Missed {
+				l.Color = th.Danger
+			}
+			return l.Layout(gtx)
+		}),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			l := material.Body2(th.Theme, details(c, kind))
+			l.MaxLines, l.Color = 1, th.Muted
+			return l.Layout(gtx)
+		}),
+	)
+}
+
+// details is the second line: kind, account, length or why it ended.
+func details(c store.Call, kind string) string {
+	s := kind
+	if c.Name() != c.RemoteURI {
+		s += " · " + c.RemoteURI
+	}
+	if c.Account != "" {
+		s += " · " + c.Account
+	}
+	switch {
+	case c.Ongoing():
+		s += " · in progress"
+	case c.Interrupted:
+		s += " · interrupted"
+	case !c.Answered.IsZero():
+		d := c.Duration.Round(time.Second)
+		s += fmt.Sprintf(" · %d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+	case !c.Missed && c.Reason != "":
+		s += " · " + c.Reason
+	}
+	return s
+}

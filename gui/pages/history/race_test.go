@@ -1,0 +1,5 @@
+//go:build race
+
+package history
+
+func init() { frameBudgetScale = 5 } // the race detector slows frames down

@@ -1,0 +1,114 @@
+package incoming_test
+
+import (
+	"image"
+	"testing"
+	"time"
+
+	"gioui.org/io/key"
+
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/gui/internal/guitest"
+	"github.com/softphone/softphone/gui/pages/incoming"
+	"github.com/softphone/softphone/gui/theme"
+	"github.com/softphone/softphone/gui/widgets"
+)
+
+var now = time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+
+func carol() call.Info {
+	return call.Info{ID: "c", Direction: call.Inbound, Account: "home",
+		Remote: call.Party{DisplayName: "Carol Nguyen", URI: "sip:carol@voip.example.org"}, State: call.Incoming, Started: now}
+}
+
+func alice() call.Info {
+	return call.Info{ID: "a", Remote: call.Party{DisplayName: "Alice Martin", URI: "sip:alice@example.com"},
+		State: call.Connected, Answered: now.Add(-time.Minute)}
+}
+
+func newScreen(t *testing.T, calls ...call.Info) *guitest.Screen {
+	return guitest.NewScreen(t, theme.New(true, nil), image.Pt(360, 700), now, incoming.New().Layout, calls...)
+}
+
+func TestAnswer(t *testing.T) {
+	s := newScreen(t, carol())
+	s.ExpectPart("Call from Carol Nguyen")
+	s.ClickPart("Answer the call from Carol Nguyen")
+	s.Want("Answer c")
+}
+
+func TestDecline(t *testing.T) {
+	s := newScreen(t, carol())
+	s.ClickPart("Decline the call from Carol Nguyen")
+	s.Want("Reject c 603")
+}
+
+func TestHoldAndAnswer(t *testing.T) {
+	held := alice()
+	held.ID, held.State, held.LocalHold = "h", call.Held, true
+	s := newScreen(t, held, alice(), carol())
+	s.ClickPart("Put the current call on hold and answer Carol Nguyen")
+	// The held call stays as it is; the live one is held first.
+	s.Want("Hold a", "Answer c")
+}
+
+func TestAnswerWithOnlyAHeldCall(t *testing.T) {
+	held := alice()
+	held.State, held.LocalHold = call.Held, true
+	s := newScreen(t, held, carol())
+	s.ClickPart("Answer the call from Carol Nguyen")
+	s.Want("Answer c")
+}
+
+func TestDoubleTapSendsOnce(t *testing.T) {
+	s := newScreen(t, carol())
+	s.Phone.Err = errTest{} // the call stays incoming
+	s.ClickPart("Answer the call from")
+	s.ClickPart("Answer the call from")
+	s.ClickPart("Decline the call from")
+	s.Want("Answer c")
+	if d, _ := s.FindPart("Answer the call from"); !d.Disabled {
+		t.Error("answer still enabled while the command is under way")
+	}
+	// After a while the buttons come back (the command failed).
+	s.Now = s.Now.Add(4 * time.Second)
+	s.Frame()
+	s.ClickPart("Decline the call from")
+	s.Want("Reject c 603")
+}
+
+type errTest struct{}
+
+func (errTest) Error() string { return "refused" }
+
+func TestEnterAnswers(t *testing.T) {
+	s := newScreen(t, carol())
+	s.Key(key.NameReturn)
+	s.Want("Answer c")
+}
+
+func TestNames(t *testing.T) {
+	for _, c := range []struct {
+		party     call.Party
+		name, uri string
+		initials  string
+	}{
+		{call.Party{DisplayName: "Carol Nguyen", URI: "sip:carol@x"}, "Carol Nguyen", "sip:carol@x", "CN"},
+		{call.Party{URI: "sip:bob@example.com;transport=tcp"}, "bob", "sip:bob@example.com;transport=tcp", "B"},
+		{call.Party{URI: "sips:+33612345678@example.com"}, "+33612345678", "sips:+33612345678@example.com", ""},
+		{call.Party{}, "Unknown caller", "", "UC"},
+	} {
+		name, uri := callNames(c.party)
+		if name != c.name || uri != c.uri {
+			t.Errorf("Names(%+v) = %q, %q; want %q, %q", c.party, name, uri, c.name, c.uri)
+		}
+		if got := initials(name); got != c.initials {
+			t.Errorf("Initials(%q) = %q, want %q", name, got, c.initials)
+		}
+	}
+}
+
+var (
+	callNames = widgets.Names
+	initials  = widgets.Initials
+)
