@@ -106,9 +106,7 @@ func (p *Phone) Mute(id string, on bool) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	sess := c.sess
-	c.mu.Unlock()
+	sess := c.session()
 	if sess != nil {
 		sess.Mute(on)
 	}
@@ -121,9 +119,7 @@ func (p *Phone) SendDTMF(id string, digits string) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	sess := c.sess
-	c.mu.Unlock()
+	sess := c.session()
 	if sess == nil || !c.m.Info().Established() {
 		return fmt.Errorf("dtmf %s: %w", id, call.ErrTransition)
 	}
@@ -143,9 +139,7 @@ func (c *activeCall) ReOffer(offer []byte) ([]byte, error) {
 	c.applyNegotiated(neg)
 	// They hold us when they will not take our audio (sendonly/inactive).
 	held := !neg.Direction.Sends()
-	c.mu.Lock()
-	sess := c.sess
-	c.mu.Unlock()
+	sess := c.session()
 	if sess != nil {
 		// Most phones send nothing while they hold: silence is expected.
 		sess.PauseMediaGuard(held)
@@ -213,9 +207,7 @@ func (p *Phone) CallStats(id string) (media.Stats, error) {
 	if err != nil {
 		return media.Stats{}, err
 	}
-	c.mu.Lock()
-	sess := c.sess
-	c.mu.Unlock()
+	sess := c.session()
 	if sess == nil {
 		return media.Stats{}, nil
 	}

@@ -195,9 +195,7 @@ func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions
 		c.end("unusable answer: "+err.Error(), 488)
 		return
 	}
-	c.mu.Lock()
-	early := c.sess
-	c.mu.Unlock()
+	early := c.session()
 	if early != nil && strings.EqualFold(early.Stats().Codec, neg.Codec.Name) {
 		// Early media already flows: follow the final answer's address.
 		c.applyNegotiated(neg)
@@ -224,10 +222,7 @@ func (c *activeCall) progress(code int, reason string, body []byte) {
 	if len(body) == 0 || c.isEnded() {
 		return
 	}
-	c.mu.Lock()
-	started := c.sess != nil
-	c.mu.Unlock()
-	if started {
+	if c.session() != nil {
 		return
 	}
 	if neg, err := sdp.ParseAnswer(c.local, body); err == nil {
@@ -285,10 +280,7 @@ func (c *activeCall) startMedia(neg sdp.Negotiated) error {
 	if ptime <= 0 {
 		ptime = 20 * time.Millisecond
 	}
-	c.mu.Lock()
-	running := c.sess != nil
-	c.mu.Unlock()
-	if running {
+	if c.session() != nil {
 		return nil
 	}
 	dev, err := c.p.o.audio(c.m.Info(), audio.Format{SampleRate: k.Info().SampleRate, Channels: 1, Period: ptime})
@@ -338,6 +330,13 @@ func (c *activeCall) reportStats(sess *media.Session) {
 
 // statsInterval matches RTCP's 5 s report interval.
 const statsInterval = 5 * time.Second
+
+// session is the call's media session, nil before media starts.
+func (c *activeCall) session() *media.Session {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sess
+}
 
 func (c *activeCall) isEnded() bool {
 	select {

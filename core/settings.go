@@ -55,9 +55,7 @@ func (p *Phone) SetCallAudio(id, in, out string) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	sess := c.sess
-	c.mu.Unlock()
+	sess := c.session()
 	if sess == nil {
 		return fmt.Errorf("audio %s: %w", id, call.ErrTransition)
 	}

@@ -142,6 +142,18 @@ func (d *Driver) find(kind malgo.DeviceType, idOrName string) (*malgo.DeviceID, 
 // device period. The same id for both (or both default) opens one duplex
 // device, so both directions share one clock; different ids open two.
 func (d *Driver) Open(in, out string, f coreaudio.Format) (coreaudio.Device, error) {
+	return d.open(f, &in, &out)
+}
+
+// OpenPlayback opens only a playback device (a ringtone needs no
+// microphone, and a machine may have none). Its ReadFrame never yields.
+func (d *Driver) OpenPlayback(out string, f coreaudio.Format) (coreaudio.Device, error) {
+	return d.open(f, nil, &out)
+}
+
+// open opens the capture device *in and the playback device *out; a nil
+// side is not opened.
+func (d *Driver) open(f coreaudio.Format, in, out *string) (coreaudio.Device, error) {
 	if f.Channels == 0 {
 		f.Channels = 1
 	}
@@ -153,18 +165,23 @@ func (d *Driver) Open(in, out string, f coreaudio.Format) (coreaudio.Device, err
 	if d.ctx == nil {
 		return nil, coreaudio.ErrClosed
 	}
-	inID, err := d.find(malgo.Capture, in)
-	if err != nil {
-		return nil, err
+	var inID, outID *malgo.DeviceID
+	var err error
+	if in != nil {
+		if inID, err = d.find(malgo.Capture, *in); err != nil {
+			return nil, err
+		}
 	}
-	outID, err := d.find(malgo.Playback, out)
-	if err != nil {
+	if outID, err = d.find(malgo.Playback, *out); err != nil {
 		return nil, err
 	}
 	dev := newDevice(f, d.opts, d.release)
-	if in == out {
+	switch {
+	case in == nil:
+		err = dev.init(d.ctx.Context, malgo.Playback, nil, outID)
+	case *in == *out:
 		err = dev.init(d.ctx.Context, malgo.Duplex, inID, outID)
-	} else {
+	default:
 		err = dev.init(d.ctx.Context, malgo.Capture, inID, nil)
 		if err == nil {
 			err = dev.init(d.ctx.Context, malgo.Playback, nil, outID)
@@ -173,44 +190,16 @@ func (d *Driver) Open(in, out string, f coreaudio.Format) (coreaudio.Device, err
 	if err == nil {
 		err = dev.start()
 	}
-	if err != nil {
-		dev.uninit()
-		return nil, fmt.Errorf("audio: open devices (in %q, out %q): %w", in, out, err)
-	}
-	d.opened[dev] = struct{}{}
-	d.opts.log.Info("audio device open", "in", in, "out", out,
-		"rate", f.SampleRate, "period", f.Period, "devices", len(dev.devs))
-	return dev, nil
-}
-
-// OpenPlayback opens only a playback device (a ringtone needs no
-// microphone, and a machine may have none). Its ReadFrame never yields.
-func (d *Driver) OpenPlayback(out string, f coreaudio.Format) (coreaudio.Device, error) {
-	if f.Channels == 0 {
-		f.Channels = 1
-	}
-	if f.SampleRate <= 0 || f.Channels < 0 || f.FrameSamples() <= 0 {
-		return nil, fmt.Errorf("audio: bad format %+v", f)
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.ctx == nil {
-		return nil, coreaudio.ErrClosed
-	}
-	outID, err := d.find(malgo.Playback, out)
-	if err != nil {
-		return nil, err
-	}
-	dev := newDevice(f, d.opts, d.release)
-	err = dev.init(d.ctx.Context, malgo.Playback, nil, outID)
-	if err == nil {
-		err = dev.start()
+	names := fmt.Sprintf("out %q", *out)
+	if in != nil {
+		names = fmt.Sprintf("in %q, %s", *in, names)
 	}
 	if err != nil {
 		dev.uninit()
-		return nil, fmt.Errorf("audio: open playback %q: %w", out, err)
+		return nil, fmt.Errorf("audio: open devices (%s): %w", names, err)
 	}
 	d.opened[dev] = struct{}{}
+	d.opts.log.Info("audio device open", "devices", names, "rate", f.SampleRate, "period", f.Period, "count", len(dev.devs))
 	return dev, nil
 }
 
