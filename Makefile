@@ -10,7 +10,7 @@ DEB_PKGS  := gcc pkg-config libopus-dev libopusfile-dev openssl ca-certificates 
              libwayland-dev libx11-dev libx11-xcb-dev libxkbcommon-x11-dev libxkbcommon-dev \
              libgles2-mesa-dev libegl1-mesa-dev libegl-dev libgles-dev libffi-dev libxcursor-dev libvulkan-dev \
              kamailio kamailio-tls-modules baresip-core pulseaudio pulseaudio-utils \
-             xvfb xauth libgl1-mesa-dri libegl-mesa0 xdotool imagemagick x11-utils
+             xvfb xauth libgl1-mesa-dri libegl-mesa0 xdotool imagemagick x11-utils dbus-daemon
 GO_MIN    := 1.24
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 

@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 
 	"gioui.org/app"
 	"gioui.org/io/system"
@@ -10,6 +11,7 @@ import (
 	"gioui.org/unit"
 
 	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/pages/contacts"
 	"github.com/softphone/softphone/gui/pages/history"
@@ -28,6 +30,9 @@ type Options struct {
 	Contacts contacts.Source
 	// Notice is shown once at start (e.g. a database that was moved aside).
 	Notice string
+	// Notifier, if set, announces incoming calls while the window is not
+	// focused.
+	Notifier core.Notifier
 }
 
 // EventSource is the phone's event stream: every event redraws the window.
@@ -60,9 +65,12 @@ func Run(ctx context.Context, p env.Phone, events EventSource, o Options) error 
 
 	evs, cancel := events.Events()
 	defer cancel()
+	var focused atomic.Bool
+	focused.Store(true)
 	go func() {
-		for range evs {
+		for e := range evs {
 			w.Invalidate() // the next frame reads the new state
+			announce(e, focused.Load(), o.Notifier)
 		}
 	}()
 	go func() {
@@ -74,10 +82,29 @@ func Run(ctx context.Context, p env.Phone, events EventSource, o Options) error 
 		switch e := w.Event().(type) {
 		case app.DestroyEvent:
 			return e.Err
+		case app.ConfigEvent:
+			focused.Store(e.Config.Focused)
 		case app.FrameEvent:
 			gtx := app.NewContext(&ops, e)
 			root.Layout(gtx)
 			e.Frame(gtx.Ops)
 		}
 	}
+}
+
+// announce notifies an incoming call when the window is in the background.
+func announce(e core.Event, focused bool, n core.Notifier) {
+	ce, ok := e.(core.CallEvent)
+	if !ok || ce.State != call.Incoming || focused || n == nil {
+		return
+	}
+	who := ce.Remote.DisplayName
+	if who == "" {
+		who = ce.Remote.URI
+	}
+	body := who
+	if ce.Account != "" {
+		body += " (to " + ce.Account + ")"
+	}
+	_ = n.Notify("Incoming call", body) // the ringtone and the window still show it
 }

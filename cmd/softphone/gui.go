@@ -15,6 +15,7 @@ import (
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/gui"
 	platformaudio "github.com/softphone/softphone/platform/audio"
+	"github.com/softphone/softphone/platform/notify"
 	"github.com/softphone/softphone/platform/ringer"
 )
 
@@ -77,6 +78,11 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 	} else {
 		log.Error("history and contacts are unavailable", "error", err)
 		opt.Notice = "History and contacts are unavailable: " + err.Error()
+	}
+	if n, err := notify.New(); err == nil {
+		opt.Notifier = n
+	} else {
+		log.Info("no desktop notifications", "error", err)
 	}
 	go func() {
 		err := gui.Run(ctx, phone, phone, opt)

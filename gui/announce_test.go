@@ -1,0 +1,29 @@
+package gui
+
+import (
+	"testing"
+
+	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/call"
+)
+
+type recordingNotifier struct{ got []string }
+
+func (r *recordingNotifier) Notify(title, body string) error {
+	r.got = append(r.got, title+": "+body)
+	return nil
+}
+
+func TestAnnounceIncomingOnlyInBackground(t *testing.T) {
+	incoming := core.CallEvent{Info: call.Info{ID: "c1", State: call.Incoming, Account: "office",
+		Remote: call.Party{DisplayName: "Carol", URI: "sip:carol@example.com"}}}
+	connected := core.CallEvent{Info: call.Info{ID: "c1", State: call.Connected}}
+	n := &recordingNotifier{}
+	announce(incoming, true, n)  // window focused: it shows the call itself
+	announce(connected, false, n) // not an incoming call
+	announce(incoming, false, n)
+	announce(incoming, false, nil) // no notifier: nothing to do, no panic
+	if len(n.got) != 1 || n.got[0] != "Incoming call: Carol (to office)" {
+		t.Fatalf("notifications %q", n.got)
+	}
+}
