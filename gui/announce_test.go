@@ -19,7 +19,7 @@ func TestAnnounceIncomingOnlyInBackground(t *testing.T) {
 		Remote: call.Party{DisplayName: "Carol", URI: "sip:carol@example.com"}}}
 	connected := core.CallEvent{Info: call.Info{ID: "c1", State: call.Connected}}
 	n := &recordingNotifier{}
-	announce(incoming, true, n)  // window focused: it shows the call itself
+	announce(incoming, true, n)   // window focused: it shows the call itself
 	announce(connected, false, n) // not an incoming call
 	announce(incoming, false, n)
 	announce(incoming, false, nil) // no notifier: nothing to do, no panic

@@ -4,6 +4,7 @@ package gui
 
 import (
 	"image"
+	"strconv"
 	"sync"
 	"time"
 
@@ -237,7 +238,7 @@ func (r *Root) layoutNav(gtx layout.Context, e *env.Env, axis layout.Axis) layou
 				gtx.Constraints.Min.X = gtx.Constraints.Max.X
 				return layout.Inset{Top: 12, Bottom: 12, Left: 2, Right: 2}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 					return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-						l := material.Label(th.Theme, size, tabNames[i])
+						l := material.Label(th.Theme, size, r.tabLabel(Tab(i)))
 						l.Color, l.MaxLines = fg, 1
 						return l.Layout(gtx)
 					})
@@ -255,6 +256,17 @@ func (r *Root) layoutNav(gtx layout.Context, e *env.Env, axis layout.Axis) layou
 		}
 	}
 	return layout.Flex{Axis: axis}.Layout(gtx, children...)
+}
+
+// tabLabel is the tab's name, with the count of missed calls not seen
+// yet on History.
+func (r *Root) tabLabel(t Tab) string {
+	if t == TabHistory {
+		if n := r.History.Unseen(); n > 0 {
+			return tabNames[t] + " (" + strconv.Itoa(n) + ")"
+		}
+	}
+	return tabNames[t]
 }
 
 // layoutError shows the last command error for a few seconds.

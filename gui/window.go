@@ -14,7 +14,9 @@ import (
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/pages/contacts"
+	"github.com/softphone/softphone/gui/pages/dialpad"
 	"github.com/softphone/softphone/gui/pages/history"
+	"github.com/softphone/softphone/gui/pages/incoming"
 	"github.com/softphone/softphone/gui/theme"
 )
 
@@ -28,6 +30,12 @@ type Options struct {
 	// is no data).
 	History  history.Source
 	Contacts contacts.Source
+	// Lookup feeds the dialpad's suggestions and speed dial and the
+	// incoming call's caller ID (nil: none of them).
+	Lookup interface {
+		dialpad.Source
+		incoming.Source
+	}
 	// Notice is shown once at start (e.g. a database that was moved aside).
 	Notice string
 	// Notifier, if set, announces incoming calls while the window is not
@@ -58,6 +66,10 @@ func Run(ctx context.Context, p env.Phone, events EventSource, o Options) error 
 	}
 	if o.Contacts != nil {
 		root.Contacts.SetSource(o.Contacts)
+	}
+	if o.Lookup != nil {
+		root.Dialpad.SetSource(o.Lookup)
+		root.Incoming.SetSource(o.Lookup)
 	}
 	if o.Notice != "" {
 		root.run("Data", func() error { return errors.New(o.Notice) })

@@ -72,7 +72,7 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 	opt := gui.Options{Dark: *dark || cfg.UI.Theme == "dark"}
 	stopHistory := func() {}
 	if st, err := openStore(ctx, *data, stderr); err == nil {
-		opt.History, opt.Contacts, opt.Notice = st, st, st.Notice()
+		opt.History, opt.Contacts, opt.Lookup, opt.Notice = st, st, st, st.Notice()
 		stopRec := core.RecordHistory(ctx, phone, st)
 		stopHistory = func() { stopRec(); st.Close() }
 	} else {

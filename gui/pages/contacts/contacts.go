@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"gioui.org/layout"
-	"gioui.org/op"
 	"gioui.org/widget"
 
 	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
+	"github.com/softphone/softphone/gui/internal/paged"
 )
 
 // Source is where the contacts come from: *store.Store in the app, a
@@ -52,20 +52,13 @@ const (
 
 // Page is the screen's state between frames.
 type Page struct {
-	// Shared with the loaders (e.Run goroutines).
-	mu       sync.Mutex
-	src      Source
-	contacts []store.Contact // loaded, in name order
-	total    int
-	version  int
-	gen      int
-	loading  bool
-	done     bool
-	stale    bool
-	slots    []store.SpeedDial
-	detail   store.Contact  // the contact shown in viewDetail
-	saveErr  string         // why the form could not be saved
-	saved    *store.Contact // the form was saved: show this
+	// Shared with the loaders (e.Run goroutines), under mu.
+	mu      sync.Mutex
+	data    *paged.Loader[Source, store.Contact] // loaded, in name order
+	slots   []store.SpeedDial
+	detail  store.Contact  // the contact shown in viewDetail
+	saveErr string         // why the form could not be saved
+	saved   *store.Contact // the form was saved: show this
 
 	// Frame goroutine only.
 	view     view
@@ -92,129 +85,51 @@ func New() *Page {
 	p.det.list.Axis = layout.Vertical
 	p.form.list.Axis = layout.Vertical
 	p.sd.list.Axis = layout.Vertical
+	p.data = paged.New(&p.mu, paged.Config[Source, store.Contact]{
+		What: "Load contacts", PageSize: pageSize, Prefetch: prefetch, Timeout: readTimeout, Counted: true,
+		First: func(limit int) paged.Read[Source, store.Contact] {
+			q := store.ContactQuery{Search: p.query, Limit: limit}
+			return func(ctx context.Context, s Source) (paged.Result[store.Contact], error) {
+				cs, err := s.Contacts(ctx, q)
+				var total int
+				if err == nil {
+					total, err = s.CountContacts(ctx, q)
+				}
+				var slots []store.SpeedDial
+				if err == nil {
+					slots, err = s.SpeedDials(ctx)
+				}
+				return paged.Result[store.Contact]{Items: cs, Total: total, Commit: func() error {
+					p.slots = slots
+					return nil
+				}}, err
+			}
+		},
+		Next: func(loaded []store.Contact, limit int) paged.Read[Source, store.Contact] {
+			q := store.ContactQuery{Search: p.query, Limit: limit, Offset: len(loaded)}
+			return func(ctx context.Context, s Source) (paged.Result[store.Contact], error) {
+				cs, err := s.Contacts(ctx, q)
+				return paged.Result[store.Contact]{Items: cs}, err
+			}
+		},
+	})
 	return p
 }
 
 // SetSource sets where contacts are read from and reloads.
-func (p *Page) SetSource(s Source) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.src = s
-	p.contacts, p.done, p.stale = nil, false, true
-	p.gen++
-	p.version++
-}
+func (p *Page) SetSource(s Source) { p.data.SetSource(s) }
 
 // Refresh reloads the list and the slots at the next frame.
-func (p *Page) Refresh() {
-	p.mu.Lock()
-	p.stale = true
-	p.mu.Unlock()
-}
+func (p *Page) Refresh() { p.data.Refresh() }
 
 // Len is how many contacts are loaded (for tests).
-func (p *Page) Len() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.contacts)
-}
-
-func (p *Page) source() Source {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.src
-}
-
-// do runs f against the source off the frame goroutine with a deadline.
-func (p *Page) do(e *env.Env, what string, f func(ctx context.Context, s Source) error) {
-	src := p.source()
-	if src == nil {
-		return
-	}
-	e.Run(what, func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
-		defer cancel()
-		return f(ctx, src)
-	})
-}
+func (p *Page) Len() int { return p.data.Len() }
 
 // update reloads when asked and reads the next page near the list's end.
 func (p *Page) update(e *env.Env) {
-	p.mu.Lock()
-	src, stale := p.src, p.stale
-	p.mu.Unlock()
-	if src == nil {
-		return
+	if p.data.Update(e) && p.view == viewList {
+		p.data.More(e, p.list.Position, p.Len())
 	}
-	if stale {
-		p.reload(e)
-		return
-	}
-	if p.view == viewList {
-		pos := p.list.Position
-		if pos.First+pos.Count+prefetch >= p.Len() {
-			p.loadMore(e)
-		}
-	}
-}
-
-func (p *Page) reload(e *env.Env) {
-	p.mu.Lock()
-	p.stale, p.loading = false, true
-	p.gen++
-	gen, q := p.gen, store.ContactQuery{Search: p.query, Limit: max(pageSize, len(p.contacts))}
-	p.mu.Unlock()
-	p.do(e, "Load contacts", func(ctx context.Context, s Source) error {
-		cs, err := s.Contacts(ctx, q)
-		var total int
-		if err == nil {
-			total, err = s.CountContacts(ctx, q)
-		}
-		var slots []store.SpeedDial
-		if err == nil {
-			slots, err = s.SpeedDials(ctx)
-		}
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if gen != p.gen {
-			return nil
-		}
-		p.loading = false
-		if err != nil {
-			return err
-		}
-		p.contacts, p.total, p.slots = cs, total, slots
-		p.done = len(cs) >= total
-		p.version++
-		return nil
-	})
-}
-
-func (p *Page) loadMore(e *env.Env) {
-	p.mu.Lock()
-	if p.loading || p.done || p.src == nil {
-		p.mu.Unlock()
-		return
-	}
-	p.loading = true
-	gen, q := p.gen, store.ContactQuery{Search: p.query, Limit: pageSize, Offset: len(p.contacts)}
-	p.mu.Unlock()
-	p.do(e, "Load contacts", func(ctx context.Context, s Source) error {
-		cs, err := s.Contacts(ctx, q)
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if gen != p.gen {
-			return nil
-		}
-		p.loading = false
-		if err != nil {
-			return err
-		}
-		p.contacts = append(p.contacts, cs...)
-		p.done = len(cs) < pageSize || len(p.contacts) >= p.total
-		p.version++
-		return nil
-	})
 }
 
 // setQuery searches anew (older reads are dropped by the generation).
@@ -224,10 +139,7 @@ func (p *Page) setQuery(q string) {
 	}
 	p.query = q
 	p.list.Position = layout.Position{}
-	p.mu.Lock()
-	p.contacts, p.done, p.stale = nil, false, true
-	p.version++
-	p.mu.Unlock()
+	p.data.Clear()
 }
 
 // open shows a contact's detail, read fresh from the source.
@@ -238,7 +150,7 @@ func (p *Page) open(e *env.Env, c store.Contact) {
 	p.view = viewDetail
 	p.det.reset()
 	id := c.ID
-	p.do(e, "Open contact", func(ctx context.Context, s Source) error {
+	p.data.Do(e, "Open contact", func(ctx context.Context, s Source) error {
 		fresh, err := s.ContactByID(ctx, id)
 		if err != nil {
 			return err
@@ -267,7 +179,7 @@ func (p *Page) slotOf(number string) int {
 // Layout draws the page and handles its input.
 func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 	p.update(e)
-	defer p.invalidateIfStale(gtx)
+	defer p.data.InvalidateIfStale(gtx)
 	switch p.view {
 	case viewDetail:
 		return p.layoutDetail(gtx, e)
@@ -277,15 +189,4 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 		return p.layoutSlots(gtx, e)
 	}
 	return p.layoutList(gtx, e)
-}
-
-// invalidateIfStale asks for another frame when this one asked for a
-// reload (a search typed, a button pressed): no input may come to cause it.
-func (p *Page) invalidateIfStale(gtx layout.Context) {
-	p.mu.Lock()
-	stale := p.stale
-	p.mu.Unlock()
-	if stale {
-		gtx.Execute(op.InvalidateCmd{})
-	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"gioui.org/font"
-	"gioui.org/io/semantic"
 	"gioui.org/layout"
 	"gioui.org/widget"
 	"gioui.org/widget/material"
@@ -13,6 +11,7 @@ import (
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
+	"github.com/softphone/softphone/gui/widgets"
 )
 
 // detailState is the contact screen's widgets.
@@ -59,7 +58,7 @@ func (p *Page) handleDetail(gtx layout.Context, e *env.Env, c store.Contact) {
 		d.confirming = false
 		p.view = viewList
 		id := c.ID
-		p.do(e, "Delete contact", func(ctx context.Context, s Source) error {
+		p.data.Do(e, "Delete contact", func(ctx context.Context, s Source) error {
 			err := s.DeleteContact(ctx, id)
 			p.Refresh()
 			return err
@@ -100,7 +99,7 @@ func (p *Page) handleDetail(gtx layout.Context, e *env.Env, c store.Contact) {
 }
 
 func (p *Page) setSlot(e *env.Env, d store.SpeedDial) {
-	p.do(e, fmt.Sprintf("Speed dial %d", d.Slot), func(ctx context.Context, s Source) error {
+	p.data.Do(e, fmt.Sprintf("Speed dial %d", d.Slot), func(ctx context.Context, s Source) error {
 		err := s.SetSpeedDial(ctx, d)
 		p.Refresh()
 		return err
@@ -108,7 +107,7 @@ func (p *Page) setSlot(e *env.Env, d store.SpeedDial) {
 }
 
 func (p *Page) clearSlot(e *env.Env, slot int) {
-	p.do(e, fmt.Sprintf("Clear speed dial %d", slot), func(ctx context.Context, s Source) error {
+	p.data.Do(e, fmt.Sprintf("Clear speed dial %d", slot), func(ctx context.Context, s Source) error {
 		err := s.ClearSpeedDial(ctx, slot)
 		p.Refresh()
 		return err
@@ -133,19 +132,19 @@ func (p *Page) layoutDetail(gtx layout.Context, e *env.Env) layout.Dimensions {
 	}
 	if len(c.Numbers) == 0 {
 		items = append(items, func(gtx layout.Context) layout.Dimensions {
-			return layout.UniformInset(16).Layout(gtx, func(gtx layout.Context) layout.Dimensions { return muted(gtx, th, "No number") })
+			return layout.UniformInset(16).Layout(gtx, func(gtx layout.Context) layout.Dimensions { return widgets.Muted(gtx, th, "No number") })
 		})
 	}
 	if c.BLF {
 		items = append(items, func(gtx layout.Context) layout.Dimensions {
 			return layout.Inset{Left: 16, Top: 12}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-				return muted(gtx, th, "Presence watched (busy lamp)")
+				return widgets.Muted(gtx, th, "Presence watched (busy lamp)")
 			})
 		})
 	}
 	if c.Note != "" {
 		items = append(items,
-			func(gtx layout.Context) layout.Dimensions { return heading(gtx, th, "Note") },
+			func(gtx layout.Context) layout.Dimensions { return widgets.SectionTitle(gtx, th, "Note") },
 			func(gtx layout.Context) layout.Dimensions {
 				return layout.Inset{Left: 16, Right: 16}.Layout(gtx, material.Body1(th.Theme, c.Note).Layout)
 			})
@@ -169,28 +168,24 @@ func (p *Page) layoutDetailBar(gtx layout.Context, e *env.Env, c store.Contact) 
 				return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
 					layout.Flexed(1, material.Body1(th.Theme, "Delete "+c.Name+"?").Layout),
 					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-						return button(gtx, th, &d.confirm, "Delete", "Delete "+c.Name+" for good", th.Danger, th.OnColor)
+						return widgets.TextButton(gtx, th, &d.confirm, "Delete", "Delete "+c.Name+" for good", th.Danger, th.OnColor)
 					}),
 					layout.Rigid(layout.Spacer{Width: 8}.Layout),
-					layout.Rigid(func(gtx layout.Context) layout.Dimensions { return plain(gtx, th, &d.cancel, "Cancel", "Keep "+c.Name) }),
+					layout.Rigid(func(gtx layout.Context) layout.Dimensions { return widgets.PlainButton(gtx, th, &d.cancel, "Cancel", "Keep "+c.Name) }),
 				)
 			})
 		}
 		return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-				return iconButton(gtx, th, &d.back, icBack, "Back to the contacts", th.Fg)
+				return widgets.TintedIconButton(gtx, th, &d.back, icBack, "Back to the contacts", th.Fg)
 			}),
-			layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
-				l := material.H6(th.Theme, c.Name)
-				l.MaxLines, l.Font.Weight = 1, font.SemiBold
-				return l.Layout(gtx)
-			}),
+			layout.Flexed(1, widgets.Title(th, c.Name).Layout),
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.star(gtx, e, &d.star, c) }),
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-				return iconButton(gtx, th, &d.edit, icEdit, "Edit "+c.Name, th.Fg)
+				return widgets.TintedIconButton(gtx, th, &d.edit, icEdit, "Edit "+c.Name, th.Fg)
 			}),
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-				return iconButton(gtx, th, &d.del, icDelete, "Delete "+c.Name, th.Danger)
+				return widgets.TintedIconButton(gtx, th, &d.del, icDelete, "Delete "+c.Name, th.Danger)
 			}),
 		)
 	})
@@ -209,29 +204,15 @@ func (p *Page) layoutNumber(gtx layout.Context, e *env.Env, c store.Contact, i i
 	if slot > 0 {
 		slotText, slotDesc = fmt.Sprintf("Speed dial %d", slot), fmt.Sprintf("%s is on speed dial %d; change", n.Value, slot)
 	}
-	return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
-		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
-			return material.Clickable(gtx, &b.call, func(gtx layout.Context) layout.Dimensions {
-				semantic.DescriptionOp(fmt.Sprintf("Call %s %s %s", c.Name, label, n.Value)).Add(gtx.Ops)
-				return layout.Inset{Top: 10, Bottom: 10, Left: 16, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-					return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
-						layout.Rigid(func(gtx layout.Context) layout.Dimensions { return icon(gtx, icCall, 22, th.Accept) }),
-						layout.Rigid(layout.Spacer{Width: 16}.Layout),
-						layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
-							return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
-								layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-									l := material.Body1(th.Theme, n.Value)
-									l.MaxLines = 1
-									return l.Layout(gtx)
-								}),
-								layout.Rigid(func(gtx layout.Context) layout.Dimensions { return muted(gtx, th, label) }),
-							)
-						}),
-					)
-				})
-			})
-		}),
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return plain(gtx, th, &b.slot, slotText, slotDesc) }),
+	return widgets.TapRow(gtx, &b.call, fmt.Sprintf("Call %s %s %s", c.Name, label, n.Value),
+		layout.Inset{Top: 10, Bottom: 10, Left: 16, Right: 8}, 16,
+		func(gtx layout.Context) layout.Dimensions { return widgets.Icon(gtx, icCall, 22, th.Accept) },
+		func(gtx layout.Context) layout.Dimensions {
+			l := material.Body1(th.Theme, n.Value)
+			l.MaxLines = 1
+			return widgets.TwoLines(gtx, th, l, label)
+		},
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return widgets.PlainButton(gtx, th, &b.slot, slotText, slotDesc) }),
 		layout.Rigid(layout.Spacer{Width: 8}.Layout),
 	)
 }
@@ -259,7 +240,7 @@ func (p *Page) layoutSlotPicker(gtx layout.Context, e *env.Env, n store.Number) 
 		}
 		keys = append(keys, layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
 			return layout.Inset{Right: 4}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-				return button(gtx, th, &d.slotBtns[k], fmt.Sprint(k+1), desc, bg, fg)
+				return widgets.TextButton(gtx, th, &d.slotBtns[k], fmt.Sprint(k+1), desc, bg, fg)
 			})
 		}))
 	}
@@ -272,7 +253,7 @@ func (p *Page) layoutSlotPicker(gtx layout.Context, e *env.Env, n store.Number) 
 					return layout.Dimensions{}
 				}
 				return layout.Inset{Top: 6}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-					return plain(gtx, th, &d.unslot, "Remove from speed dial", "Take "+n.Value+" off speed dial")
+					return widgets.PlainButton(gtx, th, &d.unslot, "Remove from speed dial", "Take "+n.Value+" off speed dial")
 				})
 			}),
 		)

@@ -5,13 +5,13 @@ import (
 	"strconv"
 	"strings"
 
-	"gioui.org/font"
 	"gioui.org/layout"
 	"gioui.org/widget"
 	"gioui.org/widget/material"
 
 	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
+	"github.com/softphone/softphone/gui/widgets"
 	"github.com/softphone/softphone/gui/theme"
 )
 
@@ -92,16 +92,18 @@ func (p *Page) handleEdit(gtx layout.Context, e *env.Env) {
 		c := f.contact()
 		f.saving = true
 		p.setSaveErr("")
-		p.do(e, "Save contact", func(ctx context.Context, s Source) error {
+		p.data.Do(e, "Save contact", func(ctx context.Context, s Source) error {
 			err := s.SaveContact(ctx, &c)
 			p.mu.Lock()
-			defer p.mu.Unlock()
 			if err != nil {
 				p.saveErr = err.Error()
 				p.saved = nil
 			} else {
 				p.saveErr, p.saved = "", &c
-				p.stale = true
+			}
+			p.mu.Unlock()
+			if err == nil {
+				p.Refresh()
 			}
 			return nil // shown on the form
 		})
@@ -146,9 +148,7 @@ func (p *Page) layoutEdit(gtx layout.Context, e *env.Env) layout.Dimensions {
 	}
 	items := []layout.Widget{
 		func(gtx layout.Context) layout.Dimensions {
-			l := material.H6(th.Theme, title)
-			l.Font.Weight = font.SemiBold
-			return layout.Inset{Top: 12, Bottom: 8}.Layout(gtx, l.Layout)
+			return layout.Inset{Top: 12, Bottom: 8}.Layout(gtx, widgets.Title(th, title).Layout)
 		},
 		field(th, &f.name, "Name", "Contact name"),
 	}
@@ -158,7 +158,7 @@ func (p *Page) layoutEdit(gtx layout.Context, e *env.Env) layout.Dimensions {
 	items = append(items,
 		func(gtx layout.Context) layout.Dimensions {
 			return layout.Inset{Top: 4, Bottom: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-				return plain(gtx, th, &f.addNum, "Add number", "Add another number or SIP address")
+				return widgets.PlainButton(gtx, th, &f.addNum, "Add number", "Add another number or SIP address")
 			})
 		},
 		field(th, &f.note, "Note", "Note"),
@@ -180,11 +180,11 @@ func (p *Page) layoutEdit(gtx layout.Context, e *env.Env) layout.Dimensions {
 			return layout.Inset{Top: 12, Bottom: 24}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 				return layout.Flex{}.Layout(gtx,
 					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-						return button(gtx, th, &f.save, "Save", "Save the contact", th.ContrastBg, th.ContrastFg)
+						return widgets.TextButton(gtx, th, &f.save, "Save", "Save the contact", th.ContrastBg, th.ContrastFg)
 					}),
 					layout.Rigid(layout.Spacer{Width: 8}.Layout),
 					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-						return plain(gtx, th, &f.cancel, "Cancel", "Discard the changes")
+						return widgets.PlainButton(gtx, th, &f.cancel, "Cancel", "Discard the changes")
 					}),
 				)
 			})
@@ -199,7 +199,7 @@ func (p *Page) layoutEdit(gtx layout.Context, e *env.Env) layout.Dimensions {
 func field(th *theme.Theme, ed *widget.Editor, hint, desc string) layout.Widget {
 	return func(gtx layout.Context) layout.Dimensions {
 		return layout.Inset{Top: 6, Bottom: 6}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-			return described(gtx, desc, material.Editor(th.Theme, ed, hint).Layout)
+			return widgets.Described(gtx, desc, material.Editor(th.Theme, ed, hint).Layout)
 		})
 	}
 }
@@ -211,7 +211,7 @@ func (p *Page) layoutNumField(gtx layout.Context, e *env.Env, i int, n *numField
 		layout.Rigid(layout.Spacer{Width: 8}.Layout),
 		layout.Flexed(0.7, field(th, &n.value, "Number or sip:address", "Number "+strconv.Itoa(i+1))),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			return iconButton(gtx, th, &n.remove, icClear, "Remove number "+strconv.Itoa(i+1), th.Muted)
+			return widgets.TintedIconButton(gtx, th, &n.remove, icClear, "Remove number "+strconv.Itoa(i+1), th.Muted)
 		}),
 	)
 }

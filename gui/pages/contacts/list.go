@@ -6,13 +6,13 @@ import (
 	"strings"
 
 	"gioui.org/font"
-	"gioui.org/io/semantic"
 	"gioui.org/layout"
 	"gioui.org/widget"
 	"gioui.org/widget/material"
 
 	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
+	"github.com/softphone/softphone/gui/widgets"
 )
 
 // layoutList is the search field, the Add and Speed dial buttons, and the
@@ -38,27 +38,27 @@ func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
 		p.Refresh()
 	}
 	p.mu.Lock()
-	contacts, total, hasSrc, loading := p.contacts, p.total, p.src != nil, p.loading
+	contacts, total, hasSrc, loading := p.data.Items, p.data.Total, p.data.HasSource(), p.data.Loading
 	p.mu.Unlock()
 	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 			return layout.Inset{Top: 12, Bottom: 8, Left: 16, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 				return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
-					layout.Rigid(func(gtx layout.Context) layout.Dimensions { return icon(gtx, icSearch, 20, th.Muted) }),
+					layout.Rigid(func(gtx layout.Context) layout.Dimensions { return widgets.Icon(gtx, icSearch, 20, th.Muted) }),
 					layout.Rigid(layout.Spacer{Width: 8}.Layout),
 					layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
-						return described(gtx, "Search contacts", material.Editor(th.Theme, &p.search, "Search name or number").Layout)
+						return widgets.Described(gtx, "Search contacts", material.Editor(th.Theme, &p.search, "Search name or number").Layout)
 					}),
 					layout.Rigid(layout.Spacer{Width: 8}.Layout),
 					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-						return plain(gtx, th, &p.showSlot, "Speed dial", "Show the speed-dial slots")
+						return widgets.PlainButton(gtx, th, &p.showSlot, "Speed dial", "Show the speed-dial slots")
 					}),
 					layout.Rigid(layout.Spacer{Width: 8}.Layout),
 					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 						if !hasSrc {
 							return layout.Dimensions{}
 						}
-						return button(gtx, th, &p.add, "Add", "Add a contact", th.ContrastBg, th.ContrastFg)
+						return widgets.TextButton(gtx, th, &p.add, "Add", "Add a contact", th.ContrastBg, th.ContrastFg)
 					}),
 				)
 			})
@@ -66,13 +66,13 @@ func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
 		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
 			switch {
 			case !hasSrc:
-				return centred(gtx, th, "Contacts are not available")
+				return widgets.Centred(gtx, th, "Contacts are not available")
 			case len(contacts) == 0 && loading:
-				return centred(gtx, th, "Loading…")
+				return widgets.Centred(gtx, th, "Loading…")
 			case len(contacts) == 0 && p.query != "":
-				return centred(gtx, th, fmt.Sprintf("No contact matches %q", p.query))
+				return widgets.Centred(gtx, th, fmt.Sprintf("No contact matches %q", p.query))
 			case len(contacts) == 0:
-				return centred(gtx, th, "No contacts yet — add one, or import a vCard file (softphone contacts import)")
+				return widgets.Centred(gtx, th, "No contacts yet — add one, or import a vCard file (softphone contacts import)")
 			}
 			return p.layoutRows(gtx, e, contacts, total)
 		}),
@@ -90,7 +90,7 @@ func (p *Page) layoutRows(gtx layout.Context, e *env.Env, contacts []store.Conta
 			if total == 1 {
 				s = "1 contact"
 			}
-			return heading(gtx, th, s)
+			return widgets.SectionTitle(gtx, th, s)
 		}
 		return p.layoutRow(gtx, e, contacts[i-1])
 	})
@@ -117,28 +117,13 @@ func (p *Page) layoutRow(gtx layout.Context, e *env.Env, c store.Contact) layout
 			first += fmt.Sprintf(" (+%d)", len(c.Numbers)-1)
 		}
 	}
-	return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
-		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
-			return material.Clickable(gtx, &b.open, func(gtx layout.Context) layout.Dimensions {
-				semantic.DescriptionOp("Open " + c.Name).Add(gtx.Ops)
-				return layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-					return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
-						layout.Rigid(func(gtx layout.Context) layout.Dimensions { return icon(gtx, icPerson, 24, th.Muted) }),
-						layout.Rigid(layout.Spacer{Width: 16}.Layout),
-						layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
-							return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
-								layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-									l := material.Body1(th.Theme, c.Name)
-									l.MaxLines, l.Font.Weight = 1, font.Medium
-									return l.Layout(gtx)
-								}),
-								layout.Rigid(func(gtx layout.Context) layout.Dimensions { return muted(gtx, th, first) }),
-							)
-						}),
-					)
-				})
-			})
-		}),
+	return widgets.TapRow(gtx, &b.open, "Open "+c.Name, layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}, 16,
+		func(gtx layout.Context) layout.Dimensions { return widgets.Icon(gtx, icPerson, 24, th.Muted) },
+		func(gtx layout.Context) layout.Dimensions {
+			l := material.Body1(th.Theme, c.Name)
+			l.MaxLines, l.Font.Weight = 1, font.Medium
+			return widgets.TwoLines(gtx, th, l, first)
+		},
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.star(gtx, e, &b.star, c) }),
 	)
 }
@@ -147,26 +132,26 @@ func (p *Page) layoutRow(gtx layout.Context, e *env.Env, c store.Contact) layout
 func (p *Page) star(gtx layout.Context, e *env.Env, clk *widget.Clickable, c store.Contact) layout.Dimensions {
 	th := e.Theme
 	if c.Favourite {
-		return iconButton(gtx, th, clk, icStar, "Remove "+c.Name+" from favourites", th.Warning)
+		return widgets.TintedIconButton(gtx, th, clk, icStar, "Remove "+c.Name+" from favourites", th.Warning)
 	}
-	return iconButton(gtx, th, clk, icStarOff, "Add "+c.Name+" to favourites", th.Muted)
+	return widgets.TintedIconButton(gtx, th, clk, icStarOff, "Add "+c.Name+" to favourites", th.Muted)
 }
 
 // toggleFavourite changes the star at once in what is shown, then in the
 // source.
 func (p *Page) toggleFavourite(e *env.Env, id int64, on bool) {
 	p.mu.Lock()
-	for i := range p.contacts {
-		if p.contacts[i].ID == id {
-			p.contacts[i].Favourite = on
+	for i, c := range p.data.Items {
+		if c.ID == id {
+			p.data.Items[i].Favourite = on
 		}
 	}
 	if p.detail.ID == id {
 		p.detail.Favourite = on
 	}
-	p.version++
+	p.data.Version++
 	p.mu.Unlock()
-	p.do(e, "Favourite", func(ctx context.Context, s Source) error {
+	p.data.Do(e, "Favourite", func(ctx context.Context, s Source) error {
 		err := s.SetFavourite(ctx, id, on)
 		if err != nil {
 			p.Refresh()

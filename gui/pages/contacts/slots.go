@@ -3,8 +3,6 @@ package contacts
 import (
 	"fmt"
 
-	"gioui.org/font"
-	"gioui.org/io/semantic"
 	"gioui.org/layout"
 	"gioui.org/widget"
 	"gioui.org/widget/material"
@@ -12,6 +10,7 @@ import (
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
+	"github.com/softphone/softphone/gui/widgets"
 )
 
 // slotsState is the speed-dial screen's widgets.
@@ -61,19 +60,15 @@ func (p *Page) layoutSlots(gtx layout.Context, e *env.Env) layout.Dimensions {
 			return layout.Inset{Top: 8, Bottom: 8, Left: 4}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 				return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
 					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-						return iconButton(gtx, th, &s.back, icBack, "Back to the contacts", th.Fg)
+						return widgets.TintedIconButton(gtx, th, &s.back, icBack, "Back to the contacts", th.Fg)
 					}),
-					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-						l := material.H6(th.Theme, "Speed dial")
-						l.Font.Weight = font.SemiBold
-						return l.Layout(gtx)
-					}),
+					layout.Rigid(widgets.Title(th, "Speed dial").Layout),
 				)
 			})
 		}),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 			return layout.Inset{Left: 16, Right: 16, Bottom: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-				return muted(gtx, th, "Hold a key on the dialpad, or run 'softphone call 2'. Set a key from a contact's number.")
+				return widgets.Muted(gtx, th, "Hold a key on the dialpad, or run 'softphone call 2'. Set a key from a contact's number.")
 			})
 		}),
 		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
@@ -110,43 +105,30 @@ func (p *Page) layoutSlot(gtx layout.Context, e *env.Env, d store.SpeedDial) lay
 	if d.Number == "" {
 		name, detail = "Empty", "set it from a contact's number"
 	}
-	return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
-		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
-			return material.Clickable(gtx, &b.call, func(gtx layout.Context) layout.Dimensions {
-				if d.Number != "" {
-					semantic.DescriptionOp(fmt.Sprintf("Call speed dial %d, %s", d.Slot, name)).Add(gtx.Ops)
-				}
-				return layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-					return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
-						layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-							gtx.Constraints.Min.X = gtx.Dp(32)
-							l := material.H6(th.Theme, fmt.Sprint(d.Slot))
-							l.Color = th.Muted
-							return l.Layout(gtx)
-						}),
-						layout.Rigid(layout.Spacer{Width: 12}.Layout),
-						layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
-							return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
-								layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-									l := material.Body1(th.Theme, name)
-									l.MaxLines = 1
-									if d.Number == "" {
-										l.Color = th.Muted
-									}
-									return l.Layout(gtx)
-								}),
-								layout.Rigid(func(gtx layout.Context) layout.Dimensions { return muted(gtx, th, detail) }),
-							)
-						}),
-					)
-				})
-			})
-		}),
+	desc := ""
+	if d.Number != "" {
+		desc = fmt.Sprintf("Call speed dial %d, %s", d.Slot, name)
+	}
+	return widgets.TapRow(gtx, &b.call, desc, layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}, 12,
+		func(gtx layout.Context) layout.Dimensions {
+			gtx.Constraints.Min.X = gtx.Dp(32)
+			l := material.H6(th.Theme, fmt.Sprint(d.Slot))
+			l.Color = th.Muted
+			return l.Layout(gtx)
+		},
+		func(gtx layout.Context) layout.Dimensions {
+			l := material.Body1(th.Theme, name)
+			l.MaxLines = 1
+			if d.Number == "" {
+				l.Color = th.Muted
+			}
+			return widgets.TwoLines(gtx, th, l, detail)
+		},
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 			if d.Number == "" {
 				return layout.Dimensions{}
 			}
-			return iconButton(gtx, th, &b.clear, icClear, fmt.Sprintf("Clear speed dial %d", d.Slot), th.Muted)
+			return widgets.TintedIconButton(gtx, th, &b.clear, icClear, fmt.Sprintf("Clear speed dial %d", d.Slot), th.Muted)
 		}),
 	)
 }

@@ -3,16 +3,23 @@
 package dialpad
 
 import (
+	"context"
+	"image"
 	"image/color"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gioui.org/io/key"
 	"gioui.org/io/semantic"
 	"gioui.org/layout"
+	"gioui.org/op/clip"
+	"gioui.org/op/paint"
 	"gioui.org/unit"
 	"gioui.org/widget"
 	"gioui.org/widget/material"
+	"golang.org/x/exp/shiny/materialdesign/icons"
 
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/gui/env"
@@ -20,7 +27,8 @@ import (
 	"github.com/softphone/softphone/gui/widgets"
 )
 
-// longPress is how long 0 is held to type +.
+// longPress is how long 0 is held to type +, or 1–9 to call the
+// speed-dial slot.
 const longPress = 600 * time.Millisecond
 
 // Page is the dialpad's state between frames.
@@ -32,11 +40,32 @@ type Page struct {
 	accounts []widget.Clickable
 	Account  string // chosen account; "" = automatic
 	focused  bool   // the number field has been given the keyboard once
+
+	// Shared with the lookups (e.Run goroutines).
+	mu      sync.Mutex
+	src     Source
+	cache   map[string][]suggestion // by typed text
+	pending map[string]bool         // texts being looked up
+	gen     int                     // bumps when the cache is reset
+
+	// Frame goroutine only.
+	typed   string    // the text the suggestions follow
+	typedAt time.Time // when it last changed
+	shown   []suggestion
+	rows    [maxSuggestions]suggestionRow
+	fixedH  int // height of the column without the suggestions, last frame
+	icCall  *widget.Icon
+}
+
+// suggestionRow is the controls of one suggestion.
+type suggestionRow struct {
+	fill, call widget.Clickable
 }
 
 // New makes the page.
 func New() *Page {
-	p := &Page{}
+	p := &Page{icCall: widgets.MustIcon(icons.CommunicationCall)}
+	p.resetCacheLocked()
 	p.Number.SingleLine = true
 	p.Number.Submit = true
 	return p
@@ -57,13 +86,21 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 }
 
 func (p *Page) layoutColumn(gtx layout.Context, e *env.Env, th *theme.Theme) layout.Dimensions {
-	return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
+	suggH, total := 0, gtx.Constraints.Max.Y
+	dims := layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutAccounts(gtx, e) }),
 		layout.Rigid(layout.Spacer{Height: unit.Dp(8)}.Layout),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 			ed := material.Editor(th.Theme, &p.Number, "Number or sip:address")
 			ed.TextSize = unit.Sp(26)
 			return widgets.Described(gtx, "Number to call", ed.Layout)
+		}),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			// As many suggestions as fit above the keypad.
+			gtx.Constraints.Max.Y = max(0, min(gtx.Constraints.Max.Y, total-p.fixedH))
+			d := p.layoutSuggestions(gtx, th)
+			suggH = d.Size.Y
+			return d
 		}),
 		layout.Rigid(layout.Spacer{Height: unit.Dp(12)}.Layout),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutPad(gtx, e) }),
@@ -79,6 +116,100 @@ func (p *Page) layoutColumn(gtx layout.Context, e *env.Env, th *theme.Theme) lay
 					return button(gtx, th, &p.back, "⌫", "Delete the last character", th.Surface, th.Fg, 20)
 				}),
 			)
+		}),
+	)
+	p.fixedH = dims.Size.Y - suggH
+	return dims
+}
+
+// layoutSuggestions lists the contacts and recent numbers matching the
+// typed text, as many as fit in the height given.
+func (p *Page) layoutSuggestions(gtx layout.Context, th *theme.Theme) layout.Dimensions {
+	rowH := gtx.Dp(44)
+	top := gtx.Dp(8)
+	n := min(len(p.shown), (gtx.Constraints.Max.Y-top)/rowH)
+	if n <= 0 {
+		return layout.Dimensions{}
+	}
+	children := make([]layout.FlexChild, 0, n+1)
+	children = append(children, layout.Rigid(layout.Spacer{Height: unit.Dp(8)}.Layout))
+	for i, s := range p.shown[:n] {
+		children = append(children, layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			gtx.Constraints.Min.Y, gtx.Constraints.Max.Y = rowH, rowH
+			return p.layoutSuggestion(gtx, th, &p.rows[i], s)
+		}))
+	}
+	gtx.Constraints.Min.X = gtx.Constraints.Max.X
+	return layout.Flex{Axis: layout.Vertical}.Layout(gtx, children...)
+}
+
+// layoutSuggestion is one row: tap it to fill the number in, or its call
+// button to call it.
+func (p *Page) layoutSuggestion(gtx layout.Context, th *theme.Theme, r *suggestionRow, s suggestion) layout.Dimensions {
+	return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+			return r.fill.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				semantic.Button.Add(gtx.Ops)
+				semantic.DescriptionOp("Fill in " + s.title() + ", " + s.Number).Add(gtx.Ops)
+				size := gtx.Constraints.Max // the row: Flex gives no minimum height
+				if r.fill.Hovered() || r.fill.Pressed() {
+					bg := th.ContrastBg
+					bg.A = 0x30
+					paint.FillShape(gtx.Ops, bg, clip.UniformRRect(image.Rectangle{Max: size}, gtx.Dp(8)).Op(gtx.Ops))
+				}
+				gtx.Constraints = layout.Exact(size)
+				return layout.Inset{Left: 12, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+					return layout.W.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+						gtx.Constraints.Min.Y = 0 // W keeps it: the text would sit at the top
+						return p.layoutSuggestionText(gtx, th, s)
+					})
+				})
+			})
+		}),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			return r.call.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				semantic.Button.Add(gtx.Ops)
+				semantic.DescriptionOp("Call " + s.title() + ", " + s.Number).Add(gtx.Ops)
+				sz := gtx.Dp(40)
+				rr := image.Rectangle{Max: image.Pt(sz, sz)}
+				bg := th.Accept
+				if r.call.Hovered() || r.call.Pressed() {
+					bg = widgets.Mix(bg, th.Fg, 0.2)
+				}
+				paint.FillShape(gtx.Ops, bg, clip.Ellipse(rr).Op(gtx.Ops))
+				gtx.Constraints = layout.Exact(rr.Max)
+				return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+					gtx.Constraints = layout.Exact(image.Pt(gtx.Dp(22), gtx.Dp(22)))
+					return p.icCall.Layout(gtx, th.OnColor)
+				})
+			})
+		}),
+	)
+}
+
+// layoutSuggestionText is the name, then the number (muted), on one line.
+func (p *Page) layoutSuggestionText(gtx layout.Context, th *theme.Theme, s suggestion) layout.Dimensions {
+	number := s.Number
+	if s.Recent {
+		number = "Recent · " + number
+	}
+	if s.Name == "" {
+		l := material.Body1(th.Theme, number)
+		l.MaxLines = 1
+		return l.Layout(gtx)
+	}
+	return layout.Flex{Alignment: layout.Baseline}.Layout(gtx,
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			gtx.Constraints.Max.X = gtx.Constraints.Max.X * 3 / 5
+			l := material.Body1(th.Theme, s.Name)
+			l.MaxLines = 1
+			return l.Layout(gtx)
+		}),
+		layout.Rigid(layout.Spacer{Width: unit.Dp(8)}.Layout),
+		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+			l := material.Body2(th.Theme, number)
+			l.Color, l.MaxLines = th.Muted, 1
+			return l.Layout(gtx)
 		}),
 	)
 }
@@ -110,8 +241,12 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 	for i := range p.pad {
 		for p.pad[i].Clicked(gtx) {
 			d := widgets.Keys[i].Digit
-			if d == "0" && heldLong(p.pad[i].History(), gtx.Now) {
-				d = "+"
+			if heldLong(p.pad[i].History(), gtx.Now) {
+				if d == "0" {
+					d = "+"
+				} else if p.speedDial(e, d) {
+					continue
+				}
 			}
 			p.Number.Insert(d)
 			p.sendDTMFIfInCall(e, d)
@@ -122,6 +257,22 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 	}
 	if p.call.Clicked(gtx) {
 		p.dial(e)
+	}
+	for i := range p.rows {
+		r := &p.rows[i]
+		fill, call := r.fill.Clicked(gtx), r.call.Clicked(gtx)
+		if i >= len(p.shown) {
+			continue
+		}
+		switch s := p.shown[i]; {
+		case call:
+			p.dialTo(e, s.Number)
+		case fill:
+			p.Number.SetText(s.Number)
+			n := len([]rune(s.Number))
+			p.Number.SetCaret(n, n)
+			gtx.Execute(key.FocusCmd{Tag: &p.Number})
+		}
 	}
 	for {
 		ev, ok := p.Number.Update(gtx)
@@ -155,6 +306,36 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 			}
 		}
 	}
+	p.watchText(gtx, e)
+}
+
+// speedDial calls the number of the slot of the held digit d (1–9), and
+// reports whether it did: only when nothing is typed and no call takes
+// the digits as tones, and when there is a source.
+func (p *Page) speedDial(e *env.Env, d string) bool {
+	slot, err := strconv.Atoi(d)
+	src := p.source()
+	if err != nil || slot < 1 || slot > 9 || src == nil || strings.TrimSpace(p.Number.Text()) != "" {
+		return false
+	}
+	if c, ok := e.Model.Active(); ok && c.Established() {
+		return false
+	}
+	account := p.Account
+	e.Run("Speed dial "+d, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+		defer cancel()
+		sd, ok, err := src.SpeedDial(ctx, slot)
+		if err != nil {
+			return err
+		}
+		if !ok || strings.TrimSpace(sd.Number) == "" {
+			return errEmptySlot
+		}
+		_, err = e.Phone.Dial(sd.Number, core.DialOptions{Account: account})
+		return err
+	})
+	return true
 }
 
 // heldLong reports whether the press that just ended lasted longPress.
@@ -182,7 +363,12 @@ func (p *Page) backspace() {
 
 // dial places the call to what is typed, if anything.
 func (p *Page) dial(e *env.Env) {
-	to := strings.TrimSpace(p.Number.Text())
+	p.dialTo(e, p.Number.Text())
+}
+
+// dialTo places the call to to and empties the field.
+func (p *Page) dialTo(e *env.Env, to string) {
+	to = strings.TrimSpace(to)
 	if to == "" {
 		return
 	}
@@ -258,6 +444,8 @@ func (p *Page) layoutKey(gtx layout.Context, th *theme.Theme, i int) layout.Dime
 	desc := "Key " + k.Digit
 	if k.Digit == "0" {
 		desc += ", hold for +"
+	} else if k.Digit >= "1" && k.Digit <= "9" && p.source() != nil {
+		desc += ", hold for speed dial"
 	}
 	b := &p.pad[i]
 	return widgets.PadKey(gtx, th, b, k, desc, widgets.KeyStyle{

@@ -16,6 +16,7 @@ import (
 
 	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
+	"github.com/softphone/softphone/gui/internal/paged"
 )
 
 // Source is where the history comes from: *store.Store in the app, a
@@ -43,16 +44,10 @@ const (
 
 // Page is the screen's state between frames.
 type Page struct {
-	// Shared with the loaders (e.Run goroutines).
-	mu      sync.Mutex
-	src     Source
-	calls   []store.Call // loaded entries, newest first
-	version int          // bumps when calls changes
-	gen     int          // bumps on reload: older reads are dropped
-	loading bool
-	done    bool // every entry of the filter is loaded
-	stale   bool // reload from the top at the next frame
-	unseen  int
+	// Shared with the loaders (e.Run goroutines), under mu.
+	mu     sync.Mutex
+	data   *paged.Loader[Source, store.Call] // loaded entries, newest first
+	unseen int
 
 	// Frame goroutine only.
 	list       widget.List
@@ -88,26 +83,40 @@ type rowButtons struct {
 func New() *Page {
 	p := &Page{btns: map[int64]*rowButtons{}, rowsFor: -1}
 	p.list.Axis = layout.Vertical
+	p.data = paged.New(&p.mu, paged.Config[Source, store.Call]{
+		What: "Load history", PageSize: pageSize, Prefetch: prefetch, Timeout: readTimeout,
+		First: func(limit int) paged.Read[Source, store.Call] {
+			missed := p.missedOnly
+			return func(ctx context.Context, src Source) (paged.Result[store.Call], error) {
+				calls, err := src.History(ctx, store.HistoryQuery{Limit: limit, Missed: missed})
+				unseen, uerr := src.UnseenMissed(ctx)
+				return paged.Result[store.Call]{Items: calls, Commit: func() error {
+					p.unseen = unseen
+					return uerr
+				}}, err
+			}
+		},
+		Next: func(loaded []store.Call, limit int) paged.Read[Source, store.Call] {
+			missed := p.missedOnly
+			var before int64
+			if n := len(loaded); n > 0 {
+				before = loaded[n-1].ID
+			}
+			return func(ctx context.Context, src Source) (paged.Result[store.Call], error) {
+				calls, err := src.History(ctx, store.HistoryQuery{Limit: limit, Before: before, Missed: missed})
+				return paged.Result[store.Call]{Items: calls}, err
+			}
+		},
+	})
 	return p
 }
 
 // SetSource sets where the history is read from and reloads it.
-func (p *Page) SetSource(s Source) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.src = s
-	p.calls, p.done, p.stale = nil, false, true
-	p.gen++
-	p.version++
-}
+func (p *Page) SetSource(s Source) { p.data.SetSource(s) }
 
 // Refresh reloads the history at the next frame (after something else
 // changed it).
-func (p *Page) Refresh() {
-	p.mu.Lock()
-	p.stale = true
-	p.mu.Unlock()
-}
+func (p *Page) Refresh() { p.data.Refresh() }
 
 // Unseen is the number of missed calls not seen yet, for a badge.
 func (p *Page) Unseen() int {
@@ -117,92 +126,14 @@ func (p *Page) Unseen() int {
 }
 
 // Len is how many entries are loaded (for tests).
-func (p *Page) Len() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.calls)
-}
+func (p *Page) Len() int { return p.data.Len() }
 
 // update handles the phone's calls changing and the list nearing its end.
 func (p *Page) update(e *env.Env) {
 	p.watchCalls(e)
-	p.mu.Lock()
-	src, stale := p.src, p.stale
-	p.mu.Unlock()
-	if src == nil {
-		return
+	if p.data.Update(e) {
+		p.data.More(e, p.list.Position, len(p.rows))
 	}
-	if stale {
-		p.reload(e)
-		return
-	}
-	pos := p.list.Position
-	if pos.First+pos.Count+prefetch >= len(p.rows) {
-		p.loadMore(e)
-	}
-}
-
-// reload reads the first page again (as many entries as are loaded, so
-// the list keeps its place).
-func (p *Page) reload(e *env.Env) {
-	p.mu.Lock()
-	p.stale, p.loading = false, true
-	p.gen++
-	gen, src, missed := p.gen, p.src, p.missedOnly
-	limit := max(pageSize, len(p.calls))
-	p.mu.Unlock()
-	e.Run("Load history", func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
-		defer cancel()
-		calls, err := src.History(ctx, store.HistoryQuery{Limit: limit, Missed: missed})
-		unseen, uerr := src.UnseenMissed(ctx)
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if gen != p.gen {
-			return nil
-		}
-		p.loading = false
-		if err != nil {
-			return err
-		}
-		p.calls, p.done, p.unseen = calls, len(calls) < limit, unseen
-		p.version++
-		return uerr
-	})
-}
-
-// loadMore reads the next older page, if any and if no read is running.
-func (p *Page) loadMore(e *env.Env) {
-	p.mu.Lock()
-	if p.loading || p.done || p.src == nil {
-		p.mu.Unlock()
-		return
-	}
-	p.loading = true
-	gen, src, missed := p.gen, p.src, p.missedOnly
-	var before int64
-	if n := len(p.calls); n > 0 {
-		before = p.calls[n-1].ID
-	}
-	p.mu.Unlock()
-	e.Run("Load history", func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
-		defer cancel()
-		calls, err := src.History(ctx, store.HistoryQuery{Limit: pageSize, Before: before, Missed: missed})
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if gen != p.gen {
-			return nil
-		}
-		p.loading = false
-		if err != nil {
-			return err
-		}
-		p.calls = append(p.calls, calls...)
-		p.done = len(calls) < pageSize
-		p.version++
-		return nil
-	})
 }
 
 // watchCalls reloads once the recorder has written a call that started
@@ -218,9 +149,7 @@ func (p *Page) watchCalls(e *env.Env) {
 	}
 	before := p.callsSig
 	p.callsSig = sig
-	p.mu.Lock()
-	src := p.src
-	p.mu.Unlock()
+	src := p.data.Source()
 	if src == nil || before == "" && sig == "" {
 		return
 	}

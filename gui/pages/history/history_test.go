@@ -4,73 +4,49 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"gioui.org/f32"
-	"gioui.org/font/gofont"
-	"gioui.org/io/input"
-	"gioui.org/io/pointer"
 	"gioui.org/layout"
-	"gioui.org/op"
-	"gioui.org/text"
-	"gioui.org/unit"
 
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
+	"github.com/softphone/softphone/gui/internal/guitest"
 	"github.com/softphone/softphone/gui/theme"
 )
 
 // frameBudgetScale loosens frame-time checks (see race_test.go).
 var frameBudgetScale = 1
 
-var shaper = text.NewShaper(text.WithCollection(gofont.Collection()))
-
 var testNow = time.Date(2025, time.March, 14, 15, 9, 0, 0, time.Local)
 
-// fakePhone records dials; any other command panics (nil embedded).
-type fakePhone struct {
-	env.Phone
+// dialPhone also notes the account of each dial.
+type dialPhone struct {
+	*guitest.Phone
 	mu    sync.Mutex
-	dials []string
-	calls []call.Info
+	dials []string // account|to
 }
 
-func (f *fakePhone) Snapshot() core.Snapshot { return core.Snapshot{} }
-
-func (f *fakePhone) Dial(to string, o core.DialOptions) (string, error) {
+func (f *dialPhone) Dial(to string, o core.DialOptions) (string, error) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.dials = append(f.dials, o.Account+"|"+to)
-	return "id", nil
+	f.mu.Unlock()
+	return f.Phone.Dial(to, o)
 }
 
 type harness struct {
-	t     *testing.T
-	r     input.Router
-	ops   op.Ops
+	*guitest.Harness
 	page  *Page
-	phone *fakePhone
-	e     *env.Env
-	now   time.Time
-	errs  []string
+	phone *dialPhone
 }
 
 func newHarness(t *testing.T, src Source) *harness {
-	h := &harness{t: t, page: New(), phone: &fakePhone{}, now: testNow}
-	h.e = &env.Env{
-		Theme: theme.New(false, shaper),
-		Phone: h.phone,
-		Run: func(what string, cmd func() error) { // at once: seen next frame
-			if err := cmd(); err != nil {
-				h.errs = append(h.errs, what+": "+err.Error())
-			}
-		},
-	}
+	h := &harness{page: New(), phone: &dialPhone{Phone: guitest.NewPhone()}}
+	h.Harness = guitest.NewPage(t, h.phone, theme.New(false, guitest.Shaper), image.Pt(400, 700), testNow,
+		func(gtx layout.Context, e *env.Env) layout.Dimensions { return h.page.Layout(gtx, e) })
 	if src != nil {
 		h.page.SetSource(src)
 	}
@@ -78,58 +54,10 @@ func newHarness(t *testing.T, src Source) *harness {
 	return h
 }
 
-func (h *harness) frame() {
-	h.now = h.now.Add(16 * time.Millisecond)
-	h.ops.Reset()
-	gtx := layout.Context{Ops: &h.ops, Source: h.r.Source(), Metric: unit.Metric{PxPerDp: 1, PxPerSp: 1},
-		Now: h.now, Constraints: layout.Exact(image.Pt(400, 700))}
-	h.phone.mu.Lock()
-	h.e.Model = env.Model{Calls: h.phone.calls, Now: h.now}
-	h.phone.mu.Unlock()
-	h.page.Layout(gtx, h.e)
-	h.r.Frame(&h.ops)
-}
-
 func (h *harness) frames(n int) {
 	for range n {
-		h.frame()
+		h.Frame()
 	}
-}
-
-func (h *harness) descs() []string {
-	var out []string
-	for _, n := range h.r.AppendSemantics(nil) {
-		if d := n.Desc.Description + n.Desc.Label; d != "" {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-func (h *harness) has(prefix string) bool {
-	for _, d := range h.descs() {
-		if strings.HasPrefix(d, prefix) {
-			return true
-		}
-	}
-	return false
-}
-
-func (h *harness) click(prefix string) {
-	h.t.Helper()
-	for _, n := range h.r.AppendSemantics(nil) {
-		if strings.HasPrefix(n.Desc.Description, prefix) || n.Desc.Label == prefix {
-			b := n.Desc.Bounds
-			pos := f32.Pt(float32(b.Min.X+b.Max.X)/2, float32(b.Min.Y+b.Max.Y)/2)
-			h.r.Queue(
-				pointer.Event{Kind: pointer.Press, Source: pointer.Mouse, Buttons: pointer.ButtonPrimary, Position: pos},
-				pointer.Event{Kind: pointer.Release, Source: pointer.Mouse, Buttons: pointer.ButtonPrimary, Position: pos},
-			)
-			h.frames(2)
-			return
-		}
-	}
-	h.t.Fatalf("nothing %q on screen; have %q", prefix, h.descs())
 }
 
 // calls makes n entries, one every 10 minutes back from testNow: every
@@ -158,8 +86,8 @@ func calls(n int) []store.Call {
 
 func TestHistoryPageWithoutSource(t *testing.T) {
 	h := newHarness(t, nil)
-	if !h.has("The call history is not available") {
-		t.Fatalf("%q", h.descs())
+	if !h.HasPrefix("The call history is not available") {
+		t.Fatalf("%q", h.Texts())
 	}
 }
 
@@ -174,7 +102,7 @@ func TestHistoryPageLoadsLazilyAndScrolls10000(t *testing.T) {
 		// Fling to the end of what is loaded, as a long scroll would.
 		h.page.list.Position.First = len(h.page.rows) - 1
 		start := time.Now()
-		h.frame()
+		h.Frame()
 		worst = max(worst, time.Since(start))
 		if h.page.Len() == 10000 {
 			break
@@ -186,7 +114,7 @@ func TestHistoryPageLoadsLazilyAndScrolls10000(t *testing.T) {
 	start := time.Now()
 	h.page.list.Position.First = 5000
 	for range 60 {
-		h.frame()
+		h.Frame()
 	}
 	per := time.Since(start) / 60
 	t.Logf("10,000 entries: %v per frame (worst while loading %v)", per, worst)
@@ -206,7 +134,7 @@ func TestHistoryPageGroupsByDayAndTapCallsBack(t *testing.T) {
 			t.Errorf("no %q heading", day)
 		}
 	}
-	h.click("Outgoing call, Ada Lovelace")
+	h.ClickPrefix("Outgoing call, Ada Lovelace")
 	if len(h.phone.dials) != 1 || h.phone.dials[0] != "work|sip:1@pbx" {
 		t.Fatalf("dials %q", h.phone.dials)
 	}
@@ -236,42 +164,42 @@ func TestHistoryDayLabels(t *testing.T) {
 func TestHistoryPageDeleteOneAndAll(t *testing.T) {
 	src := NewMemSource(calls(5)...)
 	h := newHarness(t, src)
-	h.click("Delete this call from the history")
+	h.ClickPrefix("Delete this call from the history")
 	if got, _ := src.History(context.Background(), store.HistoryQuery{}); len(got) != 4 || h.page.Len() != 4 {
 		t.Fatalf("after deleting one: source %d, page %d", len(got), h.page.Len())
 	}
-	h.click("Delete all calls from the history")
-	h.click("Keep the call history")
+	h.ClickPrefix("Delete all calls from the history")
+	h.ClickPrefix("Keep the call history")
 	if got, _ := src.History(context.Background(), store.HistoryQuery{}); len(got) != 4 {
 		t.Fatal("cancel deleted")
 	}
-	h.click("Delete all calls from the history")
-	h.click("Delete the whole call history")
+	h.ClickPrefix("Delete all calls from the history")
+	h.ClickPrefix("Delete the whole call history")
 	h.frames(2)
-	if got, _ := src.History(context.Background(), store.HistoryQuery{}); len(got) != 0 || !h.has("No calls yet") {
-		t.Fatalf("after clear: %d left; %q", len(got), h.descs())
+	if got, _ := src.History(context.Background(), store.HistoryQuery{}); len(got) != 0 || !h.HasPrefix("No calls yet") {
+		t.Fatalf("after clear: %d left; %q", len(got), h.Texts())
 	}
-	if len(h.errs) != 0 {
-		t.Fatal(h.errs)
+	if len(h.Errs) != 0 {
+		t.Fatal(h.Errs)
 	}
 }
 
 func TestHistoryPageMissedFilterAndSeen(t *testing.T) {
 	src := NewMemSource(calls(20)...) // missed: 0, 5, 10 unseen; 15 seen
 	h := newHarness(t, src)
-	if h.page.Unseen() != 3 || !h.has("Missed (3)") {
-		t.Fatalf("unseen %d; %q", h.page.Unseen(), h.descs())
+	if h.page.Unseen() != 3 || !h.HasPrefix("Missed (3)") {
+		t.Fatalf("unseen %d; %q", h.page.Unseen(), h.Texts())
 	}
-	h.click("Show missed calls only")
+	h.ClickPrefix("Show missed calls only")
 	if h.page.Len() != 4 {
 		t.Fatalf("missed filter shows %d", h.page.Len())
 	}
-	h.now = h.now.Add(2 * seenDelay)
+	h.Now = h.Now.Add(2 * seenDelay)
 	h.frames(2)
 	if n, _ := src.UnseenMissed(context.Background()); n != 0 || h.page.Unseen() != 0 {
 		t.Fatalf("still unseen after being shown: %d", n)
 	}
-	h.click("Show all calls")
+	h.ClickPrefix("Show all calls")
 	if h.page.Len() != 20 {
 		t.Fatalf("all: %d", h.page.Len())
 	}
@@ -281,10 +209,10 @@ func TestHistoryPageReloadsWhenACallEnds(t *testing.T) {
 	src := NewMemSource(calls(3)...)
 	h := newHarness(t, src)
 	// (The recorder writes the call as it starts; here it is written ended.)
-	src.Add(store.Call{CallID: "new", RemoteURI: "sip:new@pbx", Direction: "outgoing", Started: h.now, Ended: h.now})
-	h.phone.calls = []call.Info{{ID: "new", State: call.Connected}}
+	src.Add(store.Call{CallID: "new", RemoteURI: "sip:new@pbx", Direction: "outgoing", Started: h.Now, Ended: h.Now})
+	h.phone.SetCalls(call.Info{ID: "new", State: call.Connected})
 	h.frames(2)
-	h.phone.calls = nil
+	h.phone.SetCalls()
 	h.frames(3)
 	if h.page.Len() != 4 {
 		t.Fatalf("%d entries after a call ended", h.page.Len())
@@ -306,7 +234,7 @@ func TestHistoryPageReadsAStore(t *testing.T) {
 		}
 	}
 	h := newHarness(t, s)
-	if h.page.Len() != 3 || !h.has("Outgoing call, sip:2@pbx") {
-		t.Fatalf("%d; %q", h.page.Len(), h.descs())
+	if h.page.Len() != 3 || !h.HasPrefix("Outgoing call, sip:2@pbx") {
+		t.Fatalf("%d; %q", h.page.Len(), h.Texts())
 	}
 }

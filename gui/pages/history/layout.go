@@ -7,11 +7,9 @@ import (
 	"time"
 
 	"gioui.org/font"
-	"gioui.org/io/semantic"
 	"gioui.org/layout"
 	"gioui.org/op"
 	"gioui.org/unit"
-	"gioui.org/widget"
 	"gioui.org/widget/material"
 	"golang.org/x/exp/shiny/materialdesign/icons"
 
@@ -19,22 +17,15 @@ import (
 	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/theme"
+	"github.com/softphone/softphone/gui/widgets"
 )
 
 var (
-	icOut    = mustIcon(icons.CommunicationCallMade)
-	icIn     = mustIcon(icons.CommunicationCallReceived)
-	icMissed = mustIcon(icons.CommunicationCallMissed)
-	icDelete = mustIcon(icons.ActionDelete)
+	icOut    = widgets.MustIcon(icons.CommunicationCallMade)
+	icIn     = widgets.MustIcon(icons.CommunicationCallReceived)
+	icMissed = widgets.MustIcon(icons.CommunicationCallMissed)
+	icDelete = widgets.MustIcon(icons.ActionDelete)
 )
-
-func mustIcon(data []byte) *widget.Icon {
-	ic, err := widget.NewIcon(data)
-	if err != nil {
-		panic(err)
-	}
-	return ic
-}
 
 // Layout draws the page and handles its input.
 func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
@@ -42,14 +33,7 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 	p.handleBar(gtx, e)
 	view := p.buildRows(gtx.Now)
 	p.markSeen(gtx, e)
-	defer func() {
-		p.mu.Lock()
-		stale := p.stale
-		p.mu.Unlock()
-		if stale { // a filter or button asked for a reload: no input may come to cause it
-			gtx.Execute(op.InvalidateCmd{})
-		}
-	}()
+	defer p.data.InvalidateIfStale(gtx)
 	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutBar(gtx, e) }),
 		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions { return p.layoutList(gtx, e, view) }),
@@ -61,7 +45,7 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 // the rows point into.
 func (p *Page) buildRows(now time.Time) []store.Call {
 	p.mu.Lock()
-	calls, version, gen := p.calls, p.version, p.gen
+	calls, version, gen := p.data.Items, p.data.Version, p.data.Gen
 	p.mu.Unlock()
 	today := now.Local().Format("2006-01-02")
 	if version == p.rowsFor && today == p.rowsDay {
@@ -110,9 +94,9 @@ func dayLabel(t, now time.Time) string {
 // for a moment.
 func (p *Page) markSeen(gtx layout.Context, e *env.Env) {
 	p.mu.Lock()
-	unseen, src := p.unseen, p.src
+	unseen, hasSrc := p.unseen, p.data.HasSource()
 	p.mu.Unlock()
-	if unseen == 0 || src == nil {
+	if unseen == 0 || !hasSrc {
 		p.shownSince = time.Time{}
 		return
 	}
@@ -127,9 +111,7 @@ func (p *Page) markSeen(gtx layout.Context, e *env.Env) {
 	p.mu.Lock()
 	p.unseen = 0
 	p.mu.Unlock()
-	e.Run("Mark missed calls seen", func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
-		defer cancel()
+	p.data.Do(e, "Mark missed calls seen", func(ctx context.Context, src Source) error {
 		return src.MarkMissedSeen(ctx)
 	})
 }
@@ -141,11 +123,7 @@ func (p *Page) handleBar(gtx layout.Context, e *env.Env) {
 		}
 		p.missedOnly = missed
 		p.list.Position = layout.Position{}
-		p.mu.Lock()
-		p.calls, p.done, p.stale = nil, false, true
-		p.gen++
-		p.version++
-		p.mu.Unlock()
+		p.data.Clear()
 	}
 	if p.filterAll.Clicked(gtx) {
 		setFilter(false)
@@ -161,18 +139,11 @@ func (p *Page) handleBar(gtx layout.Context, e *env.Env) {
 	}
 	if p.confirm.Clicked(gtx) {
 		p.confirming = false
-		p.mu.Lock()
-		src := p.src
-		p.mu.Unlock()
-		if src != nil {
-			e.Run("Clear history", func() error {
-				ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
-				defer cancel()
-				err := src.ClearHistory(ctx)
-				p.Refresh()
-				return err
-			})
-		}
+		p.data.Do(e, "Clear history", func(ctx context.Context, src Source) error {
+			err := src.ClearHistory(ctx)
+			p.Refresh()
+			return err
+		})
 	}
 }
 
@@ -181,18 +152,18 @@ func (p *Page) handleBar(gtx layout.Context, e *env.Env) {
 func (p *Page) layoutBar(gtx layout.Context, e *env.Env) layout.Dimensions {
 	th := e.Theme
 	p.mu.Lock()
-	unseen, hasSrc, empty := p.unseen, p.src != nil, len(p.calls) == 0
+	unseen, hasSrc, empty := p.unseen, p.data.HasSource(), len(p.data.Items) == 0
 	p.mu.Unlock()
 	return layout.Inset{Top: 12, Bottom: 8, Left: 16, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 		if p.confirming {
 			return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
 				layout.Flexed(1, material.Body1(th.Theme, "Delete the whole call history?").Layout),
 				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-					return button(gtx, th, &p.confirm, "Delete all", "Delete the whole call history", th.Danger, th.OnColor)
+					return widgets.TextButton(gtx, th, &p.confirm, "Delete all", "Delete the whole call history", th.Danger, th.OnColor)
 				}),
 				layout.Rigid(layout.Spacer{Width: 8}.Layout),
 				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-					return button(gtx, th, &p.cancel, "Cancel", "Keep the call history", th.Surface, th.Fg)
+					return widgets.PlainButton(gtx, th, &p.cancel, "Cancel", "Keep the call history")
 				}),
 			)
 		}
@@ -201,11 +172,7 @@ func (p *Page) layoutBar(gtx layout.Context, e *env.Env) layout.Dimensions {
 			missed = fmt.Sprintf("Missed (%d)", unseen)
 		}
 		return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
-			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-				l := material.H6(th.Theme, "History")
-				l.Font.Weight = font.SemiBold
-				return l.Layout(gtx)
-			}),
+			layout.Rigid(widgets.Title(th, "History").Layout),
 			layout.Rigid(layout.Spacer{Width: 16}.Layout),
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 				return chip(gtx, th, &p.filterAll, "All", "Show all calls", !p.missedOnly)
@@ -219,7 +186,7 @@ func (p *Page) layoutBar(gtx layout.Context, e *env.Env) layout.Dimensions {
 				if !hasSrc || empty {
 					return layout.Dimensions{}
 				}
-				return button(gtx, th, &p.clearAll, "Clear all", "Delete all calls from the history", th.Surface, th.Fg)
+				return widgets.PlainButton(gtx, th, &p.clearAll, "Clear all", "Delete all calls from the history")
 			}),
 		)
 	})
@@ -229,7 +196,7 @@ func (p *Page) layoutBar(gtx layout.Context, e *env.Env) layout.Dimensions {
 func (p *Page) layoutList(gtx layout.Context, e *env.Env, calls []store.Call) layout.Dimensions {
 	th := e.Theme
 	p.mu.Lock()
-	hasSrc, loading, missedOnly := p.src != nil, p.loading, p.missedOnly
+	hasSrc, loading, missedOnly := p.data.HasSource(), p.data.Loading, p.missedOnly
 	p.mu.Unlock()
 	if len(p.rows) == 0 {
 		msg := "No calls yet"
@@ -241,20 +208,12 @@ func (p *Page) layoutList(gtx layout.Context, e *env.Env, calls []store.Call) la
 		case missedOnly:
 			msg = "No missed calls"
 		}
-		return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-			l := material.Body1(th.Theme, msg)
-			l.Color = th.Muted
-			return l.Layout(gtx)
-		})
+		return widgets.Centred(gtx, th, msg)
 	}
 	return material.List(th.Theme, &p.list).Layout(gtx, len(p.rows), func(gtx layout.Context, i int) layout.Dimensions {
 		r := p.rows[i]
 		if r.call < 0 {
-			return layout.Inset{Top: 14, Bottom: 4, Left: 16}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-				l := material.Body2(th.Theme, r.day)
-				l.Color, l.Font.Weight = th.Muted, font.SemiBold
-				return l.Layout(gtx)
-			})
+			return widgets.SectionTitle(gtx, th, r.day)
 		}
 		return p.layoutCall(gtx, e, calls[r.call])
 	})
@@ -285,27 +244,16 @@ func (p *Page) layoutCall(gtx layout.Context, e *env.Env, c store.Call) layout.D
 	case c.Outgoing():
 		kind, ic = "Outgoing", icOut
 	}
-	return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
-		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
-			return material.Clickable(gtx, &b.open, func(gtx layout.Context) layout.Dimensions {
-				semantic.DescriptionOp(fmt.Sprintf("%s call, %s, %s. Call back", kind, c.Name(), c.Started.Local().Format("15:04"))).Add(gtx.Ops)
-				return layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-					return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
-						layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-							gtx.Constraints.Min.X, gtx.Constraints.Max.X = gtx.Dp(22), gtx.Dp(22)
-							return ic.Layout(gtx, fg)
-						}),
-						layout.Rigid(layout.Spacer{Width: 16}.Layout),
-						layout.Flexed(1, func(gtx layout.Context) layout.Dimensions { return layoutWho(gtx, th, c, kind) }),
-						layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-							l := material.Body2(th.Theme, c.Started.Local().Format("15:04"))
-							l.Color = th.Muted
-							return l.Layout(gtx)
-						}),
-					)
-				})
-			})
-		}),
+	at := c.Started.Local().Format("15:04")
+	return widgets.TapRow(gtx, &b.open, fmt.Sprintf("%s call, %s, %s. Call back", kind, c.Name(), at),
+		layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}, 16,
+		func(gtx layout.Context) layout.Dimensions { return widgets.Icon(gtx, ic, 22, fg) },
+		func(gtx layout.Context) layout.Dimensions {
+			return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+				layout.Flexed(1, func(gtx layout.Context) layout.Dimensions { return layoutWho(gtx, th, c, kind) }),
+				layout.Rigid(func(gtx layout.Context) layout.Dimensions { return widgets.Muted(gtx, th, at) }),
+			)
+		},
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 			ib := material.IconButton(th.Theme, &b.del, icDelete, "Delete this call from the history")
 			ib.Background, ib.Color = color.NRGBA{}, th.Muted
@@ -317,21 +265,12 @@ func (p *Page) layoutCall(gtx layout.Context, e *env.Env, c store.Call) layout.D
 
 // layoutWho is the name over the details line.
 func layoutWho(gtx layout.Context, th *theme.Theme, c store.Call, kind string) layout.Dimensions {
-	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			l := material.Body1(th.Theme, c.Name())
-			l.MaxLines, l.Font.Weight = 1, font.Medium
-			if c.Missed {
-				l.Color = th.Danger
-			}
-			return l.Layout(gtx)
-		}),
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			l := material.Body2(th.Theme, details(c, kind))
-			l.MaxLines, l.Color = 1, th.Muted
-			return l.Layout(gtx)
-		}),
-	)
+	l := material.Body1(th.Theme, c.Name())
+	l.MaxLines, l.Font.Weight = 1, font.Medium
+	if c.Missed {
+		l.Color = th.Danger
+	}
+	return widgets.TwoLines(gtx, th, l, details(c, kind))
 }
 
 // details is the second line: kind, account, length or why it ended.

@@ -4,9 +4,11 @@
 package incoming
 
 import (
+	"context"
 	"image"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gioui.org/font"
@@ -22,6 +24,7 @@ import (
 	"golang.org/x/exp/shiny/materialdesign/icons"
 
 	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/theme"
 	"github.com/softphone/softphone/gui/widgets"
@@ -30,6 +33,17 @@ import (
 // resendAfter is how long the buttons stay inactive after a tap, so a
 // double tap sends one command; they come back if the command failed.
 const resendAfter = 3 * time.Second
+
+// lookupTimeout bounds one caller-ID lookup.
+const lookupTimeout = 5 * time.Second
+
+// Source finds the contact of a caller's number or address (caller ID):
+// *store.Store in the app.
+type Source interface {
+	MatchNumber(ctx context.Context, raw string) (store.Contact, bool, error)
+}
+
+var _ Source = (*store.Store)(nil)
 
 // Page is the screen's state between frames.
 type Page struct {
@@ -41,11 +55,91 @@ type Page struct {
 	sentAt time.Time
 
 	icAnswer, icDecline, icPerson *widget.Icon
+
+	// Caller ID, shared with the lookups (e.Run goroutines).
+	mu       sync.Mutex
+	src      Source
+	contacts map[string]string // contact name by call id ("" when none)
+	asked    map[string]bool   // call ids looked up or being looked up
+	gen      int               // bumps on SetSource
+}
+
+// SetSource sets where callers' names are looked up (nil: none).
+func (p *Page) SetSource(s Source) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.src = s
+	p.contacts, p.asked = map[string]string{}, map[string]bool{}
+	p.gen++
+}
+
+// contactName is the contact of call c, looking it up (once per call, off
+// the frame goroutine) if need be; "" while unknown.
+func (p *Page) contactName(e *env.Env, c call.Info) string {
+	p.mu.Lock()
+	if p.src == nil || c.Remote.URI == "" || p.asked[c.ID] {
+		name := p.contacts[c.ID]
+		p.mu.Unlock()
+		return name
+	}
+	// Forget the calls that are gone.
+	for id := range p.asked {
+		if !hasCall(e.Model, id) {
+			delete(p.asked, id)
+			delete(p.contacts, id)
+		}
+	}
+	p.asked[c.ID] = true
+	src, gen, id, uri := p.src, p.gen, c.ID, c.Remote.URI
+	p.mu.Unlock()
+	e.Run("Caller ID", func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+		defer cancel()
+		ct, ok, err := src.MatchNumber(ctx, uri)
+		if err != nil || !ok {
+			return err
+		}
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if gen == p.gen {
+			p.contacts[id] = strings.TrimSpace(ct.Name)
+		}
+		return nil
+	})
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.contacts[id]
+}
+
+func hasCall(m env.Model, id string) bool {
+	for _, c := range m.Calls {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// names are the caller's name to show (the contact's, if the caller is
+// one), and the line under it: the address, after the SIP display name
+// when the contact's name replaced it.
+func (p *Page) names(e *env.Env, c call.Info) (name, detail string) {
+	name, uri := widgets.Names(c.Remote)
+	detail = uri
+	if contact := p.contactName(e, c); contact != "" && contact != name {
+		if dn := strings.TrimSpace(c.Remote.DisplayName); dn != "" {
+			detail = "“" + dn + "” " + uri
+		}
+		name = contact
+	}
+	return name, detail
 }
 
 // New makes the page.
 func New() *Page {
 	return &Page{
+		contacts:  map[string]string{},
+		asked:     map[string]bool{},
 		icAnswer:  widgets.MustIcon(icons.CommunicationCall),
 		icDecline: widgets.MustIcon(icons.CommunicationCallEnd),
 		icPerson:  widgets.MustIcon(icons.SocialPerson),
@@ -172,7 +266,7 @@ func accountText(account string) string {
 // layoutCaller is the avatar, the caller's name and address.
 func (p *Page) layoutCaller(gtx layout.Context, e *env.Env, c call.Info) layout.Dimensions {
 	th := e.Theme
-	name, uri := widgets.Names(c.Remote)
+	name, uri := p.names(e, c)
 	avatar := gtx.Dp(112)
 	nameSize := unit.Sp(34)
 	if e.Size == env.Handset {
@@ -234,7 +328,7 @@ func layoutNotices(gtx layout.Context, th *theme.Theme, hold []string, waiting i
 // layoutButtons is Decline on the left, Answer on the right, as phones do.
 func (p *Page) layoutButtons(gtx layout.Context, e *env.Env, c call.Info, holdFirst bool) layout.Dimensions {
 	th := e.Theme
-	name, _ := widgets.Names(c.Remote)
+	name, _ := p.names(e, c)
 	answerLabel, answerDesc := "Answer", "Answer the call from "+name
 	if holdFirst {
 		answerLabel = "Hold & answer"

@@ -1,6 +1,7 @@
 package incoming_test
 
 import (
+	"context"
 	"image"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"gioui.org/io/key"
 
 	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/internal/guitest"
 	"github.com/softphone/softphone/gui/pages/incoming"
 	"github.com/softphone/softphone/gui/theme"
@@ -112,3 +114,58 @@ var (
 	callNames = widgets.Names
 	initials  = widgets.Initials
 )
+
+// matcher is a caller-ID source knowing one number.
+type matcher struct {
+	number, name string
+	asked        int
+}
+
+func (m *matcher) MatchNumber(_ context.Context, raw string) (store.Contact, bool, error) {
+	m.asked++
+	if store.SameNumber(raw, m.number) {
+		return store.Contact{Name: m.name, Numbers: []store.Number{{Value: m.number}}}, true, nil
+	}
+	return store.Contact{}, false, nil
+}
+
+func callFrom(id, display, uri string) call.Info {
+	return call.Info{ID: id, Direction: call.Inbound, Remote: call.Party{DisplayName: display, URI: uri}, State: call.Incoming, Started: now}
+}
+
+func newMatchedScreen(t *testing.T, m *matcher, c call.Info) *guitest.Screen {
+	p := incoming.New()
+	p.SetSource(m)
+	s := guitest.NewScreen(t, theme.New(true, nil), image.Pt(360, 700), now, p.Layout, c)
+	s.Frame()
+	return s
+}
+
+func TestCallerIDShowsContactName(t *testing.T) {
+	m := &matcher{number: "+33 1234", name: "Dave Martin"}
+	s := newMatchedScreen(t, m, callFrom("x", "", "sip:+331234@x"))
+	s.ExpectPart("Call from Dave Martin")
+	s.ExpectPart("Answer the call from Dave Martin")
+	if _, ok := s.Find("sip:+331234@x"); !ok {
+		t.Errorf("the address is no longer shown; have %q", s.Descriptions())
+	}
+	s.Frame()
+	if m.asked != 1 {
+		t.Errorf("looked up %d times, want once per call", m.asked)
+	}
+}
+
+func TestCallerIDReplacesADifferentDisplayName(t *testing.T) {
+	m := &matcher{number: "+33 1234", name: "Dave Martin"}
+	s := newMatchedScreen(t, m, callFrom("x", "PBX trunk 3", "sip:+331234@x"))
+	s.ExpectPart("Call from Dave Martin")
+	if _, ok := s.Find("“PBX trunk 3” sip:+331234@x"); !ok {
+		t.Errorf("display name and address not shown; have %q", s.Descriptions())
+	}
+}
+
+func TestCallerIDUnknownKeepsDisplayName(t *testing.T) {
+	m := &matcher{number: "+33 999", name: "Dave Martin"}
+	s := newMatchedScreen(t, m, carol())
+	s.ExpectPart("Call from Carol Nguyen")
+}
