@@ -44,16 +44,19 @@ func (p *Phone) UpdateAccounts(accounts []config.Account) error {
 	p.cfgMu.Lock()
 	defer p.cfgMu.Unlock()
 	next := p.Config()
+	prev := next.Accounts
 	next.Accounts = slices.Clone(accounts)
+	afterSave := p.placeSecrets(prev, next.Accounts, next.Path)
 	if err := next.Save(); err != nil {
 		return err
 	}
+	afterSave()
 
 	old := p.lines()
 	keep := map[string]*line{}
 	var stop []*line
 	for _, l := range old {
-		if a, ok := next.Account(l.cfg.Name); ok && a == l.cfg {
+		if a, ok := next.Account(l.cfg.Name); ok && sameLine(a, l.cfg) {
 			keep[l.cfg.Name] = l
 		} else {
 			stop = append(stop, l)

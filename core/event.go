@@ -123,3 +123,17 @@ func (e DeviceEvent) MarshalJSON() ([]byte, error) {
 	type plain DeviceEvent
 	return withKind(e.Kind(), plain(e))
 }
+
+// NoticeEvent is something the user should be told once, in words (for
+// now: that passwords stay in the configuration file for lack of a
+// keyring).
+type NoticeEvent struct {
+	Text string `json:"text"`
+}
+
+func (NoticeEvent) Kind() string { return "notice" }
+
+func (e NoticeEvent) MarshalJSON() ([]byte, error) {
+	type plain NoticeEvent
+	return withKind(e.Kind(), plain(e))
+}

@@ -77,6 +77,7 @@ type options struct {
 	noRegister     bool
 	driver         audio.Driver
 	customAudio    bool
+	secrets        *secrets // see WithSecrets
 }
 
 // Option configures a Phone.
@@ -137,6 +138,7 @@ func New(cfg *config.Config, opts ...Option) (*Phone, error) {
 		opt(&o)
 	}
 	p := &Phone{cfg: cfg, o: o, bus: newBus(), calls: map[string]*activeCall{}}
+	p.loadSecrets() // before the lines below copy the accounts
 	if o.driver != nil && !o.customAudio {
 		p.o.audio = p.driverAudio
 	}
@@ -194,7 +196,7 @@ func (p *Phone) Start(ctx context.Context) error {
 
 // prepareLine makes the account's registration state machine.
 func (p *Phone) prepareLine(ua *sip.UA, l *line) error {
-	reg, err := ua.NewRegistration(l.target())
+	reg, err := p.registrar(ua, l)
 	if err != nil {
 		return fmt.Errorf("account %s: %w", l.cfg.Name, err)
 	}

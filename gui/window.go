@@ -81,6 +81,9 @@ func Run(ctx context.Context, p env.Phone, events EventSource, o Options) error 
 	focused.Store(true)
 	go func() {
 		for e := range evs {
+			if n, ok := e.(core.NoticeEvent); ok {
+				root.run("Note", func() error { return errors.New(n.Text) })
+			}
 			w.Invalidate() // the next frame reads the new state
 			announce(e, focused.Load(), o.Notifier)
 		}

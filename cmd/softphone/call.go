@@ -12,6 +12,7 @@ import (
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/codec/codecs"
+	"github.com/softphone/softphone/core/secret"
 )
 
 // callFlags are the flags call and answer share.
@@ -45,7 +46,7 @@ func (f *callFlags) phone(stderr io.Writer, register bool) (*core.Phone, error) 
 		return nil, err
 	}
 	log := newLogger(stderr, f.verbose)
-	opts := []core.Option{core.WithLogger(log), core.WithAudio(deviceAudio(f.input, f.output, log))}
+	opts := []core.Option{core.WithLogger(log), core.WithAudio(deviceAudio(f.input, f.output, log)), core.WithSecrets(secret.Keyring())}
 	if f.play != "" || f.record != "" {
 		opts = append(opts, core.WithAudio(fileAudio(f.play, f.record)))
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/softphone/softphone/assets"
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/config"
+	"github.com/softphone/softphone/core/secret"
 	"github.com/softphone/softphone/gui"
 	platformaudio "github.com/softphone/softphone/platform/audio"
 	"github.com/softphone/softphone/platform/notify"
@@ -41,7 +42,7 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		os.Exit(exitUsage)
 	}
-	opts := []core.Option{core.WithLogger(log)}
+	opts := []core.Option{core.WithLogger(log), core.WithSecrets(secret.Keyring())}
 	driver, err := platformaudio.NewDriver()
 	if err == nil {
 		opts = append(opts, core.WithAudioDriver(driver))

@@ -14,6 +14,7 @@ import (
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/account"
 	"github.com/softphone/softphone/core/config"
+	"github.com/softphone/softphone/core/secret"
 )
 
 // closeTimeout bounds unregistering at exit.
@@ -41,7 +42,7 @@ func cmdRegister(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitUsage
 	}
 	var opts []core.Option
-	opts = append(opts, core.WithLogger(log))
+	opts = append(opts, core.WithLogger(log), core.WithSecrets(secret.Keyring()))
 	if *only != "" {
 		opts = append(opts, core.WithAccounts(*only))
 	}
@@ -179,6 +180,8 @@ func humanEvent(e core.Event) string {
 		}
 	case core.ListeningEvent:
 		return "listening on " + e.Addr
+	case core.NoticeEvent:
+		return e.Text
 	default:
 		b, _ := json.Marshal(e)
 		return string(b)

@@ -55,6 +55,9 @@ func (a Account) LogValue() slog.Value {
 		slog.Bool("enabled", a.Enabled),
 		slog.Bool("password_set", a.Password != ""),
 	}
+	if a.PasswordStore != "" {
+		attrs = append(attrs, slog.String("password_store", a.PasswordStore))
+	}
 	if a.AuthUsername != "" {
 		attrs = append(attrs, slog.String("auth_username", a.AuthUsername))
 	}

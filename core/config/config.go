@@ -25,6 +25,10 @@ const (
 	MaxExpires       = 604800 // one week, a sane upper bound for REGISTER
 )
 
+// PasswordInKeyring is the password_store value of an account whose
+// password is in the OS keyring rather than in the file.
+const PasswordInKeyring = "keyring"
+
 // Config is a loaded, validated configuration file.
 type Config struct {
 	Path     string // file it was loaded from
@@ -68,7 +72,12 @@ type Account struct {
 	// Password is never printed: see String, GoString and LogValue. The
 	// json:"-" tag covers encoders that bypass those, such as slog's JSON
 	// handler marshalling a []Account.
-	Password              string `json:"-"`
+	Password string `json:"-"`
+	// PasswordStore says where the password is kept: "" in this file,
+	// PasswordInKeyring in the OS keyring (service "softphone", user =
+	// Name). Load leaves Password empty for a keyring account, and Save
+	// never writes its Password: the caller fetches and stores it.
+	PasswordStore         string
 	Domain                string // AoR host, optionally with ":port"
 	Proxy                 string // outbound proxy host[:port], "" for none
 	Transport             string // "udp", "tcp" or "tls"
@@ -125,6 +134,12 @@ func decode(file string, data []byte) (cfg *Config, r *report, shape bool) {
 	cfg.Path = file
 	shape = len(r.errs) > 0
 	validate(r, cfg, d, filepath.Dir(file))
+	for i, a := range cfg.Accounts {
+		if a.PasswordStore == PasswordInKeyring && a.Password != "" {
+			field := fmt.Sprintf("account[%d].password", i+1)
+			r.add(d.pos[field], field, "must be absent when password_store = %q: the password is in the keyring", PasswordInKeyring)
+		}
+	}
 	return cfg, r, shape
 }
 

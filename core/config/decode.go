@@ -28,6 +28,7 @@ var (
 	uiKeys      = []string{"theme"}
 	accountKeys = []string{
 		"name", "display_name", "username", "auth_username", "password",
+		"password_store",
 		"domain", "proxy", "transport", "ca_file", "tls_insecure_skip_verify",
 		"expires", "enabled",
 	}
@@ -109,6 +110,8 @@ func (d *decoder) account(t *node, prefix string, a *Account) {
 			d.str(v, field, &a.AuthUsername)
 		case "password":
 			d.str(v, field, &a.Password)
+		case "password_store":
+			d.str(v, field, &a.PasswordStore)
 		case "domain":
 			d.str(v, field, &a.Domain)
 		case "proxy":

@@ -63,7 +63,8 @@ func accountKVs(a Account) []kv {
 		optKV("display_name", a.DisplayName),
 		strKV("username", a.Username),
 		optKV("auth_username", a.AuthUsername),
-		optKV("password", a.Password),
+		optKV("password", filePassword(a)),
+		optKV("password_store", a.PasswordStore),
 		strKV("domain", a.Domain),
 		optKV("proxy", a.Proxy),
 		{key: "transport", lit: quote(a.Transport), omit: a.Transport == DefaultTransport, show: true},
@@ -72,6 +73,15 @@ func accountKVs(a Account) []kv {
 		{key: "expires", lit: strconv.Itoa(a.Expires), omit: a.Expires == DefaultExpires},
 		{key: "enabled", lit: strconv.FormatBool(a.Enabled), omit: a.Enabled, show: true},
 	}
+}
+
+// filePassword is the password as the file holds it: none when it is in
+// the keyring.
+func filePassword(a Account) string {
+	if a.PasswordStore == PasswordInKeyring {
+		return ""
+	}
+	return a.Password
 }
 
 // sameKVs reports whether two renderings hold the same values.

@@ -127,6 +127,9 @@ func (v validator) account(prefix string, a *Account, baseDir string) {
 	}
 	v.check(prefix, "auth_username", checkQuotable(a.AuthUsername))
 	v.check(prefix, "password", checkUTF8(a.Password))
+	if a.PasswordStore != "" && a.PasswordStore != PasswordInKeyring {
+		v.fail(prefix, "password_store", "must be %q or absent (got %q)", PasswordInKeyring, a.PasswordStore)
+	}
 	if v.required(prefix, "domain", a.Domain) {
 		v.check(prefix, "domain", checkHostPort(a.Domain, hostPortRules{}))
 	}
