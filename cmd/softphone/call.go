@@ -111,7 +111,7 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var f callFlags
 	f.register(fset)
 	dtmf := fset.String("dtmf", "", "DTMF digits to send once connected")
-	if err := fset.Parse(reorder(args)); err != nil {
+	if err := parseArgs(fset, args); err != nil {
 		return exitUsage
 	}
 	if fset.NArg() != 1 {
@@ -192,35 +192,4 @@ func closePhone(ctx context.Context, p *core.Phone) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
 	defer cancel()
 	_ = p.Close(cctx)
-}
-
-// reorder moves flags before the positional arguments, so that
-// "call URI --json" works as well as "call --json URI".
-func reorder(args []string) []string {
-	var flags, pos []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			pos = append(pos, args[i+1:]...)
-			i = len(args)
-		case strings.HasPrefix(a, "-"):
-			flags = append(flags, a)
-			if !strings.Contains(a, "=") && i+1 < len(args) && !isBoolFlag(a) {
-				flags = append(flags, args[i+1])
-				i++
-			}
-		default:
-			pos = append(pos, a)
-		}
-	}
-	return append(flags, pos...)
-}
-
-func isBoolFlag(a string) bool {
-	switch strings.TrimLeft(a, "-") {
-	case "json", "v", "once":
-		return true
-	}
-	return false
 }

@@ -80,16 +80,7 @@ func cmdContacts(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "softphone contacts: unknown command %q\n\n%s", sub, contactsUsage)
 		return exitUsage
 	}
-	if err := parseArgs(fs, args[1:]); err != nil {
-		return exitUsage
-	}
-	s, err := openStore(ctx, *data, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "softphone: %v\n", err)
-		return exitRuntime
-	}
-	defer s.Close()
-	return run(ctx, s)
+	return onStore(ctx, fs, args[1:], data, nil, stderr, func(s *store.Store) int { return run(ctx, s) })
 }
 
 func contactsList(ctx context.Context, s *store.Store, q store.ContactQuery, asJSON bool, stdout, stderr io.Writer) int {

@@ -89,11 +89,25 @@ func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	limit := fs.Int("limit", 50, "at most this many calls (0: all)")
 	markSeen := fs.Bool("mark-seen", false, "clear the missed-call count after listing")
 	data := dataFlag(fs)
+	valid := func() bool {
+		if *limit < 0 {
+			fmt.Fprintln(stderr, "softphone history: --limit must be 0 or more")
+			return false
+		}
+		return true
+	}
+	return onStore(ctx, fs, args, data, valid, stderr, func(s *store.Store) int {
+		return historyRun(ctx, fs, s, *limit, *missed, *asJSON, *markSeen, stdout, stderr)
+	})
+}
+
+// onStore parses args into fs (flags anywhere among them), lets valid
+// refuse them, then opens the database in the --data directory for run.
+func onStore(ctx context.Context, fs *flag.FlagSet, args []string, data *string, valid func() bool, stderr io.Writer, run func(*store.Store) int) int {
 	if err := parseArgs(fs, args); err != nil {
 		return exitUsage
 	}
-	if *limit < 0 {
-		fmt.Fprintln(stderr, "softphone history: --limit must be 0 or more")
+	if valid != nil && !valid() {
 		return exitUsage
 	}
 	s, err := openStore(ctx, *data, stderr)
@@ -102,6 +116,11 @@ func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitRuntime
 	}
 	defer s.Close()
+	return run(s)
+}
+
+// historyRun lists, deletes or clears the history.
+func historyRun(ctx context.Context, fs *flag.FlagSet, s *store.Store, limit int, missed, asJSON, markSeen bool, stdout, stderr io.Writer) int {
 	switch fs.Arg(0) {
 	case "":
 	case "delete":
@@ -122,16 +141,16 @@ func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fs.Usage()
 		return exitUsage
 	}
-	n := *limit
+	n := limit
 	if n == 0 {
 		n = 1 << 30
 	}
-	calls, err := s.History(ctx, store.HistoryQuery{Limit: n, Missed: *missed})
+	calls, err := s.History(ctx, store.HistoryQuery{Limit: n, Missed: missed})
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		return exitFailed
 	}
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		for _, c := range calls {
 			if err := enc.Encode(c); err != nil {
@@ -145,9 +164,9 @@ func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintf(stderr, "softphone: %v\n", err)
 			return exitFailed
 		}
-		printHistory(stdout, calls, unseen, *markSeen)
+		printHistory(stdout, calls, unseen, markSeen)
 	}
-	if *markSeen {
+	if markSeen {
 		if err := s.MarkMissedSeen(ctx); err != nil {
 			fmt.Fprintf(stderr, "softphone: %v\n", err)
 			return exitFailed

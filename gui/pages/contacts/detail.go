@@ -171,7 +171,9 @@ func (p *Page) layoutDetailBar(gtx layout.Context, e *env.Env, c store.Contact) 
 						return widgets.TextButton(gtx, th, &d.confirm, "Delete", "Delete "+c.Name+" for good", th.Danger, th.OnColor)
 					}),
 					layout.Rigid(layout.Spacer{Width: 8}.Layout),
-					layout.Rigid(func(gtx layout.Context) layout.Dimensions { return widgets.PlainButton(gtx, th, &d.cancel, "Cancel", "Keep "+c.Name) }),
+					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+						return widgets.PlainButton(gtx, th, &d.cancel, "Cancel", "Keep "+c.Name)
+					}),
 				)
 			})
 		}
@@ -212,7 +214,9 @@ func (p *Page) layoutNumber(gtx layout.Context, e *env.Env, c store.Contact, i i
 			l.MaxLines = 1
 			return widgets.TwoLines(gtx, th, l, label)
 		},
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return widgets.PlainButton(gtx, th, &b.slot, slotText, slotDesc) }),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			return widgets.PlainButton(gtx, th, &b.slot, slotText, slotDesc)
+		}),
 		layout.Rigid(layout.Spacer{Width: 8}.Layout),
 	)
 }

@@ -11,8 +11,8 @@ import (
 
 	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
-	"github.com/softphone/softphone/gui/widgets"
 	"github.com/softphone/softphone/gui/theme"
+	"github.com/softphone/softphone/gui/widgets"
 )
 
 // form is the add/edit screen's state.
