@@ -20,23 +20,15 @@ func cmdAnswer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := fset.Parse(args); err != nil {
 		return exitUsage
 	}
-	phone, err := f.phone(stderr, true)
-	if err != nil {
-		fmt.Fprintf(stderr, "softphone: %v\n", err)
-		return exitUsage
+	phone, events, stop, code := f.start(ctx, stderr, true)
+	if phone == nil {
+		return code
 	}
-	events, unsubscribe := phone.Events()
-	defer unsubscribe()
-	if err := phone.Start(ctx); err != nil {
-		fmt.Fprintf(stderr, "softphone: %v\n", err)
-		return exitRuntime
-	}
-	defer closePhone(ctx, phone)
-	defer f.recordHistory(ctx, phone, stderr)()
+	defer stop()
 	out := eventPrinter(stdout, f.asJSON)
 	hangups := make(chan string, 16)
 	answered := map[string]bool{}
-	done, code := 0, exitOK
+	done := 0
 	for done < *count {
 		select {
 		case <-ctx.Done():

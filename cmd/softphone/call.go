@@ -66,6 +66,29 @@ func (f *callFlags) phone(stderr io.Writer, register bool) (*core.Phone, error) 
 	return core.New(cfg, opts...)
 }
 
+// start builds and starts the phone of call/answer, recording its calls in
+// the history. stop closes the phone and the history; on failure phone is
+// nil and code says why.
+func (f *callFlags) start(ctx context.Context, stderr io.Writer, register bool) (phone *core.Phone, events <-chan core.Event, stop func(), code int) {
+	phone, err := f.phone(stderr, register)
+	if err != nil {
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return nil, nil, nil, exitUsage
+	}
+	events, unsubscribe := phone.Events()
+	if err := phone.Start(ctx); err != nil {
+		unsubscribe()
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return nil, nil, nil, exitRuntime
+	}
+	stopHistory := f.recordHistory(ctx, phone, stderr)
+	return phone, events, func() {
+		stopHistory() // closes the phone first, so its last events are written
+		closePhone(ctx, phone)
+		unsubscribe()
+	}, exitOK
+}
+
 // recordHistory writes the phone's calls into the history database and
 // returns what stops it (after the phone is closed, so the last state is
 // written). Without a usable database the call still goes on.
@@ -118,19 +141,11 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: softphone call URI [flags]")
 		return exitUsage
 	}
-	phone, err := f.phone(stderr, false)
-	if err != nil {
-		fmt.Fprintf(stderr, "softphone: %v\n", err)
-		return exitUsage
+	phone, events, stop, code := f.start(ctx, stderr, false)
+	if phone == nil {
+		return code
 	}
-	events, unsubscribe := phone.Events()
-	defer unsubscribe()
-	if err := phone.Start(ctx); err != nil {
-		fmt.Fprintf(stderr, "softphone: %v\n", err)
-		return exitRuntime
-	}
-	defer closePhone(ctx, phone)
-	defer f.recordHistory(ctx, phone, stderr)()
+	defer stop()
 	to, err := resolveSpeedDial(ctx, *f.data, fset.Arg(0))
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
