@@ -46,6 +46,7 @@ type activeCall struct {
 	local     sdp.Local
 	neg       sdp.Negotiated
 	localHold bool
+	codecs    []codec.Codec // offered in this call (settings may change meanwhile)
 	ended     chan struct{}
 	endOnce   sync.Once
 }
@@ -261,8 +262,9 @@ func (c *activeCall) openMedia(peer string) error {
 	c.conn = conn
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	infos := make([]codec.Info, 0, len(c.p.o.codecs))
-	for _, k := range c.p.o.codecs {
+	c.codecs = c.p.codecList()
+	infos := make([]codec.Info, 0, len(c.codecs))
+	for _, k := range c.codecs {
 		infos = append(infos, k.Info())
 	}
 	c.local = sdp.Local{Addr: adv, RTPPort: conn.Port(), Codecs: infos, DTMF: true, Ptime: 20,
@@ -272,7 +274,7 @@ func (c *activeCall) openMedia(peer string) error {
 
 // startMedia opens the audio device and runs the media session for neg.
 func (c *activeCall) startMedia(neg sdp.Negotiated) error {
-	k, ok := codec.Lookup(c.p.o.codecs, neg.Codec.Name)
+	k, ok := codec.Lookup(c.codecs, neg.Codec.Name)
 	if !ok {
 		return fmt.Errorf("negotiated codec %s is not enabled", neg.Codec.Name)
 	}

@@ -492,6 +492,41 @@ func (s *secTracer) String() string {
 	return s.buf.String()
 }
 
+// sipTrace records every SIP message of the package's tests: sipgo's trace
+// switch and logger are globals its goroutines read, so they are set once,
+// in TestMain, before any phone runs (setting them in a test races).
+var sipTrace = &secTracer{}
+
+// tracePart is the trace written after it was made.
+type tracePart struct {
+	t     *secTracer
+	start int
+}
+
+func traceFrom(t *secTracer) tracePart { return tracePart{t, len(t.String())} }
+
+func (p tracePart) String() string { return p.t.String()[p.start:] }
+
+// defaultHandler sends each record to whatever slog.Default is at the
+// time, so tests can capture sipgo's logs by swapping slog's default.
+type defaultHandler struct{}
+
+func (defaultHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return slog.Default().Handler().Enabled(ctx, l)
+}
+func (defaultHandler) Handle(ctx context.Context, r slog.Record) error {
+	return slog.Default().Handler().Handle(ctx, r)
+}
+func (h defaultHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h defaultHandler) WithGroup(string) slog.Handler      { return h }
+
+func TestMain(m *testing.M) {
+	sipgo.SetDefaultLogger(slog.New(defaultHandler{}))
+	sipgo.SIPDebugTracer(sipTrace)
+	sipgo.SIPDebug = true
+	os.Exit(m.Run())
+}
+
 // refusingStore keeps the availability probe and refuses everything else.
 type refusingStore struct {
 	mu    sync.Mutex
@@ -551,17 +586,9 @@ func TestPasswordNeverInLogsEventsOrErrors(t *testing.T) {
 	logs := newSecCapture()
 	log := slog.New(logs)
 	oldDefault := slog.Default()
-	slog.SetDefault(log)
-	sipgo.SetDefaultLogger(log)
-	tracer := &secTracer{}
-	sipgo.SIPDebugTracer(tracer)
-	sipgo.SIPDebug = true
-	t.Cleanup(func() {
-		sipgo.SIPDebug = false
-		sipgo.SIPDebugTracer(nil)
-		sipgo.SetDefaultLogger(oldDefault)
-		slog.SetDefault(oldDefault)
-	})
+	slog.SetDefault(log) // sipgo logs through slog.Default (see TestMain)
+	t.Cleanup(func() { slog.SetDefault(oldDefault) })
+	tracer := traceFrom(sipTrace)
 	// The keyring passes its probe but refuses to store passwords, and
 	// (breaking the Store contract) says so with the password.
 	store := &refusingStore{}

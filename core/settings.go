@@ -10,6 +10,7 @@ import (
 
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/codec"
 	"github.com/softphone/softphone/core/codec/codecs"
 	"github.com/softphone/softphone/core/config"
 )
@@ -99,6 +100,13 @@ func (p *Phone) UpdateSettings(a config.Audio, ui config.UI) error {
 	p.o.codecs = cs
 	p.mu.Unlock()
 	return nil
+}
+
+// codecList is the codecs new calls offer, in preference order.
+func (p *Phone) codecList() []codec.Codec {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.o.codecs
 }
 
 // levelMeter reads the chosen input device while someone looks at its
