@@ -56,10 +56,10 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 	}
 	if *asJSON {
 		events, _ := phone.Events()
-		print := eventPrinter(os.Stdout, true)
+		emit := eventPrinter(os.Stdout, true)
 		go func() {
 			for e := range events {
-				print(e)
+				emit(e)
 			}
 		}()
 	}
