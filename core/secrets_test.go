@@ -23,6 +23,7 @@ import (
 	"github.com/softphone/softphone/core/account"
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/secret"
+	"github.com/softphone/softphone/core/sip/siptest"
 )
 
 // secCanary is the password of these tests: any log line, event or error
@@ -77,7 +78,7 @@ var secAuthParam = regexp.MustCompile(`(\w+)=("([^"]*)"|[^,\s]+)`)
 func (r *secRegistrar) answer(req *sipgo.Request) string {
 	h := req.GetHeader("Authorization")
 	if h == nil {
-		return secReply(req, "401 Unauthorized", `WWW-Authenticate: Digest realm="example.com", nonce="n0nce", algorithm=MD5`)
+		return siptest.Reply(req, "401 Unauthorized", `WWW-Authenticate: Digest realm="example.com", nonce="n0nce", algorithm=MD5`)
 	}
 	p := map[string]string{}
 	for _, m := range secAuthParam.FindAllStringSubmatch(strings.TrimPrefix(h.Value(), "Digest "), -1) {
@@ -97,29 +98,12 @@ func (r *secRegistrar) answer(req *sipgo.Request) string {
 		want = md(ha1, p["nonce"], p["nc"], p["cnonce"], p["qop"], ha2)
 	}
 	if p["response"] != want {
-		return secReply(req, "403 Forbidden")
+		return siptest.Reply(req, "403 Forbidden")
 	}
 	if req.Method == sipgo.REGISTER {
-		return secReply(req, "200 OK", fmt.Sprintf("Contact: <%s>;expires=600", req.Contact().Address.String()))
+		return siptest.Reply(req, "200 OK", fmt.Sprintf("Contact: <%s>;expires=600", req.Contact().Address.String()))
 	}
-	return secReply(req, "486 Busy Here")
-}
-
-func secReply(req *sipgo.Request, status string, headers ...string) string {
-	var b strings.Builder
-	b.WriteString("SIP/2.0 " + status + "\r\n")
-	for _, h := range req.GetHeaders("Via") {
-		b.WriteString(h.String() + "\r\n")
-	}
-	b.WriteString(req.From().String() + "\r\n")
-	b.WriteString(req.To().String() + ";tag=registrar\r\n")
-	b.WriteString(req.CallID().String() + "\r\n")
-	b.WriteString(req.CSeq().String() + "\r\n")
-	for _, h := range headers {
-		b.WriteString(h + "\r\n")
-	}
-	b.WriteString("Content-Length: 0\r\n\r\n")
-	return b.String()
+	return siptest.Reply(req, "486 Busy Here")
 }
 
 func (r *secRegistrar) addr() string { return r.conn.LocalAddr().String() }

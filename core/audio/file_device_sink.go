@@ -22,12 +22,9 @@ type FileSink struct {
 // CreateFileSink creates (or truncates) a WAV file at path recording at f,
 // which must be mono. Its clock starts now.
 func CreateFileSink(path string, f Format) (*FileSink, error) {
-	f, err := checkFormat(f)
+	f, err := monoFormat(f)
 	if err != nil {
 		return nil, err
-	}
-	if f.Channels != 1 {
-		return nil, errMonoOnly
 	}
 	wav, err := CreateWAV(path, f.SampleRate)
 	if err != nil {
@@ -38,16 +35,9 @@ func CreateFileSink(path string, f Format) (*FileSink, error) {
 
 // NewFileSink records to wav (which it owns and closes) at f.
 func NewFileSink(wav *WAVWriter, f Format) (*FileSink, error) {
-	f, err := checkFormat(f)
+	f, err := fileFormat(f, wav.SampleRate())
 	if err != nil {
 		return nil, err
-	}
-	if f.Channels != 1 {
-		return nil, errMonoOnly
-	}
-	if wav.SampleRate() != f.SampleRate {
-		return nil, fmt.Errorf("%w: file is %d Hz, device format is %d Hz",
-			ErrRateMismatch, wav.SampleRate(), f.SampleRate)
 	}
 	return &FileSink{
 		f:    f,
@@ -77,12 +67,5 @@ func (s *FileSink) Format() Format { return s.f }
 
 // Close unblocks WriteFrame and finalises the WAV file.
 func (s *FileSink) Close() error {
-	var err error
-	s.close.Do(func() {
-		close(s.done)
-		s.mu.Lock() // wait for a WriteFrame using the file to let go
-		defer s.mu.Unlock()
-		err = s.wav.Close()
-	})
-	return err
+	return closeFile(&s.close, s.done, &s.mu, s.wav)
 }

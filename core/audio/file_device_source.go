@@ -52,16 +52,9 @@ func OpenFileSource(path string, f Format, opts FileSourceOptions) (*FileSource,
 // NewFileSource plays wav in real time at f; the source owns wav and
 // closes it on Close.
 func NewFileSource(wav *WAVReader, f Format, opts FileSourceOptions) (*FileSource, error) {
-	f, err := checkFormat(f)
+	f, err := fileFormat(f, wav.SampleRate())
 	if err != nil {
 		return nil, err
-	}
-	if f.Channels != 1 {
-		return nil, errMonoOnly
-	}
-	if wav.SampleRate() != f.SampleRate {
-		return nil, fmt.Errorf("%w: file is %d Hz, device format is %d Hz",
-			ErrRateMismatch, wav.SampleRate(), f.SampleRate)
 	}
 	return &FileSource{
 		f:    f,
@@ -131,12 +124,46 @@ func (s *FileSource) Format() Format { return s.f }
 
 // Close unblocks ReadFrame and closes the file.
 func (s *FileSource) Close() error {
+	return closeFile(&s.close, s.done, &s.mu, s.wav)
+}
+
+// monoFormat checks f (see checkFormat) and that it is mono, as the file
+// devices are.
+func monoFormat(f Format) (Format, error) {
+	f, err := checkFormat(f)
+	if err != nil {
+		return Format{}, err
+	}
+	if f.Channels != 1 {
+		return Format{}, errMonoOnly
+	}
+	return f, nil
+}
+
+// fileFormat checks f as monoFormat does and that a file at fileRate
+// plays or records at it.
+func fileFormat(f Format, fileRate int) (Format, error) {
+	f, err := monoFormat(f)
+	if err != nil {
+		return Format{}, err
+	}
+	if fileRate != f.SampleRate {
+		return Format{}, fmt.Errorf("%w: file is %d Hz, device format is %d Hz",
+			ErrRateMismatch, fileRate, f.SampleRate)
+	}
+	return f, nil
+}
+
+// closeFile closes a file device once: it closes done to unblock a
+// waiting frame call, waits for that call to let go of mu, then closes
+// the file.
+func closeFile(once *sync.Once, done chan struct{}, mu *sync.Mutex, file io.Closer) error {
 	var err error
-	s.close.Do(func() {
-		close(s.done)
-		s.mu.Lock() // wait for a ReadFrame using the file to let go
-		defer s.mu.Unlock()
-		err = s.wav.Close()
+	once.Do(func() {
+		close(done)
+		mu.Lock()
+		defer mu.Unlock()
+		err = file.Close()
 	})
 	return err
 }

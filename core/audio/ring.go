@@ -47,33 +47,20 @@ func (r *Ring) Len() int {
 // Write appends all of p, blocking while the ring is full. It returns the
 // close error (ErrClosed, ErrDeviceLost...) once the ring is closed.
 func (r *Ring) Write(p []int16) (int, error) {
-	done := 0
-	for {
-		r.mu.Lock()
-		if r.err != nil {
-			err := r.err
-			r.mu.Unlock()
-			return done, err
-		}
-		n := r.put(p[done:])
-		r.mu.Unlock()
-		done += n
-		if n > 0 {
-			signal(r.readable)
-		}
-		if done == len(p) {
-			return done, nil
-		}
-		select {
-		case <-r.writable:
-		case <-r.done:
-		}
-	}
+	return r.transfer(p, r.put, r.readable, r.writable)
 }
 
 // Read fills all of p, blocking until enough samples have arrived. It
 // returns the close error once the ring is closed.
 func (r *Ring) Read(p []int16) (int, error) {
+	return r.transfer(p, r.get, r.writable, r.readable)
+}
+
+// transfer moves all of p with move (put or get), signalling progressed
+// after each step that moved samples and waiting on ready (or the close)
+// when a step could not finish. It returns the close error once the ring
+// is closed.
+func (r *Ring) transfer(p []int16, move func([]int16) int, progressed, ready chan struct{}) (int, error) {
 	done := 0
 	for {
 		r.mu.Lock()
@@ -82,17 +69,17 @@ func (r *Ring) Read(p []int16) (int, error) {
 			r.mu.Unlock()
 			return done, err
 		}
-		n := r.get(p[done:])
+		n := move(p[done:])
 		r.mu.Unlock()
 		done += n
 		if n > 0 {
-			signal(r.writable)
+			signal(progressed)
 		}
 		if done == len(p) {
 			return done, nil
 		}
 		select {
-		case <-r.readable:
+		case <-ready:
 		case <-r.done:
 		}
 	}

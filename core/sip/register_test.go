@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/softphone/softphone/core/sip/siptest"
 )
 
 func TestResultOf(t *testing.T) {
@@ -108,24 +110,6 @@ func TestSplitHostPort(t *testing.T) {
 	}
 }
 
-// reply builds a raw response to req in the manner of a registrar.
-func reply(req *sip.Request, status string, headers ...string) string {
-	var b strings.Builder
-	b.WriteString("SIP/2.0 " + status + "\r\n")
-	for _, h := range req.GetHeaders("Via") {
-		b.WriteString(h.String() + "\r\n")
-	}
-	b.WriteString(req.From().String() + "\r\n")
-	b.WriteString(req.To().String() + ";tag=registrar\r\n")
-	b.WriteString(req.CallID().String() + "\r\n")
-	b.WriteString(req.CSeq().String() + "\r\n")
-	for _, h := range headers {
-		b.WriteString(h + "\r\n")
-	}
-	b.WriteString("Content-Length: 0\r\n\r\n")
-	return b.String()
-}
-
 func ourContact(req *sip.Request, expires int) string {
 	return fmt.Sprintf("Contact: <%s>;expires=%d", req.Contact().Address.String(), expires)
 }
@@ -164,13 +148,13 @@ func TestRegisterChallengeAndRefresh(t *testing.T) {
 	reg := newFakeRegistrar(t, func(n int, req *sip.Request) string {
 		if got, ok := nonceOf(req, password); ok && got == nonce {
 			if req.GetHeader("Expires").Value() == "0" {
-				return reply(req, "200 OK", "Contact: <sip:alice@192.0.2.99:5060>;expires=3600")
+				return siptest.Reply(req, "200 OK", "Contact: <sip:alice@192.0.2.99:5060>;expires=3600")
 			}
-			return reply(req, "200 OK", "Contact: <sip:alice@192.0.2.99:5060>;expires=3600",
+			return siptest.Reply(req, "200 OK", "Contact: <sip:alice@192.0.2.99:5060>;expires=3600",
 				ourContact(req, 55), "Expires: 3600")
 		}
 		nonce = fmt.Sprintf("nonce-%d", n)
-		return reply(req, "401 Unauthorized", challenge(nonce, ""))
+		return siptest.Reply(req, "401 Unauthorized", challenge(nonce, ""))
 	})
 	ua, r := newTestRegistration(t, reg, password)
 
@@ -243,9 +227,9 @@ func TestRegisterChallengeAndRefresh(t *testing.T) {
 func TestRegisterWrongPassword(t *testing.T) {
 	reg := newFakeRegistrar(t, func(n int, req *sip.Request) string {
 		if _, ok := nonceOf(req, password); ok {
-			return reply(req, "200 OK")
+			return siptest.Reply(req, "200 OK")
 		}
-		return reply(req, "401 Unauthorized", challenge(fmt.Sprint("n", n), ""))
+		return siptest.Reply(req, "401 Unauthorized", challenge(fmt.Sprint("n", n), ""))
 	})
 	_, r := newTestRegistration(t, reg, "wrong")
 	res, err := register(t, r, 60)
@@ -262,11 +246,11 @@ func TestRegisterStaleRechallenge(t *testing.T) {
 		nonce, ok := nonceOf(req, password)
 		switch {
 		case ok && nonce == "first":
-			return reply(req, "401 Unauthorized", challenge("second", ", stale=true"))
+			return siptest.Reply(req, "401 Unauthorized", challenge("second", ", stale=true"))
 		case ok && nonce == "second":
-			return reply(req, "200 OK", ourContact(req, 55))
+			return siptest.Reply(req, "200 OK", ourContact(req, 55))
 		}
-		return reply(req, "401 Unauthorized", challenge("first", ""))
+		return siptest.Reply(req, "401 Unauthorized", challenge("first", ""))
 	})
 	_, r := newTestRegistration(t, reg, password)
 	res, err := register(t, r, 60)
@@ -286,7 +270,7 @@ func TestRegisterStaleRechallenge(t *testing.T) {
 
 func TestRegisterEndlessStaleChallenges(t *testing.T) {
 	reg := newFakeRegistrar(t, func(n int, req *sip.Request) string {
-		return reply(req, "401 Unauthorized", challenge(fmt.Sprint("n", n), ", stale=true"))
+		return siptest.Reply(req, "401 Unauthorized", challenge(fmt.Sprint("n", n), ", stale=true"))
 	})
 	_, r := newTestRegistration(t, reg, password)
 	res, err := register(t, r, 60)
@@ -301,9 +285,9 @@ func TestRegisterEndlessStaleChallenges(t *testing.T) {
 func TestRegisterProxyChallenge(t *testing.T) {
 	reg := newFakeRegistrar(t, func(n int, req *sip.Request) string {
 		if _, err := checkAnswer(req, "Proxy-Authorization", password); err == nil && req.GetHeader("Authorization") == nil {
-			return reply(req, "200 OK", "Expires: 120")
+			return siptest.Reply(req, "200 OK", "Expires: 120")
 		}
-		return reply(req, "407 Proxy Authentication Required",
+		return siptest.Reply(req, "407 Proxy Authentication Required",
 			fmt.Sprintf(`Proxy-Authenticate: Digest realm="proxy", nonce="p%d", qop="auth"`, n))
 	})
 	_, r := newTestRegistration(t, reg, password)
@@ -314,7 +298,7 @@ func TestRegisterProxyChallenge(t *testing.T) {
 
 func TestRegisterIntervalTooBrief(t *testing.T) {
 	reg := newFakeRegistrar(t, func(n int, req *sip.Request) string {
-		return reply(req, "423 Interval Too Brief", "Min-Expires: 300")
+		return siptest.Reply(req, "423 Interval Too Brief", "Min-Expires: 300")
 	})
 	_, r := newTestRegistration(t, reg, password)
 	if res, err := register(t, r, 60); err != nil || res.Code != 423 || res.MinExpires != 300 {

@@ -7,38 +7,13 @@ import (
 	"testing"
 
 	"github.com/softphone/softphone/core/codec"
+	"github.com/softphone/softphone/core/codec/internal/codectest"
 )
 
 var _ codec.Codec = Codec{}
 
-func sine(freq, amp float64, n int) []int16 {
-	out := make([]int16, n)
-	for i := range out {
-		out[i] = int16(amp * math.Sin(2*math.Pi*freq*float64(i)/SampleRate))
-	}
-	return out
-}
-
-func snr(ref, got []int16) float64 {
-	var s, e float64
-	for i := range ref {
-		d := float64(got[i]) - float64(ref[i])
-		s += float64(ref[i]) * float64(ref[i])
-		e += d * d
-	}
-	return 10 * math.Log10(s/max(e, 1e-9))
-}
-
 func newPair(t testing.TB, c Codec) (codec.Encoder, codec.Decoder) {
-	e, err := c.NewEncoder(codec.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := c.NewDecoder()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e, d
+	return codectest.NewPair(t, c, codec.Options{})
 }
 
 func TestInfo(t *testing.T) {
@@ -59,7 +34,7 @@ func TestInfo(t *testing.T) {
 func TestSineSNR(t *testing.T) {
 	for _, c := range []Codec{PCMU(), PCMA()} {
 		e, d := newPair(t, c)
-		in := sine(1000, 10000, 160)
+		in := codectest.Sine(SampleRate, 1000, 10000, 160)
 		pay := make([]byte, 160)
 		out := make([]int16, 160)
 		if n, err := e.Encode(in, pay); err != nil || n != 160 {
@@ -68,7 +43,7 @@ func TestSineSNR(t *testing.T) {
 		if n, err := d.Decode(pay, out); err != nil || n != 160 {
 			t.Fatal(n, err)
 		}
-		if s := snr(in, out); s < 35 {
+		if s := codectest.SNR(in, out); s < 35 {
 			t.Errorf("%s: SNR %.1f dB", c.info.Name, s)
 		}
 	}
@@ -117,7 +92,7 @@ func TestConceal(t *testing.T) {
 			}
 			d.Decode(pay, o)
 		}
-		s := snr(clean[640:800], out[640:800])
+		s := codectest.SNR(clean[640:800], out[640:800])
 		t.Logf("%s: 20 ms loss concealed at %.1f dB SNR", c.info.Name, s)
 		if s < 5 {
 			t.Errorf("%s: concealment SNR %.1f dB", c.info.Name, s)
@@ -127,23 +102,14 @@ func TestConceal(t *testing.T) {
 
 func TestNoAllocs(t *testing.T) {
 	e, d := newPair(t, PCMA())
-	in := sine(440, 8000, 160)
-	pay := make([]byte, 160)
-	out := make([]int16, 160)
-	if a := testing.AllocsPerRun(100, func() {
-		e.Encode(in, pay)
-		d.Decode(pay, out)
-		d.Conceal(nil, out)
-	}); a != 0 {
-		t.Fatalf("%v allocs", a)
-	}
+	codectest.NoAllocs(t, e, d, codectest.Sine(SampleRate, 440, 8000, 160), make([]byte, 160), make([]int16, 160))
 }
 
 func BenchmarkEncode20ms(b *testing.B) {
 	for _, c := range []Codec{PCMU(), PCMA()} {
 		b.Run(c.info.Name, func(b *testing.B) {
 			e, _ := newPair(b, c)
-			in := sine(440, 8000, 160)
+			in := codectest.Sine(SampleRate, 440, 8000, 160)
 			pay := make([]byte, 160)
 			b.ReportAllocs()
 			for b.Loop() {
@@ -153,13 +119,19 @@ func BenchmarkEncode20ms(b *testing.B) {
 	}
 }
 
+// coded is a decoder of c with one 20 ms frame of a 440 Hz tone coded
+// for it and room for the frame's samples.
+func coded(b *testing.B, c Codec) (codec.Decoder, []byte, []int16) {
+	e, d := newPair(b, c)
+	pay := make([]byte, 160)
+	e.Encode(codectest.Sine(SampleRate, 440, 8000, 160), pay)
+	return d, pay, make([]int16, 160)
+}
+
 func BenchmarkDecode20ms(b *testing.B) {
 	for _, c := range []Codec{PCMU(), PCMA()} {
 		b.Run(c.info.Name, func(b *testing.B) {
-			e, d := newPair(b, c)
-			pay := make([]byte, 160)
-			e.Encode(sine(440, 8000, 160), pay)
-			out := make([]int16, 160)
+			d, pay, out := coded(b, c)
 			b.ReportAllocs()
 			for b.Loop() {
 				d.Decode(pay, out)
@@ -169,10 +141,7 @@ func BenchmarkDecode20ms(b *testing.B) {
 }
 
 func BenchmarkConceal20ms(b *testing.B) {
-	e, d := newPair(b, PCMU())
-	pay := make([]byte, 160)
-	e.Encode(sine(440, 8000, 160), pay)
-	out := make([]int16, 160)
+	d, pay, out := coded(b, PCMU())
 	b.ReportAllocs()
 	for b.Loop() {
 		d.Decode(pay, out)

@@ -3,6 +3,8 @@ package g722
 import (
 	"math"
 	"testing"
+
+	"github.com/softphone/softphone/core/codec/internal/codectest"
 )
 
 // vowel is a voiced test signal: harmonics of f0 up to 7 kHz falling off
@@ -22,16 +24,6 @@ func vowel(f0, vibrato float64, n int) []int16 {
 		out[i] = int16(3000 * v)
 	}
 	return out
-}
-
-func snrOf(ref, got []int16) float64 {
-	var s, e float64
-	for i := range ref {
-		d := float64(got[i]) - float64(ref[i])
-		s += float64(ref[i]) * float64(ref[i])
-		e += d * d
-	}
-	return 10 * math.Log10(s/max(e, 1e-9))
 }
 
 // lossRun decodes sig's coded frames with the frames in lost concealed
@@ -81,7 +73,7 @@ func TestConceal(t *testing.T) {
 			}
 			got, clean := lossRun(t, sig, lost)
 			for i, f := range []int{k, k + c.lost, k + c.lost + 1} {
-				sum[i] += snrOf(clean[f*320:(f+1)*320], got[f*320:(f+1)*320])
+				sum[i] += codectest.SNR(clean[f*320:(f+1)*320], got[f*320:(f+1)*320])
 			}
 			runs++
 		}

@@ -5,34 +5,16 @@ import (
 	"testing"
 
 	"github.com/softphone/softphone/core/codec"
+	"github.com/softphone/softphone/core/codec/internal/codectest"
 )
 
 var _ codec.Codec = Codec{}
-
-func sine(freq, amp float64, n int) []int16 {
-	out := make([]int16, n)
-	for i := range out {
-		out[i] = int16(amp * math.Sin(2*math.Pi*freq*float64(i)/SampleRate))
-	}
-	return out
-}
-
-// goertzel is the power of x at freq Hz.
-func goertzel(x []int16, freq float64) float64 {
-	w := 2 * math.Pi * freq / SampleRate
-	c := 2 * math.Cos(w)
-	var s1, s2 float64
-	for _, v := range x {
-		s1, s2 = float64(v)+c*s1-s2, s1
-	}
-	return s1*s1 + s2*s2 - c*s1*s2
-}
 
 // peak is the frequency, on a 10 Hz grid, with the most power in x.
 func peak(x []int16) float64 {
 	best, bestP := 0.0, -1.0
 	for f := 50.0; f < SampleRate/2; f += 10 {
-		if p := goertzel(x, f); p > bestP {
+		if p := codectest.Goertzel(x, SampleRate, f); p > bestP {
 			best, bestP = f, p
 		}
 	}
@@ -76,15 +58,7 @@ func roundTrip(t testing.TB, sig []int16) ([]int16, []byte) {
 }
 
 func newPair(t testing.TB) (codec.Encoder, codec.Decoder) {
-	e, err := New().NewEncoder(codec.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := New().NewDecoder()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e, d
+	return codectest.NewPair(t, New(), codec.Options{})
 }
 
 func TestInfo(t *testing.T) {
@@ -99,7 +73,7 @@ func TestInfo(t *testing.T) {
 
 func TestSines(t *testing.T) {
 	for _, f := range []float64{300, 1000, 3000, 6000} {
-		sig := sine(f, 10000, 16000)
+		sig := codectest.Sine(SampleRate, f, 10000, 16000)
 		out, _ := roundTrip(t, sig)
 		// Skip the first 100 ms while the scale factors adapt.
 		delay, snr := aligned(sig, out, 1600, 8000)
@@ -127,7 +101,7 @@ func TestSilence(t *testing.T) {
 // bytes and samples as coding in one go, i.e. no state is lost between
 // frames.
 func TestFrameContinuity(t *testing.T) {
-	sig := sine(440, 8000, 3200)
+	sig := codectest.Sine(SampleRate, 440, 8000, 3200)
 	framed, pay := roundTrip(t, sig)
 	e, d := newPair(t)
 	whole := make([]byte, 1600)
@@ -164,21 +138,12 @@ func TestBadLengths(t *testing.T) {
 
 func TestNoAllocs(t *testing.T) {
 	e, d := newPair(t)
-	in := sine(440, 8000, 320)
-	pay := make([]byte, 160)
-	out := make([]int16, 320)
-	if a := testing.AllocsPerRun(100, func() {
-		e.Encode(in, pay)
-		d.Decode(pay, out)
-		d.Conceal(nil, out)
-	}); a != 0 {
-		t.Fatalf("%v allocs", a)
-	}
+	codectest.NoAllocs(t, e, d, codectest.Sine(SampleRate, 440, 8000, 320), make([]byte, 160), make([]int16, 320))
 }
 
 func BenchmarkEncode20ms(b *testing.B) {
 	e, _ := newPair(b)
-	in := sine(440, 8000, 320)
+	in := codectest.Sine(SampleRate, 440, 8000, 320)
 	pay := make([]byte, 160)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -186,11 +151,17 @@ func BenchmarkEncode20ms(b *testing.B) {
 	}
 }
 
-func BenchmarkDecode20ms(b *testing.B) {
+// coded is a decoder with one 20 ms frame of a 440 Hz tone coded for it
+// and room for the frame's samples.
+func coded(b *testing.B) (codec.Decoder, []byte, []int16) {
 	e, d := newPair(b)
 	pay := make([]byte, 160)
-	e.Encode(sine(440, 8000, 320), pay)
-	out := make([]int16, 320)
+	e.Encode(codectest.Sine(SampleRate, 440, 8000, 320), pay)
+	return d, pay, make([]int16, 320)
+}
+
+func BenchmarkDecode20ms(b *testing.B) {
+	d, pay, out := coded(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		d.Decode(pay, out)
@@ -198,10 +169,7 @@ func BenchmarkDecode20ms(b *testing.B) {
 }
 
 func BenchmarkConceal20ms(b *testing.B) {
-	e, d := newPair(b)
-	pay := make([]byte, 160)
-	e.Encode(sine(440, 8000, 320), pay)
-	out := make([]int16, 320)
+	d, pay, out := coded(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		d.Decode(pay, out)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/softphone/softphone/core/codec"
+	"github.com/softphone/softphone/core/codec/internal/codectest"
 )
 
 var _ codec.Codec = Codec{}
@@ -30,41 +31,8 @@ func vowel(n int) []int16 {
 	return out
 }
 
-func sine(freq, amp float64, n int) []int16 {
-	out := make([]int16, n)
-	for i := range out {
-		out[i] = int16(amp * math.Sin(2*math.Pi*freq*float64(i)/SampleRate))
-	}
-	return out
-}
-
-func goertzel(x []int16, freq float64) float64 {
-	c := 2 * math.Cos(2*math.Pi*freq/SampleRate)
-	var s1, s2 float64
-	for _, v := range x {
-		s1, s2 = float64(v)+c*s1-s2, s1
-	}
-	return s1*s1 + s2*s2 - c*s1*s2
-}
-
-func rms(x []int16) float64 {
-	var e float64
-	for _, v := range x {
-		e += float64(v) * float64(v)
-	}
-	return math.Sqrt(e / float64(len(x)))
-}
-
 func newPair(t testing.TB, o codec.Options) (codec.Encoder, codec.Decoder) {
-	e, err := New().NewEncoder(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := New().NewDecoder()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e, d
+	return codectest.NewPair(t, New(), o)
 }
 
 // encodeAll codes sig in 20 ms packets.
@@ -92,7 +60,7 @@ func TestInfo(t *testing.T) {
 func TestSineKeepsFrequency(t *testing.T) {
 	for _, f := range []float64{300, 1000, 3000} {
 		e, d := newPair(t, DefaultOptions())
-		sig := sine(f, 8000, SampleRate)
+		sig := codectest.Sine(SampleRate, f, 8000, SampleRate)
 		out := make([]int16, len(sig))
 		for i, p := range encodeAll(t, e, sig) {
 			if n, err := d.Decode(p, out[i*frame:]); err != nil || n != frame {
@@ -100,13 +68,13 @@ func TestSineKeepsFrequency(t *testing.T) {
 			}
 		}
 		tail := out[SampleRate/5:] // past the start-up
-		at := goertzel(tail, f)
+		at := codectest.Goertzel(tail, SampleRate, f)
 		for _, g := range []float64{f / 2, f * 0.8, f * 1.25, 2 * f} {
-			if r := 10 * math.Log10(at/goertzel(tail, g)); r < 30 {
+			if r := 10 * math.Log10(at/codectest.Goertzel(tail, SampleRate, g)); r < 30 {
 				t.Errorf("%.0f Hz: only %.1f dB above %.0f Hz", f, r, g)
 			}
 		}
-		if r := 20 * math.Log10(rms(tail)/rms(sig[SampleRate/5:])); math.Abs(r) > 1 {
+		if r := 20 * math.Log10(codectest.RMS(tail)/codectest.RMS(sig[SampleRate/5:])); math.Abs(r) > 1 {
 			t.Errorf("%.0f Hz: level changed by %.1f dB", f, r)
 		}
 	}

@@ -3,6 +3,8 @@ package plc
 import (
 	"math"
 	"testing"
+
+	"github.com/softphone/softphone/core/codec/internal/codectest"
 )
 
 // voiced is a vowel-like test signal: harmonics of f0 falling off as 1/k,
@@ -18,17 +20,6 @@ func voiced(rate int, f0 float64, n int) []int16 {
 		out[i] = int16(3000 * v)
 	}
 	return out
-}
-
-// snr is the ratio of ref's energy to the energy of got-ref, in dB.
-func snr(ref, got []int16) float64 {
-	var s, e float64
-	for i := range ref {
-		d := float64(got[i]) - float64(ref[i])
-		s += float64(ref[i]) * float64(ref[i])
-		e += d * d
-	}
-	return 10 * math.Log10(s/max(e, 1e-9))
 }
 
 // maxStep is the largest jump between neighbouring samples.
@@ -85,9 +76,9 @@ func TestConcealQuality(t *testing.T) {
 		lost := func(f int) bool { return f == 5 }
 		out := run(t, rate, frame, sig, lost)
 		gap := sig[5*frame : 6*frame]
-		s := snr(gap, out[5*frame:6*frame])
+		s := codectest.SNR(gap, out[5*frame:6*frame])
 		// Repeating the last frame as is, the naive alternative.
-		naive := snr(gap, sig[4*frame:5*frame])
+		naive := codectest.SNR(gap, sig[4*frame:5*frame])
 		t.Logf("%d Hz: concealed 20 ms SNR %.1f dB (frame repeat %.1f dB, silence 0 dB)", rate, s, naive)
 		if s < 6 || s < naive {
 			t.Errorf("%d Hz: concealment SNR %.1f dB, want ≥ 6 and ≥ frame repeat %.1f", rate, s, naive)
@@ -104,17 +95,10 @@ func TestConcealFadesOut(t *testing.T) {
 	const rate, frame = 8000, 80
 	sig := voiced(rate, 120, 20*frame)
 	out := run(t, rate, frame, sig, func(f int) bool { return f >= 6 && f < 14 })
-	rms := func(x []int16) float64 {
-		var e float64
-		for _, v := range x {
-			e += float64(v) * float64(v)
-		}
-		return math.Sqrt(e / float64(len(x)))
-	}
-	ref := rms(sig[5*frame : 6*frame])
+	ref := codectest.RMS(sig[5*frame : 6*frame])
 	prev := math.Inf(1)
 	for f := 6; f < 14; f++ {
-		r := rms(out[f*frame:(f+1)*frame]) / ref
+		r := codectest.RMS(out[f*frame:(f+1)*frame]) / ref
 		t.Logf("lost 10 ms #%d: level %.2f", f-5, r)
 		switch {
 		case f == 6 && r < 0.7:
@@ -130,7 +114,7 @@ func TestConcealFadesOut(t *testing.T) {
 	if out[14*frame] != 0 && abs(int(out[14*frame])) > abs(int(sig[14*frame]))/5+1 {
 		t.Errorf("first sample after a long loss %d, want a fade in from 0 (real %d)", out[14*frame], sig[14*frame])
 	}
-	if got, want := out[15*frame:], sig[15*frame:]; snr(want, got) < 90 {
+	if got, want := out[15*frame:], sig[15*frame:]; codectest.SNR(want, got) < 90 {
 		t.Errorf("second good frame after the loss was changed")
 	}
 }
