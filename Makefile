@@ -14,7 +14,7 @@ DEB_PKGS  := gcc pkg-config libopus-dev libopusfile-dev openssl ca-certificates 
 GO_MIN    := 1.24
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: all deps build run test unit lint bench clean
+.PHONY: all deps build run test unit lint bench bench-side clean
 
 all: build
 
@@ -55,9 +55,15 @@ lint:
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 
-# bench: Go benchmarks now; the side-by-side runs against baresip come later.
+# bench: the Go benchmarks (codecs, media path, jitter buffer, frames,
+# search, CPU of a real call); bench-side compares with baresip.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# bench-side: our program vs baresip on one loopback Kamailio (about 7
+# minutes); writes docs/bench/results.{md,json}.
+bench-side:
+	cd internal/bench && $(GO) test -run '^$$' -bench SideBySide -benchtime 1x -timeout 20m -bench.side .
 
 clean:
 	rm -rf bin
