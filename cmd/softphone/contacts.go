@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -95,14 +94,7 @@ func contactsList(ctx context.Context, s *store.Store, q store.ContactQuery, asJ
 		return exitFailed
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		for _, c := range cs {
-			if err := enc.Encode(c); err != nil {
-				fmt.Fprintf(stderr, "softphone: %v\n", err)
-				return exitFailed
-			}
-		}
-		return exitOK
+		return writeJSONLines(stdout, stderr, cs)
 	}
 	if len(cs) == 0 {
 		fmt.Fprintln(stdout, "no contacts")

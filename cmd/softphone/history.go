@@ -151,12 +151,8 @@ func historyRun(ctx context.Context, fs *flag.FlagSet, s *store.Store, limit int
 		return exitFailed
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		for _, c := range calls {
-			if err := enc.Encode(c); err != nil {
-				fmt.Fprintf(stderr, "softphone: %v\n", err)
-				return exitFailed
-			}
+		if code := writeJSONLines(stdout, stderr, calls); code != exitOK {
+			return code
 		}
 	} else {
 		unseen, err := s.UnseenMissed(ctx)
@@ -275,4 +271,17 @@ func callNote(c store.Call) string {
 		return fmt.Sprintf("%s (%d)", c.Reason, c.Code)
 	}
 	return c.Reason
+}
+
+// writeJSONLines prints one JSON object per item per line (the --json form
+// of every command).
+func writeJSONLines[T any](stdout, stderr io.Writer, items []T) int {
+	enc := json.NewEncoder(stdout)
+	for _, it := range items {
+		if err := enc.Encode(it); err != nil {
+			fmt.Fprintf(stderr, "softphone: %v\n", err)
+			return exitFailed
+		}
+	}
+	return exitOK
 }
