@@ -85,11 +85,52 @@ type Machine struct {
 	Kernel    string `json:"kernel"`
 }
 
+// Figure is an absolute measurement of ours alone, with the issue's target
+// when it has one (latency, capacity, GUI start-up...).
+type Figure struct {
+	Scenario string    `json:"scenario"`
+	Unit     string    `json:"unit"`
+	Method   string    `json:"method"`
+	Value    Stat      `json:"value"`
+	Samples  []float64 `json:"samples"`
+	// Target is the bound the median must meet, e.g. "≤ 40"; "" = none.
+	Target string `json:"target,omitempty"`
+	Met    *bool  `json:"met,omitempty"`
+}
+
+// NewFigure summarizes samples and checks the median against target:
+// atMost true means lower is better (≤ limit), false means ≥ limit. A
+// limit of 0 means no target.
+func NewFigure(scenario, unit, method string, samples []float64, limit float64, atMost bool) Figure {
+	f := Figure{Scenario: scenario, Unit: unit, Method: method, Value: Summarize(samples), Samples: samples}
+	if limit != 0 && f.Value.N > 0 {
+		met := f.Value.Median >= limit
+		f.Target = "≥ " + num(limit)
+		if atMost {
+			met = f.Value.Median <= limit
+			f.Target = "≤ " + num(limit)
+		}
+		f.Met = &met
+	}
+	return f
+}
+
+// Micro is one Go microbenchmark result.
+type Micro struct {
+	Name        string  `json:"name"`
+	Package     string  `json:"package"`
+	NsPerOp     float64 `json:"ns_per_op"`
+	BytesPerOp  float64 `json:"bytes_per_op"`
+	AllocsPerOp float64 `json:"allocs_per_op"`
+}
+
 // Report is docs/bench/results.json.
 type Report struct {
 	Machine Machine  `json:"machine"`
 	Notes   []string `json:"notes"`
 	Rows    []Row    `json:"rows"`
+	Figures []Figure `json:"figures,omitempty"`
+	Micro   []Micro  `json:"micro,omitempty"`
 }
 
 // MachineFacts reads the CPU model from /proc/cpuinfo; versions are given.
@@ -140,9 +181,32 @@ func (r Report) Markdown() string {
 		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |\n", row.Scenario, row.Unit, row.Ours.N,
 			cell(row.Ours), cell(row.Baresip), cell(row.Ratio))
 	}
+	if len(r.Figures) > 0 {
+		b.WriteString("\n## Absolute figures (ours)\n\n| Scenario | Unit | n | Median [min–max] | Target | Met |\n|---|---|---|---|---|---|\n")
+		for _, f := range r.Figures {
+			met := "–"
+			if f.Met != nil {
+				met = map[bool]string{true: "yes", false: "**no**"}[*f.Met]
+			}
+			target := f.Target
+			if target == "" {
+				target = "–"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |\n", f.Scenario, f.Unit, f.Value.N, cell(f.Value), target, met)
+		}
+	}
+	if len(r.Micro) > 0 {
+		b.WriteString("\n## Hot-path microbenchmarks (Go testing, -benchmem)\n\n| Benchmark | Package | ns/op | B/op | allocs/op |\n|---|---|---|---|---|\n")
+		for _, m := range r.Micro {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", m.Name, m.Package, num(m.NsPerOp), num(m.BytesPerOp), num(m.AllocsPerOp))
+		}
+	}
 	b.WriteString("\n## Methods\n\n")
 	for _, row := range r.Rows {
 		fmt.Fprintf(&b, "- **%s**: %s\n", row.Scenario, row.Method)
+	}
+	for _, f := range r.Figures {
+		fmt.Fprintf(&b, "- **%s**: %s\n", f.Scenario, f.Method)
 	}
 	if len(r.Notes) > 0 {
 		b.WriteString("\n## Notes\n\n")
