@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/pion/rtcp"
@@ -12,57 +13,74 @@ import (
 	"github.com/softphone/softphone/core/codec"
 )
 
-// receiveLoop reads RTP into the jitter buffer and DTMF events out of it.
-func (s *Session) receiveLoop() {
-	buf := make([]byte, 1500)
-	var pkt rtp.Packet
-	latched := false
-	dtmf := newDTMFReceiver()
-	for {
-		n, from, err := s.conn.RTP.ReadFromUDPAddrPort(buf)
+// rtpIn is the receiving side's state, used only by the playout loop
+// (under player.mu).
+type rtpIn struct {
+	reader  rtpReader
+	buf     []byte
+	latched bool
+	dtmf    *DTMFReceiver
+	closed  bool
+}
+
+// drainRTP moves every packet waiting on the socket into the jitter buffer
+// (and DTMF events out of it).
+func (s *Session) drainRTP(in *rtpIn) {
+	for !in.closed {
+		n, from, at, ok, err := in.reader.next(in.buf)
 		if err != nil {
 			if s.stopped() || errors.Is(err, net.ErrClosed) {
+				in.closed = true
 				return
 			}
-			continue
+			s.log.Debug("media: rtp read", "error", err)
+			return
 		}
-		if err := pkt.Unmarshal(buf[:n]); err != nil || pkt.Version != 2 {
-			continue // not RTP: ignore, as RFC 3550 A.1 asks of invalid packets
+		if !ok {
+			return
 		}
-		if pkt.PayloadType != s.cfg.RecvPT && (s.cfg.DTMFRecvPT == 0 || pkt.PayloadType != s.cfg.DTMFRecvPT) {
-			continue // not a payload this call negotiated: not ours to latch on
+		s.handleRTP(in, in.buf[:n], from, at)
+	}
+}
+
+// handleRTP takes one packet that arrived at now.
+func (s *Session) handleRTP(in *rtpIn, data []byte, from netip.AddrPort, now time.Time) {
+	var pkt rtp.Packet
+	if err := pkt.Unmarshal(data); err != nil || pkt.Version != 2 {
+		return // not RTP: ignore, as RFC 3550 A.1 asks of invalid packets
+	}
+	if pkt.PayloadType != s.cfg.RecvPT && (s.cfg.DTMFRecvPT == 0 || pkt.PayloadType != s.cfg.DTMFRecvPT) {
+		return // not a payload this call negotiated: not ours to latch on
+	}
+	from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+	if !in.latched {
+		// Symmetric RTP: answer where the far end really sends from
+		// (it may sit behind a NAT that rewrote the SDP's address).
+		in.latched = true
+		if cur := s.remote.Load(); *cur != from {
+			s.setRemote(from, netip.AddrPortFrom(from.Addr(), from.Port()+1))
 		}
-		now := time.Now()
-		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
-		if !latched {
-			// Symmetric RTP: answer where the far end really sends from
-			// (it may sit behind a NAT that rewrote the SDP's address).
-			latched = true
-			if cur := s.remote.Load(); *cur != from {
-				s.setRemote(from, netip.AddrPortFrom(from.Addr(), from.Port()+1))
-			}
+	}
+	s.lastRTP.Store(now.UnixNano())
+	switch pkt.PayloadType {
+	case s.cfg.RecvPT:
+		if !s.receiving.Load() {
+			return
 		}
-		s.lastRTP.Store(now.UnixNano())
-		switch pkt.PayloadType {
-		case s.cfg.RecvPT:
-			if !s.receiving.Load() {
-				continue
-			}
-			s.mu.Lock()
-			if !s.recv.update(pkt.SSRC, pkt.SequenceNumber, pkt.Timestamp, now, true) {
-				s.jb.Reset() // a new source: start the buffer afresh
-			}
-			s.jb.Put(pkt.SequenceNumber, pkt.Timestamp, pkt.Marker, pkt.Payload, now)
-			s.mu.Unlock()
-		case s.cfg.DTMFRecvPT:
-			// Events share the audio's sequence numbers: count them, or
-			// each digit would show as lost packets.
-			s.mu.Lock()
-			s.recv.update(pkt.SSRC, pkt.SequenceNumber, pkt.Timestamp, now, false)
-			s.mu.Unlock()
-			if d, ok := dtmf.packet(pkt.Timestamp, pkt.Payload); ok {
-				s.h.DTMF(d)
-			}
+		s.mu.Lock()
+		if !s.recv.update(pkt.SSRC, pkt.SequenceNumber, pkt.Timestamp, now, true) {
+			s.jb.Reset() // a new source: start the buffer afresh
+		}
+		s.jb.Put(pkt.SequenceNumber, pkt.Timestamp, pkt.Marker, pkt.Payload, now)
+		s.mu.Unlock()
+	case s.cfg.DTMFRecvPT:
+		// Events share the audio's sequence numbers: count them, or
+		// each digit would show as lost packets.
+		s.mu.Lock()
+		s.recv.update(pkt.SSRC, pkt.SequenceNumber, pkt.Timestamp, now, false)
+		s.mu.Unlock()
+		if d, ok := in.dtmf.packet(pkt.Timestamp, pkt.Payload); ok {
+			s.h.DTMF(d)
 		}
 	}
 }
@@ -70,7 +88,9 @@ func (s *Session) receiveLoop() {
 // player is the jitter buffer → decode/conceal → resample → device path,
 // paced by the device's clock.
 type player struct {
+	mu       sync.Mutex
 	s        *Session
+	in       rtpIn
 	inAudio  bool // the previous frame carried (or concealed) speech
 	dec      codec.Decoder
 	rs       *audio.Resampler
@@ -87,8 +107,13 @@ func newPlayer(s *Session) (*player, error) {
 		return nil, err
 	}
 	f := s.Device().Format()
+	reader, err := newRTPReader(s.conn.RTP)
+	if err != nil {
+		return nil, err
+	}
 	p := &player{
 		s: s, dec: dec,
+		in:       rtpIn{reader: reader, buf: make([]byte, 1500), dtmf: newDTMFReceiver()},
 		payload:  make([]byte, 1500),
 		next:     make([]byte, 1500),
 		codecBuf: make([]int16, info.FrameSamples(s.cfg.Ptime)),
@@ -102,24 +127,44 @@ func newPlayer(s *Session) (*player, error) {
 	return p, nil
 }
 
+// run plays frames paced by the device's playback clock; while the device
+// shares one clock for both directions, the capture loop plays instead
+// and run only waits for a device change.
 func (p *player) run() {
 	s := p.s
 	for !s.stopped() {
-		pcm := p.frame(time.Now())
-		dev := s.Device()
-		if _, err := dev.WriteFrame(pcm); err != nil {
-			if s.stopped() {
-				return
+		dev, swapped := s.deviceAndSwap()
+		if audio.SharesClock(dev) {
+			select {
+			case <-swapped:
+			case <-s.stop:
 			}
-			s.deviceFailed(dev, err)
 			continue
 		}
-		// The end-of-media guard, checked once per frame.
-		if s.cfg.NoMediaTimeout > 0 && s.receiving.Load() && !s.guardPause.Load() && !s.guardFired.Load() {
-			if idle := time.Since(time.Unix(0, s.lastRTP.Load())); idle > s.cfg.NoMediaTimeout {
-				s.guardFired.Store(true)
-				s.h.NoMedia(idle)
-			}
+		p.playOne(dev)
+	}
+}
+
+// playOne plays one frame on dev. Both loops may call it around a device
+// change, hence the lock.
+func (p *player) playOne(dev audio.Device) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.s
+	s.drainRTP(&p.in)
+	pcm := p.frame(time.Now())
+	if _, err := dev.WriteFrame(pcm); err != nil {
+		if s.stopped() {
+			return
+		}
+		s.deviceFailed(dev, err)
+		return
+	}
+	// The end-of-media guard, checked once per frame.
+	if s.cfg.NoMediaTimeout > 0 && s.receiving.Load() && !s.guardPause.Load() && !s.guardFired.Load() {
+		if idle := time.Since(time.Unix(0, s.lastRTP.Load())); idle > s.cfg.NoMediaTimeout {
+			s.guardFired.Store(true)
+			s.h.NoMedia(idle)
 		}
 	}
 }

@@ -2,8 +2,6 @@ package media
 
 import (
 	"crypto/rand"
-	"errors"
-	"net"
 	"time"
 
 	"github.com/pion/rtp"
@@ -24,6 +22,8 @@ type sender struct {
 	hdr      rtp.Header
 	step     uint32
 	dtmf     *dtmfSender
+	play     *player // plays a frame after each capture when the device shares its clock
+	out      rtpWriter
 }
 
 func newSender(s *Session) (*sender, error) {
@@ -32,10 +32,15 @@ func newSender(s *Session) (*sender, error) {
 	if err != nil {
 		return nil, err
 	}
+	out, err := newRTPWriter(s.conn.RTP)
+	if err != nil {
+		return nil, err
+	}
 	f := s.Device().Format()
 	snd := &sender{
 		s:        s,
 		enc:      enc,
+		out:      out,
 		devBuf:   make([]int16, f.FrameSamples()),
 		codecBuf: make([]int16, info.FrameSamples(s.cfg.Ptime)),
 		payload:  make([]byte, 1500),
@@ -75,28 +80,38 @@ func (snd *sender) run() {
 			s.deviceFailed(dev, err)
 			continue
 		}
-		if !s.sending.Load() {
-			snd.hdr.Timestamp += snd.step
-			snd.hdr.Marker = true
-			continue
+		snd.send(n)
+		if snd.play != nil && audio.SharesClock(dev) {
+			snd.play.playOne(dev)
 		}
-		if snd.dtmf != nil && snd.sendDTMF() {
-			continue
-		}
-		pcm := snd.toCodecRate(snd.devBuf[:n])
-		if s.muted.Load() {
-			clear(pcm)
-		}
-		m, err := snd.enc.Encode(pcm, snd.payload)
-		if err != nil {
-			s.log.Warn("media: encode", "error", err)
-			snd.hdr.Timestamp += snd.step
-			continue
-		}
-		snd.write(snd.s.cfg.SendPT, snd.payload[:m])
-		snd.hdr.Timestamp += snd.step
-		snd.hdr.Marker = false
 	}
+}
+
+// send encodes and sends the n captured samples in devBuf (or the DTMF
+// event in their place).
+func (snd *sender) send(n int) {
+	s := snd.s
+	if !s.sending.Load() {
+		snd.hdr.Timestamp += snd.step
+		snd.hdr.Marker = true
+		return
+	}
+	if snd.dtmf != nil && snd.sendDTMF() {
+		return
+	}
+	pcm := snd.toCodecRate(snd.devBuf[:n])
+	if s.muted.Load() {
+		clear(pcm)
+	}
+	m, err := snd.enc.Encode(pcm, snd.payload)
+	if err != nil {
+		s.log.Warn("media: encode", "error", err)
+		snd.hdr.Timestamp += snd.step
+		return
+	}
+	snd.write(snd.s.cfg.SendPT, snd.payload[:m])
+	snd.hdr.Timestamp += snd.step
+	snd.hdr.Marker = false
 }
 
 // toCodecRate resamples one captured frame to the codec's rate.
@@ -150,9 +165,8 @@ func (snd *sender) write(pt uint8, payload []byte) {
 	n += copy(snd.packet[n:], payload)
 	snd.hdr.SequenceNumber++
 	dst := s.remote.Load()
-	if _, err := s.conn.RTP.WriteToUDPAddrPort(snd.packet[:n], *dst); err != nil {
-		var ne net.Error
-		if !errors.As(err, &ne) && !s.stopped() {
+	if err := snd.out.send(snd.packet[:n], *dst); err != nil {
+		if !s.stopped() {
 			s.log.Debug("media: rtp send", "error", err)
 		}
 		return
@@ -181,7 +195,7 @@ func (s *Session) deviceFailed(dev audio.Device, err error) {
 		time.Sleep(s.cfg.Ptime) // do not spin on a dead device
 		return
 	}
-	s.dev = null
+	s.setDeviceLocked(null)
 	s.devMu.Unlock()
 	go dev.Close()
 	s.h.DeviceError(err)

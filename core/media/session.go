@@ -62,8 +62,9 @@ type Session struct {
 	guardFired atomic.Bool  // NoMedia reported; re-armed by ResetMediaGuard
 	guardPause atomic.Bool  // the far end holds the call: silence is expected
 
-	devMu sync.Mutex
-	dev   audio.Device
+	devMu   sync.Mutex
+	dev     audio.Device
+	devSwap chan struct{} // closed (and replaced) when dev changes
 
 	mu        sync.Mutex // guards what the RTCP and stats paths share
 	recv      recvStats
@@ -118,7 +119,7 @@ func NewSession(conn *Conn, dev audio.Device, cfg Config, h Handler) (*Session, 
 		return nil, fmt.Errorf("media: ssrc: %w", err)
 	}
 	s := &Session{
-		conn: conn, cfg: cfg, h: h, log: cfg.Log, dev: dev,
+		conn: conn, cfg: cfg, h: h, log: cfg.Log, dev: dev, devSwap: make(chan struct{}),
 		ssrc:      binary.BigEndian.Uint32(b[:4]),
 		cname:     fmt.Sprintf("softphone-%x", b[4:]),
 		clockRate: info.ClockRate,
@@ -158,10 +159,10 @@ func (s *Session) Start() error {
 	if err != nil {
 		return err
 	}
+	send.play = play
 	s.lastRTP.Store(time.Now().UnixNano())
-	s.wg.Add(4)
+	s.wg.Add(3)
 	go func() { defer s.wg.Done(); send.run() }()
-	go func() { defer s.wg.Done(); s.receiveLoop() }()
 	go func() { defer s.wg.Done(); play.run() }()
 	go func() { defer s.wg.Done(); s.rtcpLoop() }()
 	return nil
@@ -231,16 +232,29 @@ func (s *Session) SwapDevice(dev audio.Device) error {
 	}
 	s.devMu.Lock()
 	old := s.dev
-	s.dev = dev
+	s.setDeviceLocked(dev)
 	s.devMu.Unlock()
 	return old.Close()
 }
 
+// setDeviceLocked switches to dev and wakes a loop waiting for a change.
+func (s *Session) setDeviceLocked(dev audio.Device) {
+	s.dev = dev
+	close(s.devSwap)
+	s.devSwap = make(chan struct{})
+}
+
 // Device is the current audio device.
 func (s *Session) Device() audio.Device {
+	dev, _ := s.deviceAndSwap()
+	return dev
+}
+
+// deviceAndSwap is the current device and a channel closed when it changes.
+func (s *Session) deviceAndSwap() (audio.Device, <-chan struct{}) {
 	s.devMu.Lock()
 	defer s.devMu.Unlock()
-	return s.dev
+	return s.dev, s.devSwap
 }
 
 // Stats returns the quality figures so far.
