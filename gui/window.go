@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"time"
 
 	"gioui.org/app"
 	"gioui.org/io/system"
@@ -41,6 +42,12 @@ type Options struct {
 	// Notifier, if set, announces incoming calls while the window is not
 	// focused.
 	Notifier core.Notifier
+	// FirstFrame, if set, is called once, on the window's goroutine, when
+	// the first frame has been laid out and handed to the window, with the
+	// time FrameEvent.Frame returned (on X11 that is after the GPU context
+	// was made, the frame rendered and the buffers swapped). Start-up
+	// benchmarks and tests watch it.
+	FirstFrame func(at time.Time)
 }
 
 // EventSource is the phone's event stream: every event redraws the window.
@@ -103,6 +110,10 @@ func Run(ctx context.Context, p env.Phone, events EventSource, o Options) error 
 			gtx := app.NewContext(&ops, e)
 			root.Layout(gtx)
 			e.Frame(gtx.Ops)
+			if o.FirstFrame != nil {
+				o.FirstFrame(time.Now())
+				o.FirstFrame = nil
+			}
 		}
 	}
 }

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"gioui.org/app"
 
@@ -70,7 +72,7 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		os.Exit(exitRuntime)
 	}
-	opt := gui.Options{Dark: *dark || cfg.UI.Theme == "dark"}
+	opt := gui.Options{Dark: *dark || cfg.UI.Theme == "dark", FirstFrame: firstFrameReporter(os.Stdout, *asJSON, log)}
 	stopHistory := func() {}
 	if st, err := openStore(ctx, *data, stderr); err == nil {
 		opt.History, opt.Contacts, opt.Lookup, opt.Notice = st, st, st, st.Notice()
@@ -96,6 +98,26 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 		os.Exit(exitOK)
 	}()
 	app.Main()
+}
+
+// firstFrameReporter reports the window's first drawn frame: with --json a
+// line {"event":"window","state":"first_frame","at":RFC3339Nano} on w (the
+// start-up benchmark times it), else an Info log line.
+func firstFrameReporter(w io.Writer, asJSON bool, log *slog.Logger) func(time.Time) {
+	return func(at time.Time) {
+		if !asJSON {
+			log.Info("window: first frame drawn", "at", at)
+			return
+		}
+		line, _ := json.Marshal(struct {
+			Event string    `json:"event"`
+			State string    `json:"state"`
+			At    time.Time `json:"at"`
+		}{"window", "first_frame", at})
+		if _, err := w.Write(append(line, '\n')); err != nil {
+			log.Error("write event", "error", err)
+		}
+	}
 }
 
 // startRinger rings the output device while a call is incoming: the
