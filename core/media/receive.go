@@ -192,11 +192,13 @@ func (p *player) frame(now time.Time) []int16 {
 	case f.Kind == FrameLost:
 		n, err = p.dec.Conceal(next, pcm)
 		p.inAudio = true
+		s.concealed.Add(1)
 	case p.inAudio:
 		// An underrun inside speech: conceal it (the PLC fades out by
 		// itself) rather than cut to silence.
 		n, err = p.dec.Conceal(nil, pcm)
 		p.inAudio = false
+		s.concealed.Add(1)
 	default:
 		clear(pcm)
 		n = len(pcm)

@@ -61,6 +61,7 @@ type Session struct {
 	lastRTP    atomic.Int64 // unix nanos of the last RTP packet
 	guardFired atomic.Bool  // NoMedia reported; re-armed by ResetMediaGuard
 	guardPause atomic.Bool  // the far end holds the call: silence is expected
+	concealed  atomic.Uint64 // frames the player made up (loss, or an underrun in speech)
 
 	devMu   sync.Mutex
 	dev     audio.Device
@@ -267,7 +268,10 @@ func (s *Session) Stats() Stats {
 	st.Jitter = s.recv.jitterDuration()
 	jb := s.jb.Stats()
 	s.mu.Unlock()
-	st.Concealed = jb.Lost + jb.Inserted
+	// What the player concealed, not the buffer's own counts: a packet
+	// missing at its playout time is an underrun to the buffer, never
+	// counted lost, yet the listener hears it concealed all the same.
+	st.Concealed = s.concealed.Load()
 	st.Late = jb.Late
 	st.JitterDelay = jb.CurrentDelay
 	return st

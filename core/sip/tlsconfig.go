@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"slices"
+	"sync"
 	"sync/atomic"
 )
 
@@ -31,7 +32,9 @@ type TLSTrust struct {
 }
 
 type trustState struct {
-	roots    *x509.CertPool
+	// roots is built at the first handshake: the system store takes tens
+	// of milliseconds and a few MB to load, and most accounts never use TLS.
+	roots    func() *x509.CertPool
 	insecure []string
 	ips      []net.IP
 }
@@ -44,19 +47,29 @@ func NewTLSTrust(policy TLSPolicy) (*TLSTrust, error) {
 
 // Update switches to a new policy; on error the old one stays.
 func (t *TLSTrust) Update(policy TLSPolicy) error {
-	roots, err := x509.SystemCertPool()
-	if err != nil || roots == nil {
-		roots = x509.NewCertPool()
-	}
+	// CA files are read and checked now, so a bad one is reported with
+	// the settings that named it.
+	var pems [][]byte
 	for _, f := range policy.CAFiles {
 		pem, err := os.ReadFile(f)
 		if err != nil {
 			return fmt.Errorf("sip: ca_file: %w", err)
 		}
-		if !roots.AppendCertsFromPEM(pem) {
+		if !x509.NewCertPool().AppendCertsFromPEM(pem) {
 			return fmt.Errorf("sip: ca_file %s: no PEM certificate", f)
 		}
+		pems = append(pems, pem)
 	}
+	roots := sync.OnceValue(func() *x509.CertPool {
+		roots, err := x509.SystemCertPool()
+		if err != nil || roots == nil {
+			roots = x509.NewCertPool()
+		}
+		for _, pem := range pems {
+			roots.AppendCertsFromPEM(pem)
+		}
+		return roots
+	})
 	for _, h := range policy.InsecureHosts {
 		if net.ParseIP(h) != nil {
 			// Go does not report an IP-literal server name to
@@ -101,7 +114,7 @@ func (t *TLSTrust) verify(cs tls.ConnectionState) error {
 	}
 	if cs.ServerName == "" {
 		// Reached by IP: the chain must verify and name one of our IP servers.
-		if _, err := leaf.Verify(x509.VerifyOptions{Roots: st.roots, Intermediates: inter}); err != nil {
+		if _, err := leaf.Verify(x509.VerifyOptions{Roots: st.roots(), Intermediates: inter}); err != nil {
 			return fmt.Errorf("sip: tls: certificate: %w", err)
 		}
 		for _, ip := range st.ips {
@@ -111,7 +124,7 @@ func (t *TLSTrust) verify(cs tls.ConnectionState) error {
 		}
 		return errors.New("sip: tls: certificate names none of the configured server addresses")
 	}
-	if _, err := leaf.Verify(x509.VerifyOptions{DNSName: cs.ServerName, Roots: st.roots, Intermediates: inter}); err != nil {
+	if _, err := leaf.Verify(x509.VerifyOptions{DNSName: cs.ServerName, Roots: st.roots(), Intermediates: inter}); err != nil {
 		return fmt.Errorf("sip: tls: certificate of %s: %w", cs.ServerName, err)
 	}
 	return nil

@@ -117,6 +117,10 @@ func (d *latDevice) Format() audio.Format {
 
 func (d *latDevice) Close() error { d.once.Do(func() { close(d.done) }); return nil }
 
+// SharedClock: one clock for both directions, as the desktop's duplex
+// device (platform/audio) and the phones' audio units have.
+func (d *latDevice) SharedClock() bool { return true }
+
 func (d *latDevice) sleepUntil(t time.Time) error {
 	if w := time.Until(t); w > 0 {
 		tm := time.NewTimer(w)

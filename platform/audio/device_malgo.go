@@ -30,6 +30,7 @@ type Device struct {
 	devs     []*malgo.Device
 	capture  *coreaudio.Ring
 	playback *coreaudio.Ring
+	duplex   bool // one miniaudio device: both directions on one clock
 
 	// Watchdog: miniaudio does not report every loss (PulseAudio server
 	// death fires no stop callback), so a device whose callbacks stop for
@@ -100,6 +101,7 @@ func (d *Device) init(ctx malgo.Context, kind malgo.DeviceType, in, out *malgo.D
 		return fmt.Errorf("init %s device: rate %d Hz, asked %d Hz", kindName(kind), got, d.f.SampleRate)
 	}
 	d.devs = append(d.devs, dev)
+	d.duplex = kind == malgo.Duplex
 	return nil
 }
 
@@ -189,6 +191,11 @@ func (d *Device) WriteFrame(pcm []int16) (int, error) {
 	d.primed.Store(true)
 	return d.playback.Write(pcm)
 }
+
+// SharedClock reports whether capture and playback run on one clock (one
+// duplex device), so the media path can serve both from one loop and
+// hand each frame over just before the device plays it.
+func (d *Device) SharedClock() bool { return d.duplex }
 
 // Format is the format the device was opened at.
 func (d *Device) Format() coreaudio.Format { return d.f }

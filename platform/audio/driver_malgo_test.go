@@ -221,3 +221,42 @@ func TestUnderrunCounted(t *testing.T) {
 		t.Fatalf("stats %+v, want 1 underrun and some overruns", s)
 	}
 }
+
+// TestDuplexSharesClock: one duplex device claims a shared clock, and the
+// media path's single loop (read a captured frame, then write one to play)
+// keeps playback fed without underruns.
+func TestDuplexSharesClock(t *testing.T) {
+	d := nullDriver(t)
+	dev, err := d.Open("", "", tenMs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = dev.Close() }()
+	if !coreaudio.SharesClock(dev) {
+		t.Fatal("a duplex device does not claim a shared clock")
+	}
+	pcm := make([]int16, 480)
+	tone := make([]int16, 480)
+	for i := range tone {
+		tone[i] = int16(1000 * (i%8 + 1))
+	}
+	for i := range 100 {
+		if _, err := dev.ReadFrame(pcm); err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		if _, err := dev.WriteFrame(tone); err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+	}
+	if st := dev.(*Device).Stats(); st.Underruns > 1 || st.Overruns > 0 {
+		t.Errorf("one loop for both directions: %+v, want no underrun after the first frame and no overrun", st)
+	}
+	play, err := d.OpenPlayback("", tenMs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = play.Close() }()
+	if coreaudio.SharesClock(play) {
+		t.Error("a playback-only device claims a shared clock")
+	}
+}
