@@ -58,9 +58,9 @@ type Session struct {
 	sending    atomic.Bool
 	receiving  atomic.Bool
 	muted      atomic.Bool
-	lastRTP    atomic.Int64 // unix nanos of the last RTP packet
-	guardFired atomic.Bool  // NoMedia reported; re-armed by ResetMediaGuard
-	guardPause atomic.Bool  // the far end holds the call: silence is expected
+	lastRTP    atomic.Int64  // unix nanos of the last RTP packet
+	guardFired atomic.Bool   // NoMedia reported; re-armed by ResetMediaGuard
+	guardPause atomic.Bool   // the far end holds the call: silence is expected
 	concealed  atomic.Uint64 // frames the player made up (loss, or an underrun in speech)
 
 	devMu   sync.Mutex
