@@ -181,6 +181,10 @@ func (h mediaHandler) NoMedia(silence time.Duration) {
 	}()
 }
 
+func (h mediaHandler) Flowing(at time.Time) {
+	h.c.p.bus.publish(MediaEvent{CallID: h.c.id, State: "flowing", At: at})
+}
+
 func (h mediaHandler) DeviceError(err error) {
 	h.c.p.bus.publish(DeviceEvent{CallID: h.c.id, Error: err.Error()})
 }

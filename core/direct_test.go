@@ -61,6 +61,9 @@ func TestDirectCallBetweenTwoPhones(t *testing.T) {
 	a := startTonePhone(t, directConfig, 440, allCodecs)
 	b := startTonePhone(t, directConfig, 1000, allCodecs)
 	aAddr, bAddr := a.Snapshot().Listen, b.Snapshot().Listen
+	bEvents, unsubscribe := b.Events()
+	defer unsubscribe()
+	dialed := time.Now()
 
 	id, err := b.Dial("sip:anyone@"+aAddr, core.DialOptions{})
 	if err != nil {
@@ -83,6 +86,25 @@ func TestDirectCallBetweenTwoPhones(t *testing.T) {
 		t.Fatalf("codecs: callee %q, caller %q", ac.Codec, bc.Codec)
 	}
 	t.Logf("direct call on %s", ac.Codec)
+	// The caller hears the callee's audio: one "flowing" event, stamped
+	// after the dial.
+	flowing := 0
+	for drained := false; !drained; {
+		select {
+		case e := <-bEvents:
+			if me, ok := e.(core.MediaEvent); ok {
+				flowing++
+				if me.CallID != id || me.State != "flowing" || me.At.Before(dialed) || time.Since(me.At) > 5*time.Second {
+					t.Errorf("media event %+v for call %s dialled at %v", me, id, dialed)
+				}
+			}
+		case <-time.After(500 * time.Millisecond):
+			drained = true
+		}
+	}
+	if flowing != 1 {
+		t.Errorf("%d media events, want one", flowing)
+	}
 	time.Sleep(2500 * time.Millisecond)
 	if err := b.Hangup(id); err != nil {
 		t.Fatal(err)

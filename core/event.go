@@ -67,6 +67,21 @@ func (CallEvent) Kind() string { return "call" }
 
 func (e CallEvent) MarshalJSON() ([]byte, error) { return withKind(e.Kind(), e.Info) }
 
+// MediaEvent reports the call's audio: "flowing" when the first RTP
+// packet from the far end arrived (At), early media included.
+type MediaEvent struct {
+	CallID string    `json:"call"`
+	State  string    `json:"state"`
+	At     time.Time `json:"at"`
+}
+
+func (MediaEvent) Kind() string { return "media" }
+
+func (e MediaEvent) MarshalJSON() ([]byte, error) {
+	type plain MediaEvent
+	return withKind(e.Kind(), plain(e))
+}
+
 // DTMFEvent reports a digit the far end sent.
 type DTMFEvent struct {
 	CallID string `json:"call"`

@@ -19,6 +19,7 @@ type rtpIn struct {
 	reader  rtpReader
 	buf     []byte
 	latched bool
+	flowing bool // Flowing reported
 	dtmf    *DTMFReceiver
 	closed  bool
 }
@@ -64,6 +65,10 @@ func (s *Session) handleRTP(in *rtpIn, data []byte, from netip.AddrPort, now tim
 	s.lastRTP.Store(now.UnixNano())
 	switch pkt.PayloadType {
 	case s.cfg.RecvPT:
+		if !in.flowing {
+			in.flowing = true
+			s.h.Flowing(now)
+		}
 		if !s.receiving.Load() {
 			return
 		}

@@ -40,6 +40,9 @@ type Handler interface {
 	DTMF(digit rune)
 	NoMedia(silence time.Duration)
 	DeviceError(err error)
+	// Flowing reports the first RTP packet of the call's audio, with its
+	// arrival time: the moment media flows in.
+	Flowing(at time.Time)
 }
 
 // Session is one call's audio: it owns the RTP/RTCP sockets given to it,

@@ -128,6 +128,7 @@ type reported struct {
 	noMedia   []time.Duration
 	noMediaAt []time.Time
 	devErrs   []error
+	flowing   int
 }
 
 func (h *testHandler) DTMF(d rune) { h.mu.Lock(); h.got.digits += string(d); h.mu.Unlock() }
@@ -136,6 +137,8 @@ func (h *testHandler) NoMedia(idle time.Duration) {
 	h.got.noMedia, h.got.noMediaAt = append(h.got.noMedia, idle), append(h.got.noMediaAt, time.Now())
 	h.mu.Unlock()
 }
+func (h *testHandler) Flowing(time.Time) { h.mu.Lock(); h.got.flowing++; h.mu.Unlock() }
+
 func (h *testHandler) DeviceError(err error) {
 	h.mu.Lock()
 	h.got.devErrs = append(h.got.devErrs, err)
@@ -278,6 +281,10 @@ func TestSessionCall(t *testing.T) {
 				}) {
 					t.Error(msg)
 				}
+			}
+
+			if fa, fb := a.h.seen().flowing, b.h.seen().flowing; fa != 1 || fb != 1 {
+				t.Errorf("Flowing reported %d times to A, %d to B; want once each", fa, fb)
 			}
 
 			// DTMF: each digit once, in order, on the other side only.

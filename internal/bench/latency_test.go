@@ -196,6 +196,7 @@ type latHandler struct{}
 func (latHandler) DTMF(rune)             {}
 func (latHandler) NoMedia(time.Duration) {}
 func (latHandler) DeviceError(err error) {}
+func (latHandler) Flowing(time.Time)     {}
 func latCodec(tb testing.TB, name string) codec.Codec {
 	tb.Helper()
 	cs, err := codecs.ByNames([]string{name})
