@@ -4,15 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -39,9 +36,14 @@ func BenchmarkSideBySide(b *testing.B) {
 	b.StopTimer()
 	testlab.Require(b, "kamailio", "kamailio")
 	testlab.Require(b, "baresip", "baresip-core")
-	bin := filepath.Join(b.TempDir(), "softphone")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/softphone").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
+	// Both builds: the headless one (-tags nogui) for the calls, both for
+	// start-up and idle memory, the full one for the window's figures.
+	bin, fullBin := filepath.Join(b.TempDir(), "softphone-headless"), filepath.Join(b.TempDir(), "softphone")
+	for _, build := range [][]string{{"-tags", "nogui", "-o", bin}, {"-o", fullBin}} {
+		args := append(append([]string{"build"}, build...), "../../cmd/softphone")
+		if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+			b.Fatalf("go %v: %v\n%s", args, err, out)
+		}
 	}
 	k := testlab.StartKamailio(b, testlab.KamailioOptions{})
 	tone := filepath.Join(b.TempDir(), "tone.wav")
@@ -55,30 +57,37 @@ func BenchmarkSideBySide(b *testing.B) {
 		b.Fatal(err)
 	}
 	bob := testlab.StartBaresip(b, testlab.BaresipOptions{User: "bob", Kamailio: k})
-	h := &harness{b: b, bin: bin, cfg: cfg, tone: tone, k: k, bob: bob}
+	h := &harness{b: b, bin: bin, fullBin: fullBin, cfg: cfg, tone: tone, k: k, bob: bob}
 
 	var rep Report
 	rep.Machine = MachineFacts(debVersion("baresip-core"), debVersion("kamailio"))
 	rep.Notes = []string{
 		"Every figure alternates the two programs (ours, then baresip) pair by pair on the same loopback Kamailio (digest auth on REGISTER and INVITE) with the same auto-answering baresip \"bob\" (all codecs) as the far end.",
-		"Our program is the real binary built from this tree (`softphone call`/`register` as a child process); baresip's caller is user \"carol\" driven over ctrl_tcp.",
+		"Our program is the real binary built from this tree (`softphone call`/`register` as a child process); the calls use the headless build (`go build -tags nogui`, the same program without the window); start-up and idle memory are measured for both builds. baresip's caller is user \"carol\" driven over ctrl_tcp.",
 		"Our caller sends a 440 Hz WAV (--play) and records what it receives (--record); baresip's caller sends a 1 kHz tone through aufile and plays to aubridge (no device). Neither uses a sound card.",
-		"CPU is utime+stime from /proc/<pid>/stat (10 ms ticks); memory is VmRSS/VmHWM from /proc/<pid>/status. Not yet covered here (issue 7, later parts): media-flowing time, client-added latency, capacity, GUI figures.",
+		"CPU is utime+stime from /proc/<pid>/stat (10 ms ticks); memory is VmRSS/VmHWM/RssAnon from /proc/<pid>/status.",
+		"The absolute figures below come from the project's own core in the bench process (latency, jitter buffer under an impairing UDP relay the bench runs on loopback), from a child process hosting many calls (capacity), and from the real window under Xvfb (GUI). There is no conference mixer yet (issue 6), so no mixer microbenchmark.",
 	}
 	rep.Rows = append(rep.Rows, h.setup()...)
 	for _, c := range []string{"opus", "pcmu"} {
 		rep.Rows = append(rep.Rows, h.cpu(c)...)
 	}
 	rep.Rows = append(rep.Rows, h.startup()...)
+	rep.Figures = append(rep.Figures, latencyFigures(b)...)
+	rep.Figures = append(rep.Figures, impairmentFigures(b)...)
+	rep.Figures = append(rep.Figures, guiFigures(b, fullBin, k, bob)...)
+	rep.Micro = microBenchmarks(b)
 	if err := rep.Write(*outDir); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("wrote %s:\n%s", *outDir, rep.Markdown())
+	// Printed, not logged: the testing package cuts a benchmark's log short.
+	fmt.Printf("wrote %s:\n%s", *outDir, rep.Markdown())
 }
 
 type harness struct {
 	b               *testing.B
-	bin, cfg, tone  string
+	bin, fullBin    string // headless (-tags nogui) and full builds
+	cfg, tone       string
 	k               *testlab.Kamailio
 	bob             *testlab.Baresip
 	callers         map[string]*testlab.Baresip
@@ -107,93 +116,8 @@ func (h *harness) caller(codec string) (*testlab.Baresip, int) {
 }
 
 // ours is a running softphone child and its JSON events.
-type ours struct {
-	cmd    *exec.Cmd
-	events chan event
-	done   chan error
-}
-
-type event struct {
-	at time.Time
-	m  map[string]any
-}
-
-func (e event) str(k string) string { s, _ := e.m[k].(string); return s }
-
-func (e event) time(k string) time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, e.str(k))
-	return t
-}
-
-func (h *harness) start(args ...string) *ours {
-	cmd := exec.Command(h.bin, args...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		h.b.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		h.b.Fatal(err)
-	}
-	o := &ours{cmd: cmd, events: make(chan event, 64), done: make(chan error, 1)}
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			e := event{at: time.Now()}
-			if json.Unmarshal(sc.Bytes(), &e.m) == nil {
-				o.events <- e
-			}
-		}
-		close(o.events)
-		err := cmd.Wait()
-		if err != nil {
-			err = fmt.Errorf("%v: %s", err, stderr.String())
-		}
-		o.done <- err
-	}()
-	return o
-}
-
 // wait returns the first event matching kind and state.
-func (o *ours) wait(kind, state string, timeout time.Duration) (event, error) {
-	deadline := time.After(timeout)
-	for {
-		select {
-		case e, ok := <-o.events:
-			if !ok {
-				return event{}, fmt.Errorf("exited before %s %s: %v", kind, state, <-o.done)
-			}
-			if e.str("event") == kind && e.str("state") == state {
-				return e, nil
-			}
-		case <-deadline:
-			return event{}, fmt.Errorf("no %s %s in %v", kind, state, timeout)
-		}
-	}
-}
-
 // finish waits for the exit; after timeout it interrupts, then kills, this child.
-func (o *ours) finish(timeout time.Duration) error {
-	go func() {
-		for range o.events {
-		}
-	}()
-	select {
-	case err := <-o.done:
-		return err
-	case <-time.After(timeout):
-	}
-	_ = o.cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case err := <-o.done:
-		return err
-	case <-time.After(5 * time.Second):
-		_ = o.cmd.Process.Kill()
-		return errors.New("killed")
-	}
-}
-
 func (h *harness) waitBob(typ string) testlab.Event {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -219,7 +143,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // setup: INVITE → 200 OK, caller-side and callee-side, 20+ pairs.
 func (h *harness) setup() []Row {
 	carol, _ := h.caller("opus")
-	var oc, bc, os_, bs []float64
+	var oc, bc, os_, bs, om, bm []float64
 	for i := range *setupCalls {
 		// ours
 		o := h.start("call", "sip:bob@"+h.k.Domain, "--json", "--hangup-after", "200ms", "--config", h.cfg,
@@ -229,12 +153,17 @@ func (h *harness) setup() []Row {
 			h.b.Fatalf("ours call %d: %v", i, err)
 		}
 		started, answered := e.time("started"), e.time("answered")
+		m, err := o.wait("media", "flowing", 10*time.Second)
+		if err != nil {
+			h.b.Fatalf("ours call %d: %v", i, err)
+		}
 		est := h.waitBob("CALL_ESTABLISHED")
 		if err := o.finish(10 * time.Second); err != nil {
 			h.b.Fatalf("ours call %d: %v", i, err)
 		}
 		h.waitBob("CALL_CLOSED")
 		oc = append(oc, ms(answered.Sub(started)))
+		om = append(om, ms(m.time("at").Sub(started)))
 		os_ = append(os_, ms(est.Time.Sub(started)))
 		// baresip
 		t0 := time.Now()
@@ -242,6 +171,7 @@ func (h *harness) setup() []Row {
 			h.b.Fatalf("carol dial: %v", err)
 		}
 		cest := waitB(h.b, carol, "CALL_ESTABLISHED")
+		cmedia := waitB(h.b, carol, "CALL_RTPESTAB")
 		best := h.waitBob("CALL_ESTABLISHED")
 		time.Sleep(200 * time.Millisecond)
 		if err := carol.Hangup(); err != nil {
@@ -250,10 +180,12 @@ func (h *harness) setup() []Row {
 		waitB(h.b, carol, "CALL_CLOSED")
 		h.waitBob("CALL_CLOSED")
 		bc = append(bc, ms(cest.Time.Sub(t0)))
+		bm = append(bm, ms(cmedia.Time.Sub(t0)))
 		bs = append(bs, ms(best.Time.Sub(t0)))
 	}
 	return []Row{
 		NewRow("Call setup, caller's view (Opus)", "ms", "ours: `started`→`answered` timestamps of the JSON call event (Dial → 200 OK handled); baresip: ctrl_tcp `dial` command sent → CALL_ESTABLISHED read by the harness (includes one ctrl_tcp round trip). Both include the registrar's 407 challenge and the re-sent INVITE.", oc, bc),
+		NewRow("Call setup → media flowing, caller's view (Opus)", "ms", "call start → the first RTP packet from the far end: ours: `started` → the `media` `flowing` JSON event's `at` (the kernel's arrival stamp of that packet); baresip: ctrl_tcp `dial` sent → CALL_RTPESTAB read by the harness (its first RTP packet received; includes one ctrl_tcp read).", om, bm),
 		NewRow("Call setup, callee's view (Opus)", "ms", "the same measurement for both: call start (ours: `started` wall-clock timestamp; baresip: dial command sent) → the far end (bob) reports CALL_ESTABLISHED over ctrl_tcp, as read by the harness.", os_, bs),
 	}
 }
@@ -324,52 +256,78 @@ func (h *harness) measureCall(pid int, window time.Duration) (cpu, rss, hwm floa
 	return c1 - c0, rss, hwm
 }
 
-// startup: launch → registered, and idle memory 2 s after registering.
+// startup: launch → registered, and idle memory 2 s after registering,
+// for both of our builds and baresip, in turn.
 func (h *harness) startup() []Row {
 	// A baresip whose config testlab wrote; we relaunch it ourselves to time it.
 	d := testlab.StartBaresip(h.b, testlab.BaresipOptions{User: "carol", Kamailio: h.k})
 	if err := d.Stop(); err != nil {
 		h.b.Fatal(err)
 	}
-	var oT, bT, oRSS, bRSS, oHWM, bHWM []float64
+	var hT, fT, bT []float64
+	var hM, fM, bM []mem
 	for i := range *idlePairs {
-		t0 := time.Now()
-		o := h.start("register", "--json", "--config", h.cfg)
-		e, err := o.wait("registration", "registered", 10*time.Second)
-		if err != nil {
-			h.b.Fatalf("ours register %d: %v", i, err)
-		}
-		oT = append(oT, ms(e.at.Sub(t0)))
-		time.Sleep(2 * time.Second)
-		r, hw, err := procMem(o.cmd.Process.Pid)
-		if err != nil {
-			h.b.Fatal(err)
-		}
-		oRSS, oHWM = append(oRSS, r), append(oHWM, hw)
-		_ = o.cmd.Process.Signal(syscall.SIGINT)
-		if err := o.finish(10 * time.Second); err != nil {
-			h.b.Logf("ours register %d exit: %v", i, err)
-		}
+		t, m := h.registerOnce(h.bin, i)
+		hT, hM = append(hT, t), append(hM, m)
+		t, m = h.registerOnce(h.fullBin, i)
+		fT, fM = append(fT, t), append(fM, m)
 
-		bt, r, hw := h.launchBaresip(d)
+		bt, m := h.launchBaresip(d)
 		for try := 0; bt < 0 && try < 5; try++ { // the harness connected after REGISTER_OK: launch again
-			bt, r, hw = h.launchBaresip(d)
+			bt, m = h.launchBaresip(d)
 		}
 		if bt < 0 {
 			h.b.Fatal("baresip: REGISTER_OK missed on every launch")
 		}
-		bT, bRSS, bHWM = append(bT, bt), append(bRSS, r), append(bHWM, hw)
+		bT, bM = append(bT, bt), append(bM, m)
 	}
+	rss := func(ms []mem) []float64 { return mapMem(ms, func(m mem) float64 { return m.rss }) }
+	const launch = "process start (exec) → ours: the `registered` JSON event line read from `softphone register --json`; baresip: REGISTER_OK read from ctrl_tcp (the harness connects as soon as the port accepts). Includes the 401 challenge."
+	const idle = "VmRSS 2 s after registering (ours: `softphone register`; baresip with ctrl_tcp, aufile, no call yet)."
 	return []Row{
-		NewRow("Start-up: launch → registered", "ms", "process start (exec) → ours: the `registered` JSON event line read from `softphone register --json`; baresip: REGISTER_OK read from ctrl_tcp (the harness connects as soon as the port accepts). Includes the 401 challenge.", oT, bT),
-		NewRow("RSS idle and registered", "MB", "VmRSS 2 s after registering (ours: `softphone register`, headless; baresip with ctrl_tcp, aufile, no call yet).", oRSS, bRSS),
-		NewRow("Peak RSS idle and registered", "MB", "VmHWM at the same moment.", oHWM, bHWM),
+		NewRow("Start-up: launch → registered (headless build)", "ms", launch, hT, bT),
+		NewRow("Start-up: launch → registered (full build with the window, headless command)", "ms", launch, fT, bT),
+		NewRow("RSS idle and registered (headless build)", "MB", idle, rss(hM), rss(bM)),
+		NewRow("RSS idle and registered (full build, headless command)", "MB", idle+" The full binary maps Gio and the X11/EGL libraries; most of the difference is its code pages (file-backed, shared), see the next row.", rss(fM), rss(bM)),
+		NewRow("Private memory idle (RssAnon, headless build)", "MB", "RssAnon at the same moment: the process's own (anonymous) pages, without the file-backed code and library pages that RSS also counts.",
+			mapMem(hM, func(m mem) float64 { return m.anon }), mapMem(bM, func(m mem) float64 { return m.anon })),
+		NewRow("Peak RSS idle and registered (headless build)", "MB", "VmHWM at the same moment.",
+			mapMem(hM, func(m mem) float64 { return m.hwm }), mapMem(bM, func(m mem) float64 { return m.hwm })),
 	}
+}
+
+// registerOnce times bin's `register` to the registered event and reads
+// its memory 2 s later.
+func (h *harness) registerOnce(bin string, i int) (float64, mem) {
+	t0 := time.Now()
+	o := h.startBin(bin, "register", "--json", "--config", h.cfg)
+	e, err := o.wait("registration", "registered", 10*time.Second)
+	if err != nil {
+		h.b.Fatalf("%s register %d: %v", filepath.Base(bin), i, err)
+	}
+	time.Sleep(2 * time.Second)
+	m, err := procMemory(o.cmd.Process.Pid)
+	if err != nil {
+		h.b.Fatal(err)
+	}
+	_ = o.cmd.Process.Signal(syscall.SIGINT)
+	if err := o.finish(10 * time.Second); err != nil {
+		h.b.Logf("%s register %d exit: %v", filepath.Base(bin), i, err)
+	}
+	return ms(e.at.Sub(t0)), m
+}
+
+func mapMem(ms []mem, f func(mem) float64) []float64 {
+	out := make([]float64, len(ms))
+	for i, m := range ms {
+		out[i] = f(m)
+	}
+	return out
 }
 
 // launchBaresip starts baresip on d's config, times launch → REGISTER_OK,
 // reads its memory 2 s later and quits it.
-func (h *harness) launchBaresip(d *testlab.Baresip) (ms_, rss, hwm float64) {
+func (h *harness) launchBaresip(d *testlab.Baresip) (ms_ float64, m mem) {
 	t0 := time.Now()
 	cmd := exec.Command("baresip", "-f", d.Dir, "-n", "127.0.0.1")
 	cmd.Dir = d.Dir
@@ -405,7 +363,7 @@ func (h *harness) launchBaresip(d *testlab.Baresip) (ms_, rss, hwm float64) {
 		msg, err := readNetstring(r)
 		if err != nil { // REGISTER_OK came before the connection: not measurable
 			_ = cmd.Process.Kill()
-			return -1, 0, 0
+			return -1, mem{}
 		}
 		var e struct{ Type string }
 		if json.Unmarshal(msg, &e) == nil && e.Type == "REGISTER_OK" {
@@ -415,92 +373,14 @@ func (h *harness) launchBaresip(d *testlab.Baresip) (ms_, rss, hwm float64) {
 	}
 	_ = conn.SetReadDeadline(time.Time{})
 	time.Sleep(2 * time.Second)
-	if rss, hwm, err = procMem(cmd.Process.Pid); err != nil {
+	if m, err = procMemory(cmd.Process.Pid); err != nil {
 		h.b.Fatal(err)
 	}
 	q, _ := json.Marshal(map[string]string{"command": "quit"})
 	fmt.Fprintf(conn, "%d:%s,", len(q), q)
-	return ms_, rss, hwm
-}
-
-func readNetstring(r *bufio.Reader) ([]byte, error) {
-	s, err := r.ReadString(':')
-	if err != nil {
-		return nil, err
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(s, ":")))
-	if err != nil || n < 0 || n > 1<<20 {
-		return nil, fmt.Errorf("bad netstring length %q", s)
-	}
-	buf := make([]byte, n+1)
-	if _, err := io.ReadFull(r, buf); err != nil {
-		return nil, err
-	}
-	return buf[:n], nil
+	return ms_, m
 }
 
 // procCPU is utime+stime in seconds (USER_HZ = 100 on Linux).
-func procCPU(pid int) (float64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0, fmt.Errorf("short /proc/%d/stat", pid)
-	}
-	u, _ := strconv.ParseFloat(f[11], 64)
-	st, _ := strconv.ParseFloat(f[12], 64)
-	return (u + st) / 100, nil
-}
-
 // procMem is VmRSS and VmHWM in MB.
-func procMem(pid int) (rss, hwm float64, err error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0, err
-	}
-	for line := range strings.Lines(string(b)) {
-		k, v, _ := strings.Cut(line, ":")
-		kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-		switch k {
-		case "VmRSS":
-			rss = kb / 1024
-		case "VmHWM":
-			hwm = kb / 1024
-		}
-	}
-	return rss, hwm, nil
-}
-
 // baresipPid finds the baresip process whose command line names dir.
-func baresipPid(dir string) (int, error) {
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
-		return 0, err
-	}
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		cl, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-		if err != nil {
-			continue
-		}
-		args := strings.Split(string(cl), "\x00")
-		if len(args) > 2 && filepath.Base(args[0]) == "baresip" && args[1] == "-f" && args[2] == dir {
-			return pid, nil
-		}
-	}
-	return 0, fmt.Errorf("no baresip process for %s", dir)
-}
-
-func debVersion(pkg string) string {
-	out, err := exec.Command("dpkg-query", "-W", "-f=${Version}", pkg).Output()
-	if err != nil {
-		return "unknown"
-	}
-	return pkg + " " + string(out)
-}
