@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"gioui.org/font/gofont"
 	"gioui.org/gpu/headless"
 	"gioui.org/io/input"
 	"gioui.org/io/semantic"
@@ -50,7 +49,7 @@ var metric = unit.Metric{PxPerDp: 1, PxPerSp: 1}
 
 // sharedShaper loads the fonts once for all tests (it is what theme.New(dark,
 // nil) would build every time).
-var sharedShaper = text.NewShaper(text.WithCollection(gofont.Collection()))
+var sharedShaper = text.NewShaper(text.WithCollection(theme.Faces()))
 
 func testTheme(dark bool) *theme.Theme { return theme.New(dark, sharedShaper) }
 

@@ -19,7 +19,6 @@ import (
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/secret"
 	"github.com/softphone/softphone/gui"
-	platformaudio "github.com/softphone/softphone/platform/audio"
 	"github.com/softphone/softphone/platform/notify"
 	"github.com/softphone/softphone/platform/ringer"
 )
@@ -46,13 +45,8 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		os.Exit(exitUsage)
 	}
-	opts := []core.Option{core.WithLogger(log), core.WithSecrets(secret.Keyring())}
-	driver, err := platformaudio.NewDriver()
-	if err == nil {
-		opts = append(opts, core.WithAudioDriver(driver))
-	} else {
-		log.Warn("no audio driver, calls are silent", "error", err)
-	}
+	driver := openDriverLazily(log)
+	opts := []core.Option{core.WithLogger(log), core.WithSecrets(secret.Keyring()), core.WithAudioDriver(driver)}
 	phone, err := core.New(cfg, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
@@ -67,9 +61,7 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 			}
 		}()
 	}
-	if driver != nil {
-		startRinger(ctx, phone, driver, cfg.Audio, log)
-	}
+	startRinger(ctx, phone, driver, cfg.Audio, log)
 	if err := phone.Start(ctx); err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		os.Exit(exitRuntime)
@@ -124,23 +116,30 @@ func firstFrameReporter(w io.Writer, asJSON bool, log *slog.Logger) func(time.Ti
 
 // startRinger rings the output device while a call is incoming: the
 // configured ringtone, else the built-in one.
-func startRinger(ctx context.Context, phone *core.Phone, d *platformaudio.Driver, a config.Audio, log *slog.Logger) {
-	tone := assets.Ringtone
-	if a.Ringtone != "" {
-		b, err := os.ReadFile(a.Ringtone)
-		if err != nil {
-			log.Warn("ringtone: using the built-in one", "error", err)
-		} else {
-			tone = b
-		}
-	}
-	r, err := ringer.New(d, tone, a.Output)
-	if err != nil {
-		log.Warn("no ringtone", "error", err)
-		return
-	}
-	events, _ := phone.Events()
+// It gets ready in the background (decoding the tone, the driver), off
+// the first frame's path; it listens from now on, so no call is missed.
+func startRinger(ctx context.Context, phone *core.Phone, d *lazyDriver, a config.Audio, log *slog.Logger) {
+	events, unsubscribe := phone.Events()
 	go func() {
+		tone := assets.Ringtone
+		if a.Ringtone != "" {
+			b, err := os.ReadFile(a.Ringtone)
+			if err != nil {
+				log.Warn("ringtone: using the built-in one", "error", err)
+			} else {
+				tone = b
+			}
+		}
+		if _, err := d.driver(); err != nil {
+			unsubscribe()
+			return
+		}
+		r, err := ringer.New(d, tone, a.Output)
+		if err != nil {
+			log.Warn("no ringtone", "error", err)
+			unsubscribe()
+			return
+		}
 		ringer.Watch(ctx, events, r)
 		r.Close()
 	}()

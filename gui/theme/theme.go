@@ -5,7 +5,6 @@ package theme
 import (
 	"image/color"
 
-	"gioui.org/font/gofont"
 	"gioui.org/text"
 	"gioui.org/widget/material"
 )
@@ -26,7 +25,7 @@ type Theme struct {
 // loads the fonts, which is worth doing once per window.
 func New(dark bool, shaper *text.Shaper) *Theme {
 	if shaper == nil {
-		shaper = text.NewShaper(text.WithCollection(gofont.Collection()))
+		shaper = text.NewShaper(text.WithCollection(Faces()))
 	}
 	m := material.NewTheme()
 	m.Shaper = shaper

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"gioui.org/f32"
-	"gioui.org/font/gofont"
 	"gioui.org/gpu/headless"
 	"gioui.org/io/input"
 	"gioui.org/io/key"
@@ -33,7 +32,7 @@ import (
 
 // Shaper is a text shaper with the Go fonts, to share between tests:
 // building one loads the fonts.
-var Shaper = text.NewShaper(text.WithCollection(gofont.Collection()))
+var Shaper = text.NewShaper(text.WithCollection(theme.Faces()))
 
 // Harness lays out frames of a screen through an input router.
 type Harness struct {
