@@ -9,6 +9,7 @@ import (
 	"gioui.org/app"
 	"gioui.org/io/system"
 	"gioui.org/op"
+	"gioui.org/text"
 	"gioui.org/unit"
 
 	"github.com/softphone/softphone/core"
@@ -48,6 +49,10 @@ type Options struct {
 	// was made, the frame rendered and the buffers swapped). Start-up
 	// benchmarks and tests watch it.
 	FirstFrame func(at time.Time)
+	// Shaper, if set, is the text shaper to use (theme.NewShaper): building
+	// one loads the fonts, which a caller can start early, beside its own
+	// start-up, to have it ready by the first frame.
+	Shaper *text.Shaper
 }
 
 // EventSource is the phone's event stream: every event redraws the window.
@@ -66,7 +71,7 @@ func Run(ctx context.Context, p env.Phone, events EventSource, o Options) error 
 	}
 	w := new(app.Window)
 	w.Option(app.Title(o.Title), app.Size(o.Width, o.Height), app.MinSize(320, 480))
-	root := NewRoot(p, theme.New(o.Dark, nil))
+	root := NewRoot(p, theme.New(o.Dark, o.Shaper))
 	root.Invalidate = w.Invalidate
 	if o.History != nil {
 		root.History.SetSource(o.History)

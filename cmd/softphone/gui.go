@@ -13,12 +13,14 @@ import (
 	"time"
 
 	"gioui.org/app"
+	"gioui.org/text"
 
 	"github.com/softphone/softphone/assets"
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/secret"
 	"github.com/softphone/softphone/gui"
+	"github.com/softphone/softphone/gui/theme"
 	"github.com/softphone/softphone/platform/notify"
 	"github.com/softphone/softphone/platform/ringer"
 )
@@ -38,6 +40,9 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 		os.Exit(exitUsage)
 	}
 	log := newLogger(stderr, *verbose)
+	// The fonts load on the other core while the phone starts.
+	shaper := make(chan *text.Shaper, 1)
+	go func() { shaper <- theme.NewShaper() }()
 	// On first start there is no file: direct calls work, and accounts
 	// added from the window create it.
 	cfg, err := loadOrNewConfig(*cfgPath)
@@ -81,6 +86,7 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 	} else {
 		log.Info("no desktop notifications", "error", err)
 	}
+	opt.Shaper = <-shaper
 	go func() {
 		err := gui.Run(ctx, phone, phone, opt)
 		closePhone(ctx, phone)

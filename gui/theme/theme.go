@@ -25,7 +25,7 @@ type Theme struct {
 // loads the fonts, which is worth doing once per window.
 func New(dark bool, shaper *text.Shaper) *Theme {
 	if shaper == nil {
-		shaper = text.NewShaper(text.WithCollection(Faces()))
+		shaper = NewShaper()
 	}
 	m := material.NewTheme()
 	m.Shaper = shaper
@@ -49,6 +49,10 @@ func New(dark bool, shaper *text.Shaper) *Theme {
 	}
 	return t
 }
+
+// NewShaper builds the text shaper with Faces (and the system's fonts for
+// other scripts).
+func NewShaper() *text.Shaper { return text.NewShaper(text.WithCollection(Faces())) }
 
 func rgb(c uint32) color.NRGBA {
 	return color.NRGBA{R: uint8(c >> 16), G: uint8(c >> 8), B: uint8(c), A: 0xFF}
