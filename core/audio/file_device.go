@@ -19,6 +19,8 @@ type FileDevice struct {
 
 	done  chan struct{}
 	close sync.Once
+
+	inLate, outLate lateness
 }
 
 // NewFileDevice combines src and sink (either may be nil) into one device at
@@ -39,14 +41,17 @@ func NewFileDevice(f Format, src *FileSource, sink *FileSink) (*FileDevice, erro
 	d := &FileDevice{f: f, src: src, sink: sink, done: make(chan struct{})}
 	d.in = silence{f: f, pace: newPacer(now, f), done: d.done}
 	d.out = discard{pace: newPacer(now, f), done: d.done}
+	d.in.pace.late, d.out.pace.late = &d.inLate, &d.outLate
 	if src != nil {
 		src.mu.Lock()
 		src.pace = newPacer(now, f)
+		src.pace.late = &d.inLate
 		src.mu.Unlock()
 	}
 	if sink != nil {
 		sink.mu.Lock()
 		sink.pace = newPacer(now, f)
+		sink.pace.late = &d.outLate
 		sink.mu.Unlock()
 	}
 	return d, nil
@@ -66,6 +71,18 @@ func (d *FileDevice) WriteFrame(pcm []int16) (int, error) {
 		return d.out.WriteFrame(pcm)
 	}
 	return d.sink.WriteFrame(pcm)
+}
+
+// PaceStats counts the frames each direction handled, and those handled
+// late (see LateStats), source and sink included.
+func (d *FileDevice) PaceStats() PaceStats {
+	return PaceStats{Capture: d.inLate.stats(), Playback: d.outLate.stats()}
+}
+
+// ResetWorst starts a new window for PaceStats' Worst figures.
+func (d *FileDevice) ResetWorst() {
+	d.inLate.worst.Store(0)
+	d.outLate.worst.Store(0)
 }
 
 // Format is the device format.

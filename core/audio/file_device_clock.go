@@ -3,8 +3,76 @@ package audio
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 )
+
+// LateStats are one direction's pacing figures: how many frames went
+// through, and how many were late.
+//
+// A frame's lateness is how long after its due time (capture: the end of
+// the frame; playback: the start of its slot) the pacer handed it over
+// (capture: returned it; playback: accepted it), whether the caller came
+// late or its wake-up did. A stream may run at a steady offset from the
+// device clock (a loop that plays right after each capture writes every
+// playback frame one period after its slot starts; a real device would
+// just have started its output later), so lateness counts from the
+// direction's Offset, its smallest lateness so far. A frame is late when
+// it comes more than one period after that: a device with one period of
+// slack would have glitched there.
+type LateStats struct {
+	Frames uint64
+	Late   uint64
+	// Offset is the smallest lateness seen: the stream's steady offset.
+	Offset time.Duration
+	// Worst is the largest lateness beyond Offset since the device opened
+	// or the last ResetWorst.
+	Worst time.Duration
+}
+
+// PaceStats are a software device's pacing figures, per direction.
+type PaceStats struct {
+	Capture, Playback LateStats
+}
+
+// lateness is one direction's counters, shared by the pacers that serve it
+// (a file device swaps its pacers at open) and read from any goroutine.
+type lateness struct {
+	frames, late atomic.Uint64
+	offset       atomic.Int64 // smallest lateness in ns, plus 1; 0 = none yet
+	worst        atomic.Int64 // ns beyond offset
+}
+
+func (l *lateness) record(late, period time.Duration) {
+	l.frames.Add(1)
+	for {
+		o := l.offset.Load()
+		if o != 0 && int64(late)+1 >= o {
+			break
+		}
+		if l.offset.CompareAndSwap(o, int64(late)+1) {
+			break
+		}
+	}
+	beyond := late - time.Duration(l.offset.Load()-1)
+	if beyond > period {
+		l.late.Add(1)
+	}
+	for {
+		w := l.worst.Load()
+		if int64(beyond) <= w || l.worst.CompareAndSwap(w, int64(beyond)) {
+			return
+		}
+	}
+}
+
+func (l *lateness) stats() LateStats {
+	st := LateStats{Frames: l.frames.Load(), Late: l.late.Load(), Worst: time.Duration(l.worst.Load())}
+	if o := l.offset.Load(); o != 0 {
+		st.Offset = time.Duration(o - 1)
+	}
+	return st
+}
 
 // pacer keeps one direction of a software device in real time. Deadlines
 // are absolute (origin + samples/rate on the monotonic clock), so sleep
@@ -14,6 +82,8 @@ type pacer struct {
 	rate    int
 	samples int64 // samples already passed through this direction
 	maxLag  time.Duration
+	period  time.Duration
+	late    *lateness // nil: not counted
 	timer   *time.Timer
 }
 
@@ -24,6 +94,7 @@ func newPacer(origin time.Time, f Format) pacer {
 		// A caller this late (it stalled, or started long after Open) is
 		// re-based rather than served a burst of frames to catch up.
 		maxLag: max(5*f.Period, 100*time.Millisecond),
+		period: f.Period,
 	}
 }
 
@@ -48,9 +119,11 @@ func (p *pacer) waitUntil(pos int64, done <-chan struct{}) error {
 	wait := time.Until(deadline)
 	if wait < -p.maxLag {
 		p.origin = p.origin.Add(-wait)
+		p.record(-wait)
 		return isDone(done)
 	}
 	if wait <= 0 {
+		p.record(-wait)
 		return isDone(done)
 	}
 	if p.timer == nil {
@@ -60,10 +133,19 @@ func (p *pacer) waitUntil(pos int64, done <-chan struct{}) error {
 	}
 	select {
 	case <-p.timer.C:
+		if p.late != nil {
+			p.record(time.Since(deadline)) // the wake-up's own delay
+		}
 		return isDone(done) // Close wins a tie
 	case <-done:
 		p.timer.Stop()
 		return ErrClosed
+	}
+}
+
+func (p *pacer) record(late time.Duration) {
+	if p.late != nil {
+		p.late.record(late, p.period)
 	}
 }
 

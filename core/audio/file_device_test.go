@@ -242,3 +242,29 @@ func TestFileDeviceWithoutFiles(t *testing.T) {
 		t.Fatal("missing input file accepted")
 	}
 }
+
+func TestFileDeviceCountsLateFrames(t *testing.T) {
+	in := writeWAV(t, 8000, seq(0, 8000))
+	d, err := OpenFileDevice(slow, in, filepath.Join(t.TempDir(), "out.wav"), FileSourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = d.Close() }()
+	pcm := make([]int16, slow.FrameSamples())
+	frame := func() {
+		t.Helper()
+		if _, err := d.ReadFrame(pcm); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.WriteFrame(pcm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	frame()
+	time.Sleep(3 * slow.Period) // a stall: the source's next frame and the sink's next slot are late
+	frame()
+	st := d.PaceStats()
+	if st.Capture.Frames != 2 || st.Playback.Frames != 2 || st.Capture.Late != 1 || st.Playback.Late != 1 {
+		t.Fatalf("stats %+v, want 2 frames and 1 late each way", st)
+	}
+}

@@ -49,6 +49,8 @@ type NullDevice struct {
 	out   discard
 	done  chan struct{}
 	close sync.Once
+
+	inLate, outLate lateness
 }
 
 // NewNullDevice opens a null device; its clock starts now.
@@ -61,6 +63,7 @@ func NewNullDevice(f Format) (*NullDevice, error) {
 	d := &NullDevice{f: f, done: make(chan struct{})}
 	d.in = silence{f: f, pace: newPacer(now, f), done: d.done}
 	d.out = discard{pace: newPacer(now, f), done: d.done}
+	d.in.pace.late, d.out.pace.late = &d.inLate, &d.outLate
 	return d, nil
 }
 
@@ -78,4 +81,16 @@ func (d *NullDevice) Format() Format { return d.f }
 func (d *NullDevice) Close() error {
 	d.close.Do(func() { close(d.done) })
 	return nil
+}
+
+// PaceStats counts the frames each direction handled, and those handled
+// late (see LateStats): a measure of whether the caller keeps real time.
+func (d *NullDevice) PaceStats() PaceStats {
+	return PaceStats{Capture: d.inLate.stats(), Playback: d.outLate.stats()}
+}
+
+// ResetWorst starts a new window for PaceStats' Worst figures.
+func (d *NullDevice) ResetWorst() {
+	d.inLate.worst.Store(0)
+	d.outLate.worst.Store(0)
 }

@@ -142,3 +142,42 @@ func TestBadFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestNullDeviceCountsLateFrames(t *testing.T) {
+	d, err := NewNullDevice(slow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = d.Close() }()
+	pcm := make([]int16, slow.FrameSamples())
+	// One loop that plays right after each capture: every playback frame
+	// comes a period after its slot starts, a steady offset, not late.
+	frame := func() {
+		t.Helper()
+		if _, err := d.ReadFrame(pcm); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.WriteFrame(pcm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		frame()
+	}
+	st := d.PaceStats()
+	if st.Capture.Frames != 3 || st.Playback.Frames != 3 || st.Capture.Late+st.Playback.Late != 0 ||
+		st.Playback.Offset < slow.Period {
+		t.Fatalf("on time: %+v", st)
+	}
+	// A stall of three periods: the next frame each way is late.
+	time.Sleep(3 * slow.Period)
+	frame()
+	st = d.PaceStats()
+	if st.Capture.Late != 1 || st.Playback.Late != 1 || st.Capture.Worst < 2*slow.Period || st.Playback.Worst < 2*slow.Period {
+		t.Fatalf("after a stall: %+v", st)
+	}
+	d.ResetWorst()
+	if st := d.PaceStats(); st.Capture.Worst != 0 || st.Playback.Worst != 0 || st.Capture.Late != 1 {
+		t.Fatalf("after ResetWorst: %+v", st)
+	}
+}
