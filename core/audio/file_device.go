@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,6 +22,7 @@ type FileDevice struct {
 	close sync.Once
 
 	inLate, outLate lateness
+	shift           atomic.Int64 // all four pacers' re-basing (see pacer)
 }
 
 // NewFileDevice combines src and sink (either may be nil) into one device at
@@ -42,16 +44,17 @@ func NewFileDevice(f Format, src *FileSource, sink *FileSink) (*FileDevice, erro
 	d.in = silence{f: f, pace: newPacer(now, f), done: d.done}
 	d.out = discard{pace: newPacer(now, f), done: d.done}
 	d.in.pace.late, d.out.pace.late = &d.inLate, &d.outLate
+	d.in.pace.shift, d.out.pace.shift = &d.shift, &d.shift
 	if src != nil {
 		src.mu.Lock()
 		src.pace = newPacer(now, f)
-		src.pace.late = &d.inLate
+		src.pace.late, src.pace.shift = &d.inLate, &d.shift
 		src.mu.Unlock()
 	}
 	if sink != nil {
 		sink.mu.Lock()
 		sink.pace = newPacer(now, f)
-		sink.pace.late = &d.outLate
+		sink.pace.late, sink.pace.shift = &d.outLate, &d.shift
 		sink.mu.Unlock()
 	}
 	return d, nil

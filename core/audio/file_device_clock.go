@@ -85,6 +85,10 @@ type pacer struct {
 	period  time.Duration
 	late    *lateness // nil: not counted
 	timer   *time.Timer
+	// shift, when set, is the re-basing shared by both directions of one
+	// device: a stall that moves one direction's clock moves the other's,
+	// or a loop serving both would stay a period late for good.
+	shift *atomic.Int64
 }
 
 func newPacer(origin time.Time, f Format) pacer {
@@ -116,9 +120,16 @@ func (p *pacer) waitStart(samples int, done <-chan struct{}) error {
 
 func (p *pacer) waitUntil(pos int64, done <-chan struct{}) error {
 	deadline := p.origin.Add(p.offset(pos))
+	if p.shift != nil {
+		deadline = deadline.Add(time.Duration(p.shift.Load()))
+	}
 	wait := time.Until(deadline)
 	if wait < -p.maxLag {
-		p.origin = p.origin.Add(-wait)
+		if p.shift != nil {
+			p.shift.Add(int64(-wait))
+		} else {
+			p.origin = p.origin.Add(-wait)
+		}
 		p.record(-wait)
 		return isDone(done)
 	}

@@ -2,6 +2,7 @@ package audio
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -51,6 +52,7 @@ type NullDevice struct {
 	close sync.Once
 
 	inLate, outLate lateness
+	shift           atomic.Int64 // both directions' re-basing (see pacer)
 }
 
 // NewNullDevice opens a null device; its clock starts now.
@@ -64,6 +66,7 @@ func NewNullDevice(f Format) (*NullDevice, error) {
 	d.in = silence{f: f, pace: newPacer(now, f), done: d.done}
 	d.out = discard{pace: newPacer(now, f), done: d.done}
 	d.in.pace.late, d.out.pace.late = &d.inLate, &d.outLate
+	d.in.pace.shift, d.out.pace.shift = &d.shift, &d.shift
 	return d, nil
 }
 
