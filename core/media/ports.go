@@ -19,7 +19,7 @@ var DefaultPorts = PortRange{Min: 16384, Max: 32766}
 // Conn is a call's RTP and RTCP sockets. It is opened before the SDP offer
 // or answer is written, so the port in the SDP is one we really own.
 type Conn struct {
-	RTP  *net.UDPConn
+	rtp  *rtpSock
 	RTCP *net.UDPConn
 }
 
@@ -36,7 +36,7 @@ func Listen(ip netip.Addr, r PortRange) (*Conn, error) {
 	var lastErr error
 	for i := 0; i < span && i < 64; i++ {
 		port := r.Min + 2*((start+i)%span)
-		rtp, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.AddrPortFrom(ip, uint16(port))))
+		rtp, err := listenRTP(netip.AddrPortFrom(ip, uint16(port)))
 		if err != nil {
 			lastErr = err
 			continue
@@ -47,13 +47,13 @@ func Listen(ip netip.Addr, r PortRange) (*Conn, error) {
 			lastErr = err
 			continue
 		}
-		return &Conn{RTP: rtp, RTCP: rtcp}, nil
+		return &Conn{rtp: rtp, RTCP: rtcp}, nil
 	}
 	return nil, fmt.Errorf("media: no free RTP port pair in %d-%d: %w", r.Min, r.Max, lastErr)
 }
 
 // Port is the local RTP port.
-func (c *Conn) Port() int { return c.RTP.LocalAddr().(*net.UDPAddr).Port }
+func (c *Conn) Port() int { return c.rtp.Port() }
 
 // Close closes both sockets.
-func (c *Conn) Close() error { return errors.Join(c.RTP.Close(), c.RTCP.Close()) }
+func (c *Conn) Close() error { return errors.Join(c.rtp.Close(), c.RTCP.Close()) }

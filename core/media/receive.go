@@ -112,7 +112,7 @@ func newPlayer(s *Session) (*player, error) {
 		return nil, err
 	}
 	f := s.Device().Format()
-	reader, err := newRTPReader(s.conn.RTP)
+	reader, err := s.conn.rtp.reader()
 	if err != nil {
 		return nil, err
 	}

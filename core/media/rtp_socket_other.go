@@ -8,25 +8,37 @@ import (
 	"time"
 )
 
-// chanReader is the portable fallback: a goroutine blocks on the socket and
-// queues packets with their arrival time for the playout loop to drain.
-type chanReader struct {
-	packets chan arrived
-	err     chan error
+// rtpSock is the portable RTP socket: the net package's, with a goroutine
+// that blocks on it and queues packets for the playout loop to drain.
+type rtpSock struct{ c *net.UDPConn }
+
+func listenRTP(ap netip.AddrPort) (*rtpSock, error) {
+	c, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(ap))
+	if err != nil {
+		return nil, err
+	}
+	return &rtpSock{c}, nil
 }
 
-type arrived struct {
-	data []byte
-	from netip.AddrPort
-	at   time.Time
+// Port is the local port.
+func (s *rtpSock) Port() int { return s.c.LocalAddr().(*net.UDPAddr).Port }
+
+// Close closes the socket.
+func (s *rtpSock) Close() error { return s.c.Close() }
+
+func (s *rtpSock) writer() (rtpWriter, error) { return s, nil }
+
+func (s *rtpSock) send(p []byte, to netip.AddrPort) error {
+	_, err := s.c.WriteToUDPAddrPort(p, to)
+	return err
 }
 
-func newRTPReader(c *net.UDPConn) (rtpReader, error) {
+func (s *rtpSock) reader() (rtpReader, error) {
 	r := &chanReader{packets: make(chan arrived, 64), err: make(chan error, 1)}
 	go func() {
 		for {
 			buf := make([]byte, 1500)
-			n, from, err := c.ReadFromUDPAddrPort(buf)
+			n, from, err := s.c.ReadFromUDPAddrPort(buf)
 			if err != nil {
 				r.err <- err
 				close(r.packets)
@@ -41,6 +53,18 @@ func newRTPReader(c *net.UDPConn) (rtpReader, error) {
 	return r, nil
 }
 
+// chanReader is what the goroutine queued.
+type chanReader struct {
+	packets chan arrived
+	err     chan error
+}
+
+type arrived struct {
+	data []byte
+	from netip.AddrPort
+	at   time.Time
+}
+
 func (r *chanReader) next(buf []byte) (int, netip.AddrPort, time.Time, bool, error) {
 	select {
 	case p, ok := <-r.packets:
@@ -53,14 +77,4 @@ func (r *chanReader) next(buf []byte) (int, netip.AddrPort, time.Time, bool, err
 	default:
 		return 0, netip.AddrPort{}, time.Now(), false, nil
 	}
-}
-
-// connWriter is the portable writer: the net package's own send.
-type connWriter struct{ c *net.UDPConn }
-
-func newRTPWriter(c *net.UDPConn) (rtpWriter, error) { return connWriter{c}, nil }
-
-func (w connWriter) send(p []byte, to netip.AddrPort) error {
-	_, err := w.c.WriteToUDPAddrPort(p, to)
-	return err
 }

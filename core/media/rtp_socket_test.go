@@ -16,7 +16,7 @@ import (
 // closed socket's error.
 func TestRTPReaderDrains(t *testing.T) {
 	t.Parallel()
-	rx, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.AddrPortFrom(loopback, 0)))
+	rx, err := listenRTP(netip.AddrPortFrom(loopback, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestRTPReaderDrains(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Close()
-	r, err := newRTPReader(rx)
+	r, err := rx.reader()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestRTPReaderDrains(t *testing.T) {
 	if _, _, _, ok, err := r.next(buf); ok || err != nil {
 		t.Fatalf("empty socket: ok=%v err=%v, want nothing", ok, err)
 	}
-	to := rx.LocalAddr().(*net.UDPAddr).AddrPort()
+	to := netip.AddrPortFrom(loopback, uint16(rx.Port()))
 	var sent []time.Time
 	for i := range 3 {
 		sent = append(sent, time.Now())
@@ -77,7 +77,7 @@ func TestRTPWriterFamilies(t *testing.T) {
 		{"dual stack to ipv4", "[::]:0", "127.0.0.1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			src, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.MustParseAddrPort(c.from)))
+			src, err := listenRTP(netip.MustParseAddrPort(c.from))
 			if err != nil {
 				t.Skipf("no such socket here: %v", err)
 			}
@@ -87,7 +87,7 @@ func TestRTPWriterFamilies(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer dst.Close()
-			w, err := newRTPWriter(src)
+			w, err := src.writer()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,7 +98,7 @@ func TestRTPWriterFamilies(t *testing.T) {
 			_ = dst.SetReadDeadline(time.Now().Add(2 * time.Second))
 			buf := make([]byte, 16)
 			n, from, err := dst.ReadFromUDPAddrPort(buf)
-			if err != nil || string(buf[:n]) != "rtp" || from.Port() != src.LocalAddr().(*net.UDPAddr).AddrPort().Port() {
+			if err != nil || string(buf[:n]) != "rtp" || int(from.Port()) != src.Port() {
 				t.Fatalf("got %q from %v, err %v", buf[:n], from, err)
 			}
 		})

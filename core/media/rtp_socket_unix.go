@@ -4,8 +4,10 @@ package media
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
+	"sync"
 	"syscall"
 	"time"
 	"unsafe"
@@ -13,55 +15,114 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// socketReader reads with non-blocking recvmsg and asks the kernel to stamp
-// each packet's arrival (SO_TIMESTAMP), so a packet read up to a period
-// late still counts its true arrival in the jitter estimate.
-type socketReader struct {
-	rc      syscall.RawConn
-	stamped bool
-	read    func(fd uintptr) bool // made once: a closure per call would allocate
-
-	buf     []byte
-	oob     []byte
-	n, oobn int
-	from    netip.AddrPort
-	errno   error
+// rtpSock is the call's RTP socket, kept out of the Go runtime's network
+// poller: the call's loop only ever reads it without blocking, so the
+// poller's readiness event for each arriving packet would only wake a
+// runtime thread for nothing. Reads and writes never block (MSG_DONTWAIT).
+type rtpSock struct {
+	mu      sync.RWMutex // Close waits for a read or write in progress
+	fd      int          // -1 once closed
+	family  int
+	port    int
+	stamped bool // the kernel stamps each packet's arrival (SO_TIMESTAMP)
 }
 
-func newRTPReader(c *net.UDPConn) (rtpReader, error) {
-	rc, err := c.SyscallConn()
+func listenRTP(ap netip.AddrPort) (*rtpSock, error) {
+	a := ap.Addr().Unmap()
+	family := syscall.AF_INET
+	if a.Is6() {
+		family = syscall.AF_INET6
+	}
+	fd, err := syscall.Socket(family, syscall.SOCK_DGRAM, 0)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("media: rtp socket: %w", err)
 	}
-	r := &socketReader{rc: rc, oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.Timeval{})))*2)}
-	if err := rc.Control(func(fd uintptr) {
-		r.stamped = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_TIMESTAMP, 1) == nil
-	}); err != nil {
-		return nil, err
+	syscall.CloseOnExec(fd)
+	s := &rtpSock{fd: fd, family: family}
+	var sa syscall.Sockaddr
+	if family == syscall.AF_INET6 {
+		if a.IsUnspecified() {
+			_ = syscall.SetsockoptInt(fd, syscall.IPPROTO_IPV6, syscall.IPV6_V6ONLY, 0) // dual stack, as net does
+		}
+		sa = &syscall.SockaddrInet6{Port: int(ap.Port()), Addr: a.As16()}
+	} else {
+		sa = &syscall.SockaddrInet4{Port: int(ap.Port()), Addr: a.As4()}
 	}
-	r.read = func(fd uintptr) bool {
-		r.n, r.oobn, r.errno = recvmsgNoWake(int(fd), r.buf, r.oob, &r.from)
-		return true // never wait for the socket: the caller drains what is there
+	if err := syscall.Bind(fd, sa); err != nil {
+		syscall.Close(fd)
+		return nil, fmt.Errorf("media: rtp bind %v: %w", ap, err)
 	}
-	return r, nil
+	bound, err := syscall.Getsockname(fd)
+	if err != nil {
+		syscall.Close(fd)
+		return nil, fmt.Errorf("media: rtp socket: %w", err)
+	}
+	switch b := bound.(type) {
+	case *syscall.SockaddrInet4:
+		s.port = b.Port
+	case *syscall.SockaddrInet6:
+		s.port = b.Port
+	}
+	s.stamped = syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMP, 1) == nil
+	return s, nil
 }
 
-func (r *socketReader) next(buf []byte) (int, netip.AddrPort, time.Time, bool, error) {
-	r.buf = buf
-	err := r.rc.Read(r.read)
-	r.buf = nil
+// Port is the local port.
+func (s *rtpSock) Port() int { return s.port }
+
+// Close closes the socket; later reads and writes return net.ErrClosed.
+func (s *rtpSock) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fd < 0 {
+		return nil
+	}
+	err := syscall.Close(s.fd)
+	s.fd = -1
+	return err
+}
+
+func (s *rtpSock) reader() (rtpReader, error) {
+	return &sockReader{s: s, oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.Timeval{})))*2)}, nil
+}
+
+func (s *rtpSock) writer() (rtpWriter, error) { return s, nil }
+
+// send sends p to `to`, or drops it when the kernel will not queue it.
+func (s *rtpSock) send(p []byte, to netip.AddrPort) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.fd < 0 {
+		return net.ErrClosed
+	}
+	return sendtoNoWake(s.fd, s.family, p, to)
+}
+
+// sockReader reads with the arrival stamps, so a packet read up to a
+// period late still counts its true arrival in the jitter estimate.
+type sockReader struct {
+	s   *rtpSock
+	oob []byte
+}
+
+func (r *sockReader) next(buf []byte) (int, netip.AddrPort, time.Time, bool, error) {
+	var from netip.AddrPort
+	r.s.mu.RLock()
+	if r.s.fd < 0 {
+		r.s.mu.RUnlock()
+		return 0, from, time.Now(), false, net.ErrClosed
+	}
+	n, oobn, err := recvmsgNoWake(r.s.fd, buf, r.oob, &from)
+	r.s.mu.RUnlock()
 	now := time.Now()
 	switch {
+	case errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK) || errors.Is(err, syscall.EINTR):
+		return 0, from, now, false, nil
 	case err != nil:
-		return 0, netip.AddrPort{}, now, false, err
-	case errors.Is(r.errno, syscall.EAGAIN) || errors.Is(r.errno, syscall.EWOULDBLOCK) || errors.Is(r.errno, syscall.EINTR):
-		return 0, netip.AddrPort{}, now, false, nil
-	case r.errno != nil:
-		return 0, netip.AddrPort{}, now, false, r.errno
+		return 0, from, now, false, err
 	}
-	from := r.from
-	if r.stamped {
-		if t, ok := arrivalStamp(r.oob[:r.oobn]); ok {
+	if r.s.stamped {
+		if t, ok := arrivalStamp(r.oob[:oobn]); ok {
 			// The stamp is wall-clock time; keep now's monotonic reading
 			// and step back by the packet's age. A clock step (NTP) makes
 			// the age nonsense: then the read time stands.
@@ -70,7 +131,7 @@ func (r *socketReader) next(buf []byte) (int, netip.AddrPort, time.Time, bool, e
 			}
 		}
 	}
-	return r.n, from, now, true, nil
+	return n, from, now, true, nil
 }
 
 // arrivalStamp finds the SCM_TIMESTAMP control message.
@@ -87,52 +148,4 @@ func arrivalStamp(oob []byte) (time.Time, bool) {
 		oob = rest
 	}
 	return time.Time{}, false
-}
-
-// socketWriter sends with a non-blocking sendto on the socket's own family.
-type socketWriter struct {
-	rc     syscall.RawConn
-	family int
-	write  func(fd uintptr) bool // made once: a closure per call would allocate
-
-	p   []byte
-	to  netip.AddrPort
-	err error
-}
-
-func newRTPWriter(c *net.UDPConn) (rtpWriter, error) {
-	rc, err := c.SyscallConn()
-	if err != nil {
-		return nil, err
-	}
-	w := &socketWriter{rc: rc, family: syscall.AF_INET6}
-	var serr error
-	if err := rc.Control(func(fd uintptr) {
-		var sa syscall.Sockaddr
-		if sa, serr = syscall.Getsockname(int(fd)); serr == nil {
-			if _, ok := sa.(*syscall.SockaddrInet4); ok {
-				w.family = syscall.AF_INET
-			}
-		}
-	}); err != nil {
-		return nil, err
-	}
-	if serr != nil {
-		return nil, serr
-	}
-	w.write = func(fd uintptr) bool {
-		w.err = sendtoNoWake(int(fd), w.family, w.p, w.to)
-		return true // never wait: a full socket buffer drops the packet
-	}
-	return w, nil
-}
-
-func (w *socketWriter) send(p []byte, to netip.AddrPort) error {
-	w.p, w.to = p, to
-	err := w.rc.Write(w.write)
-	w.p = nil
-	if err != nil {
-		return err
-	}
-	return w.err
 }

@@ -32,7 +32,7 @@ func newSender(s *Session) (*sender, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := newRTPWriter(s.conn.RTP)
+	out, err := s.conn.rtp.writer()
 	if err != nil {
 		return nil, err
 	}

@@ -9,14 +9,14 @@ import (
 )
 
 // On Linux the RTP socket's reads and writes are raw system calls. They
-// never block (the socket is non-blocking and the loops only drain what is
-// there, or drop a packet the kernel will not queue), so they do not need
+// never block (MSG_DONTWAIT: the loop only drains what is there, and drops
+// a packet the kernel will not queue), so they do not need
 // the scheduler's syscall bookkeeping, whose first call after an idle spell
 // wakes the runtime's monitor thread, which then polls every 20 µs for as
 // long as the frame's work lasts: on an idle machine that was most of a
 // call's CPU time.
 
-// recvmsgNoWake is recvmsg(2) on a non-blocking socket.
+// recvmsgNoWake is a recvmsg(2) that does not block.
 func recvmsgNoWake(fd int, p, oob []byte, from *netip.AddrPort) (n, oobn int, err error) {
 	var rsa syscall.RawSockaddrAny
 	var iov syscall.Iovec
@@ -29,7 +29,7 @@ func recvmsgNoWake(fd int, p, oob []byte, from *netip.AddrPort) (n, oobn int, er
 		msg.Control = &oob[0]
 		msg.SetControllen(len(oob))
 	}
-	r, _, errno := syscall.RawSyscall(syscall.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), 0)
+	r, _, errno := syscall.RawSyscall(syscall.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), syscall.MSG_DONTWAIT)
 	runtime.KeepAlive(p)
 	runtime.KeepAlive(oob)
 	if errno != 0 {
@@ -39,7 +39,7 @@ func recvmsgNoWake(fd int, p, oob []byte, from *netip.AddrPort) (n, oobn int, er
 	return int(r), int(msg.Controllen), nil
 }
 
-// sendtoNoWake is sendto(2) on a non-blocking socket of the given family.
+// sendtoNoWake is a sendto(2) that does not block, on a socket of the given family.
 func sendtoNoWake(fd, family int, p []byte, to netip.AddrPort) error {
 	var sa unsafe.Pointer
 	var salen uintptr
@@ -64,7 +64,7 @@ func sendtoNoWake(fd, family int, p []byte, to netip.AddrPort) error {
 	if len(p) > 0 {
 		base = unsafe.Pointer(&p[0])
 	}
-	_, _, errno := syscall.RawSyscall6(syscall.SYS_SENDTO, uintptr(fd), uintptr(base), uintptr(len(p)), 0, uintptr(sa), salen)
+	_, _, errno := syscall.RawSyscall6(syscall.SYS_SENDTO, uintptr(fd), uintptr(base), uintptr(len(p)), syscall.MSG_DONTWAIT, uintptr(sa), salen)
 	runtime.KeepAlive(p)
 	if errno != 0 {
 		return errno

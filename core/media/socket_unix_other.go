@@ -7,10 +7,10 @@ import (
 	"syscall"
 )
 
-// recvmsgNoWake is recvmsg(2) on a non-blocking socket (the plain system
+// recvmsgNoWake is a recvmsg(2) that does not block (the plain system
 // call: only Linux gets the raw one, see socket_linux.go).
 func recvmsgNoWake(fd int, p, oob []byte, from *netip.AddrPort) (n, oobn int, err error) {
-	n, oobn, _, sa, err := syscall.Recvmsg(fd, p, oob, 0)
+	n, oobn, _, sa, err := syscall.Recvmsg(fd, p, oob, syscall.MSG_DONTWAIT)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -23,14 +23,14 @@ func recvmsgNoWake(fd int, p, oob []byte, from *netip.AddrPort) (n, oobn int, er
 	return n, oobn, nil
 }
 
-// sendtoNoWake is sendto(2) on a non-blocking socket of the given family.
+// sendtoNoWake is a sendto(2) that does not block, on a socket of the given family.
 func sendtoNoWake(fd, family int, p []byte, to netip.AddrPort) error {
 	if family == syscall.AF_INET {
 		a := to.Addr().Unmap()
 		if !a.Is4() {
 			return syscall.EAFNOSUPPORT
 		}
-		return syscall.Sendto(fd, p, 0, &syscall.SockaddrInet4{Port: int(to.Port()), Addr: a.As4()})
+		return syscall.Sendto(fd, p, syscall.MSG_DONTWAIT, &syscall.SockaddrInet4{Port: int(to.Port()), Addr: a.As4()})
 	}
-	return syscall.Sendto(fd, p, 0, &syscall.SockaddrInet6{Port: int(to.Port()), Addr: to.Addr().As16()})
+	return syscall.Sendto(fd, p, syscall.MSG_DONTWAIT, &syscall.SockaddrInet6{Port: int(to.Port()), Addr: to.Addr().As16()})
 }
