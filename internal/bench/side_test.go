@@ -75,6 +75,7 @@ func BenchmarkSideBySide(b *testing.B) {
 	rep.Rows = append(rep.Rows, h.startup()...)
 	rep.Figures = append(rep.Figures, latencyFigures(b)...)
 	rep.Figures = append(rep.Figures, impairmentFigures(b)...)
+	rep.Figures = append(rep.Figures, capacityFigures(b)...)
 	rep.Figures = append(rep.Figures, guiFigures(b, fullBin, k, bob)...)
 	rep.Micro = microBenchmarks(b)
 	if err := rep.Write(*outDir); err != nil {
