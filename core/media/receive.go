@@ -22,6 +22,7 @@ type rtpIn struct {
 	flowing bool // Flowing reported
 	dtmf    *DTMFReceiver
 	closed  bool
+	pkt     rtp.Packet // reused: unmarshalling keeps its slices' room
 }
 
 // drainRTP moves every packet waiting on the socket into the jitter buffer
@@ -46,7 +47,7 @@ func (s *Session) drainRTP(in *rtpIn) {
 
 // handleRTP takes one packet that arrived at now.
 func (s *Session) handleRTP(in *rtpIn, data []byte, from netip.AddrPort, now time.Time) {
-	var pkt rtp.Packet
+	pkt := &in.pkt
 	if err := pkt.Unmarshal(data); err != nil || pkt.Version != 2 {
 		return // not RTP: ignore, as RFC 3550 A.1 asks of invalid packets
 	}
