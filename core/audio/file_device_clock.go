@@ -85,6 +85,12 @@ type pacer struct {
 	period  time.Duration
 	late    *lateness // nil: not counted
 	timer   *time.Timer
+	// tick paces a steady stream of one-period waits: a ticker stays armed
+	// in the runtime between frames, where re-arming a timer every frame
+	// also woke the runtime's network poller thread. nextTick is when it
+	// fires next.
+	tick     *time.Ticker
+	nextTick time.Time
 	// shift, when set, is the re-basing shared by both directions of one
 	// device: a stall that moves one direction's clock moves the other's,
 	// or a loop serving both would stay a period late for good.
@@ -137,6 +143,9 @@ func (p *pacer) waitUntil(pos int64, done <-chan struct{}) error {
 		p.record(-wait)
 		return isDone(done)
 	}
+	if p.tick != nil && absDuration(deadline.Sub(p.nextTick)) < time.Millisecond {
+		return p.waitTick(deadline, done)
+	}
 	if p.timer == nil {
 		p.timer = time.NewTimer(wait)
 	} else {
@@ -144,14 +153,56 @@ func (p *pacer) waitUntil(pos int64, done <-chan struct{}) error {
 	}
 	select {
 	case <-p.timer.C:
-		if p.late != nil {
-			p.record(time.Since(deadline)) // the wake-up's own delay
-		}
-		return isDone(done) // Close wins a tie
 	case <-done:
 		p.timer.Stop()
+		p.stopTick()
 		return ErrClosed
 	}
+	if p.late != nil {
+		p.record(time.Since(deadline)) // the wake-up's own delay
+	}
+	// From this deadline on, a ticker serves the next ones.
+	if p.tick == nil {
+		p.tick = time.NewTicker(p.period)
+	} else {
+		p.tick.Reset(p.period)
+	}
+	p.nextTick = time.Now().Add(p.period)
+	return isDone(done) // Close wins a tie
+}
+
+// waitTick waits for the tick due at about deadline. A tick left over from
+// a frame that was served late (without waiting) is skipped.
+func (p *pacer) waitTick(deadline time.Time, done <-chan struct{}) error {
+	for {
+		select {
+		case <-p.tick.C:
+		case <-done:
+			p.stopTick()
+			return ErrClosed
+		}
+		p.nextTick = p.nextTick.Add(p.period)
+		if time.Until(deadline) < time.Millisecond {
+			if p.late != nil {
+				p.record(max(0, time.Since(deadline)))
+			}
+			return isDone(done) // Close wins a tie
+		}
+	}
+}
+
+func (p *pacer) stopTick() {
+	if p.tick != nil {
+		p.tick.Stop()
+		p.tick = nil
+	}
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
 }
 
 func (p *pacer) record(late time.Duration) {

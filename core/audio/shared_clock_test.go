@@ -63,3 +63,33 @@ func TestSharedClockStall(t *testing.T) {
 		})
 	}
 }
+
+// TestPacerSteady: frame after frame (the ticker's path), a capture frame
+// is never handed over before it is due, and the stream keeps real time.
+func TestPacerSteady(t *testing.T) {
+	t.Parallel()
+	f := Format{SampleRate: 8000, Channels: 1, Period: 20 * time.Millisecond}
+	d, err := NewNullDevice(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	origin := time.Now()
+	pcm := make([]int16, f.FrameSamples())
+	early := 0
+	for i := range 50 {
+		if i == 20 {
+			time.Sleep(30 * time.Millisecond) // one late frame, then back on the ticker
+		}
+		if _, err := d.ReadFrame(pcm); err != nil {
+			t.Fatal(err)
+		}
+		if due := origin.Add(time.Duration(i+1) * f.Period); time.Until(due) > 1500*time.Microsecond {
+			early++
+		}
+	}
+	took := time.Since(origin)
+	if early > 0 || took < 990*time.Millisecond || took > 1150*time.Millisecond {
+		t.Errorf("50 frames of 20 ms: %d handed over early, took %v (want about 1 s)", early, took)
+	}
+}
