@@ -85,6 +85,28 @@ func (r *Ring) transfer(p []int16, move func([]int16) int, progressed, ready cha
 	}
 }
 
+// WaitRoom blocks until n samples can be written without blocking (n is
+// capped at the capacity). It returns the close error once the ring is
+// closed. With one writer, the room it saw is still there for its Write.
+func (r *Ring) WaitRoom(n int) error {
+	n = min(n, len(r.buf))
+	for {
+		r.mu.Lock()
+		err, free := r.err, len(r.buf)-int(r.wr-r.rd)
+		r.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		if free >= n {
+			return nil
+		}
+		select {
+		case <-r.writable:
+		case <-r.done:
+		}
+	}
+}
+
 // Overwrite appends p without blocking; when the ring is full the oldest
 // samples are dropped (a capture overrun keeps the freshest audio). It
 // returns how many samples were dropped.

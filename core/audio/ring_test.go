@@ -148,3 +148,52 @@ func TestRingNoAllocs(t *testing.T) {
 		t.Fatalf("%v allocations per frame", allocs)
 	}
 }
+
+// TestRingWaitRoom: WaitRoom returns at once while a frame fits, blocks
+// while the ring is full until the reader frees a frame, and returns the
+// close error.
+func TestRingWaitRoom(t *testing.T) {
+	r := NewRing(480)
+	frame := make([]int16, 160)
+	for range 3 {
+		if err := r.WaitRoom(160); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Write(frame); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- r.WaitRoom(160) }()
+	select {
+	case err := <-waited:
+		t.Fatalf("WaitRoom on a full ring returned %v at once", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	r.ReadAvailable(make([]int16, 100)) // not yet a frame's room
+	select {
+	case err := <-waited:
+		t.Fatalf("WaitRoom with 100 samples free returned %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	r.ReadAvailable(make([]int16, 60))
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("WaitRoom did not return once a frame's room was free")
+	}
+	if r.Len() != 320 {
+		t.Fatalf("ring holds %d samples", r.Len())
+	}
+	if _, err := r.Write(frame); err != nil { // fills it again
+		t.Fatal(err)
+	}
+	go func() { waited <- r.WaitRoom(160) }()
+	r.CloseWithError(ErrDeviceLost)
+	if err := <-waited; err != ErrDeviceLost {
+		t.Fatalf("WaitRoom after close: %v", err)
+	}
+}

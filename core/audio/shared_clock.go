@@ -9,6 +9,15 @@ type SharedClock interface {
 	SharedClock() bool
 }
 
+// RoomWaiter is implemented by playback devices that can wait until they
+// would accept the next frame without blocking. With separate capture and
+// playback clocks the media path waits for that first, then decodes the
+// frame: it reaches the device as fresh as it can be, not a period ahead
+// of its turn.
+type RoomWaiter interface {
+	WaitRoom() error
+}
+
 // SharesClock reports whether dev's capture and playback share one clock.
 func SharesClock(dev Device) bool {
 	c, ok := dev.(SharedClock)

@@ -147,6 +147,11 @@ func (p *player) run() {
 			}
 			continue
 		}
+		if w, ok := dev.(audio.RoomWaiter); ok {
+			// The frame is decoded when the device can take it, not a
+			// period ahead; an error is WriteFrame's to report.
+			_ = w.WaitRoom()
+		}
 		p.playOne(dev)
 	}
 }

@@ -108,6 +108,15 @@ func (d *toneDev) WriteFrame(pcm []int16) (int, error) {
 	return len(pcm), nil
 }
 
+// WaitRoom waits for the next playback slot, as a sound card frees room in
+// its buffer: the player then decodes just in time (audio.RoomWaiter).
+func (d *toneDev) WaitRoom() error {
+	d.outMu.Lock()
+	pos := d.outPos
+	d.outMu.Unlock()
+	return d.waitPos(pos)
+}
+
 // last is a copy of the last dur of what the speaker played.
 func (d *toneDev) last(dur time.Duration) []int16 {
 	n := int(time.Duration(d.f.SampleRate) * dur / time.Second)

@@ -197,6 +197,10 @@ func (d *Device) WriteFrame(pcm []int16) (int, error) {
 // hand each frame over just before the device plays it.
 func (d *Device) SharedClock() bool { return d.duplex }
 
+// WaitRoom blocks until the playback ring takes one more frame without
+// blocking (coreaudio.RoomWaiter).
+func (d *Device) WaitRoom() error { return d.playback.WaitRoom(d.f.FrameSamples() * d.f.Channels) }
+
 // Format is the format the device was opened at.
 func (d *Device) Format() coreaudio.Format { return d.f }
 
