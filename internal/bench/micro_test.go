@@ -26,7 +26,7 @@ type microSpec struct {
 // microSpecs are the hot paths of issue 7: a codec's work per 20 ms frame,
 // the resampler between a 48 kHz device and 8 kHz codecs, the jitter
 // buffer, the per-frame send and receive pipelines, and the SIP layer's
-// per-message work. There is no conference mixer yet (issue 6).
+// per-message work, and the conference mixer.
 var microSpecs = []microSpec{
 	// Encode and decode of one 20 ms frame.
 	{"./core/codec/g711", `^Benchmark(Encode|Decode)20ms$/^PCMU$`},
@@ -38,6 +38,8 @@ var microSpecs = []microSpec{
 	// the device to an RTP packet and from RTP to the device, per codec at
 	// 48 kHz (and PCMU at 8 kHz, no resampling).
 	{"./core/media", `^Benchmark(JitterBufferPutPop|SendPath|ReceivePath)$/^(opus|G722|PCMU)$`},
+	// One 20 ms frame of a three-party conference mixed for its four listeners.
+	{"./core/media", `^BenchmarkMixer20ms$`},
 	// Parse an INVITE and a 200 OK with SDP, build and serialize our INVITE
 	// and REGISTER, answer a digest challenge (MD5, SHA-256).
 	{"./core/sip", `^Benchmark(ParseInvite|Parse200OK|NewInvite|NewRegister|DigestAuthorize)$`},

@@ -67,7 +67,7 @@ func BenchmarkSideBySide(b *testing.B) {
 		"Our caller sends a 440 Hz WAV (--play) and records what it receives (--record); baresip's caller sends a 1 kHz tone through aufile and plays to aubridge (no device). Neither uses a sound card.",
 		"CPU is utime+stime from /proc/<pid>/stat (10 ms ticks); memory is VmRSS/VmHWM/RssAnon from /proc/<pid>/status.",
 		"Where our CPU goes (perf on a PCMU and an Opus call): the codec and media work is about what baresip does (libopus is the same library); the rest is the Go runtime's own wake-ups around each 20 ms frame — its monitor thread polling every 20 µs while a system or cgo call runs, idle threads spinning up to look for work, the network poller — each a context switch, which is costly on this paravirtualized 2-core machine. This session cut them from ~800 to ~350 per second per call (one loop per call, RTP drained without blocking outside the poller, raw non-blocking socket calls, a ticker instead of a timer per frame).",
-		"The absolute figures below come from the project's own core in the bench process (latency, jitter buffer under an impairing UDP relay the bench runs on loopback), from a child process hosting many calls (capacity), and from the real window under Xvfb (GUI). There is no conference mixer yet (issue 6), so no mixer microbenchmark.",
+		"The absolute figures below come from the project's own core in the bench process (latency, jitter buffer under an impairing UDP relay the bench runs on loopback), from a child process hosting many calls (capacity), and from the real window under Xvfb (GUI).",
 	}
 	rep.Rows = append(rep.Rows, h.setup()...)
 	for _, c := range []string{"opus", "pcmu"} {
