@@ -32,7 +32,6 @@ func TestGUICallEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Xvfb, Kamailio, baresip and the window")
 	}
-	testlab.Require(t, "Xvfb", "xvfb")
 	testlab.Require(t, "xdotool", "xdotool")
 	testlab.Require(t, "import", "imagemagick")
 	testlab.Require(t, "kamailio", "kamailio")
@@ -42,7 +41,7 @@ func TestGUICallEndToEnd(t *testing.T) {
 	if err := os.Chmod(runtimeDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	display := startXvfb(t)
+	display := testlab.StartXvfb(t, 90)
 	xenv := append(os.Environ(), "DISPLAY="+display, "XDG_RUNTIME_DIR="+runtimeDir, "WAYLAND_DISPLAY=")
 
 	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
@@ -162,54 +161,6 @@ func TestGUICallEndToEnd(t *testing.T) {
 	}
 }
 
-// startXvfb starts Xvfb on the first free display from :90 and returns its
-// name (":N"); it is stopped when the test ends.
-func startXvfb(t *testing.T) string {
-	t.Helper()
-	for n := 90; n < 140; n++ {
-		lock := fmt.Sprintf("/tmp/.X%d-lock", n)
-		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
-		if fileExists(lock) || fileExists(sock) {
-			continue
-		}
-		display := fmt.Sprintf(":%d", n)
-		var log lockedBuffer
-		x := exec.Command("Xvfb", display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp", "-noreset")
-		x.Stdout, x.Stderr = &log, &log
-		if err := x.Start(); err != nil {
-			t.Fatalf("Xvfb: %v", err)
-		}
-		done := make(chan struct{})
-		go func() { _ = x.Wait(); close(done) }()
-		deadline := time.Now().Add(10 * time.Second)
-		for !fileExists(sock) && time.Now().Before(deadline) {
-			select {
-			case <-done:
-				deadline = time.Time{} // exited: display taken meanwhile, try the next
-			case <-time.After(50 * time.Millisecond):
-			}
-		}
-		if !fileExists(sock) {
-			_ = x.Process.Kill()
-			<-done
-			t.Logf("Xvfb %s did not start: %s", display, log.String())
-			continue
-		}
-		t.Cleanup(func() {
-			_ = x.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-done:
-			case <-time.After(5 * time.Second):
-				_ = x.Process.Kill()
-				<-done
-			}
-		})
-		return display
-	}
-	t.Fatal("no free X display between :90 and :139")
-	return ""
-}
-
 // xdotool runs xdotool with args, bounded by d, and returns its output.
 func xdotool(t *testing.T, env []string, d time.Duration, args ...string) string {
 	t.Helper()
@@ -237,11 +188,6 @@ func waitExit(exited chan error) any {
 	case <-time.After(2 * time.Second):
 		return "still running"
 	}
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }
 
 // lockedBuffer is a bytes.Buffer safe for a process's writes and the test's

@@ -65,7 +65,6 @@ func TestGUIFirstFrame(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Xvfb and the window")
 	}
-	testlab.Require(t, "Xvfb", "xvfb")
 	testlab.Require(t, "xdotool", "xdotool")
 	testlab.Require(t, "import", "imagemagick")
 
@@ -73,7 +72,7 @@ func TestGUIFirstFrame(t *testing.T) {
 	if err := os.Chmod(runtimeDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	display := startXvfb(t)
+	display := testlab.StartXvfb(t, 90)
 	xenv := append(os.Environ(), "DISPLAY="+display, "XDG_RUNTIME_DIR="+runtimeDir, "WAYLAND_DISPLAY=")
 	cfg := writeFile(t, "[sip]\nlisten = \"127.0.0.1:0\"\n")
 

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -65,7 +64,6 @@ func BenchmarkGUI(b *testing.B) {
 // comparison.
 func guiFigures(tb testing.TB, bin string, k *testlab.Kamailio, bob *testlab.Baresip) []Figure {
 	tb.Helper()
-	testlab.Require(tb, "Xvfb", "xvfb")
 	testlab.Require(tb, "xdotool", "xdotool")
 	x := startXvfb(tb)
 	cfg := filepath.Join(tb.TempDir(), "config.toml")
@@ -362,48 +360,7 @@ type xvfb struct{ display string }
 
 // startXvfb starts Xvfb on the first free display from :150 (the GUI tests
 // use :90 up); it is stopped when tb ends.
-func startXvfb(tb testing.TB) *xvfb {
-	tb.Helper()
-	for n := 150; n < 200; n++ {
-		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
-		if exists(fmt.Sprintf("/tmp/.X%d-lock", n)) || exists(sock) {
-			continue
-		}
-		display := fmt.Sprintf(":%d", n)
-		cmd := exec.Command("Xvfb", display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp", "-noreset")
-		if err := cmd.Start(); err != nil {
-			tb.Fatalf("Xvfb: %v", err)
-		}
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		up := false
-		for deadline := time.Now().Add(10 * time.Second); !up && time.Now().Before(deadline); {
-			select {
-			case <-done:
-				deadline = time.Time{} // the display was taken meanwhile
-			case <-time.After(20 * time.Millisecond):
-				up = exists(sock)
-			}
-		}
-		if !up {
-			_ = cmd.Process.Kill()
-			<-done
-			continue
-		}
-		tb.Cleanup(func() {
-			_ = cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-done:
-			case <-time.After(5 * time.Second):
-				_ = cmd.Process.Kill()
-				<-done
-			}
-		})
-		return &xvfb{display: display}
-	}
-	tb.Fatal("no free X display between :150 and :199")
-	return nil
-}
+func startXvfb(tb testing.TB) *xvfb { return &xvfb{display: testlab.StartXvfb(tb, 150)} }
 
 // env is the environment of a program on this display, with home as HOME
 // and a private XDG_RUNTIME_DIR.
@@ -438,9 +395,4 @@ func xdotoolCtx(ctx context.Context, env []string, args ...string) (string, erro
 		return "", fmt.Errorf("xdotool %s: %w: %s", strings.Join(args, " "), err, stderr.String())
 	}
 	return strings.TrimSpace(string(out)), nil
-}
-
-func exists(p string) bool {
-	_, err := os.Stat(p)
-	return !errors.Is(err, os.ErrNotExist)
 }
