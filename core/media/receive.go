@@ -113,13 +113,9 @@ func newPlayer(s *Session) (*player, error) {
 		return nil, err
 	}
 	f := s.Device().Format()
-	reader, err := s.conn.rtp.reader()
-	if err != nil {
-		return nil, err
-	}
 	p := &player{
 		s: s, dec: dec,
-		in:       rtpIn{reader: reader, buf: make([]byte, 1500), dtmf: newDTMFReceiver()},
+		in:       rtpIn{reader: s.conn.rtp.reader(), buf: make([]byte, 1500), dtmf: newDTMFReceiver()},
 		payload:  make([]byte, 1500),
 		next:     make([]byte, 1500),
 		codecBuf: make([]int16, info.FrameSamples(s.cfg.Ptime)),

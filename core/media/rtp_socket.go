@@ -15,9 +15,3 @@ type rtpReader interface {
 	// is waiting. err is set when the socket is closed or broken.
 	next(buf []byte) (n int, from netip.AddrPort, at time.Time, ok bool, err error)
 }
-
-// rtpWriter sends RTP without ever blocking the capture loop: a packet the
-// kernel cannot queue is dropped, as the network would drop it.
-type rtpWriter interface {
-	send(p []byte, to netip.AddrPort) error
-}

@@ -26,14 +26,13 @@ func (s *rtpSock) Port() int { return s.c.LocalAddr().(*net.UDPAddr).Port }
 // Close closes the socket.
 func (s *rtpSock) Close() error { return s.c.Close() }
 
-func (s *rtpSock) writer() (rtpWriter, error) { return s, nil }
-
+// send sends p to `to`.
 func (s *rtpSock) send(p []byte, to netip.AddrPort) error {
 	_, err := s.c.WriteToUDPAddrPort(p, to)
 	return err
 }
 
-func (s *rtpSock) reader() (rtpReader, error) {
+func (s *rtpSock) reader() rtpReader {
 	r := &chanReader{packets: make(chan arrived, 64), err: make(chan error, 1)}
 	go func() {
 		for {
@@ -50,7 +49,7 @@ func (s *rtpSock) reader() (rtpReader, error) {
 			}
 		}
 	}()
-	return r, nil
+	return r
 }
 
 // chanReader is what the goroutine queued.

@@ -82,13 +82,12 @@ func (s *rtpSock) Close() error {
 	return err
 }
 
-func (s *rtpSock) reader() (rtpReader, error) {
-	return &sockReader{s: s, oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.Timeval{})))*2)}, nil
+func (s *rtpSock) reader() rtpReader {
+	return &sockReader{s: s, oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.Timeval{})))*2)}
 }
 
-func (s *rtpSock) writer() (rtpWriter, error) { return s, nil }
-
-// send sends p to `to`, or drops it when the kernel will not queue it.
+// send sends p to `to` without blocking the capture loop: a packet the
+// kernel will not queue is dropped, as the network would drop it.
 func (s *rtpSock) send(p []byte, to netip.AddrPort) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()

@@ -23,7 +23,7 @@ type sender struct {
 	step     uint32
 	dtmf     *dtmfSender
 	play     *player // plays a frame after each capture when the device shares its clock
-	out      rtpWriter
+	out      *rtpSock
 }
 
 func newSender(s *Session) (*sender, error) {
@@ -32,15 +32,11 @@ func newSender(s *Session) (*sender, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.conn.rtp.writer()
-	if err != nil {
-		return nil, err
-	}
 	f := s.Device().Format()
 	snd := &sender{
 		s:        s,
 		enc:      enc,
-		out:      out,
+		out:      s.conn.rtp,
 		devBuf:   make([]int16, f.FrameSamples()),
 		codecBuf: make([]int16, info.FrameSamples(s.cfg.Ptime)),
 		payload:  make([]byte, 1500),
