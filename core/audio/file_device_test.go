@@ -251,15 +251,7 @@ func TestFileDeviceCountsLateFrames(t *testing.T) {
 	}
 	defer func() { _ = d.Close() }()
 	pcm := make([]int16, slow.FrameSamples())
-	frame := func() {
-		t.Helper()
-		if _, err := d.ReadFrame(pcm); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.WriteFrame(pcm); err != nil {
-			t.Fatal(err)
-		}
-	}
+	frame := func() { readWrite(t, d, pcm) }
 	frame()
 	time.Sleep(3 * slow.Period) // a stall: the source's next frame and the sink's next slot are late
 	frame()

@@ -152,15 +152,7 @@ func TestNullDeviceCountsLateFrames(t *testing.T) {
 	pcm := make([]int16, slow.FrameSamples())
 	// One loop that plays right after each capture: every playback frame
 	// comes a period after its slot starts, a steady offset, not late.
-	frame := func() {
-		t.Helper()
-		if _, err := d.ReadFrame(pcm); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.WriteFrame(pcm); err != nil {
-			t.Fatal(err)
-		}
-	}
+	frame := func() { readWrite(t, d, pcm) }
 	for range 3 {
 		frame()
 	}

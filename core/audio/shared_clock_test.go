@@ -12,30 +12,15 @@ import (
 func TestSharedClockStall(t *testing.T) {
 	t.Parallel()
 	f := Format{SampleRate: 8000, Channels: 1, Period: 20 * time.Millisecond}
+	opens := map[string]func() (pacedDevice, error){
+		"null": func() (pacedDevice, error) { return NewNullDevice(f) },
+		"file": func() (pacedDevice, error) { return NewFileDevice(f, nil, nil) },
+	}
 	for _, stall := range []time.Duration{95 * time.Millisecond, 105 * time.Millisecond, 115 * time.Millisecond, 150 * time.Millisecond} {
 		t.Run(stall.String(), func(t *testing.T) {
 			t.Parallel()
-			for _, open := range []struct {
-				name string
-				dev  func() (interface {
-					Device
-					PaceStats() PaceStats
-				}, error)
-			}{
-				{"null", func() (interface {
-					Device
-					PaceStats() PaceStats
-				}, error) {
-					return NewNullDevice(f)
-				}},
-				{"file", func() (interface {
-					Device
-					PaceStats() PaceStats
-				}, error) {
-					return NewFileDevice(f, nil, nil)
-				}},
-			} {
-				d, err := open.dev()
+			for name, open := range opens {
+				d, err := open()
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -44,23 +29,36 @@ func TestSharedClockStall(t *testing.T) {
 					if i == 10 {
 						time.Sleep(stall)
 					}
-					if _, err := d.ReadFrame(pcm); err != nil {
-						t.Fatal(err)
-					}
-					if _, err := d.WriteFrame(pcm); err != nil {
-						t.Fatal(err)
-					}
+					readWrite(t, d, pcm)
 				}
 				st := d.PaceStats()
 				// The stalled frame itself (and the next, on a slow
 				// machine) may count late; a direction left behind would
 				// count every frame after the stall.
 				if st.Capture.Late > 3 || st.Playback.Late > 3 {
-					t.Errorf("%s device, %v stall: late capture %d, playback %d of %d frames", open.name, stall, st.Capture.Late, st.Playback.Late, st.Capture.Frames)
+					t.Errorf("%s device, %v stall: late capture %d, playback %d of %d frames", name, stall, st.Capture.Late, st.Playback.Late, st.Capture.Frames)
 				}
 				_ = d.Close()
 			}
 		})
+	}
+}
+
+// pacedDevice is a software device with its pacing figures.
+type pacedDevice interface {
+	Device
+	PaceStats() PaceStats
+}
+
+// readWrite captures a frame into pcm and plays it: one turn of the loop
+// the media path runs on a device whose directions share a clock.
+func readWrite(t *testing.T, d Device, pcm []int16) {
+	t.Helper()
+	if _, err := d.ReadFrame(pcm); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.WriteFrame(pcm); err != nil {
+		t.Fatal(err)
 	}
 }
 
