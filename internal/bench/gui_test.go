@@ -1,9 +1,7 @@
 package bench
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -66,12 +64,7 @@ func guiFigures(tb testing.TB, bin string, k *testlab.Kamailio, bob *testlab.Bar
 	tb.Helper()
 	testlab.Require(tb, "xdotool", "xdotool")
 	x := startXvfb(tb)
-	cfg := filepath.Join(tb.TempDir(), "config.toml")
-	toml := fmt.Sprintf("[sip]\nlisten = \"127.0.0.1:0\"\n\n[[account]]\nname = \"alice\"\nusername = \"alice\"\npassword = \"alice-secret\"\ndomain = %q\nproxy = %q\ntransport = \"udp\"\n",
-		k.Domain, k.UDPAddr)
-	if err := os.WriteFile(cfg, []byte(toml), 0o600); err != nil {
-		tb.Fatal(err)
-	}
+	cfg := aliceConfig(tb, k)
 	env := x.env(tb.TempDir()) // a HOME of its own: font index and Mesa shader caches
 	data := tb.TempDir()       // history and contacts, kept from run to run as a user's are
 	dial, _, _ := strings.Cut(strings.TrimPrefix(bob.AOR, "sip:"), "@")
@@ -133,87 +126,30 @@ func later(a, b time.Time) time.Time {
 
 // guiProc is a running window and its JSON lines, timed as read.
 type guiProc struct {
-	cmd    *exec.Cmd
-	t0     time.Time
-	env    []string
-	events chan event
-	seen   map[string]event // the first event of each kind and state read so far
-	done   chan struct{}
-	err    error // after done
-	stderr *strings.Builder
+	*ours
+	t0      time.Time // just before the exec
+	stopped bool
 }
 
 func startGUI(tb testing.TB, bin string, env []string, cfg, data string) *guiProc {
 	tb.Helper()
 	cmd := exec.Command(bin, "--json", "--config", cfg, "--data", data)
 	cmd.Env = env
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	g := &guiProc{cmd: cmd, env: env, events: make(chan event, 64), seen: map[string]event{}, done: make(chan struct{}), stderr: new(strings.Builder)}
-	cmd.Stderr = g.stderr
-	g.t0 = time.Now()
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			e := event{at: time.Now()}
-			if json.Unmarshal(sc.Bytes(), &e.m) == nil {
-				g.events <- e
-			}
-		}
-		close(g.events)
-		g.err = cmd.Wait()
-		close(g.done)
-	}()
+	g := &guiProc{t0: time.Now()}
+	g.ours = startProc(tb, cmd)
 	tb.Cleanup(func() { g.stop(tb) })
 	return g
 }
 
-// wait returns the first event of kind in state, read now or before.
-func (g *guiProc) wait(kind, state string, timeout time.Duration) (event, error) {
-	key := kind + " " + state
-	deadline := time.After(timeout)
-	for {
-		if e, ok := g.seen[key]; ok {
-			return e, nil
-		}
-		select {
-		case e, ok := <-g.events:
-			if !ok {
-				<-g.done
-				return event{}, fmt.Errorf("exited before %s: %v: %s", key, g.err, g.stderr.String())
-			}
-			if k := e.str("event") + " " + e.str("state"); g.seen[k].m == nil {
-				g.seen[k] = e
-			}
-		case <-deadline:
-			return event{}, fmt.Errorf("no %s %s in %v", kind, state, timeout)
-		}
-	}
-}
-
 // stop closes the window with SIGTERM (it unregisters), then kills it.
 func (g *guiProc) stop(tb testing.TB) {
-	select {
-	case <-g.done:
+	if g.stopped {
 		return
-	default:
 	}
-	go func() {
-		for range g.events {
-		}
-	}()
+	g.stopped = true
 	_ = g.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-g.done:
-	case <-time.After(10 * time.Second):
-		_ = g.cmd.Process.Kill()
-		<-g.done
-		tb.Logf("the window did not close on SIGTERM: killed")
+	if err := g.finish(10 * time.Second); err != nil {
+		tb.Logf("the window's exit: %v", err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -41,15 +42,20 @@ func (h *harness) start(args ...string) *ours { return h.startBin(h.bin, args...
 
 // startBin runs bin with args, reading its JSON events.
 func (h *harness) startBin(bin string, args ...string) *ours {
-	cmd := exec.Command(bin, args...)
+	return startProc(h.b, exec.Command(bin, args...))
+}
+
+// startProc starts cmd, reading the JSON events it prints.
+func startProc(tb testing.TB, cmd *exec.Cmd) *ours {
+	tb.Helper()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		h.b.Fatal(err)
+		tb.Fatal(err)
 	}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
-		h.b.Fatal(err)
+		tb.Fatal(err)
 	}
 	o := &ours{cmd: cmd, events: make(chan event, 64), done: make(chan error, 1)}
 	go func() {

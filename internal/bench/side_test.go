@@ -50,12 +50,7 @@ func BenchmarkSideBySide(b *testing.B) {
 	if err := testlab.WriteToneWAV(tone, 48000, 440, 5*time.Second, testlab.ToneAmplitude); err != nil {
 		b.Fatal(err)
 	}
-	cfg := filepath.Join(b.TempDir(), "config.toml")
-	toml := fmt.Sprintf("[sip]\nlisten = \"127.0.0.1:0\"\n\n[[account]]\nname = \"alice\"\nusername = \"alice\"\npassword = \"alice-secret\"\ndomain = %q\nproxy = %q\ntransport = \"udp\"\n",
-		k.Domain, k.UDPAddr)
-	if err := os.WriteFile(cfg, []byte(toml), 0o600); err != nil {
-		b.Fatal(err)
-	}
+	cfg := aliceConfig(b, k)
 	bob := testlab.StartBaresip(b, testlab.BaresipOptions{User: "bob", Kamailio: k})
 	h := &harness{b: b, bin: bin, fullBin: fullBin, cfg: cfg, tone: tone, k: k, bob: bob}
 
@@ -84,6 +79,17 @@ func BenchmarkSideBySide(b *testing.B) {
 	}
 	// Printed, not logged: the testing package cuts a benchmark's log short.
 	fmt.Printf("wrote %s:\n%s", *outDir, rep.Markdown())
+}
+
+// aliceConfig writes our program's configuration: account alice on k.
+func aliceConfig(tb testing.TB, k *testlab.Kamailio) string {
+	cfg := filepath.Join(tb.TempDir(), "config.toml")
+	toml := fmt.Sprintf("[sip]\nlisten = \"127.0.0.1:0\"\n\n[[account]]\nname = \"alice\"\nusername = \"alice\"\npassword = \"alice-secret\"\ndomain = %q\nproxy = %q\ntransport = \"udp\"\n",
+		k.Domain, k.UDPAddr)
+	if err := os.WriteFile(cfg, []byte(toml), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return cfg
 }
 
 type harness struct {
