@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,23 +25,9 @@ import (
 // auto-answering baresip connects, takes a screenshot, and hangs up with
 // Escape. The window's --json flag prints the core's events on stdout.
 func TestGUICallEndToEnd(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("the X11 end-to-end test runs on Linux")
-	}
-	if testing.Short() {
-		t.Skip("starts Xvfb, Kamailio, baresip and the window")
-	}
-	testlab.Require(t, "xdotool", "xdotool")
-	testlab.Require(t, "import", "imagemagick")
 	testlab.Require(t, "kamailio", "kamailio")
 	testlab.Require(t, "baresip", "baresip-core")
-
-	runtimeDir := t.TempDir()
-	if err := os.Chmod(runtimeDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	display := testlab.StartXvfb(t, 90)
-	xenv := append(os.Environ(), "DISPLAY="+display, "XDG_RUNTIME_DIR="+runtimeDir, "WAYLAND_DISPLAY=")
+	display, xenv := windowDisplay(t, "starts Xvfb, Kamailio, baresip and the window")
 
 	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
 	testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k}) // answers by itself
@@ -51,7 +36,7 @@ func TestGUICallEndToEnd(t *testing.T) {
 	bin := buildBinary(t)
 	cmd := exec.Command(bin, "--config", cfg, "--json")
 	cmd.Env = xenv
-	var stderr lockedBuffer
+	var stderr testlab.SyncBuffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -177,6 +162,27 @@ func xdotool(t *testing.T, env []string, d time.Duration, args ...string) string
 	return strings.TrimSpace(string(out))
 }
 
+// windowDisplay skips the test where no real window can run (not Linux,
+// or -short, saying why), starts Xvfb and returns its display and the
+// environment of a program on it (X11 only, a private runtime directory).
+func windowDisplay(t *testing.T, why string) (display string, env []string) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("the X11 end-to-end tests run on Linux")
+	}
+	if testing.Short() {
+		t.Skip(why)
+	}
+	testlab.Require(t, "xdotool", "xdotool")
+	testlab.Require(t, "import", "imagemagick")
+	runtimeDir := t.TempDir()
+	if err := os.Chmod(runtimeDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	display = testlab.StartXvfb(t, 90)
+	return display, append(os.Environ(), "DISPLAY="+display, "XDG_RUNTIME_DIR="+runtimeDir, "WAYLAND_DISPLAY=")
+}
+
 func waitExit(exited chan error) any {
 	select {
 	case err := <-exited:
@@ -188,23 +194,4 @@ func waitExit(exited chan error) any {
 	case <-time.After(2 * time.Second):
 		return "still running"
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for a process's writes and the test's
-// reads.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

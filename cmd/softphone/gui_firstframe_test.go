@@ -8,9 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -59,26 +57,12 @@ func TestFirstFrameReporter(t *testing.T) {
 // reports its first frame once, after the window exists and shows drawn
 // pixels, although the caret's blinking keeps drawing frames.
 func TestGUIFirstFrame(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("the X11 end-to-end test runs on Linux")
-	}
-	if testing.Short() {
-		t.Skip("starts Xvfb and the window")
-	}
-	testlab.Require(t, "xdotool", "xdotool")
-	testlab.Require(t, "import", "imagemagick")
-
-	runtimeDir := t.TempDir()
-	if err := os.Chmod(runtimeDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	display := testlab.StartXvfb(t, 90)
-	xenv := append(os.Environ(), "DISPLAY="+display, "XDG_RUNTIME_DIR="+runtimeDir, "WAYLAND_DISPLAY=")
+	_, xenv := windowDisplay(t, "starts Xvfb and the window")
 	cfg := writeFile(t, "[sip]\nlisten = \"127.0.0.1:0\"\n")
 
 	cmd := exec.Command(buildBinary(t), "--json", "--config", cfg, "--data", t.TempDir())
 	cmd.Env = xenv
-	var stderr lockedBuffer
+	var stderr testlab.SyncBuffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

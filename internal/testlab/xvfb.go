@@ -23,7 +23,7 @@ func StartXvfb(tb testing.TB, first int) string {
 			continue
 		}
 		display := fmt.Sprintf(":%d", n)
-		var log syncBuilder
+		var log SyncBuffer
 		x := exec.Command("Xvfb", display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp", "-noreset")
 		x.Stdout, x.Stderr = &log, &log
 		if err := x.Start(); err != nil {
@@ -61,19 +61,19 @@ func StartXvfb(tb testing.TB, first int) string {
 	return ""
 }
 
-// syncBuilder is a strings.Builder a process may write while a test reads.
-type syncBuilder struct {
+// SyncBuffer collects what a process writes while a test reads it.
+type SyncBuffer struct {
 	mu sync.Mutex
 	b  strings.Builder
 }
 
-func (s *syncBuilder) Write(p []byte) (int, error) {
+func (s *SyncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuilder) String() string {
+func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
