@@ -289,6 +289,7 @@ func (c *activeCall) startMedia(neg sdp.Negotiated) error {
 	if err != nil {
 		return fmt.Errorf("audio device: %w", err)
 	}
+	dev = c.wrapDevice(dev) // recording.go: recording tap, waiting tone
 	sess, err := media.NewSession(c.conn, dev, media.Config{
 		Codec: k, SendPT: neg.Codec.PayloadType, RecvPT: neg.RecvPT,
 		DTMFSendPT: neg.DTMFPT, DTMFRecvPT: neg.RecvDTMFPT,

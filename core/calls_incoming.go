@@ -25,6 +25,12 @@ func (p *Phone) onIncoming(in *sip.Incoming) {
 		_ = in.Reject(403, "Forbidden")
 		return
 	}
+	if p.takeReplaces(in) { // transfer_target.go: attended transfer, pickup
+		return
+	}
+	if p.screen(in, ln) { // incoming_policy.go: forwarding, DND, busy
+		return
+	}
 	if len(in.Offer) == 0 {
 		// A late offer would put our offer in the 200 and take the answer
 		// from the ACK; peers that need it are rare.
@@ -57,6 +63,7 @@ func (p *Phone) onIncoming(in *sip.Incoming) {
 		return
 	}
 	p.emitCall(c.m.Info())
+	p.afterRing(c) // incoming_policy.go: waiting tone, auto-answer, no-answer forwarding
 	go func() {
 		select {
 		case <-in.Context().Done():
@@ -77,6 +84,7 @@ func (p *Phone) Answer(id string) error {
 	if !c.m.Is(call.Incoming) {
 		return fmt.Errorf("answer %s: %w", id, call.ErrTransition)
 	}
+	p.holdOthers(c.id) // call waiting: the call in progress goes on hold
 	in := c.incoming
 	answer, neg, err := sdp.Answer(in.Offer, c.local)
 	if err != nil {

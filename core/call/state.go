@@ -60,8 +60,16 @@ type Info struct {
 	Muted      bool      `json:"muted,omitempty"`
 	LocalHold  bool      `json:"local_hold,omitempty"`
 	RemoteHold bool      `json:"remote_hold,omitempty"`
-	Reason     string    `json:"reason,omitempty"` // why it ended
-	Code       int       `json:"code,omitempty"`   // SIP status behind Reason
+	// Business features: who referred or forwarded the call, where a
+	// transfer stands, which local conference it is in, where it records.
+	ReferredBy string    `json:"referred_by,omitempty"` // transferor, when a REFER made this call
+	Redirected string    `json:"redirected,omitempty"`  // last 3xx target followed
+	Transfer   string    `json:"transfer,omitempty"`    // "trying", "ringing", "done", "failed: 486 Busy Here"
+	Conference string    `json:"conference,omitempty"`  // local conference id; "" when not in one
+	Recording  string    `json:"recording,omitempty"`   // file being written; "" when not recording
+	AutoAnswer bool      `json:"auto_answer,omitempty"` // answered (or to be) without the user
+	Reason     string    `json:"reason,omitempty"`      // why it ended
+	Code       int       `json:"code,omitempty"`        // SIP status behind Reason
 	Started    time.Time `json:"started"`
 	Answered   time.Time `json:"answered,omitzero"`
 	EndedAt    time.Time `json:"ended,omitzero"`
@@ -172,6 +180,17 @@ func (m *Machine) SetCodec(codec string) error {
 // SetMuted records mute; it changes no SIP state.
 func (m *Machine) SetMuted(on bool) error {
 	return m.change(func(i *Info) { i.Muted = on }, Dialing, Ringing, Incoming, Connected, Held, RemoteHeld)
+}
+
+// Update applies f to a live call's business-feature fields (transfer,
+// conference, recording, remote party after a redirect or a replacement)
+// and reports the change. The state itself moves only by the methods above.
+func (m *Machine) Update(f func(*Info)) error {
+	return m.change(func(i *Info) {
+		st := i.State
+		f(i)
+		i.State = st
+	}, Dialing, Ringing, Incoming, Connected, Held, RemoteHeld)
 }
 
 // End finishes the call with a reason and, when SIP gave one, its code.

@@ -25,6 +25,10 @@ func (d *decoder) audio(t *node, a *Audio) {
 			d.strList(v, field, &a.Codecs)
 		case "ringtone":
 			d.str(v, field, &a.Ringtone)
+		case "record_dir":
+			d.str(v, field, &a.RecordDir)
+		case "record_channels":
+			d.str(v, field, &a.RecordChannels)
 		default:
 			d.unknown(v, field, k, audioKeys)
 		}
@@ -83,6 +87,15 @@ func (v validator) audio(a *Audio, baseDir string) {
 	if a.Ringtone != "" {
 		a.Ringtone = resolvePath(baseDir, a.Ringtone)
 		v.check("audio", "ringtone", checkRingtone(a.Ringtone))
+	}
+	if a.RecordDir != "" {
+		a.RecordDir = resolvePath(baseDir, a.RecordDir)
+		v.check("audio", "record_dir", checkControls(a.RecordDir))
+	}
+	switch a.RecordChannels {
+	case "", RecordSeparate, RecordMixed:
+	default:
+		v.fail("audio", "record_channels", "must be %q or %q (got %q)", RecordSeparate, RecordMixed, a.RecordChannels)
 	}
 }
 

@@ -44,6 +44,12 @@ type Audio struct {
 	Output   string   // playback device; "" = system default
 	Codecs   []string // preference order, e.g. ["opus","g722","pcmu","pcma"]; empty = all
 	Ringtone string   // WAV file; "" = the built-in ringtone
+	// RecordDir is where call recordings go; "" = the data directory's
+	// "recordings" folder.
+	RecordDir string
+	// RecordChannels is "separate" (local left, remote right; the default)
+	// or "mixed" (one channel with both).
+	RecordChannels string
 }
 
 // UI holds the window's settings.
@@ -85,6 +91,7 @@ type Account struct {
 	TLSInsecureSkipVerify bool
 	Expires               int // registration lifetime in seconds
 	Enabled               bool
+	Features              // call handling, voicemail and presence (features.go)
 }
 
 // DefaultPath returns the per-user config file location,

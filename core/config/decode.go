@@ -24,13 +24,16 @@ type decoder struct {
 var (
 	rootKeys    = []string{"sip", "audio", "ui", "account"}
 	sipKeys     = []string{"listen", "user_agent", "allow_direct"}
-	audioKeys   = []string{"input", "output", "codecs", "ringtone"}
+	audioKeys   = []string{"input", "output", "codecs", "ringtone", "record_dir", "record_channels"}
 	uiKeys      = []string{"theme"}
 	accountKeys = []string{
 		"name", "display_name", "username", "auth_username", "password",
 		"password_store",
 		"domain", "proxy", "transport", "ca_file", "tls_insecure_skip_verify",
 		"expires", "enabled",
+		"dnd", "busy_when_in_call", "forward_always", "forward_busy",
+		"forward_no_answer", "forward_no_answer_after", "auto_answer",
+		"answer_after_hints", "voicemail", "mwi", "presence",
 	}
 )
 
@@ -127,7 +130,9 @@ func (d *decoder) account(t *node, prefix string, a *Account) {
 		case "enabled":
 			d.boolean(v, field, &a.Enabled)
 		default:
-			d.unknown(v, field, k, accountKeys)
+			if !d.feature(v, field, k, &a.Features) {
+				d.unknown(v, field, k, accountKeys)
+			}
 		}
 	}
 }

@@ -50,6 +50,8 @@ func audioKVs(a Audio) []kv {
 		optKV("output", a.Output),
 		listKV("codecs", a.Codecs),
 		optKV("ringtone", a.Ringtone),
+		optKV("record_dir", a.RecordDir),
+		optKV("record_channels", a.RecordChannels),
 	}
 }
 
@@ -72,6 +74,17 @@ func accountKVs(a Account) []kv {
 		boolKV("tls_insecure_skip_verify", a.TLSInsecureSkipVerify, false),
 		{key: "expires", lit: strconv.Itoa(a.Expires), omit: a.Expires == DefaultExpires},
 		{key: "enabled", lit: strconv.FormatBool(a.Enabled), omit: a.Enabled, show: true},
+		boolKV("dnd", a.DND, false),
+		boolKV("busy_when_in_call", a.BusyWhenInCall, false),
+		optKV("forward_always", a.ForwardAlways),
+		optKV("forward_busy", a.ForwardBusy),
+		optKV("forward_no_answer", a.ForwardNoAnswer),
+		{key: "forward_no_answer_after", lit: strconv.Itoa(a.ForwardNoAnswerAfter), omit: a.ForwardNoAnswerAfter == 0, drop: a.ForwardNoAnswerAfter == 0},
+		boolKV("auto_answer", a.AutoAnswer, false),
+		boolKV("answer_after_hints", a.AnswerAfterHints, false),
+		optKV("voicemail", a.Voicemail),
+		boolKV("mwi", !a.NoMWI, true),
+		boolKV("presence", a.Presence, false),
 	}
 }
 

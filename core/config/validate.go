@@ -144,6 +144,7 @@ func (v validator) account(prefix string, a *Account, baseDir string) {
 		a.CAFile = resolvePath(baseDir, a.CAFile)
 		v.check(prefix, "ca_file", checkCAFile(a.CAFile))
 	}
+	v.features(prefix, &a.Features)
 }
 
 func (v validator) transport(prefix string, a *Account) {

@@ -18,7 +18,7 @@ import (
 )
 
 // allowed is the Allow header: the methods we answer.
-const allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO"
+const allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY, MESSAGE"
 
 // DefaultPort is where the listener binds when the configuration names none.
 const DefaultPort = 5060
@@ -118,6 +118,9 @@ func Listen(listen string, opts ...Option) (*UA, error) {
 	srv.OnAck(u.handleInDialog)
 	srv.OnBye(u.handleInDialog)
 	srv.OnInfo(u.handleInDialog)
+	srv.OnRefer(u.handleInDialog)
+	srv.OnNotify(u.handleNotify)   // notify.go: subscriptions, else in-dialog (transfer progress)
+	srv.OnMessage(u.handleMessage) // message.go
 	go u.serve(func() error { return srv.ServeUDP(udp) }, "udp")
 	go u.serve(func() error { return srv.ServeTCP(tcp) }, "tcp")
 	// sipgo registers the UDP socket for sending in its serving goroutine:

@@ -19,6 +19,7 @@ type migration func(ctx context.Context, tx *sql.Tx) error
 var migrations = []migration{
 	sqlMigration(schemaV1),
 	migrateV2,
+	sqlMigration(schemaV3),
 }
 
 // SchemaVersion is the version Open migrates to.
@@ -218,3 +219,26 @@ func backfill(ctx context.Context, tx *sql.Tx, query string, f func(int64, strin
 	}
 	return nil
 }
+
+// schemaV3 adds call recordings and SIP MESSAGE conversations.
+const schemaV3 = `
+ALTER TABLE calls ADD COLUMN recording TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE messages (
+	id           INTEGER PRIMARY KEY,
+	account      TEXT NOT NULL DEFAULT '',
+	peer         TEXT NOT NULL,
+	peer_norm    TEXT NOT NULL DEFAULT '',
+	direction    TEXT NOT NULL,
+	body         TEXT NOT NULL,
+	content_type TEXT NOT NULL DEFAULT 'text/plain',
+	state        TEXT NOT NULL,
+	code         INTEGER NOT NULL DEFAULT 0,
+	reason       TEXT NOT NULL DEFAULT '',
+	at           INTEGER NOT NULL,
+	read         INTEGER NOT NULL DEFAULT 0,
+	sip_call_id  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX messages_peer ON messages(peer_norm, at);
+CREATE INDEX messages_unread ON messages(peer_norm) WHERE read = 0;
+`
