@@ -119,13 +119,23 @@ func (p *Phone) resolveTarget(to string, account string) (*line, string, error) 
 // Dial places a call and returns its id at once; what happens next comes
 // as CallEvents. Cancel it with Hangup.
 func (p *Phone) Dial(to string, o DialOptions) (string, error) {
-	ua, err := p.sipUA()
+	c, err := p.dial(to, o, nil, nil)
 	if err != nil {
 		return "", err
 	}
+	return c.id, nil
+}
+
+// dial places a call with extra INVITE headers (Replaces, Referred-By);
+// setup, when not nil, adjusts the call before its first event.
+func (p *Phone) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*call.Info)) (*activeCall, error) {
+	ua, err := p.sipUA()
+	if err != nil {
+		return nil, err
+	}
 	ln, uri, err := p.resolveTarget(to, o.Account)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	var target *sip.Target
 	dest := ""
@@ -133,7 +143,7 @@ func (p *Phone) Dial(to string, o DialOptions) (string, error) {
 		t := ln.target()
 		target = &t
 		if dest, err = t.Destination(); err != nil {
-			return "", err
+			return nil, err
 		}
 	} else {
 		u, _ := sip.ParseTarget(uri)
@@ -145,24 +155,27 @@ func (p *Phone) Dial(to string, o DialOptions) (string, error) {
 	}
 	c := &activeCall{p: p, id: newCallID(), ln: ln, ended: make(chan struct{})}
 	if err := c.openMedia(dest); err != nil {
-		return "", err
+		return nil, err
 	}
 	offer, err := sdp.Offer(c.local)
 	if err != nil {
 		c.conn.Close()
-		return "", err
+		return nil, err
 	}
 	account := ""
 	if ln != nil {
 		account = ln.cfg.Name
 	}
 	c.m = call.New(c.id, call.Outgoing, account, call.Party{URI: uri}, p.emitCall, nil)
+	if setup != nil {
+		_ = c.m.Update(setup)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	p.addCall(c)
 	p.emitCall(c.m.Info())
-	go c.invite(ctx, ua, sip.InviteOptions{From: target, To: uri, Offer: offer, Progress: c.progress})
-	return c.id, nil
+	go c.invite(ctx, ua, sip.InviteOptions{From: target, To: uri, Offer: offer, Progress: c.progress, Headers: hdrs})
+	return c, nil
 }
 
 func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions) {

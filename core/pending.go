@@ -44,6 +44,10 @@ func (p *Phone) SetDND(on bool) error { return errPending }
 // wrapDevice puts the recording tap and tone injector around a call's device.
 func (c *activeCall) wrapDevice(dev audio.Device) audio.Device { return dev }
 
+// setWaitingTone starts or stops the call-waiting tone mixed into what
+// call c plays to the user (a second call rings meanwhile).
+func (c *activeCall) setWaitingTone(on bool) {}
+
 // Merge joins the calls into one local conference and returns its id.
 func (p *Phone) Merge(ids ...string) (string, error) { return "", errPending }
 

@@ -156,6 +156,21 @@ func remoteTarget(c *sip.ContactHeader, fallback sip.Uri) sip.Uri {
 type StatusError struct {
 	Code   int
 	Reason string
+	// Contacts are a 3xx answer's Contact URIs, in the order given: where
+	// the call was redirected.
+	Contacts []string
+}
+
+func statusError(res *sip.Response) *StatusError {
+	e := &StatusError{Code: res.StatusCode, Reason: res.Reason}
+	if res.StatusCode >= 300 && res.StatusCode < 400 {
+		for _, h := range res.GetHeaders("Contact") {
+			if c, ok := h.(*sip.ContactHeader); ok {
+				e.Contacts = append(e.Contacts, c.Address.String())
+			}
+		}
+	}
+	return e
 }
 
 func (e *StatusError) Error() string { return fmt.Sprintf("%d %s", e.Code, e.Reason) }

@@ -112,6 +112,15 @@ func (in *Incoming) Ring() error {
 	return nil
 }
 
+// Header is the value of the INVITE's first header called name ("" when
+// absent): Replaces, Call-Info, Referred-By...
+func (in *Incoming) Header(name string) string {
+	if h := in.req.GetHeader(name); h != nil {
+		return h.Value()
+	}
+	return ""
+}
+
 // Context ends when the caller cancels or the transaction ends unanswered.
 func (in *Incoming) Context() context.Context { return in.sess.Context() }
 

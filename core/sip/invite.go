@@ -17,7 +17,13 @@ type InviteOptions struct {
 	To       string                                     // request URI: "sip:bob@example.com", "sip:bob@10.0.0.2:5070"
 	Offer    []byte                                     // SDP
 	Progress func(code int, reason string, body []byte) // 1xx responses, in arrival order
+	// Headers are extra headers (Replaces, Referred-By, Call-Info...). The
+	// caller validates their values: sipgo writes them as given.
+	Headers []Header
 }
+
+// Header is one extra header of a request we send.
+type Header struct{ Name, Value string }
 
 // ParseTarget checks a URI a user typed and returns it parsed. It accepts
 // sip: and sips: URIs (scheme optional) and rejects control characters.
@@ -86,7 +92,7 @@ func (u *UA) Invite(ctx context.Context, o InviteOptions) (*Dialog, []byte, erro
 				if isChallenge(resErr.Res.StatusCode) {
 					return nil, nil, fmt.Errorf("%w: %w", ErrAuth, &StatusError{Code: resErr.Res.StatusCode, Reason: resErr.Res.Reason})
 				}
-				return nil, nil, &StatusError{Code: resErr.Res.StatusCode, Reason: resErr.Res.Reason}
+				return nil, nil, statusError(resErr.Res)
 			}
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return nil, nil, ctxErr
@@ -165,6 +171,9 @@ func (u *UA) newInvite(ctx context.Context, o InviteOptions, to sip.Uri) (*sip.R
 	req.AppendHeader(sip.NewHeader("User-Agent", u.name))
 	req.AppendHeader(sip.NewHeader("Allow", allowed))
 	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+	for _, h := range o.Headers {
+		req.AppendHeader(sip.NewHeader(h.Name, h.Value))
+	}
 	req.SetBody(o.Offer)
 	if transport == "udp" {
 		req.Laddr = sip.Addr{IP: u.Addr().IP, Port: u.Port()}
