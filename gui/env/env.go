@@ -40,6 +40,21 @@ type Phone interface {
 	UpdateAccounts(accounts []config.Account) error
 	// UpdateSettings saves and applies the [audio] and [ui] settings.
 	UpdateSettings(a config.Audio, ui config.UI) error
+
+	// Business features (issue 6).
+	Transfer(id, target string) error
+	AttendedTransfer(id, consultID string) error
+	Merge(ids ...string) (string, error)
+	Split(id string) error
+	StartRecording(id string) (string, error)
+	StopRecording(id string) error
+	SetDND(on bool) error
+	Voicemail() []core.VoicemailStatus
+	DialVoicemail(account string) (string, error)
+	SendMessage(account, to, text string) (core.Message, error)
+	Watch(uris []string) error
+	Watched() map[string]core.BLFState
+	Pickup(uri string) (string, error)
 }
 
 // Model is the phone's state for one frame: read once per frame, so no lock

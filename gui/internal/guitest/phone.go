@@ -26,6 +26,8 @@ type Phone struct {
 	Devices []audio.DeviceInfo
 	Err     error            // returned by every command when set
 	Fail    map[string]error // returned by the command of that name ("UpdateAccounts")
+	VM      []core.VoicemailStatus
+	BLF     map[string]core.BLFState
 
 	mu       sync.Mutex
 	calls    []call.Info
