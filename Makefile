@@ -9,7 +9,7 @@ BIN       := bin/softphone
 DEB_PKGS  := gcc pkg-config libopus-dev libopusfile-dev openssl ca-certificates \
              libwayland-dev libx11-dev libx11-xcb-dev libxkbcommon-x11-dev libxkbcommon-dev \
              libgles2-mesa-dev libegl1-mesa-dev libegl-dev libgles-dev libffi-dev libxcursor-dev libvulkan-dev \
-             kamailio kamailio-tls-modules baresip-core pulseaudio pulseaudio-utils \
+             kamailio kamailio-tls-modules kamailio-presence-modules baresip-core pulseaudio pulseaudio-utils \
              xvfb xauth libgl1-mesa-dri libegl-mesa0 xdotool imagemagick x11-utils dbus-daemon
 # make bench also compares with linphone-desktop when it can install it.
 BENCH_PKGS := linphone-desktop

@@ -56,8 +56,8 @@ func (p *Phone) UpdateAccounts(accounts []config.Account) error {
 	keep := map[string]*line{}
 	var stop []*line
 	for _, l := range old {
-		if a, ok := next.Account(l.cfg.Name); ok && sameLine(a, l.cfg) {
-			keep[l.cfg.Name] = l
+		if a, ok := next.Account(l.cfg.Name); ok && sameRegistration(a, l.cfg) {
+			keep[l.cfg.Name] = l.withConfig(a) // incoming_policy.go: new call settings, same registration
 		} else {
 			stop = append(stop, l)
 		}
@@ -87,6 +87,7 @@ func (p *Phone) UpdateAccounts(accounts []config.Account) error {
 	p.accounts = lines
 	ua, trust := p.ua, p.trust
 	p.mu.Unlock()
+	defer p.syncEvents() // blf_lifecycle.go: subscriptions follow the accounts
 	if ua == nil {
 		return nil // not started: Start registers them
 	}

@@ -31,12 +31,7 @@ func (p *Phone) Hangup(id string) error {
 		return nil
 	default:
 		// Ended for the user at once; the BYE may wait on a dead peer.
-		c.end("hung up", 0)
-		c.p.byes.Add(1)
-		go func() {
-			defer c.p.byes.Done()
-			c.bye()
-		}()
+		p.endLeg(c, "hung up", true)
 		return nil
 	}
 }
@@ -44,7 +39,8 @@ func (p *Phone) Hangup(id string) error {
 // Hold puts an established call on hold (re-INVITE with a=sendonly).
 func (p *Phone) Hold(id string) error { return p.setHold(id, true) }
 
-// Resume takes a call off hold (re-INVITE with a=sendrecv).
+// Resume takes a call off hold (re-INVITE with a=sendrecv); the other
+// calls in progress go on hold first.
 func (p *Phone) Resume(id string) error { return p.setHold(id, false) }
 
 func (p *Phone) setHold(id string, on bool) error {
@@ -54,6 +50,10 @@ func (p *Phone) setHold(id string, on bool) error {
 	}
 	if !c.m.Info().Established() {
 		return fmt.Errorf("hold %s: %w", id, call.ErrTransition)
+	}
+	if !on {
+		// Swap: the call in progress goes on hold before this one talks.
+		p.holdOthers(id)
 	}
 	c.mu.Lock()
 	d := c.dialog
@@ -105,6 +105,9 @@ func (p *Phone) Mute(id string, on bool) error {
 	c, err := p.getCall(id)
 	if err != nil {
 		return err
+	}
+	if c.muteMic(on) { // conference_leg.go: a conference's microphone, for every party
+		return nil
 	}
 	sess := c.session()
 	if sess != nil {
@@ -192,6 +195,7 @@ func (h mediaHandler) DeviceError(err error) {
 func (p *Phone) emitCall(info call.Info) {
 	p.o.log.Info("call", "call", info.ID, "state", info.State.String(), "reason", info.Reason)
 	p.bus.publish(CallEvent{Info: info})
+	p.scheduleWaiting() // waiting.go: a call rang, was answered, held or ended
 }
 
 // Calls lists the current calls.

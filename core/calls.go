@@ -27,6 +27,10 @@ var ErrUnknownCall = errors.New("unknown call")
 // DialOptions are per-call settings of Dial.
 type DialOptions struct {
 	Account string // account to call from; "" picks one by the address
+	// HoldOthers puts the calls in progress on hold first, as a phone does
+	// when its user dials a second call (the GUI and console set it; a
+	// program hosting many calls does not).
+	HoldOthers bool
 }
 
 // activeCall is one call with everything it owns: its state machine, its
@@ -47,8 +51,10 @@ type activeCall struct {
 	neg       sdp.Negotiated
 	localHold bool
 	codecs    []codec.Codec // offered in this call (settings may change meanwhile)
+	early     sip.Early     // an outgoing call's dialog before the answer (pickup)
 	ended     chan struct{}
 	endOnce   sync.Once
+	fx        callFX // conference.go: conference leg, waiting tone (under p.fx.mu)
 }
 
 func newCallID() string {
@@ -119,6 +125,9 @@ func (p *Phone) resolveTarget(to string, account string) (*line, string, error) 
 // Dial places a call and returns its id at once; what happens next comes
 // as CallEvents. Cancel it with Hangup.
 func (p *Phone) Dial(to string, o DialOptions) (string, error) {
+	if o.HoldOthers {
+		p.holdOthers("")
+	}
 	c, err := p.dial(to, o, nil, nil)
 	if err != nil {
 		return "", err
@@ -168,22 +177,36 @@ func (p *Phone) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*ca
 	}
 	c.m = call.New(c.id, call.Outgoing, account, call.Party{URI: uri}, p.emitCall, nil)
 	if setup != nil {
-		_ = c.m.Update(setup)
+		c.m.Init(setup)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	p.addCall(c)
 	p.emitCall(c.m.Info())
-	go c.invite(ctx, ua, sip.InviteOptions{From: target, To: uri, Offer: offer, Progress: c.progress, Headers: hdrs})
+	c.early = sip.NewEarly()
+	go c.invite(ctx, ua, sip.InviteOptions{From: target, To: uri, Offer: offer, Progress: c.progress, Headers: hdrs, Early: c.early})
 	return c, nil
 }
 
 func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions) {
 	start := time.Now()
 	d, answer, err := ua.Invite(ctx, o)
+	rd := newRedirects(o.To)
+	for err != nil { // forward_follow.go: 301/302 send us on to a Contact
+		next, ferr := c.followRedirect(rd, err)
+		if next == "" {
+			err = ferr
+			break
+		}
+		o.To = next
+		d, answer, err = ua.Invite(ctx, o)
+	}
 	if err != nil {
 		var se *sip.StatusError
+		var ce *callEnd
 		switch {
+		case errors.As(err, &ce):
+			c.end(ce.reason, ce.code)
 		case errors.As(err, &se):
 			c.end(se.Error(), se.Code)
 		case errors.Is(err, context.Canceled):

@@ -31,39 +31,18 @@ func (p *Phone) onIncoming(in *sip.Incoming) {
 	if p.screen(in, ln) { // incoming_policy.go: forwarding, DND, busy
 		return
 	}
-	if len(in.Offer) == 0 {
-		// A late offer would put our offer in the 200 and take the answer
-		// from the ACK; peers that need it are rare.
-		_ = in.Reject(488, "Not Acceptable Here")
+	c := p.newIncomingCall(in, ln)
+	if c == nil {
 		return
 	}
-	c := &activeCall{p: p, id: newCallID(), ln: ln, incoming: in, ended: make(chan struct{})}
-	if err := c.openMedia(in.Source); err != nil {
-		p.o.log.Warn("call: no media for incoming call", "error", err)
-		_ = in.Reject(500, "Server Internal Error")
-		return
-	}
-	if _, _, err := sdp.Answer(in.Offer, c.local); err != nil {
-		c.conn.Close()
-		code, reason := 488, "Not Acceptable Here"
-		if errors.Is(err, sdp.ErrMalformed) {
-			code, reason = 400, "Bad Request"
-		}
-		_ = in.Reject(code, reason)
-		return
-	}
-	account := ""
-	if ln != nil {
-		account = ln.cfg.Name
-	}
-	c.m = call.New(c.id, call.Inbound, account, call.Party{DisplayName: in.From.DisplayName, URI: in.From.URI}, p.emitCall, nil)
 	p.addCall(c)
 	if err := in.Ring(); err != nil {
 		c.end("could not ring: "+err.Error(), 0)
 		return
 	}
-	p.emitCall(c.m.Info())
-	p.afterRing(c) // incoming_policy.go: waiting tone, auto-answer, no-answer forwarding
+	start := p.afterRing(c) // incoming_policy.go: auto-answer, no-answer forwarding
+	p.emitCall(c.m.Info())  // after afterRing, so the first event says it auto-answers
+	start()
 	go func() {
 		select {
 		case <-in.Context().Done():
@@ -73,6 +52,38 @@ func (p *Phone) onIncoming(in *sip.Incoming) {
 		case <-c.ended:
 		}
 	}()
+}
+
+// newIncomingCall checks in's offer and opens the call's media, or
+// rejects the INVITE and returns nil. The call is not listed yet.
+func (p *Phone) newIncomingCall(in *sip.Incoming, ln *line) *activeCall {
+	if len(in.Offer) == 0 {
+		// A late offer would put our offer in the 200 and take the answer
+		// from the ACK; peers that need it are rare.
+		_ = in.Reject(488, "Not Acceptable Here")
+		return nil
+	}
+	c := &activeCall{p: p, id: newCallID(), ln: ln, incoming: in, ended: make(chan struct{})}
+	if err := c.openMedia(in.Source); err != nil {
+		p.o.log.Warn("call: no media for incoming call", "error", err)
+		_ = in.Reject(500, "Server Internal Error")
+		return nil
+	}
+	if _, _, err := sdp.Answer(in.Offer, c.local); err != nil {
+		c.conn.Close()
+		code, reason := 488, "Not Acceptable Here"
+		if errors.Is(err, sdp.ErrMalformed) {
+			code, reason = 400, "Bad Request"
+		}
+		_ = in.Reject(code, reason)
+		return nil
+	}
+	account := ""
+	if ln != nil {
+		account = ln.cfg.Name
+	}
+	c.m = call.New(c.id, call.Inbound, account, call.Party{DisplayName: in.From.DisplayName, URI: in.From.URI}, p.emitCall, nil)
+	return c
 }
 
 // Answer picks up an incoming call.
@@ -85,6 +96,11 @@ func (p *Phone) Answer(id string) error {
 		return fmt.Errorf("answer %s: %w", id, call.ErrTransition)
 	}
 	p.holdOthers(c.id) // call waiting: the call in progress goes on hold
+	return c.accept()
+}
+
+// accept answers the call's INVITE: media first, then 200 OK.
+func (c *activeCall) accept() error {
 	in := c.incoming
 	answer, neg, err := sdp.Answer(in.Offer, c.local)
 	if err != nil {

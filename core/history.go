@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -23,13 +24,19 @@ const (
 // figures, and every historyTouchEvery a mark that it still runs (so a
 // call cut by a crash ends near the truth). It subscribes before
 // returning, so no call placed afterwards is missed; calls already running
-// are written at once.
+// are written at once. Each call keeps its recording's file (Info.Recording);
+// recordings go into a "recordings" folder beside s's database unless the
+// configuration names one.
 //
 // stop ends the recording after writing what is queued: call it after
 // p.Close (the stream then ends by itself) or before, in which case it
 // waits for the queue to be idle briefly. ctx being done acts as stop.
 func RecordHistory(ctx context.Context, p *Phone, s *store.Store) (stop func()) {
 	events, unsubscribe := p.Events()
+	if path := s.Path(); path != "" {
+		// Call recordings go next to the history, unless configured.
+		p.setDefaultRecordDir(filepath.Join(filepath.Dir(path), "recordings"))
+	}
 	r := &recorder{p: p, s: s, base: context.WithoutCancel(ctx), active: map[string]bool{}}
 	for _, c := range p.Calls() {
 		r.call(c)

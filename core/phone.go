@@ -42,6 +42,9 @@ type Phone struct {
 	trust    *sip.TLSTrust
 	closed   bool
 	byes     sync.WaitGroup // BYEs still on their way
+	waiting  waitingState   // waiting.go: calls playing the call-waiting tone
+	ev       evState        // blf_lifecycle.go: voicemail, busy lamps, presence, messages
+	fx       phoneFX        // conference.go, recording.go: local conferences, recordings folder
 }
 
 // line is one configured account with its running registration.
@@ -188,6 +191,7 @@ func (p *Phone) Start(ctx context.Context) error {
 	ua.HandleInvites(p.onIncoming)
 	p.o.log.Info("sip listening", "addr", ua.Addr().String())
 	p.bus.publish(ListeningEvent{Addr: ua.Addr().String()})
+	p.startEvents(ua) // blf_lifecycle.go: before registering, so no Registered event is missed
 	for _, l := range p.accounts {
 		p.startLine(l)
 	}
@@ -316,6 +320,9 @@ func (p *Phone) Close(ctx context.Context) error {
 		_ = p.Hangup(c.ID)
 	}
 	p.byes.Wait() // bounded: each BYE gives up after a few seconds
+	// conference.go: conference devices closed, recordings finished.
+	p.waitConferences()
+	p.stopEvents(ctx) // blf_lifecycle.go: unsubscribe before unregistering
 	p.mu.Lock()
 	lines := slices.Clone(p.accounts)
 	p.mu.Unlock()

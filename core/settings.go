@@ -64,7 +64,7 @@ func (p *Phone) SetCallAudio(id, in, out string) error {
 	if err != nil {
 		return err
 	}
-	if err := sess.SwapDevice(dev); err != nil {
+	if err := c.swapDevice(dev); err != nil { // recording.go: keeps the recording, follows a conference
 		dev.Close()
 		return err
 	}

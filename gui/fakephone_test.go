@@ -48,6 +48,7 @@ type fakePhone struct {
 	cmds     chan command
 	dialErr  error
 	nextID   int
+	blf      map[string]core.BLFState // fakephone_msg_test.go
 }
 
 func newFakePhone() *fakePhone {

@@ -11,12 +11,14 @@ import (
 	"gioui.org/io/key"
 	"gioui.org/io/semantic"
 	"gioui.org/layout"
+	"gioui.org/op"
 	"gioui.org/op/clip"
 	"gioui.org/op/paint"
 	"gioui.org/unit"
 	"gioui.org/widget"
 	"gioui.org/widget/material"
 
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/pages/accounts"
@@ -25,6 +27,7 @@ import (
 	"github.com/softphone/softphone/gui/pages/history"
 	"github.com/softphone/softphone/gui/pages/incall"
 	"github.com/softphone/softphone/gui/pages/incoming"
+	"github.com/softphone/softphone/gui/pages/messages"
 	"github.com/softphone/softphone/gui/pages/settings"
 	"github.com/softphone/softphone/gui/theme"
 )
@@ -36,12 +39,13 @@ const (
 	TabDialpad Tab = iota
 	TabHistory
 	TabContacts
+	TabMessages
 	TabAccounts
 	TabSettings
 	tabCount
 )
 
-var tabNames = [tabCount]string{"Dialpad", "History", "Contacts", "Accounts", "Settings"}
+var tabNames = [tabCount]string{"Dialpad", "History", "Contacts", "Messages", "Accounts", "Settings"}
 
 // Root routes between the screens: an incoming call takes the window, an
 // active call shows the in-call screen, otherwise the chosen tab.
@@ -54,6 +58,7 @@ type Root struct {
 	Dialpad  *dialpad.Page
 	History  *history.Page
 	Contacts *contacts.Page
+	Messages *messages.Page
 	Accounts *accounts.Page
 	Settings *settings.Page
 	Incoming *incoming.Page
@@ -74,7 +79,7 @@ type Root struct {
 func NewRoot(p env.Phone, th *theme.Theme) *Root {
 	return &Root{
 		Phone: p, Theme: th,
-		Dialpad: dialpad.New(), History: history.New(), Contacts: contacts.New(),
+		Dialpad: dialpad.New(), History: history.New(), Contacts: contacts.New(), Messages: messages.New(),
 		Accounts: accounts.New(), Settings: settings.New(),
 		Incoming: incoming.New(), InCall: incall.New(),
 		Invalidate: func() {},
@@ -92,6 +97,12 @@ func (r *Root) run(what string, cmd func() error) {
 		}
 		r.Invalidate()
 	}()
+}
+
+// Event takes one of the phone's events (from the window's event loop):
+// the screens that show events before the store has them see it.
+func (r *Root) Event(ev core.Event) {
+	r.Messages.Event(ev)
 }
 
 // Layout draws one frame.
@@ -134,6 +145,10 @@ func (r *Root) update(gtx layout.Context, e *env.Env) {
 	if r.backToCall.Clicked(gtx) {
 		r.InCall.Hidden = false
 	}
+	// Whichever screen shows: the phone watches the BLF contacts, and the
+	// unread badge stays current.
+	r.Contacts.SyncWatch(e)
+	r.Messages.Update(gtx, e)
 	// A call that appears (dialled from the dialpad, answered) takes the
 	// screen even if the user had left the in-call screen to add a call.
 	live := map[string]bool{}
@@ -149,7 +164,9 @@ func (r *Root) update(gtx layout.Context, e *env.Env) {
 			delete(r.seenCalls, id)
 		}
 	}
-	// Esc hangs up the active call or declines the ringing one.
+	// Esc declines the ringing call (busy while another call is up), else
+	// closes an open in-call panel (the transfer field), else ends the
+	// shown call (every leg of a conference, like its End button).
 	for {
 		ev, ok := gtx.Event(key.Filter{Name: key.NameEscape})
 		if !ok {
@@ -159,11 +176,10 @@ func (r *Root) update(gtx layout.Context, e *env.Env) {
 			continue
 		}
 		if c, ok := e.Model.Ringing(); ok {
-			id := c.ID
-			e.Run("Decline", func() error { return e.Phone.Reject(id, 603) })
-		} else if c, ok := r.InCall.Current(e.Model); ok {
-			id := c.ID
-			e.Run("Hang up", func() error { return e.Phone.Hangup(id) })
+			id, code := c.ID, incoming.DeclineCode(e.Model, c.ID)
+			e.Run("Decline", func() error { return e.Phone.Reject(id, code) })
+		} else if !r.InCall.Escape() {
+			r.InCall.EndCurrent(e)
 		}
 	}
 }
@@ -208,6 +224,8 @@ func (r *Root) layoutTab(gtx layout.Context, e *env.Env) layout.Dimensions {
 		return r.History.Layout(gtx, e)
 	case TabContacts:
 		return r.Contacts.Layout(gtx, e)
+	case TabMessages:
+		return r.Messages.Layout(gtx, e)
 	case TabAccounts:
 		return r.Accounts.Layout(gtx, e)
 	case TabSettings:
@@ -222,7 +240,7 @@ func (r *Root) layoutNav(gtx layout.Context, e *env.Env, axis layout.Axis) layou
 	th := r.Theme
 	size := unit.Sp(14)
 	if e.Size == env.Handset {
-		size = 12 // five labels must fit 360 dp without wrapping
+		size = 12 // six labels must fit 360 dp without wrapping
 	}
 	children := make([]layout.FlexChild, 0, tabCount)
 	for i := range r.nav {
@@ -233,16 +251,35 @@ func (r *Root) layoutNav(gtx layout.Context, e *env.Env, axis layout.Axis) layou
 			}
 			bl := material.ButtonLayout(th.Theme, &r.nav[i])
 			bl.Background, bl.CornerRadius = bg, 0
+			badge := r.tabBadge(Tab(i))
 			return bl.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-				semantic.DescriptionOp("Show " + tabNames[i]).Add(gtx.Ops)
+				desc := "Show " + tabNames[i]
+				if badge > 0 {
+					desc += ", " + strconv.Itoa(badge) + " unread"
+				}
+				semantic.DescriptionOp(desc).Add(gtx.Ops)
 				gtx.Constraints.Min.X = gtx.Constraints.Max.X
-				return layout.Inset{Top: 12, Bottom: 12, Left: 2, Right: 2}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				over := e.Size == env.Handset
+				dims := layout.Inset{Top: 12, Bottom: 12, Left: 2, Right: 2}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 					return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 						l := material.Label(th.Theme, size, r.tabLabel(Tab(i)))
 						l.Color, l.MaxLines = fg, 1
-						return l.Layout(gtx)
+						if over {
+							return l.Layout(gtx)
+						}
+						return labelBadge(gtx, th, l, badge)
 					})
 				})
+				if over && badge > 0 {
+					// Six tabs leave no room beside the label: the count
+					// goes in the tab's top right corner.
+					m := op.Record(gtx.Ops)
+					bd := navBadge(gtx, th, badge, 10)
+					call := m.Stop()
+					defer op.Offset(image.Pt(dims.Size.X-bd.Size.X-gtx.Dp(2), gtx.Dp(1))).Push(gtx.Ops).Pop()
+					call.Add(gtx.Ops)
+				}
+				return dims
 			})
 		}
 		if axis == layout.Horizontal {
@@ -267,6 +304,32 @@ func (r *Root) tabLabel(t Tab) string {
 		}
 	}
 	return tabNames[t]
+}
+
+// tabBadge is the count drawn on a tab: unread messages.
+func (r *Root) tabBadge(t Tab) int {
+	if t == TabMessages {
+		return r.Messages.Unread()
+	}
+	return 0
+}
+
+// labelBadge is a tab's label with its count, if any, beside it.
+func labelBadge(gtx layout.Context, th *theme.Theme, l material.LabelStyle, n int) layout.Dimensions {
+	if n <= 0 {
+		return l.Layout(gtx)
+	}
+	return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+		layout.Rigid(l.Layout),
+		layout.Rigid(layout.Spacer{Width: 6}.Layout),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return navBadge(gtx, th, n, 12) }),
+	)
+}
+
+// navBadge is a tab's count: red, to stand out on the chosen tab's colour
+// too.
+func navBadge(gtx layout.Context, th *theme.Theme, n int, sp unit.Sp) layout.Dimensions {
+	return messages.CountBadge(gtx, th, n, sp, th.Danger, th.OnColor)
 }
 
 // layoutError shows the last command error for a few seconds.

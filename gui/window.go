@@ -19,6 +19,7 @@ import (
 	"github.com/softphone/softphone/gui/pages/dialpad"
 	"github.com/softphone/softphone/gui/pages/history"
 	"github.com/softphone/softphone/gui/pages/incoming"
+	"github.com/softphone/softphone/gui/pages/messages"
 	"github.com/softphone/softphone/gui/theme"
 )
 
@@ -32,6 +33,8 @@ type Options struct {
 	// is no data).
 	History  history.Source
 	Contacts contacts.Source
+	// Messages feeds the messages screen (nil: it says there are none).
+	Messages messages.Source
 	// Lookup feeds the dialpad's suggestions and speed dial and the
 	// incoming call's caller ID (nil: none of them).
 	Lookup interface {
@@ -40,8 +43,8 @@ type Options struct {
 	}
 	// Notice is shown once at start (e.g. a database that was moved aside).
 	Notice string
-	// Notifier, if set, announces incoming calls while the window is not
-	// focused.
+	// Notifier, if set, announces incoming calls and messages while the
+	// window is not focused.
 	Notifier core.Notifier
 	// FirstFrame, if set, is called once, on the window's goroutine, when
 	// the first frame has been laid out and handed to the window, with the
@@ -79,9 +82,13 @@ func Run(ctx context.Context, p env.Phone, events EventSource, o Options) error 
 	if o.Contacts != nil {
 		root.Contacts.SetSource(o.Contacts)
 	}
+	if o.Messages != nil {
+		root.Messages.SetSource(o.Messages)
+	}
 	if o.Lookup != nil {
 		root.Dialpad.SetSource(o.Lookup)
 		root.Incoming.SetSource(o.Lookup)
+		root.Messages.SetNames(o.Lookup)
 	}
 	if o.Notice != "" {
 		root.run("Data", func() error { return errors.New(o.Notice) })
@@ -96,8 +103,10 @@ func Run(ctx context.Context, p env.Phone, events EventSource, o Options) error 
 			if n, ok := e.(core.NoticeEvent); ok {
 				root.run("Note", func() error { return errors.New(n.Text) })
 			}
+			root.Event(e)
 			w.Invalidate() // the next frame reads the new state
 			announce(e, focused.Load(), o.Notifier)
+			announceMessage(ctx, e, focused.Load(), o.Notifier, o.Lookup)
 		}
 	}()
 	go func() {
@@ -111,6 +120,7 @@ func Run(ctx context.Context, p env.Phone, events EventSource, o Options) error 
 			return e.Err
 		case app.ConfigEvent:
 			focused.Store(e.Config.Focused)
+			root.Messages.Background = !e.Config.Focused
 		case app.FrameEvent:
 			gtx := app.NewContext(&ops, e)
 			root.Layout(gtx)

@@ -20,14 +20,16 @@ func cmdAnswer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := fset.Parse(args); err != nil {
 		return exitUsage
 	}
-	phone, events, stop, code := f.start(ctx, stderr, true)
-	if phone == nil {
+	ss, code := f.start(ctx, stderr, true)
+	if ss == nil {
 		return code
 	}
-	defer stop()
+	defer ss.stop()
+	phone, events := ss.phone, ss.events
 	out := eventPrinter(stdout, f.asJSON)
 	hangups := make(chan string, 16)
 	answered := map[string]bool{}
+	answering := map[string]bool{} // Answer called: an update of the ringing call is no second call
 	done := 0
 	for done < *count {
 		select {
@@ -46,6 +48,10 @@ func cmdAnswer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			}
 			switch ce.State {
 			case call.Incoming:
+				if ce.AutoAnswer || answering[ce.ID] {
+					continue // the phone answers it itself (auto_answer, answer-after), or we do already
+				}
+				answering[ce.ID] = true
 				go func(id string) {
 					if err := phone.Answer(id); err != nil {
 						fmt.Fprintf(stderr, "softphone: answer %s: %v\n", id, err)

@@ -13,6 +13,7 @@ import (
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/codec/codecs"
 	"github.com/softphone/softphone/core/secret"
+	"github.com/softphone/softphone/core/store"
 )
 
 // callFlags are the flags call and answer share.
@@ -66,42 +67,53 @@ func (f *callFlags) phone(stderr io.Writer, register bool) (*core.Phone, error) 
 	return core.New(cfg, opts...)
 }
 
+// session is a started phone of call, answer, console...: its events,
+// the database its calls (and messages) are written to, and what stops it.
+type session struct {
+	phone  *core.Phone
+	events <-chan core.Event
+	store  *store.Store // nil when the database could not be opened
+	stop   func()       // closes the phone, then the database
+}
+
 // start builds and starts the phone of call/answer, recording its calls in
-// the history. stop closes the phone and the history; on failure phone is
-// nil and code says why.
-func (f *callFlags) start(ctx context.Context, stderr io.Writer, register bool) (phone *core.Phone, events <-chan core.Event, stop func(), code int) {
+// the history. On failure it returns nil and the exit code.
+func (f *callFlags) start(ctx context.Context, stderr io.Writer, register bool) (*session, int) {
 	phone, err := f.phone(stderr, register)
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
-		return nil, nil, nil, exitUsage
+		return nil, exitUsage
 	}
 	events, unsubscribe := phone.Events()
 	if err := phone.Start(ctx); err != nil {
 		unsubscribe()
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
-		return nil, nil, nil, exitRuntime
+		return nil, exitRuntime
 	}
-	stopHistory := f.recordHistory(ctx, phone, stderr)
-	return phone, events, func() {
-		stopHistory() // closes the phone first, so its last events are written
+	st, stopRecording := f.recordHistory(ctx, phone, stderr)
+	return &session{phone: phone, events: events, store: st, stop: func() {
+		stopRecording() // closes the phone first, so its last events are written
 		closePhone(ctx, phone)
 		unsubscribe()
-	}, exitOK
+	}}, exitOK
 }
 
-// recordHistory writes the phone's calls into the history database and
-// returns what stops it (after the phone is closed, so the last state is
-// written). Without a usable database the call still goes on.
-func (f *callFlags) recordHistory(ctx context.Context, phone *core.Phone, stderr io.Writer) (stop func()) {
+// recordHistory writes the phone's calls and messages into the database
+// and returns it with what stops the writing (after the phone is closed,
+// so the last state is written). Without a usable database the call still
+// goes on, and st is nil.
+func (f *callFlags) recordHistory(ctx context.Context, phone *core.Phone, stderr io.Writer) (st *store.Store, stop func()) {
 	st, err := openStore(ctx, *f.data, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: history is not recorded: %v\n", err)
-		return func() {}
+		return nil, func() {}
 	}
 	stopRec := core.RecordHistory(ctx, phone, st)
-	return func() {
+	stopMsgs := core.RecordMessages(ctx, phone, st)
+	return st, func() {
 		closePhone(ctx, phone)
 		stopRec()
+		stopMsgs()
 		st.Close()
 	}
 }
@@ -134,18 +146,32 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var f callFlags
 	f.register(fset)
 	dtmf := fset.String("dtmf", "", "DTMF digits to send once connected")
+	transferTo := fset.String("transfer-to", "", "blind-transfer the call to `TARGET` once connected (exit 0 when the transfer succeeds)")
+	transferAfter := fset.Duration("transfer-after", 0, "with --transfer-to: wait this long after the call connects")
+	recordCall := fset.Bool("record-call", false, "record the call once connected (into [audio] record_dir) and print the file")
 	if err := parseArgs(fset, args); err != nil {
 		return exitUsage
+	}
+	if *transferAfter < 0 || *transferAfter > 0 && *transferTo == "" {
+		fmt.Fprintln(stderr, "softphone call: --transfer-after needs --transfer-to and a positive duration")
+		return exitUsage
+	}
+	if *transferTo != "" {
+		if err := checkTargetArg("--transfer-to", *transferTo); err != nil {
+			fmt.Fprintf(stderr, "softphone call: %v\n", err)
+			return exitUsage
+		}
 	}
 	if fset.NArg() != 1 {
 		fmt.Fprintln(stderr, "usage: softphone call URI [flags]")
 		return exitUsage
 	}
-	phone, events, stop, code := f.start(ctx, stderr, false)
-	if phone == nil {
+	ss, code := f.start(ctx, stderr, false)
+	if ss == nil {
 		return code
 	}
-	defer stop()
+	defer ss.stop()
+	phone, events := ss.phone, ss.events
 	to, err := resolveSpeedDial(ctx, *f.data, fset.Arg(0))
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
@@ -156,42 +182,9 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		return exitUsage
 	}
-	out := eventPrinter(stdout, f.asJSON)
-	var hangup <-chan time.Time
-	connected := false
-	for {
-		select {
-		case <-ctx.Done():
-			_ = phone.Hangup(id)
-			ctx = context.Background() // keep reading until the call has ended
-		case <-hangup:
-			hangup = nil
-			_ = phone.Hangup(id)
-		case e, ok := <-events:
-			if !ok {
-				return exitFailed
-			}
-			out(e)
-			ce, isCall := e.(core.CallEvent)
-			if !isCall || ce.ID != id {
-				continue
-			}
-			switch {
-			case ce.State == call.Connected && !connected:
-				connected = true
-				if *dtmf != "" {
-					if err := phone.SendDTMF(id, *dtmf); err != nil {
-						fmt.Fprintf(stderr, "softphone: dtmf: %v\n", err)
-					}
-				}
-				if f.hangupAfter > 0 {
-					hangup = time.After(f.hangupAfter)
-				}
-			case ce.State == call.Ended:
-				return callExit(ce.Info, connected, stderr)
-			}
-		}
-	}
+	return followCall(ctx, phone, events, id, callActions{
+		dtmf: *dtmf, hangupAfter: f.hangupAfter, transferTo: *transferTo, transferAfter: *transferAfter, record: *recordCall,
+	}, eventPrinter(stdout, f.asJSON), !f.asJSON, stdout, stderr)
 }
 
 // callExit is 0 for a call that connected and ended by a hang-up.

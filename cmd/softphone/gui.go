@@ -74,9 +74,10 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 	opt := gui.Options{Dark: *dark || cfg.UI.Theme == "dark", FirstFrame: firstFrameReporter(os.Stdout, *asJSON, log)}
 	stopHistory := func() {}
 	if st, err := openStore(ctx, *data, stderr); err == nil {
-		opt.History, opt.Contacts, opt.Lookup, opt.Notice = st, st, st, st.Notice()
+		opt.History, opt.Contacts, opt.Messages, opt.Lookup, opt.Notice = st, st, st, st, st.Notice()
 		stopRec := core.RecordHistory(ctx, phone, st)
-		stopHistory = func() { stopRec(); st.Close() }
+		stopMsgs := core.RecordMessages(ctx, phone, st)
+		stopHistory = func() { stopRec(); stopMsgs(); st.Close() }
 	} else {
 		log.Error("history and contacts are unavailable", "error", err)
 		opt.Notice = "History and contacts are unavailable: " + err.Error()

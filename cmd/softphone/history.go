@@ -105,7 +105,7 @@ func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // refuse them, then opens the database in the --data directory for run.
 func onStore(ctx context.Context, fs *flag.FlagSet, args []string, data *string, valid func() bool, stderr io.Writer, run func(*store.Store) int) int {
 	if err := parseArgs(fs, args); err != nil {
-		return exitUsage
+		return helpOrUsage(err)
 	}
 	if valid != nil && !valid() {
 		return exitUsage

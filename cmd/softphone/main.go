@@ -25,8 +25,21 @@ const usage = `usage: softphone [command] [flags]
 
 Commands:
   register   register the configured accounts and report their state
-  call URI   place a call (--play, --record, --dtmf, --hangup-after, --codecs)
+  call URI   place a call (--play, --record, --dtmf, --hangup-after, --codecs,
+             --transfer-to T --transfer-after D, --record-call)
   answer     wait for calls and answer them (--count, --play, --record)
+  console    a long-running phone driven by commands on standard input
+             (dial, answer, hold, transfer, merge, record, message...; 'help')
+  message send [--account A] TO TEXT
+             send a SIP MESSAGE; exit 0 once delivered, 1 if refused
+  messages   list conversations, or one thread (PEER; --json, --mark-read)
+  voicemail  show the voicemail count of each account (--json, --dial)
+  watch URI...
+             stream the busy-lamp state of extensions (--json)
+  dnd on|off|status
+             do not disturb on every account (saved in the configuration)
+  forward    set call forwarding: --always T | --busy T | --no-answer T
+             [--after N] | --off; --show lists it
   devices    list the audio devices (for --input and --output)
   history    list calls (--json, --missed, --limit N, --mark-seen; delete ID, clear)
   contacts   list, import FILE.vcf, export [FILE], add, delete, speeddial SLOT NUMBER
@@ -48,6 +61,11 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runIO(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// runIO is run with the standard input the console reads its commands from.
+func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -59,6 +77,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdCall(ctx, args[1:], stdout, stderr)
 	case "answer":
 		return cmdAnswer(ctx, args[1:], stdout, stderr)
+	case "console":
+		return cmdConsole(ctx, args[1:], stdin, stdout, stderr)
+	case "message":
+		return cmdMessage(ctx, args[1:], stdout, stderr)
+	case "messages":
+		return cmdMessages(ctx, args[1:], stdout, stderr)
+	case "voicemail":
+		return cmdVoicemail(ctx, args[1:], stdout, stderr)
+	case "watch":
+		return cmdWatch(ctx, args[1:], stdout, stderr)
+	case "dnd":
+		return cmdDND(ctx, args[1:], stdout, stderr)
+	case "forward":
+		return cmdForward(ctx, args[1:], stdout, stderr)
 	case "devices":
 		return cmdDevices(ctx, args[1:], stdout, stderr)
 	case "history":

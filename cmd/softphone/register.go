@@ -9,10 +9,14 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/account"
+	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/secret"
 )
@@ -182,8 +186,48 @@ func humanEvent(e core.Event) string {
 		return "listening on " + e.Addr
 	case core.NoticeEvent:
 		return e.Text
+	case core.CallEvent:
+		s := "call " + callLine(e.Info)
+		if e.State == call.Ended && e.Reason != "" {
+			s += ": " + e.Reason
+			if e.Code != 0 {
+				s += fmt.Sprintf(" (%d)", e.Code)
+			}
+		}
+		return s
+	case core.MessageEvent:
+		return messageLine(e.Message)
+	case core.VoicemailEvent:
+		return "voicemail " + voicemailLine(e.VoicemailStatus)
+	case core.BLFEvent:
+		return fmt.Sprintf("blf %s %s", e.URI, e.State)
 	default:
 		b, _ := json.Marshal(e)
 		return string(b)
 	}
+}
+
+// messageLine is a message event in words: what came in, or where a sent
+// one stands.
+func messageLine(m core.Message) string {
+	peer := safeText(m.Peer)
+	if m.Incoming {
+		return fmt.Sprintf("message from %s: %s", peer, safeText(m.Text))
+	}
+	switch m.State {
+	case "failed":
+		return fmt.Sprintf("message to %s failed: %s", peer, safeText(messageFailure(m)))
+	default:
+		return fmt.Sprintf("message to %s %s", peer, m.State)
+	}
+}
+
+// safeText is s as is, or quoted when it has control characters (a line
+// break would split the one-line event, an escape sequence would drive
+// the terminal): the far end chose it.
+func safeText(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return strconv.Quote(s)
+	}
+	return s
 }

@@ -16,14 +16,16 @@ const (
 	wavMaxData = 0xFFFFFFFF - wavHeaderSize
 )
 
-// WAVWriter writes mono 16-bit PCM WAV. The RIFF and data sizes are patched
-// on Close and after every second of audio, so a process killed while
-// recording leaves a playable file (losing at most the last second).
+// WAVWriter writes 16-bit PCM WAV (mono, or interleaved channels). The
+// RIFF and data sizes are patched on Close and after every second of
+// audio, so a process killed while recording leaves a playable file
+// (losing at most the last second).
 type WAVWriter struct {
 	dst      io.WriteSeeker
 	bw       *bufio.Writer
 	closer   io.Closer
 	rate     int
+	channels int
 	data     int64 // sample bytes written
 	patched  int64 // data size last written into the header
 	patchGap int64 // bytes of audio between header patches
@@ -51,14 +53,24 @@ func CreateWAV(path string, sampleRate int) (*WAVWriter, error) {
 // NewWAVWriter writes the header to dst and returns a writer positioned at
 // the first sample. Close does not close dst.
 func NewWAVWriter(dst io.WriteSeeker, sampleRate int) (*WAVWriter, error) {
+	return NewWAVWriterChannels(dst, sampleRate, 1)
+}
+
+// NewWAVWriterChannels is NewWAVWriter for channels interleaved channels
+// (Write then takes interleaved samples).
+func NewWAVWriterChannels(dst io.WriteSeeker, sampleRate, channels int) (*WAVWriter, error) {
 	if sampleRate < 1000 || sampleRate > 384000 {
 		return nil, fmt.Errorf("audio: WAV sample rate %d Hz out of range", sampleRate)
+	}
+	if channels < 1 || channels > wavMaxChannels {
+		return nil, fmt.Errorf("audio: WAV with %d channels: want 1..%d", channels, wavMaxChannels)
 	}
 	w := &WAVWriter{
 		dst:      dst,
 		bw:       bufio.NewWriterSize(dst, 16<<10),
 		rate:     sampleRate,
-		patchGap: int64(2 * sampleRate),
+		channels: channels,
+		patchGap: int64(2 * sampleRate * channels),
 		scratch:  make([]byte, 4096),
 	}
 	// Sizes start at 0, which readers (ours included) take as "read to the
@@ -83,11 +95,11 @@ func (w *WAVWriter) header(dataSize int64) []byte {
 	copy(h[8:], "WAVEfmt ")
 	binary.LittleEndian.PutUint32(h[16:], 16)
 	binary.LittleEndian.PutUint16(h[20:], wavFormatPCM)
-	binary.LittleEndian.PutUint16(h[22:], 1) // mono
+	binary.LittleEndian.PutUint16(h[22:], uint16(w.channels))
 	binary.LittleEndian.PutUint32(h[24:], uint32(w.rate))
-	binary.LittleEndian.PutUint32(h[28:], uint32(2*w.rate)) // byte rate
-	binary.LittleEndian.PutUint16(h[32:], 2)                // block align
-	binary.LittleEndian.PutUint16(h[34:], 16)               // bits
+	binary.LittleEndian.PutUint32(h[28:], uint32(2*w.channels*w.rate)) // byte rate
+	binary.LittleEndian.PutUint16(h[32:], uint16(2*w.channels))        // block align
+	binary.LittleEndian.PutUint16(h[34:], 16)                          // bits
 	copy(h[36:], "data")
 	binary.LittleEndian.PutUint32(h[40:], uint32(dataSize))
 	return h
@@ -96,10 +108,10 @@ func (w *WAVWriter) header(dataSize int64) []byte {
 // SampleRate is the rate the file is written at.
 func (w *WAVWriter) SampleRate() int { return w.rate }
 
-// Samples is the number of samples written so far.
+// Samples is the number of samples written so far (all channels).
 func (w *WAVWriter) Samples() int64 { return w.data / 2 }
 
-// Write appends mono samples.
+// Write appends samples (interleaved when the file has several channels).
 func (w *WAVWriter) Write(pcm []int16) (int, error) {
 	if w.err != nil {
 		return 0, w.err

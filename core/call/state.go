@@ -182,6 +182,16 @@ func (m *Machine) SetMuted(on bool) error {
 	return m.change(func(i *Info) { i.Muted = on }, Dialing, Ringing, Incoming, Connected, Held, RemoteHeld)
 }
 
+// Init adjusts a new call before its first event (who referred it, that
+// it will be answered automatically); it notifies no one.
+func (m *Machine) Init(f func(*Info)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st := m.info.State
+	f(&m.info)
+	m.info.State = st
+}
+
 // Update applies f to a live call's business-feature fields (transfer,
 // conference, recording, remote party after a redirect or a replacement)
 // and reports the change. The state itself moves only by the methods above.

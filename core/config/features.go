@@ -91,7 +91,8 @@ func (v validator) features(prefix string, f *Features) {
 		v.check(prefix, t.key, checkTarget(t.val))
 	}
 	if f.ForwardNoAnswerAfter < 0 || f.ForwardNoAnswerAfter > MaxNoAnswerAfter {
-		v.fail(prefix, "forward_no_answer_after", "must be between 1 and %d seconds (got %d)", MaxNoAnswerAfter, f.ForwardNoAnswerAfter)
+		v.fail(prefix, "forward_no_answer_after", "must be between 1 and %d seconds, or 0 for the default %d (got %d)",
+			MaxNoAnswerAfter, DefaultNoAnswerAfter, f.ForwardNoAnswerAfter)
 	}
 }
 
@@ -108,15 +109,24 @@ func checkTarget(s string) string {
 	if i := strings.IndexAny(s, " \t<>\"\\,"); i >= 0 {
 		return fmt.Sprintf("must be a number, a user or a SIP URI without spaces, quotes, commas or angle brackets (got %q)", s)
 	}
+	rest := s
 	if strings.Contains(s, ":") {
-		scheme, _, _ := strings.Cut(strings.ToLower(s), ":")
+		scheme, after, _ := strings.Cut(strings.ToLower(s), ":")
 		switch scheme {
 		case "sip", "sips", "tel":
+			if after == "" {
+				return fmt.Sprintf("has nothing after %q (got %q)", scheme+":", s)
+			}
+			rest = after
 		default:
 			if strings.Contains(s, "@") || strings.Count(s, ":") > 1 {
 				return fmt.Sprintf("must use the sip:, sips: or tel: scheme (got %q)", s)
 			}
 		}
+	}
+	// user@host needs both sides: "bob@" or "@host" cannot be called.
+	if user, host, found := strings.Cut(rest, "@"); found && (user == "" || host == "" || host[0] == ';' || host[0] == ':') {
+		return fmt.Sprintf("must be user@host with both parts (got %q)", s)
 	}
 	return ""
 }

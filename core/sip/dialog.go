@@ -20,6 +20,13 @@ type DialogHandler interface {
 	Info(contentType string, body []byte)
 	// Bye reports that the far end hung up.
 	Bye()
+	// Refer asks for a transfer (RFC 3515; r.Replaces set for an attended
+	// one). nil accepts it: the UA answers 202 and the handler reports the
+	// new call's progress with Dialog.NotifyRefer. An error refuses it: a
+	// *StatusError's code, else 603 Decline.
+	Refer(r Refer) error
+	// ReferProgress reports a NOTIFY about a REFER we sent (Dialog.Refer).
+	ReferProgress(p ReferProgress)
 }
 
 // Dialog is one established INVITE dialog, whichever side created it.
@@ -33,6 +40,7 @@ type Dialog struct {
 
 	mu      sync.Mutex
 	handler DialogHandler
+	refer   referState
 }
 
 // ID is the dialog's identifier (Call-ID and tags).
@@ -51,6 +59,18 @@ func (d *Dialog) SetHandler(h DialogHandler) {
 	d.mu.Lock()
 	d.handler = h
 	d.mu.Unlock()
+}
+
+// SwapHandler replaces the handler with h only if it is still old: a
+// transfer stands in for the call's handler while it lasts.
+func (d *Dialog) SwapHandler(old, h DialogHandler) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.handler != old {
+		return false
+	}
+	d.handler = h
+	return true
 }
 
 func (d *Dialog) getHandler() DialogHandler {
@@ -85,21 +105,10 @@ func (d *Dialog) Bye(ctx context.Context) error {
 // ReInvite sends a new offer in the dialog (hold, resume) and returns the
 // far end's answer; it acknowledges the 2xx itself.
 func (d *Dialog) ReInvite(ctx context.Context, offer []byte) ([]byte, error) {
-	var req *sip.Request
-	if d.client != nil {
-		req = sip.NewRequest(sip.INVITE, remoteTarget(d.client.InviteResponse.Contact(), d.client.InviteRequest.Recipient))
-	} else {
-		req = sip.NewRequest(sip.INVITE, remoteTarget(d.server.InviteRequest.Contact(), d.server.InviteRequest.Recipient))
-	}
+	req := sip.NewRequest(sip.INVITE, d.remoteTarget())
 	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
 	req.SetBody(offer)
-	var res *sip.Response
-	var err error
-	if d.client != nil {
-		res, err = d.client.Do(ctx, req)
-	} else {
-		res, err = d.server.Do(ctx, req)
-	}
+	res, err := d.do(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("%w: re-INVITE: %v", ErrNoResponse, err)
 	}
@@ -120,22 +129,10 @@ func (d *Dialog) ReInvite(ctx context.Context, offer []byte) ([]byte, error) {
 
 // SendInfo sends an INFO (DTMF relay) in the dialog.
 func (d *Dialog) SendInfo(ctx context.Context, contentType string, body []byte) error {
-	var target sip.Uri
-	if d.client != nil {
-		target = remoteTarget(d.client.InviteResponse.Contact(), d.client.InviteRequest.Recipient)
-	} else {
-		target = remoteTarget(d.server.InviteRequest.Contact(), d.server.InviteRequest.Recipient)
-	}
-	req := sip.NewRequest(sip.INFO, target)
+	req := sip.NewRequest(sip.INFO, d.remoteTarget())
 	req.AppendHeader(sip.NewHeader("Content-Type", contentType))
 	req.SetBody(body)
-	var res *sip.Response
-	var err error
-	if d.client != nil {
-		res, err = d.client.Do(ctx, req)
-	} else {
-		res, err = d.server.Do(ctx, req)
-	}
+	res, err := d.do(ctx, req)
 	if err != nil {
 		return fmt.Errorf("%w: INFO: %v", ErrNoResponse, err)
 	}
@@ -143,6 +140,54 @@ func (d *Dialog) SendInfo(ctx context.Context, contentType string, body []byte) 
 		return &StatusError{Code: res.StatusCode, Reason: res.Reason}
 	}
 	return nil
+}
+
+// remoteTarget is where in-dialog requests go: the far end's Contact.
+func (d *Dialog) remoteTarget() sip.Uri {
+	if d.client != nil {
+		return remoteTarget(d.client.InviteResponse.Contact(), d.client.InviteRequest.Recipient)
+	}
+	return remoteTarget(d.server.InviteRequest.Contact(), d.server.InviteRequest.Recipient)
+}
+
+// do sends an in-dialog request and waits for its final response.
+func (d *Dialog) do(ctx context.Context, req *sip.Request) (*sip.Response, error) {
+	if d.client != nil {
+		return d.client.Do(ctx, req)
+	}
+	return d.server.Do(ctx, req)
+}
+
+// LocalURI is our address in the dialog (From when we called, To when we
+// were called), without tag: what Referred-By carries.
+func (d *Dialog) LocalURI() string {
+	if d.client != nil {
+		return addrURI(d.client.InviteRequest.From().Address)
+	}
+	return addrURI(d.server.InviteRequest.To().Address)
+}
+
+// RemoteURI is the far end's address in the dialog: where a transfer
+// target is sent to reach it (an attended transfer's Refer-To).
+func (d *Dialog) RemoteURI() string {
+	if d.client != nil {
+		return addrURI(d.client.InviteRequest.To().Address)
+	}
+	return addrURI(d.server.InviteRequest.From().Address)
+}
+
+// addrURI is uriString keeping the transport parameter, which a direct
+// call needs to reach the address again.
+func addrURI(u sip.Uri) string {
+	c := sip.Uri{Scheme: u.Scheme, User: u.User, Host: u.Host, Port: u.Port}
+	if c.Scheme == "" {
+		c.Scheme = "sip"
+	}
+	if t, ok := u.UriParams.Get("transport"); ok && t != "" && validHeaderValue(t) && isToken(t) {
+		c.UriParams = sip.NewParams()
+		c.UriParams.Add("transport", t)
+	}
+	return c.String()
 }
 
 func remoteTarget(c *sip.ContactHeader, fallback sip.Uri) sip.Uri {
@@ -202,7 +247,8 @@ func (ds *dialogs) match(req *sip.Request) *Dialog {
 	return nil
 }
 
-// handleInDialog serves BYE, INFO, ACK and re-INVITE for known dialogs.
+// handleInDialog serves BYE, INFO, ACK, re-INVITE, REFER and NOTIFY
+// (transfer progress) for known dialogs.
 func (u *UA) handleInDialog(req *sip.Request, tx sip.ServerTransaction) {
 	d := u.dialogs.match(req)
 	if d == nil {
@@ -227,7 +273,10 @@ func (u *UA) handleInDialog(req *sip.Request, tx sip.ServerTransaction) {
 		if err != nil {
 			u.log.Debug("sip: bye", "error", err)
 		}
-		u.dialogs.Delete(d.id)
+		// Our REFER's NOTIFYs may still come after the far end's BYE.
+		if !d.deferDelete() {
+			u.dialogs.Delete(d.id)
+		}
 		if h := d.getHandler(); h != nil {
 			h.Bye()
 		}
@@ -256,6 +305,10 @@ func (u *UA) handleInDialog(req *sip.Request, tx sip.ServerTransaction) {
 		if err := tx.Respond(res); err != nil {
 			u.log.Debug("sip: answer re-INVITE", "error", err)
 		}
+	case sip.REFER:
+		u.handleRefer(d, req, tx)
+	case sip.NOTIFY:
+		u.handleReferNotify(d, req, tx)
 	default:
 		u.respond(tx, req, sip.StatusMethodNotAllowed, "Method Not Allowed", nil)
 	}

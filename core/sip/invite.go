@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
@@ -20,6 +22,23 @@ type InviteOptions struct {
 	// Headers are extra headers (Replaces, Referred-By, Call-Info...). The
 	// caller validates their values: sipgo writes them as given.
 	Headers []Header
+	// Early is the early dialog's Call-ID and our From tag, chosen before
+	// the INVITE goes out (see NewEarly), so that an INVITE with Replaces
+	// naming the call while it rings (call pickup) can be matched.
+	Early Early
+}
+
+// Early identifies an outgoing call's dialog from our side before it is
+// answered.
+type Early struct{ CallID, FromTag string }
+
+// NewEarly picks a fresh Call-ID and From tag.
+func NewEarly() Early { return Early{CallID: newCallID(), FromTag: sip.GenerateTagN(16)} }
+
+// MatchesReplaces says whether r names this call seen from the far end
+// (r's to-tag is the receiver's own tag: ours).
+func (e Early) MatchesReplaces(r Replaces) bool {
+	return e.CallID != "" && r.CallID == e.CallID && r.ToTag == e.FromTag
 }
 
 // Header is one extra header of a request we send.
@@ -87,6 +106,12 @@ func (u *UA) Invite(ctx context.Context, o InviteOptions) (*Dialog, []byte, erro
 			}
 		}
 		if err != nil {
+			if res := sess.InviteResponse; res != nil && res.IsSuccess() && ctx.Err() != nil {
+				// The 200 crossed our CANCEL: the call is up at the far
+				// end, so acknowledge and end it rather than leave it to
+				// the far end's no-media guard.
+				endCrossed(sess, u.log)
+			}
 			sess.Close()
 			if errors.As(err, &resErr) {
 				if isChallenge(resErr.Res.StatusCode) {
@@ -149,7 +174,11 @@ func (u *UA) newInvite(ctx context.Context, o InviteOptions, to sip.Uri) (*sip.R
 	} else {
 		from.Address = sip.Uri{Scheme: "sip", User: user, Host: localIP.String(), Port: u.Port()}
 	}
-	from.Params.Add("tag", sip.GenerateTagN(16))
+	early := o.Early
+	if early.CallID == "" {
+		early = NewEarly()
+	}
+	from.Params.Add("tag", early.FromTag)
 	contact := &sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: user, Host: localIP.String(), Port: u.Port()}}
 	if transport != "udp" {
 		contact.Address.UriParams = sip.NewParams()
@@ -160,7 +189,7 @@ func (u *UA) newInvite(ctx context.Context, o InviteOptions, to sip.Uri) (*sip.R
 	req.SetTransport(strings.ToUpper(transport))
 	req.SetDestination(dest)
 	toHdr := &sip.ToHeader{Address: sip.Uri{Scheme: to.Scheme, User: to.User, Host: to.Host, Port: to.Port}, Params: sip.NewParams()}
-	callID := sip.CallIDHeader(newCallID())
+	callID := sip.CallIDHeader(early.CallID)
 	maxFwd := sip.MaxForwardsHeader(70)
 	req.AppendHeader(&from)
 	req.AppendHeader(toHdr)
@@ -179,4 +208,17 @@ func (u *UA) newInvite(ctx context.Context, o InviteOptions, to sip.Uri) (*sip.R
 		req.Laddr = sip.Addr{IP: u.Addr().IP, Port: u.Port()}
 	}
 	return req, contact, nil
+}
+
+// endCrossed ACKs and BYEs a call answered while we cancelled it.
+func endCrossed(sess *sipgo.DialogClientSession, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := sess.Ack(ctx); err != nil {
+		log.Debug("sip: ack of a cancelled call's 200", "error", err)
+		return
+	}
+	if err := sess.Bye(ctx); err != nil {
+		log.Debug("sip: bye of a cancelled call", "error", err)
+	}
 }

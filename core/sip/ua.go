@@ -39,6 +39,8 @@ type UA struct {
 	mu       sync.Mutex
 	onInvite func(*Incoming)
 
+	events uaEvents // subscribe.go, notify.go, message.go: subscriptions, MWI, MESSAGE
+
 	closeOnce sync.Once
 	done      chan struct{}
 }

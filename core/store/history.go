@@ -40,6 +40,7 @@ type Call struct {
 	Missed      bool          `json:"missed,omitempty"`
 	Seen        bool          `json:"seen"`
 	Interrupted bool          `json:"interrupted,omitempty"`
+	Recording   string        `json:"recording,omitempty"` // the call's last recording (WAV file)
 	Quality     Quality       `json:"quality,omitzero"`
 }
 
@@ -89,6 +90,8 @@ func missed(i call.Info) bool {
 
 // RecordCall writes a call's state: the first time a call id is seen it is
 // added, then each change updates it. Safe to call for every CallEvent.
+// A recording stays with the call once stopped (the latest one when the
+// call was recorded more than once).
 func (s *Store) RecordCall(ctx context.Context, i call.Info) error {
 	now := time.Now()
 	if !i.EndedAt.IsZero() {
@@ -101,8 +104,8 @@ func (s *Store) RecordCall(ctx context.Context, i call.Info) error {
 	m := missed(i)
 	_, err := s.db.ExecContext(ctx, `INSERT INTO calls (call_id, direction, account, remote_uri, display_name,
 		state, started, answered, ended, reason, code, codec, updated, missed, seen, hold_count, duration_ms,
-		remote_norm, owner, owner_pid)
-	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NOT ?14, ?6 = 'held', ?15, ?16, ?17, ?18)
+		remote_norm, owner, owner_pid, recording)
+	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NOT ?14, ?6 = 'held', ?15, ?16, ?17, ?18, ?19)
 	ON CONFLICT(call_id) DO UPDATE SET
 		state = excluded.state,
 		answered = excluded.answered,
@@ -118,10 +121,11 @@ func (s *Store) RecordCall(ctx context.Context, i call.Info) error {
 		hold_count = calls.hold_count + (excluded.state = 'held' AND calls.state <> 'held'),
 		duration_ms = excluded.duration_ms,
 		owner = excluded.owner,
-		owner_pid = excluded.owner_pid`,
+		owner_pid = excluded.owner_pid,
+		recording = CASE WHEN excluded.recording <> '' THEN excluded.recording ELSE calls.recording END`,
 		i.ID, string(i.Direction), i.Account, i.Remote.URI, i.Remote.DisplayName,
 		i.State.String(), i.Started.UnixMilli(), millis(i.Answered), millis(i.EndedAt), i.Reason, i.Code, i.Codec,
-		now.UnixMilli(), m, dur, Normalize(i.Remote.URI), s.owner, s.pid)
+		now.UnixMilli(), m, dur, Normalize(i.Remote.URI), s.owner, s.pid, i.Recording)
 	if err != nil {
 		return fmt.Errorf("store: record call %s: %w", i.ID, err)
 	}

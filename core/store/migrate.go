@@ -237,8 +237,10 @@ CREATE TABLE messages (
 	reason       TEXT NOT NULL DEFAULT '',
 	at           INTEGER NOT NULL,
 	read         INTEGER NOT NULL DEFAULT 0,
-	sip_call_id  TEXT NOT NULL DEFAULT ''
+	sip_call_id  TEXT NOT NULL DEFAULT '',
+	msg_key      TEXT NOT NULL
 );
+CREATE UNIQUE INDEX messages_key ON messages(msg_key);
 CREATE INDEX messages_peer ON messages(peer_norm, at);
 CREATE INDEX messages_unread ON messages(peer_norm) WHERE read = 0;
 `

@@ -23,6 +23,7 @@ type BaresipOptions struct {
 	PlayWAV        string    // 16-bit PCM WAV for the microphone; baresip hangs up when it ends. "" = 60 s of ToneHz
 	ToneHz         float64   // default 1000
 	Record         bool      // record received (dump-*-dec.wav) and sent (dump-*-enc.wav) audio into Dir
+	Contacts       []string  // contacts file entries, e.g. `"Carol" <sip:carol@127.0.0.1>`: `message` writes to the current one (contact_next selects)
 }
 
 // ToneAmplitude is the amplitude of the generated microphone tone relative to

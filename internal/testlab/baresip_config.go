@@ -38,6 +38,7 @@ type baresipConfig struct {
 	srcChans   int
 	record     bool
 	accountURI string // the account line
+	contacts   []string
 }
 
 // write renders config, accounts and an empty contacts file into c.dir.
@@ -80,10 +81,17 @@ func (c *baresipConfig) write() error {
 	line("ctrl_tcp_listen", fmt.Sprintf("127.0.0.1:%d", c.ctrlPort))
 	line("snd_path", c.dir)
 
+	contacts := ""
+	for _, ct := range c.contacts {
+		if strings.ContainsAny(ct, "\r\n") {
+			return fmt.Errorf("contact %q: one line", ct)
+		}
+		contacts += ct + "\n"
+	}
 	files := map[string]string{
 		"config":   b.String(),
 		"accounts": c.accountURI + "\n",
-		"contacts": "",
+		"contacts": contacts,
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(c.dir, name), []byte(content), 0o600); err != nil {

@@ -62,7 +62,7 @@ func (b *Baresip) start() error {
 	if err != nil {
 		return err
 	}
-	cfg := &baresipConfig{dir: b.Dir, source: mic, srcRate: rate, srcChans: chans, record: b.opts.Record}
+	cfg := &baresipConfig{dir: b.Dir, source: mic, srcRate: rate, srcChans: chans, record: b.opts.Record, contacts: b.opts.Contacts}
 	if cfg.sipPort, cfg.ctrlPort, err = baresipPorts(); err != nil {
 		return err
 	}

@@ -6,21 +6,27 @@ import (
 	"time"
 
 	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/call"
 )
 
-// The business features record their command; the GUI helpers refine
-// what they change as the screens need it.
+// The business features record their command and change the calls and
+// the configuration the way the phone reports them: a transfer starts
+// "trying", merged calls share a conference, a recording has a file, DND
+// is saved on every account.
+
+// ConfID is the conference Merge makes; RecordPath the file StartRecording
+// reports.
+const (
+	ConfID     = "conf"
+	RecordPath = "/tmp/rec.wav"
+)
 
 func (p *Phone) Transfer(id, target string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.record("Transfer", id, target)
+	return p.change(id, func(c *call.Info) { c.Transfer = "trying" }, "Transfer", target)
 }
 
 func (p *Phone) AttendedTransfer(id, consultID string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.record("AttendedTransfer", id, consultID)
+	return p.change(id, func(c *call.Info) { c.Transfer = "trying" }, "AttendedTransfer", consultID)
 }
 
 func (p *Phone) Merge(ids ...string) (string, error) {
@@ -30,31 +36,69 @@ func (p *Phone) Merge(ids ...string) (string, error) {
 	for i, id := range ids {
 		args[i] = id
 	}
-	return "conf", p.record("Merge", args...)
+	if err := p.record("Merge", args...); err != nil {
+		return "", err
+	}
+	// The conference has every call merged, all of them taken off hold.
+	for i := range p.calls {
+		if slices.Contains(ids, p.calls[i].ID) {
+			c := &p.calls[i]
+			c.Conference, c.LocalHold = ConfID, false
+			if c.State == call.Held {
+				c.State = call.Connected
+			}
+		}
+	}
+	return ConfID, nil
 }
 
 func (p *Phone) Split(id string) error {
+	conf := ""
+	err := p.change(id, func(c *call.Info) { conf, c.Conference = c.Conference, "" }, "Split")
+	if err != nil || conf == "" {
+		return err
+	}
+	// A conference of one is no conference.
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.record("Split", id)
+	left := -1
+	for i := range p.calls {
+		if p.calls[i].Conference == conf && p.calls[i].State != call.Ended {
+			if left >= 0 {
+				return nil
+			}
+			left = i
+		}
+	}
+	if left >= 0 {
+		p.calls[left].Conference = ""
+	}
+	return nil
 }
 
 func (p *Phone) StartRecording(id string) (string, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return "/tmp/rec.wav", p.record("StartRecording", id)
+	err := p.change(id, func(c *call.Info) { c.Recording = RecordPath }, "StartRecording")
+	if err != nil {
+		return "", err
+	}
+	return RecordPath, nil
 }
 
 func (p *Phone) StopRecording(id string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.record("StopRecording", id)
+	return p.change(id, func(c *call.Info) { c.Recording = "" }, "StopRecording")
 }
 
 func (p *Phone) SetDND(on bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.record("SetDND", on)
+	if err := p.record("SetDND", on); err != nil {
+		return err
+	}
+	p.Cfg.Accounts = slices.Clone(p.Cfg.Accounts)
+	for i := range p.Cfg.Accounts {
+		p.Cfg.Accounts[i].DND = on
+	}
+	return nil
 }
 
 func (p *Phone) Voicemail() []core.VoicemailStatus {

@@ -28,6 +28,11 @@ const (
 	fProxy
 	fCA
 	fExpires
+	fFwdAlways
+	fFwdBusy
+	fFwdNoAnswer
+	fFwdAfter
+	fVoicemail
 	nFields
 )
 
@@ -47,6 +52,12 @@ var fieldSpecs = [nFields]fieldSpec{
 	fProxy:   {"proxy", "Outbound proxy", "None", "Optional. host or host:port"},
 	fCA:      {"ca_file", "CA file", "System certificates", "Optional. PEM bundle to trust for TLS"},
 	fExpires: {"expires", "Registration interval", "600", "Seconds, 1 to 604800"},
+
+	fFwdAlways:   {"forward_always", "Forward all calls to", "Off", "A number, user or SIP address; calls no longer ring here"},
+	fFwdBusy:     {"forward_busy", "Forward when busy to", "Off", "Calls refused while busy or in do not disturb go there"},
+	fFwdNoAnswer: {"forward_no_answer", "Forward calls not answered to", "Off", "Calls still ringing after the delay go there"},
+	fFwdAfter:    {"forward_no_answer_after", "No-answer delay", "20", "Seconds of ringing before forwarding, 1 to 600"},
+	fVoicemail:   {"voicemail", "Voicemail number", "None", "What the voicemail button calls, e.g. *97"},
 }
 
 // field is one text field's state.
@@ -66,6 +77,7 @@ type editor struct {
 	f         [nFields]field
 	transport widget.Enum
 	enabled   widget.Bool
+	feat      featureSwitches
 	showPw    widget.Clickable
 	pwShown   bool
 
@@ -97,6 +109,9 @@ func newEditor(a *config.Account) *editor {
 		fName: b.Name, fDisplay: b.DisplayName, fUser: b.Username, fAuth: b.AuthUsername,
 		fPass: b.Password, fDomain: b.Domain, fProxy: b.Proxy, fCA: b.CAFile,
 		fExpires: strconv.Itoa(b.Expires),
+
+		fFwdAlways: b.ForwardAlways, fFwdBusy: b.ForwardBusy, fFwdNoAnswer: b.ForwardNoAnswer,
+		fFwdAfter: delayText(b.ForwardNoAnswerAfter), fVoicemail: b.Voicemail,
 	}
 	for i := range ed.f {
 		f := &ed.f[i]
@@ -109,6 +124,10 @@ func newEditor(a *config.Account) *editor {
 	ed.f[fExpires].ed.MaxLen = 6
 	ed.f[fExpires].ed.InputHint = key.HintNumeric
 	ed.f[fDomain].ed.InputHint = key.HintURL
+	ed.f[fFwdAfter].ed.Filter = "0123456789"
+	ed.f[fFwdAfter].ed.MaxLen = 3
+	ed.f[fFwdAfter].ed.InputHint = key.HintNumeric
+	ed.feat.set(b.Features)
 	ed.transport.Value = strings.ToLower(b.Transport)
 	if ed.transport.Value == "" {
 		ed.transport.Value = config.DefaultTransport
@@ -128,6 +147,10 @@ func (ed *editor) account() config.Account {
 	a.Expires, _ = strconv.Atoi(t(fExpires))
 	a.Transport = ed.transport.Value
 	a.Enabled = ed.enabled.Value
+	a.ForwardAlways, a.ForwardBusy, a.ForwardNoAnswer = t(fFwdAlways), t(fFwdBusy), t(fFwdNoAnswer)
+	a.ForwardNoAnswerAfter, _ = strconv.Atoi(t(fFwdAfter)) // "" is 0, the default delay
+	a.Voicemail = t(fVoicemail)
+	ed.feat.apply(&a.Features)
 	return a
 }
 
@@ -152,6 +175,7 @@ func (ed *editor) update(gtx layout.Context, e *env.Env, p *Page) {
 	}
 	ed.transport.Update(gtx)
 	ed.enabled.Update(gtx)
+	ed.feat.update(gtx)
 	if ed.showPw.Clicked(gtx) {
 		ed.pwShown = !ed.pwShown
 	}

@@ -59,6 +59,7 @@ type Page struct {
 	detail  store.Contact  // the contact shown in viewDetail
 	saveErr string         // why the form could not be saved
 	saved   *store.Contact // the form was saved: show this
+	blf     blfWatch
 
 	// Frame goroutine only.
 	view     view
@@ -74,7 +75,7 @@ type Page struct {
 }
 
 type rowButtons struct {
-	open, star widget.Clickable
+	open, star, pickup widget.Clickable
 }
 
 // New makes the page; it shows nothing until SetSource.
@@ -117,10 +118,17 @@ func New() *Page {
 }
 
 // SetSource sets where contacts are read from and reloads.
-func (p *Page) SetSource(s Source) { p.data.SetSource(s) }
+func (p *Page) SetSource(s Source) {
+	p.data.SetSource(s)
+	p.watchChanged()
+}
 
-// Refresh reloads the list and the slots at the next frame.
-func (p *Page) Refresh() { p.data.Refresh() }
+// Refresh reloads the list and the slots at the next frame (and the
+// watched set: a contact may have gained or lost its busy lamp).
+func (p *Page) Refresh() {
+	p.data.Refresh()
+	p.watchChanged()
+}
 
 // Len is how many contacts are loaded (for tests).
 func (p *Page) Len() int { return p.data.Len() }

@@ -3,6 +3,7 @@ package contacts
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"gioui.org/layout"
 	"gioui.org/widget"
@@ -18,6 +19,7 @@ import (
 type detailState struct {
 	list                  widget.List
 	back, edit, del, star widget.Clickable
+	pickup                widget.Clickable
 	confirm, cancel       widget.Clickable
 	confirming            bool
 	nums                  []numButtons
@@ -71,7 +73,7 @@ func (p *Page) handleDetail(gtx layout.Context, e *env.Env, c store.Contact) {
 		if d.nums[i].call.Clicked(gtx) {
 			to := n.Value
 			e.Run("Call "+c.Name, func() error {
-				_, err := e.Phone.Dial(to, core.DialOptions{})
+				_, err := e.Phone.Dial(to, core.DialOptions{HoldOthers: true})
 				return err
 			})
 		}
@@ -136,11 +138,11 @@ func (p *Page) layoutDetail(gtx layout.Context, e *env.Env) layout.Dimensions {
 		})
 	}
 	if c.BLF {
-		items = append(items, func(gtx layout.Context) layout.Dimensions {
-			return layout.Inset{Left: 16, Top: 12}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-				return widgets.Muted(gtx, th, "Presence watched (busy lamp)")
-			})
-		})
+		p.pickup(gtx, e, &d.pickup, c)
+		st := lamp(e.Phone.Watched(), c)
+		items = append(items,
+			func(gtx layout.Context) layout.Dimensions { return widgets.SectionTitle(gtx, th, "Line") },
+			func(gtx layout.Context) layout.Dimensions { return p.layoutLamp(gtx, e, c, st) })
 	}
 	if c.Note != "" {
 		items = append(items,
@@ -259,6 +261,35 @@ func (p *Page) layoutSlotPicker(gtx layout.Context, e *env.Env, n store.Number) 
 				return layout.Inset{Top: 6}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 					return widgets.PlainButton(gtx, th, &d.unslot, "Remove from speed dial", "Take "+n.Value+" off speed dial")
 				})
+			}),
+		)
+	})
+}
+
+// layoutLamp is a watched contact's line state (busy lamp) and, while it
+// rings, Pick up.
+func (p *Page) layoutLamp(gtx layout.Context, e *env.Env, c store.Contact, st core.BLFState) layout.Dimensions {
+	th := e.Theme
+	return layout.Inset{Left: 16, Right: 8, Top: 4, Bottom: 4}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+		return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+				return layout.UniformInset(5).Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+					return widgets.BLFDot(gtx, th, st, 12)
+				})
+			}),
+			layout.Rigid(layout.Spacer{Width: 16}.Layout),
+			layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+				l := material.Body1(th.Theme, widgets.BLFLabel(st))
+				l.MaxLines = 1
+				return widgets.Described(gtx, c.Name+"'s line: "+strings.ToLower(widgets.BLFLabel(st)), func(gtx layout.Context) layout.Dimensions {
+					return widgets.TwoLines(gtx, th, l, "busy lamp of "+WatchAddress(c))
+				})
+			}),
+			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+				if st != core.BLFRinging {
+					return layout.Dimensions{}
+				}
+				return pickupButton(gtx, e, &p.det.pickup, c)
 			}),
 		)
 	})

@@ -3,13 +3,16 @@ package contacts
 import (
 	"context"
 	"fmt"
+	"image"
 	"strings"
 
 	"gioui.org/font"
 	"gioui.org/layout"
+	"gioui.org/op"
 	"gioui.org/widget"
 	"gioui.org/widget/material"
 
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/widgets"
@@ -84,6 +87,7 @@ func (p *Page) layoutRows(gtx layout.Context, e *env.Env, contacts []store.Conta
 	if len(p.rowBtns) > 4*pageSize {
 		p.rowBtns = map[int64]*rowButtons{}
 	}
+	watched := e.Phone.Watched()
 	return material.List(th.Theme, &p.list).Layout(gtx, len(contacts)+1, func(gtx layout.Context, i int) layout.Dimensions {
 		if i == 0 {
 			s := fmt.Sprintf("%d contacts", total)
@@ -92,12 +96,14 @@ func (p *Page) layoutRows(gtx layout.Context, e *env.Env, contacts []store.Conta
 			}
 			return widgets.SectionTitle(gtx, th, s)
 		}
-		return p.layoutRow(gtx, e, contacts[i-1])
+		c := contacts[i-1]
+		return p.layoutRow(gtx, e, c, lamp(watched, c))
 	})
 }
 
-// layoutRow is one contact: tap to open, the star to (un)favourite.
-func (p *Page) layoutRow(gtx layout.Context, e *env.Env, c store.Contact) layout.Dimensions {
+// layoutRow is one contact: tap to open, the star to (un)favourite; a
+// watched one shows its busy lamp, and Pick up while it rings.
+func (p *Page) layoutRow(gtx layout.Context, e *env.Env, c store.Contact, st core.BLFState) layout.Dimensions {
 	th := e.Theme
 	b := p.rowBtns[c.ID]
 	if b == nil {
@@ -110,6 +116,7 @@ func (p *Page) layoutRow(gtx layout.Context, e *env.Env, c store.Contact) layout
 	if b.star.Clicked(gtx) {
 		p.toggleFavourite(e, c.ID, !c.Favourite)
 	}
+	p.pickup(gtx, e, &b.pickup, c)
 	first := ""
 	if len(c.Numbers) > 0 {
 		first = c.Numbers[0].Value
@@ -117,15 +124,52 @@ func (p *Page) layoutRow(gtx layout.Context, e *env.Env, c store.Contact) layout
 			first += fmt.Sprintf(" (+%d)", len(c.Numbers)-1)
 		}
 	}
-	return widgets.TapRow(gtx, &b.open, "Open "+c.Name, layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}, 16,
-		func(gtx layout.Context) layout.Dimensions { return widgets.Icon(gtx, icPerson, 24, th.Muted) },
+	desc := "Open " + c.Name
+	if st != "" {
+		first = widgets.BLFLabel(st) + " · " + first
+		desc += ", line " + strings.ToLower(widgets.BLFLabel(st))
+	}
+	return widgets.TapRow(gtx, &b.open, desc, layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}, 16,
+		func(gtx layout.Context) layout.Dimensions { return personWithLamp(gtx, e, st) },
 		func(gtx layout.Context) layout.Dimensions {
 			l := material.Body1(th.Theme, c.Name)
 			l.MaxLines, l.Font.Weight = 1, font.Medium
 			return widgets.TwoLines(gtx, th, l, first)
 		},
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			if st != core.BLFRinging {
+				return layout.Dimensions{}
+			}
+			return pickupButton(gtx, e, &b.pickup, c)
+		}),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.star(gtx, e, &b.star, c) }),
 	)
+}
+
+// personWithLamp is the person icon, with the busy lamp at its lower
+// right when the contact is watched (st not "").
+func personWithLamp(gtx layout.Context, e *env.Env, st core.BLFState) layout.Dimensions {
+	th := e.Theme
+	dims := widgets.Icon(gtx, icPerson, 24, th.Muted)
+	if st == "" {
+		return dims
+	}
+	// Over the icon's corner, in a ring of the background that keeps it
+	// apart from the icon; the row keeps its size, so names stay aligned.
+	ring := gtx.Dp(14)
+	defer op.Offset(dims.Size.Sub(image.Pt(ring-gtx.Dp(2), ring-gtx.Dp(1)))).Push(gtx.Ops).Pop()
+	widgets.Dot(gtx, th.Bg, 14)
+	defer op.Offset(image.Pt(gtx.Dp(2), gtx.Dp(2))).Push(gtx.Ops).Pop()
+	widgets.BLFDot(gtx, th, st, 10)
+	return dims
+}
+
+// pickupButton answers the call ringing at c's extension.
+func pickupButton(gtx layout.Context, e *env.Env, clk *widget.Clickable, c store.Contact) layout.Dimensions {
+	th := e.Theme
+	return layout.Inset{Right: 4}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+		return widgets.TextButton(gtx, th, clk, "Pick up", "Pick up the call ringing at "+c.Name, th.Accept, th.OnColor)
+	})
 }
 
 // star is the favourite toggle of c.

@@ -90,7 +90,7 @@ func (p *Page) layoutSlot(gtx layout.Context, e *env.Env, d store.SpeedDial) lay
 		if b.call.Clicked(gtx) {
 			to := d.Number
 			e.Run(fmt.Sprintf("Speed dial %d", d.Slot), func() error {
-				_, err := e.Phone.Dial(to, core.DialOptions{})
+				_, err := e.Phone.Dial(to, core.DialOptions{HoldOthers: true})
 				return err
 			})
 		}

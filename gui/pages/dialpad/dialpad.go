@@ -1,5 +1,6 @@
 // Package dialpad is the screen for typing a number or address and calling
-// it: keypad, text field (typing and pasting work), account choice, call.
+// it: keypad, text field (typing and pasting work), account choice, call;
+// over them, do not disturb, the forwarding in force and voicemail.
 package dialpad
 
 import (
@@ -40,6 +41,7 @@ type Page struct {
 	accounts []widget.Clickable
 	Account  string // chosen account; "" = automatic
 	focused  bool   // the number field has been given the keyboard once
+	bar      bar
 
 	// Shared with the lookups (e.Run goroutines).
 	mu      sync.Mutex
@@ -88,6 +90,12 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 func (p *Page) layoutColumn(gtx layout.Context, e *env.Env, th *theme.Theme) layout.Dimensions {
 	suggH, total := 0, gtx.Constraints.Max.Y
 	dims := layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			if p.bar.st.accounts == 0 {
+				return layout.Dimensions{}
+			}
+			return layout.Inset{Bottom: 10}.Layout(gtx, func(gtx layout.Context) layout.Dimensions { return p.layoutBar(gtx, th) })
+		}),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutAccounts(gtx, e) }),
 		layout.Rigid(layout.Spacer{Height: unit.Dp(8)}.Layout),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
@@ -233,6 +241,8 @@ func button(gtx layout.Context, th *theme.Theme, clk *widget.Clickable, label, d
 
 // update handles clicks and keys before drawing, as Gio's examples do.
 func (p *Page) update(gtx layout.Context, e *env.Env) {
+	p.pollBar(gtx, e)
+	p.updateBar(gtx, e)
 	if !p.focused {
 		// Typing goes to the number field from the first key press.
 		gtx.Execute(key.FocusCmd{Tag: &p.Number})
@@ -332,7 +342,7 @@ func (p *Page) speedDial(e *env.Env, d string) bool {
 		if !ok || strings.TrimSpace(sd.Number) == "" {
 			return errEmptySlot
 		}
-		_, err = e.Phone.Dial(sd.Number, core.DialOptions{Account: account})
+		_, err = e.Phone.Dial(sd.Number, core.DialOptions{Account: account, HoldOthers: true})
 		return err
 	})
 	return true
@@ -374,7 +384,7 @@ func (p *Page) dialTo(e *env.Env, to string) {
 	}
 	account := p.Account
 	e.Run("Call "+to, func() error {
-		_, err := e.Phone.Dial(to, core.DialOptions{Account: account})
+		_, err := e.Phone.Dial(to, core.DialOptions{Account: account, HoldOthers: true})
 		return err
 	})
 	p.Number.SetText("")

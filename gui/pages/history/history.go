@@ -44,6 +44,10 @@ const (
 
 // Page is the screen's state between frames.
 type Page struct {
+	// OpenFolder shows a recording's folder (OpenFolder; nil hides the
+	// button).
+	OpenFolder func(dir string) error
+
 	// Shared with the loaders (e.Run goroutines), under mu.
 	mu     sync.Mutex
 	data   *paged.Loader[Source, store.Call] // loaded entries, newest first
@@ -58,6 +62,8 @@ type Page struct {
 	rowsCalls  []store.Call // the entries the rows index
 	lastDay    int          // yyyymmdd of the last heading
 	btns       map[int64]*rowButtons
+	recBtns    map[int64]*recButtons
+	shownRec   map[int64]bool // entries whose recording's place is shown
 	filterAll  widget.Clickable
 	filterMiss widget.Clickable
 	clearAll   widget.Clickable
@@ -81,7 +87,8 @@ type rowButtons struct {
 
 // New makes the page; it shows nothing until SetSource.
 func New() *Page {
-	p := &Page{btns: map[int64]*rowButtons{}, rowsFor: -1}
+	p := &Page{btns: map[int64]*rowButtons{}, recBtns: map[int64]*recButtons{}, shownRec: map[int64]bool{}, rowsFor: -1,
+		OpenFolder: OpenFolder}
 	p.list.Axis = layout.Vertical
 	p.data = paged.New(&p.mu, paged.Config[Source, store.Call]{
 		What: "Load history", PageSize: pageSize, Prefetch: prefetch, Timeout: readTimeout,

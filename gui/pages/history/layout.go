@@ -10,6 +10,7 @@ import (
 	"gioui.org/layout"
 	"gioui.org/op"
 	"gioui.org/unit"
+	"gioui.org/widget"
 	"gioui.org/widget/material"
 	"golang.org/x/exp/shiny/materialdesign/icons"
 
@@ -70,6 +71,7 @@ func (p *Page) buildRows(now time.Time) []store.Call {
 	}
 	if len(p.btns) > 4*pageSize {
 		p.btns = map[int64]*rowButtons{} // forget the buttons of rows long scrolled past
+		p.recBtns = map[int64]*recButtons{}
 	}
 	return calls
 }
@@ -230,7 +232,7 @@ func (p *Page) layoutCall(gtx layout.Context, e *env.Env, c store.Call) layout.D
 	if b.open.Clicked(gtx) && c.RemoteURI != "" {
 		to, account := c.RemoteURI, c.Account
 		e.Run("Call "+c.Name(), func() error {
-			_, err := e.Phone.Dial(to, core.DialOptions{Account: account})
+			_, err := e.Phone.Dial(to, core.DialOptions{Account: account, HoldOthers: true})
 			return err
 		})
 	}
@@ -245,6 +247,24 @@ func (p *Page) layoutCall(gtx layout.Context, e *env.Env, c store.Call) layout.D
 		kind, ic = "Outgoing", icOut
 	}
 	at := c.Started.Local().Format("15:04")
+	if c.Recording == "" {
+		return p.layoutRow(gtx, e, c, b, kind, ic, fg, at)
+	}
+	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutRow(gtx, e, c, b, kind, ic, fg, at) }),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			if !p.shownRec[c.ID] {
+				return layout.Dimensions{}
+			}
+			return p.layoutRecording(gtx, e, c)
+		}),
+	)
+}
+
+// layoutRow is an entry's row: its kind, who and when, the recording
+// mark, the bin.
+func (p *Page) layoutRow(gtx layout.Context, e *env.Env, c store.Call, b *rowButtons, kind string, ic *widget.Icon, fg color.NRGBA, at string) layout.Dimensions {
+	th := e.Theme
 	return widgets.TapRow(gtx, &b.open, fmt.Sprintf("%s call, %s, %s. Call back", kind, c.Name(), at),
 		layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}, 16,
 		func(gtx layout.Context) layout.Dimensions { return widgets.Icon(gtx, ic, 22, fg) },
@@ -254,6 +274,12 @@ func (p *Page) layoutCall(gtx layout.Context, e *env.Env, c store.Call) layout.D
 				layout.Rigid(func(gtx layout.Context) layout.Dimensions { return widgets.Muted(gtx, th, at) }),
 			)
 		},
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			if c.Recording == "" {
+				return layout.Dimensions{}
+			}
+			return p.recordingButton(gtx, e, c)
+		}),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 			ib := material.IconButton(th.Theme, &b.del, icDelete, "Delete this call from the history")
 			ib.Background, ib.Color = color.NRGBA{}, th.Muted
@@ -292,6 +318,9 @@ func details(c store.Call, kind string) string {
 		s += fmt.Sprintf(" · %d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 	case !c.Missed && c.Reason != "":
 		s += " · " + c.Reason
+	}
+	if c.Recording != "" {
+		s += " · recorded"
 	}
 	return s
 }

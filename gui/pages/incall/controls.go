@@ -28,12 +28,20 @@ type control struct {
 	toggle  bool // a switch (mute, hold): on is drawn filled
 	on      bool
 	enabled bool
+	danger  bool // drawn in the danger colour: the icon when off, the disc when on (recording)
 }
 
-// layoutControls is the grid: mute, hold, keypad / audio, add call, and
-// an empty row kept for transfer, merge and record.
-func (p *Page) layoutControls(gtx layout.Context, e *env.Env, c call.Info) layout.Dimensions {
+// controlsHeight is about the height (dp) of the grid at full size.
+const controlsHeight = 3*(60+4+20) + 2*12
+
+// layoutControls is the grid: mute, hold, keypad; transfer, merge,
+// record; audio, add call. compact makes it smaller, for a phone showing
+// the list of calls.
+func (p *Page) layoutControls(gtx layout.Context, e *env.Env, c call.Info, legs, live []call.Info, compact bool) layout.Dimensions {
 	th := e.Theme
+	// Short of height, the grid shrinks rather than being cut.
+	compact = compact || gtx.Constraints.Max.Y < gtx.Dp(controlsHeight)
+	conf := len(legs) > 1
 	mic := p.ic.micOn
 	muteDesc := "Mute the microphone"
 	if c.Muted {
@@ -43,45 +51,63 @@ func (p *Page) layoutControls(gtx layout.Context, e *env.Env, c call.Info) layou
 	if c.LocalHold {
 		hold.icon, hold.label, hold.desc, hold.on = p.ic.play, "Resume", "Take the call off hold", true
 	}
-	rows := [][]control{
+	keypadDesc := "Show the keypad to send tones"
+	transferDesc := "Transfer the call to another number or call"
+	if conf {
+		hold.desc = "Put the conference on hold"
+		if c.LocalHold {
+			hold.desc = "Take the conference off hold"
+		}
+		keypadDesc = "Tones cannot go to a conference"
+		transferDesc = "Split a call from the conference to transfer it"
+	}
+	rec := control{btn: &p.record, icon: p.ic.record, label: "Record", desc: "Record the call", toggle: true, enabled: c.Established(), danger: true}
+	for _, l := range legs {
+		if l.Recording != "" {
+			rec.icon, rec.label, rec.desc, rec.on = p.ic.stop, "Stop rec.", "Stop recording the call", true
+			break
+		}
+	}
+	rows := [3][]control{
 		{
 			{btn: &p.mute, icon: mic, label: "Mute", desc: muteDesc, toggle: true, on: c.Muted, enabled: true},
 			hold,
-			{btn: &p.keypad, icon: p.ic.dialpad, label: "Keypad", desc: "Show the keypad to send tones", enabled: c.Established()},
+			{btn: &p.keypad, icon: p.ic.dialpad, label: "Keypad", desc: keypadDesc, enabled: c.Established() && !conf},
+		},
+		{
+			{btn: &p.transfer, icon: p.ic.transfer, label: "Transfer", desc: transferDesc, enabled: canTransfer(c, legs)},
+			{btn: &p.merge, icon: p.ic.merge, label: "Merge", desc: "Merge all calls into a conference", enabled: canMerge(live)},
+			rec,
 		},
 		{
 			{btn: &p.audio, icon: p.ic.volume, label: "Audio", desc: "Choose the microphone and speaker", enabled: true},
 			{btn: &p.addCall, icon: p.ic.add, label: "Add call", desc: "Place another call; this one stays on the list", enabled: true},
 		},
 	}
-	gap := gtx.Dp(12)
-	children := make([]layout.FlexChild, 0, 2*len(rows)+1)
+	gap := unit.Dp(12)
+	if compact {
+		gap = 6
+	}
+	children := make([]layout.FlexChild, 0, 2*len(rows))
 	for i, row := range rows {
 		if i > 0 {
-			children = append(children, layout.Rigid(layout.Spacer{Height: unit.Dp(gtx.Metric.PxToDp(gap))}.Layout))
+			children = append(children, layout.Rigid(layout.Spacer{Height: gap}.Layout))
 		}
 		children = append(children, layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 			cells := make([]layout.FlexChild, 0, 3)
 			for _, ctl := range row {
 				cells = append(cells, layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-					return layoutControl(gtx, th, ctl)
+					return layoutControl(gtx, th, ctl, compact)
 				}))
 			}
-			dims := layout.Flex{Spacing: layout.SpaceSides}.Layout(gtx, cells...)
-			p.rowHeight = dims.Size.Y
-			return dims
+			return layout.Flex{Spacing: layout.SpaceSides}.Layout(gtx, cells...)
 		}))
 	}
-	// Reserved for transfer, merge and record (a later change): empty, so
-	// the layout does not jump when they come.
-	children = append(children, layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-		return layout.Dimensions{Size: image.Pt(0, gap+p.rowHeight)}
-	}))
 	return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx, children...)
 }
 
 // layoutControl draws a round button with its label under it.
-func layoutControl(gtx layout.Context, th *theme.Theme, ctl control) layout.Dimensions {
+func layoutControl(gtx layout.Context, th *theme.Theme, ctl control, compact bool) layout.Dimensions {
 	if !ctl.enabled {
 		gtx = gtx.Disabled()
 	}
@@ -95,7 +121,10 @@ func layoutControl(gtx layout.Context, th *theme.Theme, ctl control) layout.Dime
 		}
 		semantic.DescriptionOp(ctl.desc).Add(gtx.Ops)
 		semantic.EnabledOp(gtx.Enabled()).Add(gtx.Ops)
-		size := gtx.Dp(60)
+		size, label := gtx.Dp(60), unit.Sp(14)
+		if compact {
+			size, label = gtx.Dp(50), 13
+		}
 		gtx.Constraints.Min.X = gtx.Dp(96)
 		gtx.Constraints.Max.X = max(gtx.Constraints.Min.X, min(gtx.Constraints.Max.X/3, gtx.Dp(120)))
 		return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
@@ -103,6 +132,12 @@ func layoutControl(gtx layout.Context, th *theme.Theme, ctl control) layout.Dime
 				bg, fg := th.Surface, th.Fg
 				if ctl.on {
 					bg, fg = th.ContrastBg, th.ContrastFg
+					if ctl.danger {
+						bg, fg = th.Danger, th.OnColor
+					}
+				}
+				if ctl.danger && !ctl.on {
+					fg = th.Danger
 				}
 				switch {
 				case !gtx.Enabled():
@@ -121,14 +156,14 @@ func layoutControl(gtx layout.Context, th *theme.Theme, ctl control) layout.Dime
 				}
 				gtx.Constraints = layout.Exact(r.Max)
 				return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-					s := gtx.Dp(28)
+					s := size * 7 / 15
 					gtx.Constraints = layout.Exact(image.Pt(s, s))
 					return ctl.icon.Layout(gtx, fg)
 				})
 			}),
-			layout.Rigid(layout.Spacer{Height: 6}.Layout),
+			layout.Rigid(layout.Spacer{Height: 4}.Layout),
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-				l := material.Label(th.Theme, unit.Sp(14), ctl.label)
+				l := material.Label(th.Theme, label, ctl.label)
 				l.Alignment = text.Middle
 				l.MaxLines = 1
 				if ctl.on {

@@ -1,26 +1,21 @@
 // Package incall is the screen of a call in progress: who, its state and
-// duration, its quality, and the controls (mute, hold, keypad, audio
-// devices, add call, hang up). With several calls, a strip at the top shows
-// them all and switches between them.
+// duration, its quality, and the controls (mute, hold, keypad, transfer,
+// merge, record, audio devices, add call, hang up). With several calls, a
+// compact list at the top shows them all, switches between them, and
+// splits or hangs up the legs of a local conference.
 package incall
 
 import (
-	"image"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 
-	"gioui.org/font"
 	"gioui.org/io/event"
 	"gioui.org/io/key"
 	"gioui.org/layout"
 	"gioui.org/op"
 	"gioui.org/op/clip"
-	"gioui.org/text"
 	"gioui.org/unit"
 	"gioui.org/widget"
-	"gioui.org/widget/material"
 	"golang.org/x/exp/shiny/materialdesign/icons"
 
 	"github.com/softphone/softphone/core/audio"
@@ -36,6 +31,7 @@ const (
 	panelControls panel = iota
 	panelKeypad
 	panelAudio
+	panelTransfer
 )
 
 // Page is the screen's state between frames.
@@ -43,7 +39,7 @@ type Page struct {
 	// Hidden lets the user leave the in-call screen (to add a call).
 	Hidden bool
 
-	// selected is the call the user switched to in the strip; "" follows
+	// selected is the call the user switched to in the list; "" follows
 	// the phone (the call not on hold, else the newest).
 	selected string
 	shown    string // call shown in the last frame
@@ -54,9 +50,12 @@ type Page struct {
 	focus    bool   // take the keyboard focus in the next frame
 
 	mute, hold, keypad, audio, addCall, hangup, closePanel widget.Clickable
+	transfer, merge, record                                widget.Clickable
 	keys                                                   [12]widget.Clickable
-	strip                                                  layout.List
-	chips                                                  map[string]*widget.Clickable
+	rows                                                   map[string]*callRow
+
+	xfer     transferForm
+	recSince map[string]recMark // calls seen recording, by id
 
 	quality quality
 
@@ -74,8 +73,6 @@ type Page struct {
 	dtmfQueue   []dtmf
 	dtmfSending bool
 
-	rowHeight int // height of a row of controls, for the reserved row
-
 	ic icons_
 }
 
@@ -86,17 +83,19 @@ type dtmf struct{ id, digit string }
 type icons_ struct {
 	micOn, micOff, pause, play, dialpad, volume, add, hangup, person *widget.Icon
 	inTalk, paused, radioOn, radioOff                                *widget.Icon
+	transfer, merge, split, record, stop, group                      *widget.Icon
 }
 
 // New makes the page.
 func New() *Page {
 	p := &Page{
-		chips:  map[string]*widget.Clickable{},
-		known:  map[string]bool{},
-		chosen: map[string][2]string{},
-		focus:  true,
+		rows:     map[string]*callRow{},
+		recSince: map[string]recMark{},
+		known:    map[string]bool{},
+		chosen:   map[string][2]string{},
+		focus:    true,
 	}
-	p.strip.Axis = layout.Horizontal
+	p.xfer.init()
 	p.devList.Axis = layout.Vertical
 	m := widgets.MustIcon
 	p.ic = icons_{
@@ -107,6 +106,9 @@ func New() *Page {
 		person: m(icons.SocialPerson),
 		inTalk: m(icons.NotificationPhoneInTalk), paused: m(icons.NotificationPhonePaused),
 		radioOn: m(icons.ToggleRadioButtonChecked), radioOff: m(icons.ToggleRadioButtonUnchecked),
+		transfer: m(icons.NotificationPhoneForwarded), merge: m(icons.CommunicationCallMerge),
+		split: m(icons.CommunicationCallSplit), record: m(icons.AVFiberManualRecord),
+		stop: m(icons.AVStop), group: m(icons.SocialGroup),
 	}
 	return p
 }
@@ -128,7 +130,26 @@ func (p *Page) Current(m env.Model) (call.Info, bool) {
 	return m.Active()
 }
 
-// liveCalls are the calls the strip shows: neither ended nor still
+// EndCurrent does what "End call" does: it hangs up the shown call, or
+// every leg of its conference.
+func (p *Page) EndCurrent(e *env.Env) {
+	if c, ok := p.Current(e.Model); ok {
+		hangUp(e, callIDs(conferenceOf(liveCalls(e.Model), c)))
+	}
+}
+
+func hangUp(e *env.Env, ids []string) {
+	e.Run("Hang up", func() error {
+		for _, id := range ids {
+			if err := e.Phone.Hangup(id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// liveCalls are the calls the list shows: neither ended nor still
 // ringing for us (the incoming screen has those).
 func liveCalls(m env.Model) []call.Info {
 	var out []call.Info
@@ -151,14 +172,19 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 	if c2, ok := p.Current(e.Model); ok {
 		c = c2
 	}
-	if c.Established() {
+	live := liveCalls(e.Model)
+	legs := conferenceOf(live, c)
+	p.markRecordings(gtx.Now, live)
+	if c.Established() && len(legs) < 2 {
 		p.quality.poll(gtx.Now, c.ID, e.Phone.CallStats)
-		// The badge and the timer change each second.
-		gtx.Execute(op.InvalidateCmd{At: nextSecond(c, gtx.Now)})
 	}
-	for _, o := range liveCalls(e.Model) {
+	// The badge, the timers and the recording's clock change each second.
+	for _, o := range live {
 		if o.Established() {
 			gtx.Execute(op.InvalidateCmd{At: nextSecond(o, gtx.Now)})
+		}
+		if m, ok := p.recSince[o.ID]; ok {
+			gtx.Execute(op.InvalidateCmd{At: nextTick(m.since, gtx.Now)})
 		}
 	}
 
@@ -177,10 +203,13 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 	if handset {
 		pad = 16
 	}
-	live := liveCalls(e.Model)
+	// On a phone with the list of calls up, the avatar gives way; it also
+	// does wherever it would squeeze the panel under it.
+	avatar := !(handset && (p.panel != panelControls || len(live) > 1))
+	compact := handset && len(live) > 1
 	return layout.UniformInset(pad).Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 		// On a tall screen the call keeps together in the middle.
-		gtx.Constraints.Max.Y = min(gtx.Constraints.Max.Y, gtx.Dp(720))
+		gtx.Constraints.Max.Y = min(gtx.Constraints.Max.Y, gtx.Dp(760))
 		return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 			gtx.Constraints.Max.X = min(gtx.Constraints.Max.X, gtx.Dp(560))
 			gtx.Constraints.Min.Y = gtx.Constraints.Max.Y
@@ -189,28 +218,89 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 					if len(live) < 2 {
 						return layout.Dimensions{}
 					}
-					return layout.Inset{Bottom: 16}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-						return p.layoutStrip(gtx, e, live, c.ID)
+					return layout.Inset{Bottom: 12}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+						return p.layoutCalls(gtx, e, live, c)
 					})
 				}),
 				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-					return p.layoutHeader(gtx, e, c, !(handset && p.panel != panelControls))
+					m := op.Record(gtx.Ops)
+					dims := p.layoutHeader(gtx, e, c, legs)
+					header := m.Stop()
+					avSize := gtx.Dp(96)
+					if handset {
+						avSize = gtx.Dp(72)
+					}
+					room := gtx.Constraints.Max.Y - dims.Size.Y - gtx.Dp(p.panelNeeds(compact)) - gtx.Dp(bottomHeight(compact))
+					return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
+						layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+							if !avatar || room < avSize+gtx.Dp(12) {
+								return layout.Dimensions{}
+							}
+							return layout.Inset{Bottom: 12}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+								if len(legs) > 1 {
+									return groupAvatar(gtx, e.Theme, p.ic.group.Layout, avSize)
+								}
+								name, _ := widgets.Names(c.Remote)
+								return widgets.Avatar(gtx, e.Theme, p.ic.person, name, avSize)
+							})
+						}),
+						layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+							header.Add(gtx.Ops)
+							return dims
+						}),
+					)
 				}),
 				layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
-					return layout.Inset{Top: 16, Bottom: 16}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+					in := layout.Inset{Top: 16, Bottom: 16}
+					if compact {
+						in = layout.Inset{Top: 8, Bottom: 8}
+					}
+					return in.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 						switch p.panel {
 						case panelKeypad:
 							return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions { return p.layoutKeypad(gtx, e) })
 						case panelAudio:
 							return p.layoutAudio(gtx, e, c)
+						case panelTransfer:
+							return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions { return p.layoutTransfer(gtx, e, c, live) })
 						}
-						return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions { return p.layoutControls(gtx, e, c) })
+						return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+							return p.layoutControls(gtx, e, c, legs, live, compact)
+						})
 					})
 				}),
-				layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutBottom(gtx, e, c) }),
+				layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutBottom(gtx, e, c, legs, compact) }),
 			)
 		})
 	})
+}
+
+// Escape closes the open panel (keypad, audio devices, transfer) and
+// reports whether one was open: the window's Esc should try it before it
+// hangs up, or Esc in the transfer's field would end the call.
+func (p *Page) Escape() bool {
+	if p.panel == panelControls {
+		return false
+	}
+	p.panel, p.focus = panelControls, true
+	return true
+}
+
+// panelNeeds is about the height (dp) the middle panel wants, with the
+// space around it: the avatar shows only if it leaves that much.
+func (p *Page) panelNeeds(compact bool) unit.Dp {
+	switch p.panel {
+	case panelKeypad:
+		return 340
+	case panelAudio:
+		return 260
+	case panelTransfer:
+		return 240
+	}
+	if compact {
+		return 250
+	}
+	return controlsHeight + 32
 }
 
 // update handles the taps and typed digits before drawing.
@@ -220,7 +310,7 @@ func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
 	}
 	if c.ID != p.shown {
 		p.shown, p.digits = c.ID, ""
-		if p.panel == panelKeypad && !c.Established() {
+		if p.panel == panelKeypad && !c.Established() || p.panel == panelTransfer {
 			p.panel = panelControls
 		}
 	}
@@ -241,22 +331,28 @@ func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
 		}
 		p.selected = ""
 	}
+	legs := conferenceOf(live, c)
+	conf := len(legs) > 1
 	id := c.ID
 
 	if p.mute.Clicked(gtx) {
-		on := !c.Muted
-		e.Run(map[bool]string{true: "Mute", false: "Unmute"}[on], func() error { return e.Phone.Mute(id, on) })
+		// The microphone goes to every leg of a conference.
+		on, ids := !c.Muted, callIDs(legs)
+		e.Run(map[bool]string{true: "Mute", false: "Unmute"}[on], func() error {
+			for _, id := range ids {
+				if err := e.Phone.Mute(id, on); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
 	if p.hold.Clicked(gtx) && c.Established() {
 		// Holding the shown call keeps it shown even if another is live.
 		p.selected = id
-		if c.LocalHold {
-			e.Run("Resume", func() error { return e.Phone.Resume(id) })
-		} else {
-			e.Run("Hold", func() error { return e.Phone.Hold(id) })
-		}
+		p.holdAll(e, legs, !c.LocalHold)
 	}
-	if p.keypad.Clicked(gtx) && c.Established() {
+	if p.keypad.Clicked(gtx) && c.Established() && !conf {
 		p.panel = panelKeypad
 	}
 	if p.audio.Clicked(gtx) {
@@ -265,13 +361,14 @@ func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
 	}
 	if p.closePanel.Clicked(gtx) {
 		p.panel = panelControls
+		p.focus = true
 	}
 	if p.addCall.Clicked(gtx) {
 		p.panel = panelControls
 		p.Hidden, p.hidden = true, true
 	}
 	if p.hangup.Clicked(gtx) {
-		e.Run("Hang up", func() error { return e.Phone.Hangup(id) })
+		hangUp(e, callIDs(legs))
 	}
 	for i := range p.keys {
 		if p.keys[i].Clicked(gtx) {
@@ -283,19 +380,54 @@ func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
 		if !ok {
 			break
 		}
-		if ed, isEdit := ev.(key.EditEvent); isEdit {
-			for _, r := range ed.Text {
-				if strings.ContainsRune("0123456789*#ABCDabcd", r) {
-					if p.panel != panelAudio {
-						p.panel = panelKeypad
-					}
-					p.sendDTMF(e, c, strings.ToUpper(string(r)))
+		ed, isEdit := ev.(key.EditEvent)
+		if !isEdit {
+			continue
+		}
+		if p.panel == panelTransfer {
+			// Typing goes to the target, wherever the focus was.
+			p.xfer.target.Insert(ed.Text)
+			gtx.Execute(key.FocusCmd{Tag: &p.xfer.target})
+			continue
+		}
+		for _, r := range ed.Text {
+			if strings.ContainsRune("0123456789*#ABCDabcd", r) && !conf {
+				if p.panel != panelAudio {
+					p.panel = panelKeypad
 				}
+				p.sendDTMF(e, c, strings.ToUpper(string(r)))
 			}
 		}
 	}
-	p.updateStrip(gtx, e, c)
+	p.updateBusiness(gtx, e, c, live, legs)
+	p.updateCalls(gtx, e, c, live)
 	p.updateAudio(gtx, e, c)
+}
+
+// holdAll holds (or resumes) the calls, in order.
+func (p *Page) holdAll(e *env.Env, calls []call.Info, hold bool) {
+	var ids []string
+	for _, o := range calls {
+		if o.Established() && o.LocalHold != hold {
+			ids = append(ids, o.ID)
+		}
+	}
+	what := "Resume"
+	if hold {
+		what = "Hold"
+	}
+	e.Run(what, func() error {
+		for _, id := range ids {
+			f := e.Phone.Resume
+			if hold {
+				f = e.Phone.Hold
+			}
+			if err := f(id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // sendDTMF queues a digit: one goroutine at a time sends the queue, so the
@@ -332,155 +464,4 @@ func (p *Page) sendDTMF(e *env.Env, c call.Info, d string) {
 			}
 		}
 	})
-}
-
-// nextSecond is when the call's duration shows the next second.
-func nextSecond(c call.Info, now time.Time) time.Time {
-	if c.Answered.IsZero() {
-		return now.Add(time.Second)
-	}
-	d := max(now.Sub(c.Answered), 0)
-	return c.Answered.Add((d/time.Second + 1) * time.Second)
-}
-
-// Duration formats how long the call has been answered: "mm:ss", or
-// "h:mm:ss" past an hour; "" before it is answered.
-func Duration(c call.Info, now time.Time) string {
-	if c.Answered.IsZero() {
-		return ""
-	}
-	end := now
-	if !c.EndedAt.IsZero() {
-		end = c.EndedAt
-	}
-	s := int(max(end.Sub(c.Answered), 0) / time.Second)
-	h, m, sec := s/3600, s/60%60, s%60
-	two := func(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
-	if h > 0 {
-		return strconv.Itoa(h) + ":" + two(m) + ":" + two(sec)
-	}
-	return two(s/60) + ":" + two(sec)
-}
-
-// StateText says where the call stands.
-func StateText(c call.Info) string {
-	switch c.State {
-	case call.Dialing:
-		return "Calling…"
-	case call.Ringing:
-		return "Ringing…"
-	case call.Incoming:
-		return "Incoming call"
-	case call.Connected:
-		return "Connected"
-	case call.Held:
-		return "On hold"
-	case call.RemoteHeld:
-		return "Held by the other side"
-	default:
-		return "Call ended"
-	}
-}
-
-// layoutHeader is who the call is with, its state and duration, and its
-// quality.
-func (p *Page) layoutHeader(gtx layout.Context, e *env.Env, c call.Info, avatar bool) layout.Dimensions {
-	th := e.Theme
-	name, uri := widgets.Names(c.Remote)
-	handset := e.Size == env.Handset
-	status := StateText(c)
-	if d := Duration(c, gtx.Now); d != "" {
-		status += " · " + d
-	}
-	if c.Muted {
-		status += " · Muted"
-	}
-	nameSize := unit.Sp(30)
-	avSize := gtx.Dp(96)
-	if handset {
-		nameSize, avSize = 26, gtx.Dp(72)
-	}
-	return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			if !avatar {
-				return layout.Dimensions{}
-			}
-			return layout.Inset{Bottom: 12}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-				return widgets.Avatar(gtx, th, p.ic.person, name, avSize)
-			})
-		}),
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			l := material.Label(th.Theme, nameSize, name)
-			l.Font.Weight = font.Medium
-			l.Alignment = text.Middle
-			l.MaxLines = 1
-			return widgets.Described(gtx, "In call with "+name, l.Layout)
-		}),
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			if uri == "" || uri == name {
-				return layout.Dimensions{}
-			}
-			l := material.Body2(th.Theme, uri)
-			l.Color = th.Muted
-			l.Alignment = text.Middle
-			l.MaxLines = 1
-			return l.Layout(gtx)
-		}),
-		layout.Rigid(layout.Spacer{Height: 6}.Layout),
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			l := material.Body1(th.Theme, status)
-			switch c.State {
-			case call.Held, call.RemoteHeld:
-				l.Color = th.Warning
-			case call.Connected:
-				l.Color = th.Fg
-			default:
-				l.Color = th.Muted
-			}
-			l.Alignment = text.Middle
-			return widgets.Described(gtx, "Call state: "+status, l.Layout)
-		}),
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			if !c.Established() {
-				return layout.Dimensions{}
-			}
-			return layout.Inset{Top: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-				return p.quality.layoutBadge(gtx, th, c.Codec, handset)
-			})
-		}),
-	)
-}
-
-// layoutBottom is the hang-up button, with the panel's close button beside
-// it when the keypad or the device choice is open.
-func (p *Page) layoutBottom(gtx layout.Context, e *env.Env, c call.Info) layout.Dimensions {
-	th := e.Theme
-	name, _ := widgets.Names(c.Remote)
-	size := gtx.Dp(72)
-	side := func(gtx layout.Context) layout.Dimensions {
-		gtx.Constraints.Min.X = gtx.Dp(96)
-		gtx.Constraints.Max.X = gtx.Dp(96)
-		if p.panel == panelControls {
-			return layout.Dimensions{Size: image.Pt(gtx.Constraints.Min.X, 0)}
-		}
-		label, desc := "Hide", "Hide the keypad"
-		if p.panel == panelAudio {
-			label, desc = "Done", "Close the audio device choice"
-		}
-		return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-			return widgets.PillButton(gtx, th, &p.closePanel, label, desc)
-		})
-	}
-	return layout.Flex{Alignment: layout.Start, Spacing: layout.SpaceSides}.Layout(gtx,
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			return layout.Dimensions{Size: image.Pt(gtx.Dp(96), 0)}
-		}),
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			return widgets.RoundButton(gtx, th, &p.hangup, p.ic.hangup, th.Danger, th.OnColor, size, "End call", "Hang up the call with "+name)
-		}),
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			// Centre the close button on the round button, not its label.
-			return layout.Inset{Top: unit.Dp(gtx.Metric.PxToDp(size)/2 - 20)}.Layout(gtx, side)
-		}),
-	)
 }

@@ -132,7 +132,7 @@ func TestOneCallHasNoStrip(t *testing.T) {
 	s := newScreen(t, alice())
 	for _, d := range s.Descriptions() {
 		if strings.HasPrefix(d, "Switch to") {
-			t.Errorf("strip shown for one call: %q", d)
+			t.Errorf("call list shown for one call: %q", d)
 		}
 	}
 }

@@ -73,6 +73,17 @@ func scenarios() []scenario {
 	remoteHeld.State, remoteHeld.RemoteHold = call.RemoteHeld, true
 	direct := carol()
 	direct.Account = ""
+	recording := alice()
+	recording.Recording = "/tmp/rec.wav"
+	failed := alice()
+	failed.Transfer, failed.ReferredBy = "failed: 486 Busy Here", "sip:bob@example.com"
+	conf := []call.Info{bob(), alice(), dave()}
+	for i := range conf {
+		conf[i].Conference, conf[i].State, conf[i].LocalHold = "conf", call.Connected, false
+	}
+	conf[1].Recording = "/tmp/rec.wav"
+	auto := carol()
+	auto.AutoAnswer = true
 	return []scenario{
 		{name: "incoming", calls: []call.Info{carol()}, colours: answer,
 			described: []string{"Answer the call from Carol Nguyen", "Decline the call from Carol Nguyen"}},
@@ -90,6 +101,16 @@ func scenarios() []scenario {
 			described: []string{"Send tone 5", "Tones sent: 123#", "Hide the keypad"}},
 		{name: "audio", calls: []call.Info{alice()}, taps: []string{"Choose the microphone"}, colours: danger,
 			described: []string{"Use USB headset as the microphone", "Use Built-in speakers as the speaker", "Close the audio device choice"}},
+		{name: "recording", calls: []call.Info{recording}, stats: map[string]media.Stats{"a": goodStats()}, colours: danger,
+			described: []string{"Recording · 00:00", "Stop recording the call"}},
+		{name: "transfer-failed", calls: []call.Info{failed}, stats: map[string]media.Stats{"a": goodStats()}, colours: danger,
+			described: []string{"Transfer failed: 486 Busy Here", "Referred by bob"}},
+		{name: "transfer", calls: []call.Info{bob(), alice()}, taps: []string{"Transfer the call to another"}, typed: "1002", colours: danger,
+			described: []string{"Transfer target", "Transfer Alice Martin to +33612345678 (on hold)"}},
+		{name: "conference", calls: conf, stats: map[string]media.Stats{"a": goodStats()}, colours: danger,
+			described: []string{"In conference with +33612345678, Alice Martin, Dave Martin", "Split Dave Martin from the conference", "Recording · 00:00"}},
+		{name: "incoming-auto", calls: []call.Info{alice(), auto}, colours: answer,
+			described: []string{"Answering automatically", "Current call: Alice Martin"}},
 	}
 }
 

@@ -1,6 +1,7 @@
 // Package incoming is the screen of a call ringing for us: who calls, on
 // which account, and big Answer and Decline buttons. When another call is
-// going on, answering first puts that one on hold.
+// going on (call waiting), the screen shows it too: answering first puts
+// it on hold, declining says busy (486).
 package incoming
 
 import (
@@ -54,7 +55,7 @@ type Page struct {
 	sent   string
 	sentAt time.Time
 
-	icAnswer, icDecline, icPerson *widget.Icon
+	icAnswer, icDecline, icPerson, icTalk, icPaused *widget.Icon
 
 	// Caller ID, shared with the lookups (e.Run goroutines).
 	mu       sync.Mutex
@@ -143,6 +144,8 @@ func New() *Page {
 		icAnswer:  widgets.MustIcon(icons.CommunicationCall),
 		icDecline: widgets.MustIcon(icons.CommunicationCallEnd),
 		icPerson:  widgets.MustIcon(icons.SocialPerson),
+		icTalk:    widgets.MustIcon(icons.NotificationPhoneInTalk),
+		icPaused:  widgets.MustIcon(icons.NotificationPhonePaused),
 	}
 }
 
@@ -159,6 +162,14 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 		gtx.Execute(op.InvalidateCmd{At: p.sentAt.Add(resendAfter)})
 	}
 	others := toHold(e.Model, c.ID)
+	current := currentCalls(e.Model, c.ID)
+	for _, o := range current {
+		if o.Established() {
+			// The current call's timer moves on.
+			gtx.Execute(op.InvalidateCmd{At: gtx.Now.Truncate(time.Second).Add(time.Second)})
+			break
+		}
+	}
 	waiting := 0
 	for _, o := range e.Model.Calls {
 		if o.State == call.Incoming && o.ID != c.ID {
@@ -177,7 +188,11 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 			gtx.Constraints.Min.Y = gtx.Constraints.Max.Y
 			return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
 				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-					l := material.Label(th.Theme, unit.Sp(18), "Incoming call")
+					title := "Incoming call"
+					if len(current) > 0 {
+						title = "Call waiting"
+					}
+					l := material.Label(th.Theme, unit.Sp(18), title)
 					l.Color = th.Muted
 					l.Alignment = text.Middle
 					return l.Layout(gtx)
@@ -185,6 +200,14 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 				layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
 					return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 						return p.layoutCaller(gtx, e, c)
+					})
+				}),
+				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+					if len(current) == 0 {
+						return layout.Dimensions{}
+					}
+					return layout.Inset{Bottom: 12}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+						return p.layoutCurrent(gtx, e, current)
 					})
 				}),
 				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
@@ -238,9 +261,30 @@ func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
 		})
 	case p.decline.Clicked(gtx):
 		p.sent, p.sentAt = c.ID, gtx.Now
-		id := c.ID
-		e.Run("Decline", func() error { return e.Phone.Reject(id, 603) })
+		id, code := c.ID, DeclineCode(e.Model, c.ID)
+		e.Run("Decline", func() error { return e.Phone.Reject(id, code) })
 	}
+}
+
+// DeclineCode is the status a declined call gets: 486 Busy Here while
+// another call is up (call waiting: the user is busy), else 603 Decline.
+func DeclineCode(m env.Model, id string) int {
+	if len(currentCalls(m, id)) > 0 {
+		return 486
+	}
+	return 603
+}
+
+// currentCalls are the calls up besides the ringing one: answered, or
+// being dialled.
+func currentCalls(m env.Model, except string) []call.Info {
+	var out []call.Info
+	for _, c := range m.Calls {
+		if c.ID != except && c.State != call.Incoming && c.State != call.Ended {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // toHold lists the calls to put on hold before answering: those with
@@ -298,6 +342,19 @@ func (p *Page) layoutCaller(gtx layout.Context, e *env.Env, c call.Info) layout.
 		layout.Rigid(layout.Spacer{Height: 16}.Layout),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 			return chip(gtx, th, accountText(c.Account))
+		}),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			if !c.AutoAnswer {
+				return layout.Dimensions{}
+			}
+			return layout.Inset{Top: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				return widgets.Described(gtx, "Answering automatically", func(gtx layout.Context) layout.Dimensions {
+					return tinted(gtx, th, th.Accept, "Answering automatically")
+				})
+			})
+		}),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			return layoutOrigin(gtx, th, c)
 		}),
 	)
 }

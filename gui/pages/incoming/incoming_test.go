@@ -10,6 +10,7 @@ import (
 
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/store"
+	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/internal/guitest"
 	"github.com/softphone/softphone/gui/pages/incoming"
 	"github.com/softphone/softphone/gui/theme"
@@ -168,4 +169,81 @@ func TestCallerIDUnknownKeepsDisplayName(t *testing.T) {
 	m := &matcher{number: "+33 999", name: "Dave Martin"}
 	s := newMatchedScreen(t, m, carol())
 	s.ExpectPart("Call from Carol Nguyen")
+}
+
+func TestWaitingShowsTheCurrentCall(t *testing.T) {
+	s := newScreen(t, alice(), carol())
+	s.ExpectPart("Call from Carol Nguyen")
+	s.ExpectPart("Current call: Alice Martin, Connected · 01:00")
+	if !s.HasPrefix("Call waiting") {
+		t.Errorf("no call waiting title; have %q", s.Texts())
+	}
+	// The current call's timer moves on.
+	s.Now = s.Now.Add(2 * time.Second)
+	s.Frame()
+	s.ExpectPart("Current call: Alice Martin, Connected · 01:02")
+}
+
+func TestNoCurrentCallWhenAlone(t *testing.T) {
+	s := newScreen(t, carol())
+	if _, ok := s.FindPart("Current call"); ok {
+		t.Error("a current call is shown with no other call")
+	}
+	if !s.HasPrefix("Incoming call") {
+		t.Errorf("no incoming call title; have %q", s.Texts())
+	}
+}
+
+func TestWaitingDeclineSaysBusy(t *testing.T) {
+	s := newScreen(t, alice(), carol())
+	s.ClickPart("Decline the call from Carol Nguyen")
+	s.Want("Reject c 486")
+}
+
+func TestWaitingEnterHoldsAndAnswers(t *testing.T) {
+	s := newScreen(t, alice(), carol())
+	s.Key(key.NameReturn)
+	s.Want("Hold a", "Answer c")
+}
+
+func TestDeclineCode(t *testing.T) {
+	held := alice()
+	held.State, held.LocalHold = call.Held, true
+	ended := alice()
+	ended.State = call.Ended
+	other := carol()
+	other.ID = "o"
+	for _, c := range []struct {
+		calls []call.Info
+		want  int
+	}{
+		{[]call.Info{carol()}, 603},
+		{[]call.Info{ended, carol()}, 603},
+		{[]call.Info{other, carol()}, 603}, // another ringing call is not a current one
+		{[]call.Info{alice(), carol()}, 486},
+		{[]call.Info{held, carol()}, 486},
+	} {
+		if got := incoming.DeclineCode(env.Model{Calls: c.calls}, "c"); got != c.want {
+			t.Errorf("DeclineCode(%v) = %d, want %d", c.calls, got, c.want)
+		}
+	}
+}
+
+func TestAutoAnswerIsShown(t *testing.T) {
+	c := carol()
+	s := newScreen(t, c)
+	if _, ok := s.FindPart("Answering automatically"); ok {
+		t.Error("auto answer shown for a call that is not")
+	}
+	c.AutoAnswer = true
+	s.Phone.SetCalls(c)
+	s.Frame()
+	s.ExpectPart("Answering automatically")
+}
+
+func TestReferredCallerIsShown(t *testing.T) {
+	c := carol()
+	c.ReferredBy = `"Bob Dupont" <sip:bob@example.com>`
+	s := newScreen(t, c)
+	s.ExpectPart("Transferred by Bob Dupont")
 }

@@ -1,6 +1,7 @@
 // Package settings is the screen for the phone's settings: microphone and
 // speaker (with a live input level when the phone can measure it), codec
-// order, ringtone and theme. Apply saves them to the configuration file.
+// order, ringtone, call recording and theme. Apply saves them to the
+// configuration file.
 package settings
 
 import (
@@ -67,6 +68,8 @@ type Page struct {
 	output   widget.Enum
 	codecs   []*codecRow
 	ringtone widget.Editor
+	recDir   widget.Editor
+	recCh    widget.Enum
 	theme    widget.Enum
 	path     widget.Selectable
 
@@ -91,6 +94,7 @@ type Page struct {
 func New() *Page {
 	p := &Page{}
 	p.ringtone.SingleLine = true
+	p.recDir.SingleLine = true
 	p.list.Axis = layout.Vertical
 	return p
 }
@@ -142,9 +146,12 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 	p.input.Update(gtx)
 	p.output.Update(gtx)
 	p.theme.Update(gtx)
-	for {
-		if _, ok := p.ringtone.Update(gtx); !ok {
-			break
+	p.recCh.Update(gtx)
+	for _, ed := range []*widget.Editor{&p.ringtone, &p.recDir} {
+		for {
+			if _, ok := ed.Update(gtx); !ok {
+				break
+			}
 		}
 	}
 	if p.revert.Clicked(gtx) && base != nil {
@@ -204,6 +211,8 @@ func (p *Page) setForm(s saved) {
 	p.formSet = true
 	p.input.Value, p.output.Value = s.audio.Input, s.audio.Output
 	p.ringtone.SetText(s.audio.Ringtone)
+	p.recDir.SetText(s.audio.RecordDir)
+	p.recCh.Value = channelsName(s.audio.RecordChannels)
 	p.theme.Value = themeName(s.ui.Theme)
 	p.codecs = p.codecs[:0]
 	on := effectiveCodecs(s.audio.Codecs)
@@ -225,6 +234,14 @@ func themeName(s string) string {
 		return "dark"
 	}
 	return "light"
+}
+
+// channelsName is the recording layout a config means: "" is separate.
+func channelsName(s string) string {
+	if s == "" {
+		return config.RecordSeparate
+	}
+	return s
 }
 
 // effectiveCodecs is the preference list a config means: empty is every
@@ -253,6 +270,11 @@ func (p *Page) form(base saved) (config.Audio, config.UI) {
 	a := base.audio
 	a.Input, a.Output = p.input.Value, p.output.Value
 	a.Ringtone = strings.TrimSpace(p.ringtone.Text())
+	a.RecordDir = strings.TrimSpace(p.recDir.Text())
+	a.RecordChannels = p.recCh.Value
+	if a.RecordChannels == channelsName(base.audio.RecordChannels) {
+		a.RecordChannels = base.audio.RecordChannels // "" stays ""
+	}
 	a.Codecs = nil
 	for _, r := range p.codecs {
 		if r.on.Value {
@@ -277,12 +299,16 @@ func (p *Page) dirty(base saved) bool {
 	a, ui := p.form(base)
 	return a.Input != base.audio.Input || a.Output != base.audio.Output ||
 		a.Ringtone != base.audio.Ringtone ||
+		a.RecordDir != base.audio.RecordDir || channelsName(a.RecordChannels) != channelsName(base.audio.RecordChannels) ||
 		!slices.Equal(effectiveCodecs(a.Codecs), effectiveCodecs(base.audio.Codecs)) ||
 		themeName(ui.Theme) != themeName(base.ui.Theme)
 }
 
 // problem is why the form cannot be applied, or "".
 func (p *Page) problem() string {
+	if hasControl(p.recDir.Text()) {
+		return "The recording folder cannot hold control characters"
+	}
 	for _, r := range p.codecs {
 		if r.on.Value {
 			return ""
@@ -329,6 +355,7 @@ func (p *Page) items(gtx layout.Context, e *env.Env) []layout.Widget {
 		func(gtx layout.Context) layout.Dimensions { return p.layoutDevices(gtx, e) },
 		func(gtx layout.Context) layout.Dimensions { return p.layoutCodecs(gtx, th) },
 		func(gtx layout.Context) layout.Dimensions { return p.layoutRingtone(gtx, th) },
+		func(gtx layout.Context) layout.Dimensions { return p.layoutRecording(gtx, th) },
 		func(gtx layout.Context) layout.Dimensions { return p.layoutTheme(gtx, th) },
 	}
 	if base != nil {

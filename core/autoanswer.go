@@ -1,0 +1,61 @@
+package core
+
+import (
+	"time"
+
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/config"
+)
+
+// Auto-answer: an intercom line (Features.AutoAnswer) answers every call
+// at once; with AnswerAfterHints the caller may ask for it (Call-Info
+// answer-after, Alert-Info alert-autoanswer, Answer-Mode: Auto). Either
+// way only while no other call is up: then the call rings as a waiting
+// call and the user decides.
+
+// autoAnswerDelay is how long c rings before we answer it ourselves; ok is
+// false when the user answers. It marks the call AutoAnswer.
+func (p *Phone) autoAnswerDelay(c *activeCall, f config.Features) (delay time.Duration, ok bool) {
+	why := "auto_answer"
+	if !f.AutoAnswer {
+		if !f.AnswerAfterHints {
+			return 0, false
+		}
+		if delay, ok = c.incoming.AnswerAfter(); !ok {
+			return 0, false
+		}
+		why = "caller's answer-after hint"
+	}
+	if p.inCall() {
+		p.o.log.Info("auto-answer: another call is up, ringing instead", "call", c.id, "why", why)
+		return 0, false
+	}
+	c.m.Init(func(i *call.Info) { i.AutoAnswer = true }) // before the call's first event
+	p.o.log.Info("auto-answer", "call", c.id, "after", delay, "why", why)
+	return delay, true
+}
+
+// autoAnswer answers c after delay, unless the user (or the caller) acted
+// first, or another call came up meanwhile: then it keeps ringing.
+func (p *Phone) autoAnswer(c *activeCall, delay time.Duration) {
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-c.ended:
+			return
+		case <-t.C:
+		}
+	}
+	if !c.m.Is(call.Incoming) {
+		return
+	}
+	if p.inCall() {
+		_ = c.m.Update(func(i *call.Info) { i.AutoAnswer = false })
+		p.o.log.Info("auto-answer: another call came up, ringing instead", "call", c.id)
+		return
+	}
+	if err := p.Answer(c.id); err != nil {
+		p.o.log.Warn("auto-answer failed", "call", c.id, "error", err)
+	}
+}

@@ -1,0 +1,173 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/presence"
+	"github.com/softphone/softphone/core/sip"
+)
+
+// Our own presence (Features.Presence): a PUBLISH of a PIDF document,
+// open while the account is registered, "on the phone" during a call,
+// refreshed before it expires and withdrawn on Close.
+
+// presenceExpires is the lifetime asked for our published state.
+const presenceExpires = 600
+
+// presencePub publishes one account's presence.
+type presencePub struct {
+	p    *Phone
+	ua   *sip.UA
+	name string
+	from sip.Target
+	kick chan struct{}
+	quit chan struct{}
+	done chan struct{}
+	once sync.Once
+
+	mu      sync.Mutex
+	stopCtx context.Context
+}
+
+// syncPresence starts and stops publishers to match the accounts (p.ev.mu held).
+func (p *Phone) syncPresence(ua *sip.UA, lines []*line) {
+	for name, pp := range p.ev.pub {
+		if l := lineNamed(lines, name); l == nil || !l.cfg.Presence || l.target() != pp.from {
+			delete(p.ev.pub, name)
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), subscriptionStopTimeout)
+				defer cancel()
+				pp.stop(ctx)
+			}()
+		}
+	}
+	for _, l := range lines {
+		if !l.cfg.Presence || p.ev.pub[l.cfg.Name] != nil || !isRegistered(l) {
+			continue
+		}
+		if p.ev.pub == nil {
+			p.ev.pub = map[string]*presencePub{}
+		}
+		pp := &presencePub{p: p, ua: ua, name: l.cfg.Name, from: l.target(), kick: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
+		p.ev.pub[l.cfg.Name] = pp
+		go pp.run()
+	}
+}
+
+// presenceCallChanged tells the publishers that calls changed.
+func (p *Phone) presenceCallChanged() {
+	p.ev.mu.Lock()
+	defer p.ev.mu.Unlock()
+	for _, pp := range p.ev.pub {
+		select {
+		case pp.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (pp *presencePub) stop(ctx context.Context) {
+	pp.once.Do(func() {
+		pp.mu.Lock()
+		pp.stopCtx = ctx
+		pp.mu.Unlock()
+		close(pp.quit)
+	})
+	select {
+	case <-pp.done:
+	case <-ctx.Done():
+	}
+}
+
+// document is our presence now.
+func (pp *presencePub) document() ([]byte, error) {
+	busy := false
+	for _, c := range pp.p.Calls() {
+		if c.State != call.Ended {
+			busy = true
+		}
+	}
+	doc := presence.Presence{Entity: "sip:" + pp.from.Username + "@" + pp.from.Domain, Open: true}
+	if busy {
+		doc.Note, doc.OnThePhone = "On the phone", true
+	}
+	return presence.BuildPIDF(doc, "softphone")
+}
+
+func (pp *presencePub) run() {
+	defer close(pp.done)
+	var etag, sent string
+	var next time.Time // refresh or retry due
+	failures := 0
+	for {
+		doc, err := pp.document()
+		due := !next.IsZero() && !time.Now().Before(next)
+		if err == nil && (etag == "" || string(doc) != sent || due) {
+			body := doc
+			if etag != "" && string(doc) == sent {
+				body = nil // a refresh: no body, the entity tag says which state
+			}
+			var granted int
+			if etag, granted, err = pp.publish(etag, body); err == nil {
+				sent, failures = string(doc), 0
+				next = time.Now().Add(max(minPublishRefresh, time.Duration(granted)*time.Second*85/100))
+			}
+		}
+		if err != nil {
+			failures++
+			etag, sent = "", ""
+			wait := min(30*time.Second<<min(failures-1, 4), 5*time.Minute)
+			next = time.Now().Add(wait)
+			pp.p.o.log.Warn("presence: publish failed", "account", pp.name, "error", err, "retry_in", wait)
+		}
+		t := time.NewTimer(time.Until(next))
+		select {
+		case <-pp.quit:
+			t.Stop()
+			if etag != "" {
+				pp.mu.Lock()
+				ctx := pp.stopCtx
+				pp.mu.Unlock()
+				if _, _, err := pp.send(ctx, etag, nil, 0); err != nil {
+					pp.p.o.log.Debug("presence: withdraw", "account", pp.name, "error", err)
+				}
+			}
+			return
+		case <-pp.kick:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+const minPublishRefresh = 10 * time.Second
+
+// publish sends doc (nil: a refresh) and starts afresh when the server
+// forgot our entity tag.
+func (pp *presencePub) publish(etag string, doc []byte) (string, int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), messageTimeout)
+	defer cancel()
+	tag, granted, err := pp.send(ctx, etag, doc, presenceExpires)
+	if errors.Is(err, sip.ErrPublishETag) {
+		if doc == nil {
+			if doc, err = pp.document(); err != nil {
+				return "", 0, err
+			}
+		}
+		return pp.send(ctx, "", doc, presenceExpires)
+	}
+	return tag, granted, err
+}
+
+func (pp *presencePub) send(ctx context.Context, etag string, doc []byte, expires int) (string, int, error) {
+	o := sip.PublishOptions{From: pp.from, Event: "presence", Expires: expires, ETag: etag}
+	if doc != nil {
+		o.ContentType, o.Body = "application/pidf+xml", doc
+	}
+	res, err := pp.ua.Publish(ctx, o)
+	return res.ETag, res.Expires, err
+}

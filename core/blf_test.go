@@ -1,0 +1,81 @@
+package core_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/account"
+	"github.com/softphone/softphone/internal/testlab"
+)
+
+// waitBLF waits for uri to reach state, failing on a BLF event that is
+// not allowed on the way.
+func waitBLF(t *testing.T, events <-chan core.Event, uri string, state core.BLFState, within time.Duration) {
+	t.Helper()
+	var seen []core.BLFState
+	deadline := time.After(within)
+	for {
+		select {
+		case e, ok := <-events:
+			if !ok {
+				t.Fatal("events closed")
+			}
+			if b, isBLF := e.(core.BLFEvent); isBLF && b.URI == uri {
+				seen = append(seen, b.State)
+				if b.State == state {
+					return
+				}
+			}
+		case <-deadline:
+			t.Fatalf("%s not %s within %v (states seen %v)", uri, state, within, seen)
+		}
+	}
+}
+
+func TestBLFThroughKamailio(t *testing.T) {
+	k := testlab.StartPresenceKamailio(t, testlab.KamailioOptions{Users: presenceUsers()})
+	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, AnswerMode: "manual", Codecs: []string{"pcmu"}})
+	alice := testlab.StartBaresip(t, testlab.BaresipOptions{User: "alice", Kamailio: k, Codecs: []string{"pcmu"}})
+	p, events := startPhone(t, writeRawConfig(t, evConfig(k, "carol", "mwi = false\n")))
+	waitStatus(t, events, "carol", 10*time.Second, account.Registered)
+
+	if err := p.Watch([]string{"bob", " bob ", "sip:dave@" + k.Domain}); err != nil {
+		t.Fatal(err)
+	}
+	if w := p.Watched(); len(w) != 2 || w["bob"] != core.BLFUnknown {
+		t.Fatalf("Watched() = %v, want bob and dave unknown", w)
+	}
+	if err := p.Watch([]string{"bob\r\nX: y"}); err == nil {
+		t.Fatal("a URI with CRLF was accepted")
+	}
+	// Let the subscription be in place before the call (it would report
+	// the call's state anyway, only later).
+	time.Sleep(300 * time.Millisecond)
+
+	if err := alice.Dial(fmt.Sprintf("sip:bob@%s", k.Domain)); err != nil {
+		t.Fatal(err)
+	}
+	waitBLF(t, events, "bob", core.BLFRinging, 10*time.Second)
+	bobWait(t, bob, "CALL_INCOMING", 5*time.Second)
+	if err := bob.Accept(); err != nil {
+		t.Fatal(err)
+	}
+	waitBLF(t, events, "bob", core.BLFBusy, 10*time.Second)
+	if got := p.Watched()["bob"]; got != core.BLFBusy {
+		t.Fatalf("Watched()[bob] = %s after the event, want busy", got)
+	}
+	if err := alice.Hangup(); err != nil {
+		t.Fatal(err)
+	}
+	waitBLF(t, events, "bob", core.BLFIdle, 10*time.Second)
+
+	// Dropping an extension ends its subscription and its entry.
+	if err := p.Watch([]string{"sip:dave@" + k.Domain}); err != nil {
+		t.Fatal(err)
+	}
+	if w := p.Watched(); len(w) != 1 {
+		t.Fatalf("Watched() after dropping bob: %v", w)
+	}
+}

@@ -1,0 +1,127 @@
+package core
+
+import (
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/config"
+	"github.com/softphone/softphone/core/sip"
+)
+
+// What an account's settings do with a new call: forward it at once,
+// refuse it (do not disturb, busy when in a call), or let it ring and then
+// answer it ourselves or forward it when nobody answers.
+
+// Reasons of calls that ended without ringing.
+const (
+	ReasonDND  = "do not disturb"
+	ReasonBusy = "busy in another call"
+)
+
+// screen decides, before a new call rings, whether the account refuses or
+// forwards it; true when it has answered the INVITE. Direct calls have no
+// account, hence no settings.
+func (p *Phone) screen(in *sip.Incoming, ln *line) bool {
+	if ln == nil {
+		return false
+	}
+	f := ln.cfg.Features
+	if f.ForwardAlways != "" && p.forwardNow(in, ln, f.ForwardAlways, "always") {
+		return true
+	}
+	switch {
+	case f.DND:
+		p.refuseBusy(in, ln, ReasonDND)
+		return true
+	case f.BusyWhenInCall && p.inCall():
+		p.refuseBusy(in, ln, ReasonBusy)
+		return true
+	}
+	return false
+}
+
+// refuseBusy answers 486 Busy Here, or forwards to the account's
+// busy target when it has one.
+func (p *Phone) refuseBusy(in *sip.Incoming, ln *line, why string) {
+	if ln.cfg.ForwardBusy != "" && p.forwardNow(in, ln, ln.cfg.ForwardBusy, why) {
+		return
+	}
+	if err := in.Reject(486, "Busy Here"); err != nil {
+		p.o.log.Debug("call: refuse", "account", ln.cfg.Name, "error", err)
+	}
+	p.o.log.Info("call refused", "account", ln.cfg.Name, "from", in.From.URI, "why", why)
+	p.screened(in, ln, why, 486)
+}
+
+// inCall reports whether a call of ours is established, or dialling or
+// ringing out: what makes a new call "busy". Calls ringing for us do not
+// count.
+func (p *Phone) inCall() bool {
+	for _, c := range p.callList() {
+		if c.m.Is(call.Dialing, call.Ringing, call.Connected, call.Held, call.RemoteHeld) {
+			return true
+		}
+	}
+	return false
+}
+
+// afterRing decides what follows once a call rings: answering it ourselves
+// (auto-answer, a caller's answer-after hint) and no-answer forwarding.
+// The waiting tone follows the call events (waiting.go). It marks the call
+// before its first event; start runs the timers once that event is out.
+func (p *Phone) afterRing(c *activeCall) (start func()) {
+	if c.ln == nil {
+		return func() {}
+	}
+	f := c.ln.cfg.Features
+	delay, auto := p.autoAnswerDelay(c, f)
+	return func() {
+		if auto {
+			go p.autoAnswer(c, delay)
+		}
+		if f.ForwardNoAnswer != "" {
+			go p.forwardOnNoAnswer(c, f.ForwardNoAnswer)
+		}
+	}
+}
+
+// SetDND turns do-not-disturb on or off on every account. It is saved
+// like any account change (UpdateAccounts), so it survives a restart, and
+// applies to the next call; registrations go on untouched.
+func (p *Phone) SetDND(on bool) error {
+	accounts := p.Config().Accounts
+	changed := false
+	for i := range accounts {
+		if accounts[i].DND != on {
+			accounts[i].DND = on
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	return p.UpdateAccounts(accounts)
+}
+
+// sameRegistration reports whether two versions of an account can keep
+// one running line: the settings read per call (do not disturb, busy,
+// forwarding, auto-answer) do not touch the registration. Voicemail and
+// presence settings still count, since their subscriptions run with it.
+func sameRegistration(a, b config.Account) bool {
+	fa, fb := &a.Features, b.Features
+	fa.DND, fa.BusyWhenInCall = fb.DND, fb.BusyWhenInCall
+	fa.ForwardAlways, fa.ForwardBusy, fa.ForwardNoAnswer, fa.ForwardNoAnswerAfter =
+		fb.ForwardAlways, fb.ForwardBusy, fb.ForwardNoAnswer, fb.ForwardNoAnswerAfter
+	fa.AutoAnswer, fa.AnswerAfterHints = fb.AutoAnswer, fb.AnswerAfterHints
+	return sameLine(a, b)
+}
+
+// withConfig is l with the account's new settings: a fresh line sharing
+// the registration, because calls in progress read their line's settings
+// without a lock.
+func (l *line) withConfig(a config.Account) *line {
+	if l.cfg == a {
+		return l
+	}
+	n := *l
+	n.cfg = a
+	return &n
+}

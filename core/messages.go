@@ -1,0 +1,145 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/softphone/softphone/core/sip"
+)
+
+// Message is one SIP MESSAGE sent or received.
+type Message struct {
+	Key      string    `json:"key"` // local id, stable across its delivery events
+	Account  string    `json:"account,omitempty"`
+	Peer     string    `json:"peer"` // sip:user@host of the other side
+	Incoming bool      `json:"incoming"`
+	Text     string    `json:"text"`
+	State    string    `json:"state"` // "sending", "delivered", "failed", "received"
+	Code     int       `json:"code,omitempty"`
+	Reason   string    `json:"reason,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// Message states.
+const (
+	MessageSending   = "sending"
+	MessageDelivered = "delivered"
+	MessageFailed    = "failed"
+	MessageReceived  = "received"
+)
+
+// MessageEvent reports a message received, or a sent one's delivery state.
+type MessageEvent struct{ Message }
+
+func (MessageEvent) Kind() string { return "message" }
+
+func (e MessageEvent) MarshalJSON() ([]byte, error) { return withKind(e.Kind(), e.Message) }
+
+// MaxMessageBytes is the longest text SendMessage takes (UTF-8 bytes).
+const MaxMessageBytes = sip.MaxMessageSize
+
+// messageTimeout bounds one MESSAGE: its challenge round trip and Timer F.
+const messageTimeout = 40 * time.Second
+
+// seenMessages is how many incoming MESSAGE ids are kept to drop resends.
+const seenMessages = 1024
+
+// SendMessage sends text to to (a user, number or SIP URI) from account
+// ("" picks one like Dial); its delivery comes as MessageEvents.
+func (p *Phone) SendMessage(account, to, text string) (Message, error) {
+	switch {
+	case strings.TrimSpace(text) == "":
+		return Message{}, errors.New("message: empty text")
+	case !utf8.ValidString(text):
+		return Message{}, errors.New("message: text is not valid UTF-8")
+	case len(text) > MaxMessageBytes:
+		return Message{}, fmt.Errorf("message: %d bytes is too long (at most %d)", len(text), MaxMessageBytes)
+	}
+	ua, err := p.sipUA()
+	if err != nil {
+		return Message{}, err
+	}
+	ln, uri, err := p.resolveTarget(to, account)
+	if err != nil {
+		return Message{}, err
+	}
+	m := Message{Key: newMessageKey(), Peer: uri, Text: text, State: MessageSending, At: time.Now()}
+	var from *sip.Target
+	if ln != nil {
+		m.Account = ln.cfg.Name
+		t := ln.target()
+		from = &t
+	}
+	p.bus.publish(MessageEvent{m})
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), messageTimeout)
+		defer cancel()
+		err := ua.SendMessage(ctx, sip.MessageOptions{From: from, To: uri, Text: text})
+		out := m
+		var se *sip.StatusError
+		switch {
+		case err == nil:
+			out.State = MessageDelivered
+		case errors.As(err, &se):
+			out.State, out.Code, out.Reason = MessageFailed, se.Code, se.Reason
+		case errors.Is(err, sip.ErrNoResponse):
+			out.State, out.Reason = MessageFailed, "no response"
+		default:
+			out.State, out.Reason = MessageFailed, err.Error()
+		}
+		if err != nil {
+			p.o.log.Info("message not delivered", "to", uri, "error", err)
+		}
+		p.bus.publish(MessageEvent{out})
+	}()
+	return m, nil
+}
+
+func newMessageKey() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("m%x", b)
+}
+
+// onMessage takes an incoming text MESSAGE for one of our accounts (or a
+// direct one, when allowed); a resend of one already delivered is
+// answered but not delivered twice.
+func (p *Phone) onMessage(in sip.IncomingMessage) (int, string) {
+	var ln *line
+	for _, l := range p.lines() {
+		if strings.EqualFold(l.cfg.Username, in.To.User) {
+			ln = l
+			break
+		}
+	}
+	if ln == nil && !p.o.allowDirect {
+		return 404, "Not Found"
+	}
+	id := fmt.Sprintf("%s/%d", in.CallID, in.CSeq)
+	p.ev.mu.Lock()
+	if p.ev.seen[id] {
+		p.ev.mu.Unlock()
+		return 200, "OK"
+	}
+	if p.ev.seen == nil {
+		p.ev.seen = map[string]bool{}
+	}
+	p.ev.seen[id] = true
+	p.ev.seenOrder = append(p.ev.seenOrder, id)
+	if len(p.ev.seenOrder) > seenMessages {
+		delete(p.ev.seen, p.ev.seenOrder[0])
+		p.ev.seenOrder = p.ev.seenOrder[1:]
+	}
+	p.ev.mu.Unlock()
+	m := Message{Key: "in:" + id, Peer: in.From.URI, Incoming: true, Text: in.Text, State: MessageReceived, At: time.Now()}
+	if ln != nil {
+		m.Account = ln.cfg.Name
+	}
+	p.bus.publish(MessageEvent{m})
+	return 200, "OK"
+}

@@ -1,0 +1,95 @@
+package history
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/store"
+)
+
+// recorded is the history with the second entry recorded.
+func recorded() []store.Call {
+	cs := calls(4)
+	cs[1].Recording = "/home/alice/Recordings/2025-03-14 14-59 1.wav"
+	return cs
+}
+
+func TestHistoryShowsTheRecording(t *testing.T) {
+	h := newHarness(t, NewMemSource(recorded()...))
+	var opened []string
+	h.page.OpenFolder = func(dir string) error {
+		opened = append(opened, dir)
+		return nil
+	}
+	// One mark, on the recorded entry, which says so.
+	var marks []string
+	for _, d := range h.Descriptions() {
+		if strings.HasPrefix(d, "Recorded") {
+			marks = append(marks, d)
+		}
+	}
+	if !slices.Equal(marks, []string{"Recorded: show the recording of this call"}) {
+		t.Fatalf("marks %q", marks)
+	}
+	if !slices.ContainsFunc(h.Texts(), func(s string) bool {
+		return strings.HasPrefix(s, "Outgoing · sip:1@pbx") && strings.HasSuffix(s, "· recorded")
+	}) {
+		t.Fatalf("details: %q", h.Texts())
+	}
+	if h.HasPrefix("Recording: ") {
+		t.Fatal("the path shows before asking")
+	}
+
+	h.ClickPrefix("Recorded: show the recording of this call")
+	if !h.HasPrefix("Recording: /home/alice/Recordings/2025-03-14 14-59 1.wav") {
+		t.Fatalf("no path: %q", h.Texts())
+	}
+	h.ClickPrefix("Open the folder of the recording")
+	if !slices.Equal(opened, []string{"/home/alice/Recordings"}) {
+		t.Fatalf("opened %q", opened)
+	}
+	h.ClickPrefix("Copy the recording's path")
+	if mime, data, ok := h.Router.WriteClipboard(); !ok || string(data) != "/home/alice/Recordings/2025-03-14 14-59 1.wav" {
+		t.Fatalf("clipboard %q %q %v", mime, data, ok)
+	}
+	// The call back still works from the row, and no call was placed by
+	// the recording's buttons.
+	if got := h.phone.Commands(); len(got) != 0 {
+		t.Fatalf("commands %q", got)
+	}
+	h.page.OpenFolder = func(string) error { return errors.New("no file manager") }
+	h.ClickPrefix("Open the folder of the recording")
+	if len(h.Errs) != 1 || !strings.Contains(h.Errs[0], "no file manager") {
+		t.Fatalf("errors %q", h.Errs)
+	}
+	h.ClickPrefix("Recorded: hide the recording's place")
+	if h.HasPrefix("Recording: ") {
+		t.Fatal("the path still shows")
+	}
+}
+
+// TestHistoryRecordingFromTheStore: the path the recorder stored comes
+// back from the real store to the screen.
+func TestHistoryRecordingFromTheStore(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.OpenDir(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	info := call.Info{ID: "rec-1", Direction: call.Outgoing, State: call.Connected, Remote: call.Party{URI: "sip:bob@pbx"},
+		Started: testNow.Add(-time.Minute), Answered: testNow.Add(-50 * time.Second), Recording: "/tmp/rec/one.wav"}
+	if err := s.RecordCall(ctx, info); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, s)
+	h.ClickPrefix("Recorded: show the recording of this call")
+	if !h.HasPrefix("Recording: /tmp/rec/one.wav") {
+		t.Fatalf("%q", h.Texts())
+	}
+}

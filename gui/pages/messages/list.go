@@ -1,0 +1,256 @@
+package messages
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"strconv"
+	"strings"
+	"time"
+
+	"gioui.org/font"
+	"gioui.org/layout"
+	"gioui.org/op"
+	"gioui.org/op/clip"
+	"gioui.org/op/paint"
+	"gioui.org/unit"
+	"gioui.org/widget"
+	"gioui.org/widget/material"
+	"golang.org/x/exp/shiny/materialdesign/icons"
+
+	"github.com/softphone/softphone/gui/env"
+	"github.com/softphone/softphone/gui/theme"
+	"github.com/softphone/softphone/gui/widgets"
+
+	"github.com/softphone/softphone/core/store"
+)
+
+var (
+	icBack   = widgets.MustIcon(icons.NavigationArrowBack)
+	icPerson = widgets.MustIcon(icons.SocialPerson)
+	icCall   = widgets.MustIcon(icons.CommunicationCall)
+	icSend   = widgets.MustIcon(icons.ContentSend)
+	icError  = widgets.MustIcon(icons.AlertErrorOutline)
+)
+
+// Layout draws the page and handles its input: on a phone the list or the
+// open thread; wider, both side by side.
+func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
+	p.Update(gtx, e)
+	p.thread.Update(e)
+	defer p.thread.InvalidateIfStale(gtx)
+	if p.newBtn.Clicked(gtx) {
+		p.startNew()
+	}
+	open := p.peer != "" || p.newThread
+	if e.Size == env.Handset {
+		if open {
+			return p.layoutThread(gtx, e)
+		}
+		return p.layoutList(gtx, e)
+	}
+	listW := gtx.Dp(320)
+	if e.Size == env.Desktop {
+		listW = gtx.Dp(360)
+	}
+	return layout.Flex{}.Layout(gtx,
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			gtx.Constraints.Min.X, gtx.Constraints.Max.X = listW, listW
+			gtx.Constraints.Min.Y = gtx.Constraints.Max.Y
+			return p.layoutList(gtx, e)
+		}),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			sz := image.Pt(gtx.Dp(1), gtx.Constraints.Max.Y)
+			paint.FillShape(gtx.Ops, widgets.MulAlpha(e.Theme.Fg, 0x20), clip.Rect{Max: sz}.Op())
+			return layout.Dimensions{Size: sz}
+		}),
+		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+			if !open {
+				return widgets.Centred(gtx, e.Theme, "Choose a conversation, or start a new one")
+			}
+			return p.layoutThread(gtx, e)
+		}),
+	)
+}
+
+// layoutList is the title, New message, and the conversations.
+func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
+	th := e.Theme
+	p.mu.Lock()
+	convs, hasSrc, loading := p.convs.Items, p.convs.HasSource(), p.convs.Loading
+	live := p.liveConversations()
+	p.mu.Unlock()
+	convs = merge(convs, live)
+	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			return layout.Inset{Top: 12, Bottom: 8, Left: 16, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+					layout.Flexed(1, widgets.Title(th, "Messages").Layout),
+					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+						if !hasSrc {
+							return layout.Dimensions{}
+						}
+						return widgets.TextButton(gtx, th, &p.newBtn, "New", "Write a new message", th.ContrastBg, th.ContrastFg)
+					}),
+				)
+			})
+		}),
+		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+			switch {
+			case !hasSrc:
+				return widgets.Centred(gtx, th, "Messages are not available")
+			case len(convs) == 0 && loading:
+				return widgets.Centred(gtx, th, "Loading…")
+			case len(convs) == 0:
+				return widgets.Centred(gtx, th, "No messages yet")
+			}
+			return material.List(th.Theme, &p.list).Layout(gtx, len(convs), func(gtx layout.Context, i int) layout.Dimensions {
+				return p.layoutConversation(gtx, e, convs[i])
+			})
+		}),
+	)
+}
+
+// layoutConversation is one row: who, the last text, when, and the count
+// of unread messages; tap to open.
+func (p *Page) layoutConversation(gtx layout.Context, e *env.Env, c store.Conversation) layout.Dimensions {
+	th := e.Theme
+	b := p.rowBtns[c.Peer]
+	if b == nil {
+		b = new(widget.Clickable)
+		p.rowBtns[c.Peer] = b
+	}
+	if b.Clicked(gtx) {
+		p.Open(c.Peer)
+	}
+	who := p.name(e, c.Peer)
+	last := c.Last.Text
+	if !c.Last.Incoming {
+		last = "You: " + last
+	}
+	last = firstLine(last)
+	when := whenLabel(c.Last.At, e.Model.Now)
+	desc := "Open the conversation with " + who
+	if c.Unread > 0 {
+		desc += fmt.Sprintf(", %d unread", c.Unread)
+	}
+	selected := samePeer(c.Peer, p.peer) && e.Size != env.Handset
+	row := func(gtx layout.Context) layout.Dimensions {
+		return widgets.TapRow(gtx, b, desc, layout.Inset{Top: 10, Bottom: 10, Left: 16, Right: 12}, 12,
+			func(gtx layout.Context) layout.Dimensions { return widgets.Avatar(gtx, th, icPerson, who, gtx.Dp(40)) },
+			func(gtx layout.Context) layout.Dimensions {
+				return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
+					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+						return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+							layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+								l := material.Body1(th.Theme, who)
+								l.MaxLines, l.Font.Weight = 1, font.Medium
+								if c.Unread > 0 {
+									l.Font.Weight = font.Bold
+								}
+								return l.Layout(gtx)
+							}),
+							layout.Rigid(func(gtx layout.Context) layout.Dimensions { return widgets.Muted(gtx, th, when) }),
+						)
+					}),
+					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+						return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+							layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
+								l := material.Body2(th.Theme, last)
+								l.MaxLines, l.Color = 1, th.Muted
+								if c.Unread > 0 {
+									l.Color = th.Fg
+								}
+								return l.Layout(gtx)
+							}),
+							layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+								if c.Unread == 0 {
+									return layout.Dimensions{}
+								}
+								return layout.Inset{Left: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+									return CountBadge(gtx, th, c.Unread, 12, th.ContrastBg, th.ContrastFg)
+								})
+							}),
+						)
+					}),
+				)
+			})
+	}
+	if !selected {
+		return row(gtx)
+	}
+	return layout.Background{}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+		paint.FillShape(gtx.Ops, th.Surface, clip.Rect{Max: gtx.Constraints.Min}.Op())
+		return layout.Dimensions{Size: gtx.Constraints.Min}
+	}, row)
+}
+
+// CountBadge is a pill filled with bg holding a count in fg, size sp
+// (unread messages); the navigation shows it too.
+func CountBadge(gtx layout.Context, th *theme.Theme, n int, sp unit.Sp, bg, fg color.NRGBA) layout.Dimensions {
+	s := strconv.Itoa(n)
+	if n > 99 {
+		s = "99+"
+	}
+	gtx.Constraints.Min = image.Point{}
+	m := op.Record(gtx.Ops)
+	dims := layout.Inset{Left: 6, Right: 6, Top: 1, Bottom: 1}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+		l := material.Label(th.Theme, sp, s)
+		l.Color, l.Font.Weight, l.MaxLines = fg, font.Bold, 1
+		return l.Layout(gtx)
+	})
+	call := m.Stop()
+	sz := dims.Size
+	if sz.X < sz.Y {
+		sz.X = sz.Y // a disc for one digit
+	}
+	paint.FillShape(gtx.Ops, bg, clip.UniformRRect(image.Rectangle{Max: sz}, sz.Y/2).Op(gtx.Ops))
+	defer op.Offset(image.Pt((sz.X-dims.Size.X)/2, 0)).Push(gtx.Ops).Pop()
+	call.Add(gtx.Ops)
+	return layout.Dimensions{Size: sz, Baseline: dims.Baseline}
+}
+
+// ShortAddress is peer without its scheme and parameters: "bob@pbx".
+func ShortAddress(peer string) string {
+	s := strings.TrimSpace(peer)
+	for _, scheme := range []string{"sip:", "sips:", "tel:"} {
+		if len(s) > len(scheme) && strings.EqualFold(s[:len(scheme)], scheme) {
+			s = s[len(scheme):]
+			break
+		}
+	}
+	s, _, _ = strings.Cut(s, ";")
+	return s
+}
+
+// firstLine is the first line of s, for a one-line preview.
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " …"
+	}
+	return s
+}
+
+// whenLabel is t for a list: the time today, "Yesterday", the day this
+// week, else the date.
+func whenLabel(t, now time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t, now = t.Local(), now.Local()
+	y1, m1, d1 := t.Date()
+	y2, m2, d2 := now.Date()
+	yest := now.AddDate(0, 0, -1)
+	switch {
+	case y1 == y2 && m1 == m2 && d1 == d2:
+		return t.Format("15:04")
+	case t.Year() == yest.Year() && t.YearDay() == yest.YearDay():
+		return "Yesterday"
+	case now.Sub(t) < 6*24*time.Hour && t.Before(now):
+		return t.Format("Monday")
+	case y1 == y2:
+		return t.Format("2 Jan")
+	}
+	return t.Format("2 Jan 2006")
+}
