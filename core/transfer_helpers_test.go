@@ -135,13 +135,15 @@ func (x *xferPhone) answerNext(t *testing.T, skip ...string) call.Info {
 // connect has from call to's URI, to answer it, and returns both call ids.
 func connect(t *testing.T, from, to *xferPhone, uri string) (string, string) {
 	t.Helper()
-	id, err := from.Dial(uri, core.DialOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The calls to skip are listed before dialling: the new one may
+	// arrive before Dial returns.
 	var known []string
 	for _, i := range to.Calls() {
 		known = append(known, i.ID)
+	}
+	id, err := from.Dial(uri, core.DialOptions{})
+	if err != nil {
+		t.Fatal(err)
 	}
 	in := to.answerNext(t, known...)
 	from.waitState(t, id, call.Connected, 5*time.Second)

@@ -254,17 +254,16 @@ func TestConsoleMergeAndRecord(t *testing.T) {
 	// Several tones at once: none dominates a window, so each is measured
 	// by its level over the whole file, against a frequency nobody sent.
 	checkTones(t, path, 1000, 440)
-	// Each far end hears the other through the conference (and alice).
-	for _, p := range []struct {
-		b  *testlab.Baresip
-		hz float64
-	}{{bob, 440}, {carol, 1000}} {
-		recs, err := p.b.Recordings()
-		if err != nil || len(recs) == 0 {
-			t.Fatalf("%s recordings: %v %v", p.b.User, recs, err)
-		}
-		checkTones(t, recs[len(recs)-1], p.hz, 1700)
+	// Carol hears bob through the conference (and alice). Bob's own ear
+	// cannot be checked here: dialling carol held bob, and baresip 1.0
+	// stops recording what it receives after a hold re-INVITE (see
+	// shared notes); core's TestConferenceDirect checks a held leg's ear
+	// with our own phones.
+	recs, err := carol.Recordings()
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("carol's recordings: %v %v", recs, err)
 	}
+	checkTones(t, recs[len(recs)-1], 1000, 1700)
 }
 
 // checkTones checks that each tone of hzs is in the WAV file at path,
