@@ -219,8 +219,14 @@ func (p *Phone) onDialogNotify(w *blfWatch, n sip.Notification) {
 		if n.First {
 			w.tracker.Reset()
 		}
-		if len(n.Body) > 0 {
-			w.tracker.Apply(info) // an empty body (first NOTIFY) leaves it unknown
+		switch {
+		case len(n.Body) > 0:
+			w.tracker.Apply(info)
+		case n.State == "active":
+			// An accepted subscription with nothing to report: the
+			// notifier knows of no dialog (Kamailio sends no body rather
+			// than an empty dialog-info), so the line is idle.
+			w.tracker.Apply(presence.DialogInfo{Full: true, Version: w.tracker.Version()})
 		}
 	})
 }

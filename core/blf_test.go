@@ -50,9 +50,10 @@ func TestBLFThroughKamailio(t *testing.T) {
 	if err := p.Watch([]string{"bob\r\nX: y"}); err == nil {
 		t.Fatal("a URI with CRLF was accepted")
 	}
-	// Let the subscription be in place before the call (it would report
-	// the call's state anyway, only later).
-	time.Sleep(300 * time.Millisecond)
+	// Kamailio's first NOTIFY has no body: an accepted subscription with
+	// no dialog to report is an idle line, and it means the subscription
+	// is in place before the call.
+	waitBLF(t, events, "bob", core.BLFIdle, 10*time.Second)
 
 	if err := alice.Dial(fmt.Sprintf("sip:bob@%s", k.Domain)); err != nil {
 		t.Fatal(err)

@@ -357,10 +357,7 @@ func (conf *conference) end(last *activeCall) {
 	rec := tap.Recorder()
 	_ = last.m.Update(func(i *call.Info) {
 		i.Conference = ""
-		i.Recording = ""
-		if rec != nil {
-			i.Recording = rec.Path()
-		}
+		setRecording(i, rec)
 	})
 	sess := last.session()
 	sess.Mute(conf.muted) // the call keeps the conference's mute (Info.Muted says so)
@@ -383,12 +380,12 @@ func (conf *conference) end(last *activeCall) {
 
 // announce sets Conference, Recording and Muted on every leg.
 func (conf *conference) announce() {
-	path := ""
-	if r := conf.tap.Recorder(); r != nil {
-		path = r.Path()
-	}
+	rec := conf.tap.Recorder()
 	for _, c := range conf.legs {
-		_ = c.m.Update(func(i *call.Info) { i.Conference, i.Recording, i.Muted = conf.id, path, conf.muted })
+		_ = c.m.Update(func(i *call.Info) {
+			i.Conference, i.Muted = conf.id, conf.muted
+			setRecording(i, rec)
+		})
 	}
 }
 

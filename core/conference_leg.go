@@ -102,7 +102,10 @@ func (p *Phone) Split(id string) error {
 		return fmt.Errorf("split %s: %w", id, err)
 	}
 	// Its session was never muted in the conference: nor is the call now.
-	_ = c.m.Update(func(i *call.Info) { i.Recording, i.Muted = "", false })
+	_ = c.m.Update(func(i *call.Info) {
+		setRecording(i, nil)
+		i.Muted = false
+	})
 	conf.remove(c)
 	p.fx.mu.Unlock()
 	if err := p.setHold(id, true); err != nil {

@@ -208,7 +208,7 @@ func (p *Phone) StartRecording(id string) (string, error) {
 	}
 	tap.SetRecorder(rec)
 	for _, l := range legs {
-		_ = l.m.Update(func(i *call.Info) { i.Recording = rec.Path() })
+		_ = l.m.Update(func(i *call.Info) { setRecording(i, rec) })
 	}
 	p.o.log.Info("recording", "call", id, "file", rec.Path())
 	return rec.Path(), nil
@@ -232,7 +232,7 @@ func (p *Phone) StopRecording(id string) error {
 	}
 	if rec != nil {
 		for _, l := range legs {
-			_ = l.m.Update(func(i *call.Info) { i.Recording = "" })
+			_ = l.m.Update(func(i *call.Info) { setRecording(i, nil) })
 		}
 	}
 	p.fx.mu.Unlock()
@@ -242,6 +242,16 @@ func (p *Phone) StopRecording(id string) error {
 	err = rec.Close()
 	p.o.log.Info("recording stopped", "call", id, "file", rec.Path(), "lost_samples", rec.Dropped(), "error", err)
 	return err
+}
+
+// setRecording says on a call's Info which file records it and since
+// when, from rec itself: a conference's recording may have started before
+// the call joined, or on another leg. rec nil: none.
+func setRecording(i *call.Info, rec *audio.Recorder) {
+	i.Recording, i.RecordingSince = "", time.Time{}
+	if rec != nil {
+		i.Recording, i.RecordingSince = rec.Path(), rec.Started()
+	}
 }
 
 // newRecorder creates the recording file of legs (one call, or a

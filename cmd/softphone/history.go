@@ -262,6 +262,17 @@ func callLength(c store.Call) string {
 
 // callNote is the end reason when it says more than a plain hang-up.
 func callNote(c store.Call) string {
+	note := callReason(c)
+	if c.Recording != "" {
+		if note != "" {
+			note += "; "
+		}
+		note += "recorded: " + c.Recording
+	}
+	return note
+}
+
+func callReason(c store.Call) string {
 	switch {
 	case c.Interrupted:
 		return "interrupted (the program stopped during the call)"

@@ -45,7 +45,8 @@ func historyDir(t *testing.T) string {
 	t0 := time.Now().Add(-time.Hour)
 	for _, i := range []call.Info{
 		{ID: "out", Direction: call.Outgoing, Account: "work", Remote: call.Party{URI: "sip:+442079460958@pbx"},
-			State: call.Ended, Codec: "opus", Reason: "hung up", Started: t0, Answered: t0.Add(2 * time.Second), EndedAt: t0.Add(65 * time.Second)},
+			State: call.Ended, Codec: "opus", Reason: "hung up", Started: t0, Answered: t0.Add(2 * time.Second), EndedAt: t0.Add(65 * time.Second),
+			Recording: "/rec/2026_ada.wav"},
 		{ID: "missed", Direction: call.Inbound, Remote: call.Party{URI: "sip:bob@pbx", DisplayName: "Bob"},
 			State: call.Ended, Reason: "cancelled by caller", Code: 487, Started: t0.Add(time.Minute), EndedAt: t0.Add(80 * time.Second)},
 	} {
@@ -63,7 +64,7 @@ func TestHistoryCommandLists(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{"1 missed call not seen yet", "✗ missed", "Bob <sip:bob@pbx>", "cancelled by caller (487)",
-		"↗ out", "Ada Lovelace <sip:+442079460958@pbx>", "1:03", time.Now().Add(-time.Hour).Format("Mon 2 Jan 2006")} {
+		"↗ out", "Ada Lovelace <sip:+442079460958@pbx>", "1:03", "recorded: /rec/2026_ada.wav", time.Now().Add(-time.Hour).Format("Mon 2 Jan 2006")} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

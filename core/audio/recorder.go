@@ -30,6 +30,7 @@ type Recorder struct {
 	local  *Ring
 	remote *Ring
 
+	started   time.Time // see Started
 	stop      chan struct{}
 	done      chan struct{}
 	closeOnce sync.Once
@@ -85,7 +86,7 @@ func CreateRecorder(path string, rate int, mixed bool) (*Recorder, error) {
 	size := int(recorderBuffer.Seconds() * float64(rate))
 	block := int(recorderBlock.Seconds() * float64(rate))
 	r := &Recorder{
-		path: path, file: f, w: w, mixed: mixed,
+		path: path, started: time.Now(), file: f, w: w, mixed: mixed,
 		local: NewRing(size), remote: NewRing(size),
 		stop: make(chan struct{}), done: make(chan struct{}),
 		l: make([]int16, block), r: make([]int16, block), out: make([]int16, 2*block),
@@ -98,6 +99,10 @@ func CreateRecorder(path string, rate int, mixed bool) (*Recorder, error) {
 
 // Path is the file being written.
 func (r *Recorder) Path() string { return r.path }
+
+// Started is when the recording was created: the time its first sample
+// stands for, whichever call or conference feeds it since.
+func (r *Recorder) Started() time.Time { return r.started }
 
 // Local takes a frame the microphone captured. It never blocks.
 func (r *Recorder) Local(pcm []int16) { r.dropped.Add(int64(r.local.Overwrite(pcm))) }

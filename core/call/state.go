@@ -73,6 +73,12 @@ type Info struct {
 	Started    time.Time `json:"started"`
 	Answered   time.Time `json:"answered,omitzero"`
 	EndedAt    time.Time `json:"ended,omitzero"`
+
+	// RecordingSince is when the file in Recording was started (a
+	// conference's recording may predate the call joining it); zero when
+	// not recording. Clocks count from it, not from when they first see
+	// Recording.
+	RecordingSince time.Time `json:"recording_since,omitzero"`
 }
 
 // MarshalJSON keeps Info's tags (declared so Info can embed elsewhere).

@@ -164,6 +164,9 @@ type Tracker struct {
 // Reset forgets everything (a new subscription starts over).
 func (t *Tracker) Reset() { *t = Tracker{} }
 
+// Version is the version of the last document applied.
+func (t *Tracker) Version() int { return t.version }
+
 // Apply takes one document. A version older than the last one applied is
 // stale (a reordered NOTIFY) and ignored; Apply reports whether it was used.
 func (t *Tracker) Apply(info DialogInfo) bool {
