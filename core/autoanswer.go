@@ -38,16 +38,7 @@ func (p *Phone) autoAnswerDelay(c *activeCall, f config.Features) (delay time.Du
 // autoAnswer answers c after delay, unless the user (or the caller) acted
 // first, or another call came up meanwhile: then it keeps ringing.
 func (p *Phone) autoAnswer(c *activeCall, delay time.Duration) {
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		defer t.Stop()
-		select {
-		case <-c.ended:
-			return
-		case <-t.C:
-		}
-	}
-	if !c.m.Is(call.Incoming) {
+	if !c.stillRingingAfter(delay) {
 		return
 	}
 	if p.inCall() {
@@ -58,4 +49,19 @@ func (p *Phone) autoAnswer(c *activeCall, delay time.Duration) {
 	if err := p.Answer(c.id); err != nil {
 		p.o.log.Warn("auto-answer failed", "call", c.id, "error", err)
 	}
+}
+
+// stillRingingAfter waits d and says whether c still rings for us (not
+// answered, rejected or cancelled meanwhile).
+func (c *activeCall) stillRingingAfter(d time.Duration) bool {
+	if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-c.ended:
+			return false
+		case <-t.C:
+		}
+	}
+	return c.m.Is(call.Incoming)
 }

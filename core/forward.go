@@ -3,7 +3,6 @@ package core
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/sip"
@@ -88,14 +87,7 @@ func (p *Phone) forwardOnNoAnswer(c *activeCall, target string) {
 		p.o.log.Warn("no-answer forwarding skipped", "call", c.id, "error", err)
 		return
 	}
-	t := time.NewTimer(c.ln.cfg.NoAnswerDelay())
-	defer t.Stop()
-	select {
-	case <-c.ended:
-		return
-	case <-t.C:
-	}
-	if !c.m.Is(call.Incoming) {
+	if !c.stillRingingAfter(c.ln.cfg.NoAnswerDelay()) {
 		return
 	}
 	// Ended first, as Reject does: the 302 ends the INVITE transaction,

@@ -41,11 +41,41 @@ func RecordHistory(ctx context.Context, p *Phone, s *store.Store) (stop func()) 
 	for _, c := range p.Calls() {
 		r.call(c)
 	}
+	return storeEvents(ctx, events, unsubscribe, r.handle, r.touch)
+}
+
+// storeEvents runs handle for each of the phone's events until stop or
+// ctx (then it handles what is still queued, briefly): the loop behind
+// RecordHistory and RecordMessages. tick, when not nil, runs every
+// historyTouchEvery.
+func storeEvents(ctx context.Context, events <-chan Event, unsubscribe func(), handle func(Event), tick func()) (stop func()) {
 	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
 		defer unsubscribe()
-		r.run(ctx, events, quit)
+		var ticks <-chan time.Time
+		if tick != nil {
+			t := time.NewTicker(historyTouchEvery)
+			defer t.Stop()
+			ticks = t.C
+		}
+		for {
+			select {
+			case e, ok := <-events:
+				if !ok {
+					return
+				}
+				handle(e)
+			case <-ticks:
+				tick()
+			case <-ctx.Done():
+				drainEvents(events, handle)
+				return
+			case <-quit:
+				drainEvents(events, handle)
+				return
+			}
+		}
 	}()
 	var once sync.Once
 	return func() {
@@ -54,38 +84,9 @@ func RecordHistory(ctx context.Context, p *Phone, s *store.Store) (stop func()) 
 	}
 }
 
-type recorder struct {
-	p      *Phone
-	s      *store.Store
-	base   context.Context
-	active map[string]bool
-}
-
-func (r *recorder) run(ctx context.Context, events <-chan Event, quit <-chan struct{}) {
-	tick := time.NewTicker(historyTouchEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case e, ok := <-events:
-			if !ok {
-				return
-			}
-			r.handle(e)
-		case <-tick.C:
-			r.touch()
-		case <-ctx.Done():
-			r.drain(events)
-			return
-		case <-quit:
-			r.drain(events)
-			return
-		}
-	}
-}
-
-// drain writes what is still queued: until the stream ends, nothing new
-// came for historyDrainIdle, or historyDrainMax passed.
-func (r *recorder) drain(events <-chan Event) {
+// drainEvents handles what is still queued: until the stream ends,
+// nothing new came for historyDrainIdle, or historyDrainMax passed.
+func drainEvents(events <-chan Event, handle func(Event)) {
 	deadline := time.After(historyDrainMax)
 	idle := time.NewTimer(historyDrainIdle)
 	defer idle.Stop()
@@ -95,7 +96,7 @@ func (r *recorder) drain(events <-chan Event) {
 			if !ok {
 				return
 			}
-			r.handle(e)
+			handle(e)
 			idle.Reset(historyDrainIdle)
 		case <-idle.C:
 			return
@@ -103,6 +104,31 @@ func (r *recorder) drain(events <-chan Event) {
 			return
 		}
 	}
+}
+
+// writeRetrying runs f with a bounded context, retrying a few times
+// (another process may hold the database for a moment).
+func writeRetrying(base context.Context, f func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(base, historyWriteTimeout)
+	defer cancel()
+	var err error
+	for attempt := range 3 {
+		if err = f(ctx); err == nil || errors.Is(err, context.DeadlineExceeded) {
+			break
+		}
+		select {
+		case <-time.After(time.Duration(attempt+1) * 100 * time.Millisecond):
+		case <-ctx.Done():
+		}
+	}
+	return err
+}
+
+type recorder struct {
+	p      *Phone
+	s      *store.Store
+	base   context.Context
+	active map[string]bool
 }
 
 func (r *recorder) handle(e Event) {
@@ -143,23 +169,10 @@ func (r *recorder) touch() {
 	r.write("touch", "", func(ctx context.Context) error { return r.s.Touch(ctx, now, ids...) })
 }
 
-// write runs f with a bounded context, retrying a few times (another
-// process may hold the database for a moment); a failure is logged, since
-// the call itself must go on.
+// write stores one change; a failure is logged, since the call itself
+// must go on.
 func (r *recorder) write(what, id string, f func(context.Context) error) {
-	ctx, cancel := context.WithTimeout(r.base, historyWriteTimeout)
-	defer cancel()
-	var err error
-	for attempt := range 3 {
-		if err = f(ctx); err == nil || errors.Is(err, context.DeadlineExceeded) {
-			break
-		}
-		select {
-		case <-time.After(time.Duration(attempt+1) * 100 * time.Millisecond):
-		case <-ctx.Done():
-		}
-	}
-	if err != nil {
+	if err := writeRetrying(r.base, f); err != nil {
 		r.p.o.log.Warn("history: write failed", "what", what, "call", id, "error", err)
 	}
 }

@@ -3,8 +3,6 @@ package core
 import (
 	"context"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/softphone/softphone/core/store"
 )
@@ -17,7 +15,6 @@ import (
 func RecordMessages(ctx context.Context, p *Phone, s *store.Store) (stop func()) {
 	events, unsubscribe := p.Events()
 	base := context.WithoutCancel(ctx)
-	quit, done := make(chan struct{}), make(chan struct{})
 	write := func(e Event) {
 		me, ok := e.(MessageEvent)
 		if !ok {
@@ -29,61 +26,9 @@ func RecordMessages(ctx context.Context, p *Phone, s *store.Store) (stop func())
 		if m.Incoming {
 			sm.CallID = strings.TrimPrefix(m.Key, "in:")
 		}
-		wctx, cancel := context.WithTimeout(base, historyWriteTimeout)
-		defer cancel()
-		var err error
-		for attempt := range 3 {
-			if err = s.RecordMessage(wctx, sm); err == nil {
-				return
-			}
-			select {
-			case <-time.After(time.Duration(attempt+1) * 100 * time.Millisecond):
-			case <-wctx.Done():
-			}
+		if err := writeRetrying(base, func(ctx context.Context) error { return s.RecordMessage(ctx, sm) }); err != nil {
+			p.o.log.Warn("messages: write failed", "key", m.Key, "error", err)
 		}
-		p.o.log.Warn("messages: write failed", "key", m.Key, "error", err)
 	}
-	go func() {
-		defer close(done)
-		defer unsubscribe()
-		drain := func() {
-			deadline := time.After(historyDrainMax)
-			idle := time.NewTimer(historyDrainIdle)
-			defer idle.Stop()
-			for {
-				select {
-				case e, ok := <-events:
-					if !ok {
-						return
-					}
-					write(e)
-					idle.Reset(historyDrainIdle)
-				case <-idle.C:
-					return
-				case <-deadline:
-					return
-				}
-			}
-		}
-		for {
-			select {
-			case e, ok := <-events:
-				if !ok {
-					return
-				}
-				write(e)
-			case <-ctx.Done():
-				drain()
-				return
-			case <-quit:
-				drain()
-				return
-			}
-		}
-	}()
-	var once sync.Once
-	return func() {
-		once.Do(func() { close(quit) })
-		<-done
-	}
+	return storeEvents(ctx, events, unsubscribe, write, nil)
 }

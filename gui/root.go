@@ -69,6 +69,7 @@ type Root struct {
 
 	backToCall widget.Clickable
 	seenCalls  map[string]bool // calls already shown once (a new one takes the screen)
+	onDialpad  bool            // the dialpad was on screen in the last frame
 
 	mu      sync.Mutex
 	errText string
@@ -115,6 +116,15 @@ func (r *Root) Layout(gtx layout.Context) layout.Dimensions {
 		Model: env.Model{Snapshot: r.Phone.Snapshot(), Calls: r.Phone.Calls(), Now: gtx.Now},
 	}
 	r.update(gtx, e)
+	r.focusDialpad(gtx, e.Model)
+	hidden := r.InCall.Hidden
+	// Add call hides the in-call screen during its layout: draw the
+	// dialpad at once, or keys typed meanwhile go to the call as tones.
+	defer func() {
+		if r.InCall.Hidden != hidden {
+			gtx.Execute(op.InvalidateCmd{})
+		}
+	}()
 	paint.Fill(gtx.Ops, r.Theme.Bg)
 	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
 		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
@@ -182,6 +192,19 @@ func (r *Root) update(gtx layout.Context, e *env.Env) {
 			r.InCall.EndCurrent(e)
 		}
 	}
+}
+
+// focusDialpad gives the number field the keyboard whenever the dialpad
+// comes (back) on screen: after a call, or to add one. The focus would
+// otherwise stay with the in-call screen, gone, and typing would be lost.
+func (r *Root) focusDialpad(gtx layout.Context, m env.Model) {
+	_, ringing := m.Ringing()
+	_, active := m.Active()
+	on := !ringing && (!active || r.InCall.Hidden) && r.Tab == TabDialpad
+	if on && !r.onDialpad {
+		gtx.Execute(key.FocusCmd{Tag: &r.Dialpad.Number})
+	}
+	r.onDialpad = on
 }
 
 func (r *Root) layoutScreen(gtx layout.Context, e *env.Env) layout.Dimensions {

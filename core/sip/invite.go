@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"strings"
 	"time"
 
@@ -134,80 +133,19 @@ func (u *UA) Invite(ctx context.Context, o InviteOptions) (*Dialog, []byte, erro
 }
 
 func (u *UA) newInvite(ctx context.Context, o InviteOptions, to sip.Uri) (*sip.Request, *sip.ContactHeader, error) {
-	transport := "udp"
-	var dest string
-	from := sip.FromHeader{Params: sip.NewParams()}
-	if o.From != nil {
-		transport = o.From.Transport
-		var err error
-		if dest, err = o.From.Destination(); err != nil {
-			return nil, nil, err
-		}
-		host, port, err := splitHostPort(o.From.Domain)
-		if err != nil {
-			return nil, nil, fmt.Errorf("sip: domain %q: %w", o.From.Domain, err)
-		}
-		from.DisplayName = o.From.DisplayName
-		from.Address = sip.Uri{Scheme: "sip", User: o.From.Username, Host: host, Port: port}
-	} else {
-		if t, ok := to.UriParams.Get("transport"); ok && t != "" {
-			transport = strings.ToLower(t)
-		}
-		port := to.Port
-		if port == 0 {
-			port = int(sip.DefaultPort(transport))
-		}
-		dest = net.JoinHostPort(to.Host, fmt.Sprint(port))
-	}
-	switch transport {
-	case "udp", "tcp", "tls":
-	default:
-		return nil, nil, fmt.Errorf("sip: transport %q not supported", transport)
-	}
-	localIP, err := u.localIPFor(ctx, dest)
+	or, err := u.newOutRequest(ctx, sip.INVITE, o.From, to, o.Early)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrNoResponse, err)
+		return nil, nil, err
 	}
-	user := "softphone"
-	if o.From != nil {
-		user = o.From.Username
-	} else {
-		from.Address = sip.Uri{Scheme: "sip", User: user, Host: localIP.String(), Port: u.Port()}
-	}
-	early := o.Early
-	if early.CallID == "" {
-		early = NewEarly()
-	}
-	from.Params.Add("tag", early.FromTag)
-	contact := &sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: user, Host: localIP.String(), Port: u.Port()}}
-	if transport != "udp" {
-		contact.Address.UriParams = sip.NewParams()
-		contact.Address.UriParams.Add("transport", transport)
-	}
-
-	req := sip.NewRequest(sip.INVITE, to)
-	req.SetTransport(strings.ToUpper(transport))
-	req.SetDestination(dest)
-	toHdr := &sip.ToHeader{Address: sip.Uri{Scheme: to.Scheme, User: to.User, Host: to.Host, Port: to.Port}, Params: sip.NewParams()}
-	callID := sip.CallIDHeader(early.CallID)
-	maxFwd := sip.MaxForwardsHeader(70)
-	req.AppendHeader(&from)
-	req.AppendHeader(toHdr)
-	req.AppendHeader(&callID)
-	req.AppendHeader(&sip.CSeqHeader{SeqNo: 1, MethodName: sip.INVITE})
-	req.AppendHeader(&maxFwd)
-	req.AppendHeader(contact)
-	req.AppendHeader(sip.NewHeader("User-Agent", u.name))
+	req := or.req
+	req.AppendHeader(or.contact)
 	req.AppendHeader(sip.NewHeader("Allow", allowed))
 	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
 	for _, h := range o.Headers {
 		req.AppendHeader(sip.NewHeader(h.Name, h.Value))
 	}
 	req.SetBody(o.Offer)
-	if transport == "udp" {
-		req.Laddr = sip.Addr{IP: u.Addr().IP, Port: u.Port()}
-	}
-	return req, contact, nil
+	return req, or.contact, nil
 }
 
 // endCrossed ACKs and BYEs a call answered while we cancelled it.

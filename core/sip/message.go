@@ -41,7 +41,7 @@ func (u *UA) SendMessage(ctx context.Context, o MessageOptions) error {
 	if err != nil {
 		return err
 	}
-	or, err := u.newOutRequest(ctx, sip.MESSAGE, o.From, to)
+	or, err := u.newOutRequest(ctx, sip.MESSAGE, o.From, to, Early{})
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func (u *UA) Publish(ctx context.Context, o PublishOptions) (PublishResult, erro
 	if o.From.AuthUsername == "" {
 		o.From.AuthUsername = o.From.Username
 	}
-	or, err := u.newOutRequest(ctx, sip.PUBLISH, &o.From, to)
+	or, err := u.newOutRequest(ctx, sip.PUBLISH, &o.From, to, Early{})
 	if err != nil {
 		return PublishResult{}, err
 	}

@@ -320,7 +320,7 @@ func (s *Subscription) establish(ctx context.Context) (*subDialog, *sip.Response
 	ctx, cancel := context.WithTimeout(ctx, attemptTimeout)
 	defer cancel()
 	for range 3 { // 423 Interval Too Brief: ask again with its Min-Expires
-		or, err := s.ua.newOutRequest(ctx, sip.SUBSCRIBE, &s.o.From, s.to)
+		or, err := s.ua.newOutRequest(ctx, sip.SUBSCRIBE, &s.o.From, s.to, Early{})
 		if err != nil {
 			return nil, nil, err
 		}

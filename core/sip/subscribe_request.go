@@ -22,8 +22,10 @@ type outRequest struct {
 // newOutRequest builds an out-of-dialog request from account from (nil:
 // a direct request from this host) to the URI to. It carries From with a
 // fresh tag, To, a new Call-ID, CSeq 1, Max-Forwards, User-Agent, and a
-// Contact (which MESSAGE and PUBLISH may drop).
-func (u *UA) newOutRequest(ctx context.Context, method sip.RequestMethod, from *Target, to sip.Uri) (*outRequest, error) {
+// Contact (which MESSAGE and PUBLISH may drop). early, when set, names the
+// Call-ID and From tag (an INVITE's, chosen beforehand for pickup); the
+// zero Early picks fresh ones.
+func (u *UA) newOutRequest(ctx context.Context, method sip.RequestMethod, from *Target, to sip.Uri, early Early) (*outRequest, error) {
 	transport, dest := "udp", ""
 	fromHdr := &sip.FromHeader{Params: sip.NewParams()}
 	var cred *Credentials
@@ -69,7 +71,10 @@ func (u *UA) newOutRequest(ctx context.Context, method sip.RequestMethod, from *
 	} else {
 		fromHdr.Address = sip.Uri{Scheme: "sip", User: user, Host: localIP.String(), Port: u.Port()}
 	}
-	fromHdr.Params.Add("tag", sip.GenerateTagN(16))
+	if early.CallID == "" {
+		early = NewEarly()
+	}
+	fromHdr.Params.Add("tag", early.FromTag)
 	contact := &sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: user, Host: localIP.String(), Port: u.Port()}}
 	if transport != "udp" {
 		contact.Address.UriParams = sip.NewParams()
@@ -79,7 +84,7 @@ func (u *UA) newOutRequest(ctx context.Context, method sip.RequestMethod, from *
 	req.SetTransport(strings.ToUpper(transport))
 	req.SetDestination(dest)
 	toHdr := &sip.ToHeader{Address: sip.Uri{Scheme: to.Scheme, User: to.User, Host: to.Host, Port: to.Port}, Params: sip.NewParams()}
-	callID := sip.CallIDHeader(newCallID())
+	callID := sip.CallIDHeader(early.CallID)
 	maxFwd := sip.MaxForwardsHeader(70)
 	req.AppendHeader(fromHdr)
 	req.AppendHeader(toHdr)

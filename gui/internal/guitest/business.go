@@ -76,16 +76,48 @@ func (p *Phone) Split(id string) error {
 	return nil
 }
 
+// StartRecording records call id from now (Clock), unless it records
+// already; a conference's legs all record, as the phone does.
 func (p *Phone) StartRecording(id string) (string, error) {
-	err := p.change(id, func(c *call.Info) { c.Recording = RecordPath }, "StartRecording")
+	now := time.Now()
+	if p.Clock != nil {
+		now = p.Clock()
+	}
+	var conf string
+	err := p.change(id, func(c *call.Info) {
+		if c.Recording == "" {
+			c.Recording, c.RecordingSince = RecordPath, now
+		}
+		conf, now = c.Conference, c.RecordingSince
+	}, "StartRecording")
 	if err != nil {
 		return "", err
 	}
+	p.eachLeg(conf, func(c *call.Info) { c.Recording, c.RecordingSince = RecordPath, now })
 	return RecordPath, nil
 }
 
 func (p *Phone) StopRecording(id string) error {
-	return p.change(id, func(c *call.Info) { c.Recording = "" }, "StopRecording")
+	var conf string
+	err := p.change(id, func(c *call.Info) {
+		c.Recording, c.RecordingSince, conf = "", time.Time{}, c.Conference
+	}, "StopRecording")
+	p.eachLeg(conf, func(c *call.Info) { c.Recording, c.RecordingSince = "", time.Time{} })
+	return err
+}
+
+// eachLeg changes every call in conference conf ("": none).
+func (p *Phone) eachLeg(conf string, f func(*call.Info)) {
+	if conf == "" {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := range p.calls {
+		if p.calls[i].Conference == conf {
+			f(&p.calls[i])
+		}
+	}
 }
 
 func (p *Phone) SetDND(on bool) error {

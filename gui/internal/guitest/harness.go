@@ -89,6 +89,7 @@ type Screen struct {
 func NewScreen(t testing.TB, th *theme.Theme, size image.Point, now time.Time, page func(gtx layout.Context, e *env.Env) layout.Dimensions, calls ...call.Info) *Screen {
 	ph := NewPhone(calls...)
 	s := &Screen{Harness: NewPage(t, ph, th, size, now, page), Phone: ph}
+	ph.Clock = func() time.Time { return s.Now } // commands run on the test's goroutine
 	s.Frame()
 	return s
 }

@@ -28,6 +28,7 @@ type Phone struct {
 	Fail    map[string]error // returned by the command of that name ("UpdateAccounts")
 	VM      []core.VoicemailStatus
 	BLF     map[string]core.BLFState
+	Clock   func() time.Time // when StartRecording starts; nil: time.Now
 
 	mu       sync.Mutex
 	calls    []call.Info

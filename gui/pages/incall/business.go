@@ -100,55 +100,30 @@ func canTransfer(c call.Info, legs []call.Info) bool {
 	return c.Established() && len(legs) < 2 && c.Transfer != "trying" && c.Transfer != "ringing"
 }
 
-// recMark is when the page first saw a call recording to a file: the
-// phone reports the file, not the start, so the clock starts there.
-type recMark struct {
-	path  string
-	since time.Time
-}
-
-// markRecordings notes the calls that started recording and forgets the
-// ones that stopped or ended.
-func (p *Page) markRecordings(now time.Time, live []call.Info) {
-	for _, o := range live {
-		if o.Recording == "" {
-			continue
-		}
-		if m, ok := p.recSince[o.ID]; !ok || m.path != o.Recording {
-			p.recSince[o.ID] = recMark{o.Recording, now}
-		}
-	}
-	for id := range p.recSince {
-		keep := false
-		for _, o := range live {
-			keep = keep || o.ID == id && o.Recording != ""
-		}
-		if !keep {
-			delete(p.recSince, id)
-		}
-	}
-}
-
-// recElapsed is how long the calls (a call, or a conference's legs) have
-// been recording; false when none is.
-func (p *Page) recElapsed(calls []call.Info, now time.Time) (time.Duration, bool) {
-	var since time.Time
+// recSince is when the recording of calls (a call, or a conference's
+// legs) started, as the phone reports it; recording is false when none
+// records. since is zero when the phone does not say.
+func recSince(calls []call.Info) (since time.Time, recording bool) {
 	for _, c := range calls {
 		if c.Recording == "" {
 			continue
 		}
-		at := now // seen this frame, before markRecordings ran
-		if m, ok := p.recSince[c.ID]; ok && m.path == c.Recording {
-			at = m.since
-		}
-		if since.IsZero() || at.Before(since) {
-			since = at
+		recording = true
+		if s := c.RecordingSince; !s.IsZero() && (since.IsZero() || s.Before(since)) {
+			since = s
 		}
 	}
-	if since.IsZero() {
-		return 0, false
+	return since, recording
+}
+
+// recClock is the recording pill's clock: how long calls have been
+// recording, "" when the phone does not say since when.
+func recClock(calls []call.Info, now time.Time) (string, bool) {
+	since, recording := recSince(calls)
+	if !recording || since.IsZero() {
+		return "", recording
 	}
-	return max(now.Sub(since), 0), true
+	return clock(max(now.Sub(since), 0)), true
 }
 
 // nextTick is when a clock started at since shows its next second.

@@ -207,16 +207,21 @@ func TestRecordToggle(t *testing.T) {
 }
 
 func TestRecordingLightFollowsThePhone(t *testing.T) {
+	// The window opens on a call recorded for 95 s already: the clock
+	// counts from the phone's start, not from the first frame.
 	c := alice()
-	c.Recording = guitest.RecordPath
+	c.Recording, c.RecordingSince = guitest.RecordPath, now.Add(-95*time.Second)
 	s := newScreen(t, c)
-	s.ExpectPart("Recording · 00:00")
+	s.ExpectPart("Recording · 01:35")
 	// The light wakes the window for its next second.
 	s.Now = s.Now.Add(300 * time.Millisecond)
 	s.Frame()
 	if at, ok := s.Router.WakeupTime(); !ok || at.After(now.Add(time.Second)) {
 		t.Errorf("wake-up at %v (%v), want by %v", at, ok, now.Add(time.Second))
 	}
+	s.Now = now.Add(time.Second)
+	s.Frame()
+	s.ExpectPart("Recording · 01:36")
 	c.Recording = ""
 	s.Phone.SetCalls(c)
 	s.Frame()
@@ -225,6 +230,45 @@ func TestRecordingLightFollowsThePhone(t *testing.T) {
 	}
 	if d, _ := s.FindPart("Record the call"); d.Selected {
 		t.Error("record toggle still on")
+	}
+}
+
+func TestRecordingLightOfAConference(t *testing.T) {
+	// Every leg of a recorded conference has the file's start, also the
+	// leg that joined later; the pill counts from it.
+	cs := conference()
+	for i := range cs {
+		cs[i].Recording, cs[i].RecordingSince = guitest.RecordPath, now.Add(-10*time.Minute)
+	}
+	s := newScreen(t, cs...)
+	s.ExpectPart("Recording · 10:00")
+	// Record on a leg that records already changes nothing: the toggle
+	// stops the conference's recording.
+	s.ClickPart("Stop recording the call")
+	if got := s.Phone.Commands(); len(got) != 1 || !strings.HasPrefix(got[0], "StopRecording ") {
+		t.Fatalf("commands %q", got)
+	}
+	s.Phone.Reset()
+	s.Frame()
+	if _, ok := s.FindPart("Recording"); ok {
+		t.Error("recording light shown after stopping the conference's recording")
+	}
+	s.ClickPart("Record the call")
+	s.ExpectPart("Recording · 00:00")
+	s.Now = s.Now.Add(3 * time.Second)
+	s.Frame()
+	s.ExpectPart("Recording · 00:03")
+}
+
+func TestRecordingLightWithoutAStart(t *testing.T) {
+	// A phone that reports the file but not its start: the pill shows,
+	// with no clock rather than a wrong one.
+	c := alice()
+	c.Recording = guitest.RecordPath
+	s := newScreen(t, c)
+	s.ExpectPart("Recording")
+	if _, ok := s.FindPart("Recording ·"); ok {
+		t.Error("a clock shown with no start to count from")
 	}
 }
 

@@ -46,7 +46,7 @@ func (p *Page) layoutHeader(gtx layout.Context, e *env.Env, c call.Info, legs []
 	if handset {
 		nameSize = 26
 	}
-	rec, recording := p.recElapsed(legs, gtx.Now)
+	rec, recording := recClock(legs, gtx.Now)
 	return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 			l := material.Label(th.Theme, nameSize, name)
@@ -90,7 +90,7 @@ func (p *Page) layoutHeader(gtx layout.Context, e *env.Env, c call.Info, legs []
 				return layout.Dimensions{}
 			}
 			return layout.Inset{Top: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-				return recLight(gtx, th, clock(rec))
+				return recLight(gtx, th, rec)
 			})
 		}),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
@@ -232,9 +232,14 @@ func PartyName(v string) string {
 	return n
 }
 
-// recLight is the red recording pill: a dot, "REC" and the time.
+// recLight is the red recording pill: a dot, "REC" and the time (none
+// when elapsed is "": a phone that does not say when it started).
 func recLight(gtx layout.Context, th *theme.Theme, elapsed string) layout.Dimensions {
-	return widgets.Described(gtx, "Recording · "+elapsed, func(gtx layout.Context) layout.Dimensions {
+	label, desc := "REC", "Recording"
+	if elapsed != "" {
+		label, desc = "REC "+elapsed, "Recording · "+elapsed
+	}
+	return widgets.Described(gtx, desc, func(gtx layout.Context) layout.Dimensions {
 		return layout.Stack{Alignment: layout.Center}.Layout(gtx,
 			layout.Expanded(func(gtx layout.Context) layout.Dimensions {
 				r := image.Rectangle{Max: gtx.Constraints.Min}
@@ -247,7 +252,7 @@ func recLight(gtx layout.Context, th *theme.Theme, elapsed string) layout.Dimens
 						layout.Rigid(func(gtx layout.Context) layout.Dimensions { return widgets.Dot(gtx, th.OnColor, 10) }),
 						layout.Rigid(layout.Spacer{Width: 6}.Layout),
 						layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-							l := material.Label(th.Theme, unit.Sp(14), "REC "+elapsed)
+							l := material.Label(th.Theme, unit.Sp(14), label)
 							l.Color, l.Font.Weight = th.OnColor, font.Bold
 							return l.Layout(gtx)
 						}),

@@ -54,8 +54,7 @@ type Page struct {
 	keys                                                   [12]widget.Clickable
 	rows                                                   map[string]*callRow
 
-	xfer     transferForm
-	recSince map[string]recMark // calls seen recording, by id
+	xfer transferForm
 
 	quality quality
 
@@ -89,11 +88,10 @@ type icons_ struct {
 // New makes the page.
 func New() *Page {
 	p := &Page{
-		rows:     map[string]*callRow{},
-		recSince: map[string]recMark{},
-		known:    map[string]bool{},
-		chosen:   map[string][2]string{},
-		focus:    true,
+		rows:   map[string]*callRow{},
+		known:  map[string]bool{},
+		chosen: map[string][2]string{},
+		focus:  true,
 	}
 	p.xfer.init()
 	p.devList.Axis = layout.Vertical
@@ -174,7 +172,6 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 	}
 	live := liveCalls(e.Model)
 	legs := conferenceOf(live, c)
-	p.markRecordings(gtx.Now, live)
 	if c.Established() && len(legs) < 2 {
 		p.quality.poll(gtx.Now, c.ID, e.Phone.CallStats)
 	}
@@ -183,8 +180,8 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 		if o.Established() {
 			gtx.Execute(op.InvalidateCmd{At: nextSecond(o, gtx.Now)})
 		}
-		if m, ok := p.recSince[o.ID]; ok {
-			gtx.Execute(op.InvalidateCmd{At: nextTick(m.since, gtx.Now)})
+		if o.Recording != "" && !o.RecordingSince.IsZero() {
+			gtx.Execute(op.InvalidateCmd{At: nextTick(o.RecordingSince, gtx.Now)})
 		}
 	}
 

@@ -74,14 +74,14 @@ func scenarios() []scenario {
 	direct := carol()
 	direct.Account = ""
 	recording := alice()
-	recording.Recording = "/tmp/rec.wav"
+	recording.Recording, recording.RecordingSince = "/tmp/rec.wav", now.Add(-127*time.Second)
 	failed := alice()
 	failed.Transfer, failed.ReferredBy = "failed: 486 Busy Here", "sip:bob@example.com"
 	conf := []call.Info{bob(), alice(), dave()}
 	for i := range conf {
 		conf[i].Conference, conf[i].State, conf[i].LocalHold = "conf", call.Connected, false
 	}
-	conf[1].Recording = "/tmp/rec.wav"
+	conf[1].Recording, conf[1].RecordingSince = "/tmp/rec.wav", now.Add(-42*time.Second)
 	auto := carol()
 	auto.AutoAnswer = true
 	return []scenario{
@@ -102,13 +102,13 @@ func scenarios() []scenario {
 		{name: "audio", calls: []call.Info{alice()}, taps: []string{"Choose the microphone"}, colours: danger,
 			described: []string{"Use USB headset as the microphone", "Use Built-in speakers as the speaker", "Close the audio device choice"}},
 		{name: "recording", calls: []call.Info{recording}, stats: map[string]media.Stats{"a": goodStats()}, colours: danger,
-			described: []string{"Recording · 00:00", "Stop recording the call"}},
+			described: []string{"Recording · 02:07", "Stop recording the call"}},
 		{name: "transfer-failed", calls: []call.Info{failed}, stats: map[string]media.Stats{"a": goodStats()}, colours: danger,
 			described: []string{"Transfer failed: 486 Busy Here", "Referred by bob"}},
 		{name: "transfer", calls: []call.Info{bob(), alice()}, taps: []string{"Transfer the call to another"}, typed: "1002", colours: danger,
 			described: []string{"Transfer target", "Transfer Alice Martin to +33612345678 (on hold)"}},
 		{name: "conference", calls: conf, stats: map[string]media.Stats{"a": goodStats()}, colours: danger,
-			described: []string{"In conference with +33612345678, Alice Martin, Dave Martin", "Split Dave Martin from the conference", "Recording · 00:00"}},
+			described: []string{"In conference with +33612345678, Alice Martin, Dave Martin", "Split Dave Martin from the conference", "Recording · 00:42"}},
 		{name: "incoming-auto", calls: []call.Info{alice(), auto}, colours: answer,
 			described: []string{"Answering automatically", "Current call: Alice Martin"}},
 	}
