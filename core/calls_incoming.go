@@ -10,17 +10,21 @@ import (
 	"github.com/softphone/softphone/core/sip"
 )
 
+// lineFor is the account whose user a request is addressed to, or nil.
+func (p *Phone) lineFor(user string) *line {
+	for _, l := range p.lines() {
+		if strings.EqualFold(l.cfg.Username, user) {
+			return l
+		}
+	}
+	return nil
+}
+
 // onIncoming takes a new INVITE: it finds the account it is for (or
 // accepts it as a direct call), checks the offer, rings, and waits for
 // Answer, Reject or the caller's CANCEL.
 func (p *Phone) onIncoming(in *sip.Incoming) {
-	var ln *line
-	for _, l := range p.lines() {
-		if strings.EqualFold(l.cfg.Username, in.To.User) {
-			ln = l
-			break
-		}
-	}
+	ln := p.lineFor(in.To.User)
 	if ln == nil && !p.o.allowDirect {
 		_ = in.Reject(403, "Forbidden")
 		return

@@ -110,13 +110,7 @@ func newMessageKey() string {
 // direct one, when allowed); a resend of one already delivered is
 // answered but not delivered twice.
 func (p *Phone) onMessage(in sip.IncomingMessage) (int, string) {
-	var ln *line
-	for _, l := range p.lines() {
-		if strings.EqualFold(l.cfg.Username, in.To.User) {
-			ln = l
-			break
-		}
-	}
+	ln := p.lineFor(in.To.User)
 	if ln == nil && !p.o.allowDirect {
 		return 404, "Not Found"
 	}
