@@ -155,8 +155,8 @@ func (r *Root) update(gtx layout.Context, e *env.Env) {
 	if r.backToCall.Clicked(gtx) {
 		r.InCall.Hidden = false
 	}
-	// Whichever screen shows: the phone watches the BLF contacts, and the
-	// unread badge stays current.
+	// Whichever screen shows: the phone watches the BLF contacts and the
+	// speed-dial keys, and the unread badge stays current.
 	r.Contacts.SyncWatch(e)
 	r.Messages.Update(gtx, e)
 	// A call that appears (dialled from the dialpad, answered) takes the

@@ -37,7 +37,8 @@ func conferenceScreen(h *harness) {
 
 func recordingScreen(h *harness) {
 	c := connectedCall()
-	c.Recording = "/home/alice/recordings/2025-03-14-150726-carol.wav"
+	c.Recording = "/home/alice/recordings/2025-03-14_15-08-45_carol.wav"
+	c.RecordingSince = fixedNow.Add(-41 * time.Second)
 	h.phone.setCalls(c)
 	h.phone.setStats("out-1", cannedStats("opus"))
 }

@@ -15,13 +15,14 @@ import (
 	"github.com/softphone/softphone/gui/widgets"
 )
 
-// blfRecheck is how often the BLF contacts are read again while the
-// window runs: another process (softphone contacts import) may change them.
+// blfRecheck is how often the BLF contacts and the speed-dial keys are
+// read again while the window runs: another process (softphone contacts
+// import, softphone contacts speed-dial) may change them.
 const blfRecheck = time.Minute
 
 // blfWatch is what the phone was last asked to watch; under Page.mu.
 type blfWatch struct {
-	dirty   bool      // the contacts changed: read them again
+	dirty   bool      // the contacts or the keys changed: read them again
 	reading bool      // a read is under way
 	checked time.Time // last read started
 	sent    []string  // last set given to Watch, sorted
@@ -29,7 +30,7 @@ type blfWatch struct {
 
 // WatchAddress is the address to watch for contact c's busy lamp: its
 // first SIP address, else its first number (an extension), "" if it has
-// none. The dialpad's speed-dial keys use it to find a contact's lamp.
+// none.
 func WatchAddress(c store.Contact) string {
 	for _, n := range c.Numbers {
 		v := strings.TrimSpace(n.Value)
@@ -45,12 +46,26 @@ func WatchAddress(c store.Contact) string {
 	return ""
 }
 
-// WatchSet is the sorted, deduplicated addresses of the contacts marked
-// BLF.
-func WatchSet(cs []store.Contact) []string {
+// SlotAddress is the address a speed-dial key watches: the number it
+// dials, as the dial path gives it to the phone (which puts a bare number
+// or user at an account's domain for a watch as for a call), "" for an
+// empty key.
+func SlotAddress(d store.SpeedDial) string {
+	return strings.TrimSpace(d.Number)
+}
+
+// WatchSet is the whole set the phone watches, sorted and deduplicated:
+// the addresses of the contacts marked BLF and of every speed-dial key.
+// Phone.Watch replaces its set, so this is the one place it is made.
+func WatchSet(cs []store.Contact, keys []store.SpeedDial) []string {
 	var set []string
 	for _, c := range cs {
 		if a := WatchAddress(c); c.BLF && a != "" {
+			set = append(set, a)
+		}
+	}
+	for _, d := range keys {
+		if a := SlotAddress(d); a != "" {
 			set = append(set, a)
 		}
 	}
@@ -58,10 +73,10 @@ func WatchSet(cs []store.Contact) []string {
 	return slices.Compact(set)
 }
 
-// SyncWatch keeps the phone watching the contacts marked BLF: at start,
-// after a change made here, and every blfRecheck. The window calls it
-// every frame, whichever screen shows; it reads off the frame goroutine
-// and calls Watch only when the set changed.
+// SyncWatch keeps the phone watching the contacts marked BLF and the
+// speed-dial keys: at start, after a change made here, and every
+// blfRecheck. The window calls it every frame, whichever screen shows; it
+// reads off the frame goroutine and calls Watch only when the set changed.
 func (p *Page) SyncWatch(e *env.Env) {
 	src := p.data.Source()
 	if src == nil {
@@ -77,7 +92,7 @@ func (p *Page) SyncWatch(e *env.Env) {
 	}
 	w.dirty, w.reading, w.checked = false, true, now
 	p.mu.Unlock()
-	e.Run("Watch contacts", func() error {
+	e.Run("Watch contacts and speed dial", func() error {
 		defer func() {
 			p.mu.Lock()
 			p.blf.reading = false
@@ -89,7 +104,11 @@ func (p *Page) SyncWatch(e *env.Env) {
 		if err != nil {
 			return err
 		}
-		set := WatchSet(cs)
+		keys, err := src.SpeedDials(ctx)
+		if err != nil {
+			return err
+		}
+		set := WatchSet(cs, keys)
 		p.mu.Lock()
 		same := slices.Equal(set, p.blf.sent)
 		// Remember the set even if Watch fails: the same set would fail
@@ -103,7 +122,7 @@ func (p *Page) SyncWatch(e *env.Env) {
 	})
 }
 
-// watchChanged asks SyncWatch to read the BLF contacts again.
+// watchChanged asks SyncWatch to read the BLF contacts and the keys again.
 func (p *Page) watchChanged() {
 	p.mu.Lock()
 	p.blf.dirty = true
@@ -118,14 +137,29 @@ func lamp(watched map[string]core.BLFState, c store.Contact) core.BLFState {
 	return widgets.BLFOf(watched, WatchAddress(c))
 }
 
+// slotLamp is the BLF state of speed-dial key d, or "" if it is empty.
+func slotLamp(watched map[string]core.BLFState, d store.SpeedDial) core.BLFState {
+	a := SlotAddress(d)
+	if a == "" {
+		return ""
+	}
+	return widgets.BLFOf(watched, a)
+}
+
 // pickup answers the call ringing at c's extension.
 func (p *Page) pickup(gtx layout.Context, e *env.Env, clk *widget.Clickable, c store.Contact) {
+	pickupAt(gtx, e, clk, c.Name, WatchAddress(c))
+}
+
+// pickupAt answers the call ringing at the watched address addr when clk
+// was clicked; name says whose it is in an error.
+func pickupAt(gtx layout.Context, e *env.Env, clk *widget.Clickable, name, addr string) {
 	if !clk.Clicked(gtx) {
 		return
 	}
-	addr := watchedKey(e.Phone.Watched(), WatchAddress(c))
-	e.Run("Pick up "+c.Name, func() error {
-		_, err := e.Phone.Pickup(addr)
+	key := watchedKey(e.Phone.Watched(), addr)
+	e.Run("Pick up "+name, func() error {
+		_, err := e.Phone.Pickup(key)
 		return err
 	})
 }

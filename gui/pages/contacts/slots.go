@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"fmt"
+	"strings"
 
 	"gioui.org/layout"
 	"gioui.org/widget"
@@ -21,7 +22,7 @@ type slotsState struct {
 }
 
 type slotButtons struct {
-	call, clear widget.Clickable
+	call, clear, pickup widget.Clickable
 }
 
 // shownSlots are keys 1–9, filled or not, then the filled higher ones.
@@ -41,7 +42,8 @@ func shownSlots(set []store.SpeedDial) []store.SpeedDial {
 }
 
 // layoutSlots lists the speed-dial slots: tap one to call it, clear it;
-// slots are filled from a contact's numbers.
+// slots are filled from a contact's numbers. Each filled key is watched:
+// its busy lamp shows, and Pick up while it rings.
 func (p *Page) layoutSlots(gtx layout.Context, e *env.Env) layout.Dimensions {
 	th := e.Theme
 	s := &p.sd
@@ -55,6 +57,7 @@ func (p *Page) layoutSlots(gtx layout.Context, e *env.Env) layout.Dimensions {
 	p.mu.Lock()
 	slots := shownSlots(p.slots)
 	p.mu.Unlock()
+	watched := e.Phone.Watched()
 	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 			return layout.Inset{Top: 8, Bottom: 8, Left: 4}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
@@ -73,13 +76,14 @@ func (p *Page) layoutSlots(gtx layout.Context, e *env.Env) layout.Dimensions {
 		}),
 		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
 			return material.List(th.Theme, &s.list).Layout(gtx, len(slots), func(gtx layout.Context, i int) layout.Dimensions {
-				return p.layoutSlot(gtx, e, slots[i])
+				return p.layoutSlot(gtx, e, slots[i], slotLamp(watched, slots[i]))
 			})
 		}),
 	)
 }
 
-func (p *Page) layoutSlot(gtx layout.Context, e *env.Env, d store.SpeedDial) layout.Dimensions {
+// layoutSlot is one key, with its lamp st ("" for an empty key).
+func (p *Page) layoutSlot(gtx layout.Context, e *env.Env, d store.SpeedDial, st core.BLFState) layout.Dimensions {
 	th := e.Theme
 	b := p.sd.btns[d.Slot]
 	if b == nil {
@@ -105,16 +109,33 @@ func (p *Page) layoutSlot(gtx layout.Context, e *env.Env, d store.SpeedDial) lay
 	if d.Number == "" {
 		name, detail = "Empty", "set it from a contact's number"
 	}
+	pickupAt(gtx, e, &b.pickup, name, SlotAddress(d))
 	desc := ""
 	if d.Number != "" {
 		desc = fmt.Sprintf("Call speed dial %d, %s", d.Slot, name)
 	}
+	if st != "" {
+		detail = widgets.BLFLabel(st) + " · " + detail
+		desc += ", line " + strings.ToLower(widgets.BLFLabel(st))
+	}
 	return widgets.TapRow(gtx, &b.call, desc, layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}, 12,
 		func(gtx layout.Context) layout.Dimensions {
-			gtx.Constraints.Min.X = gtx.Dp(32)
-			l := material.H6(th.Theme, fmt.Sprint(d.Slot))
-			l.Color = th.Muted
-			return l.Layout(gtx)
+			// The key's digit, then its lamp; an empty key keeps the
+			// lamp's room, so the names line up.
+			return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+					gtx.Constraints.Min.X = gtx.Dp(28)
+					l := material.H6(th.Theme, fmt.Sprint(d.Slot))
+					l.Color = th.Muted
+					return l.Layout(gtx)
+				}),
+				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+					if st == "" {
+						return layout.Spacer{Width: 10}.Layout(gtx)
+					}
+					return widgets.BLFDot(gtx, th, st, 10)
+				}),
+			)
 		},
 		func(gtx layout.Context) layout.Dimensions {
 			l := material.Body1(th.Theme, name)
@@ -124,6 +145,14 @@ func (p *Page) layoutSlot(gtx layout.Context, e *env.Env, d store.SpeedDial) lay
 			}
 			return widgets.TwoLines(gtx, th, l, detail)
 		},
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+			if st != core.BLFRinging {
+				return layout.Dimensions{}
+			}
+			return layout.Inset{Right: 4}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				return widgets.TextButton(gtx, th, &b.pickup, "Pick up", fmt.Sprintf("Pick up the call ringing at speed dial %d, %s", d.Slot, name), th.Accept, th.OnColor)
+			})
+		}),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 			if d.Number == "" {
 				return layout.Dimensions{}
