@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"strings"
@@ -51,9 +52,12 @@ type blfWatch struct {
 
 // Watch sets the extensions to watch (contacts marked BLF, speed-dial
 // keys): subscriptions start for new ones and end for dropped ones. An
-// entry is a user or number (at an account's domain) or a SIP URI.
+// entry is a user or number (at an account's domain) or a SIP URI; the
+// entries that are not are left out and named in the error, the others
+// are watched all the same.
 func (p *Phone) Watch(uris []string) error {
 	var want []string
+	var bad []error
 	seen := map[string]bool{}
 	for _, u := range uris {
 		u = strings.TrimSpace(u)
@@ -61,7 +65,9 @@ func (p *Phone) Watch(uris []string) error {
 			continue
 		}
 		if err := checkWatchURI(u); err != nil {
-			return err
+			// One odd stored number must not blank every other lamp.
+			bad = append(bad, err)
+			continue
 		}
 		seen[u] = true
 		want = append(want, u)
@@ -91,17 +97,12 @@ func (p *Phone) Watch(uris []string) error {
 	p.ev.mu.Unlock()
 	stopAll(stale)
 	p.syncEvents()
-	return nil
+	return errors.Join(bad...)
 }
 
 // checkWatchURI accepts what Dial accepts as a target.
 func checkWatchURI(u string) error {
-	probe := u
-	bare := strings.TrimPrefix(strings.TrimPrefix(probe, "sips:"), "sip:")
-	if !strings.Contains(bare, "@") && !strings.ContainsAny(bare, ".:[") {
-		probe = "sip:" + bare + "@example.invalid"
-	}
-	if _, err := sip.ParseTarget(probe); err != nil {
+	if _, _, err := targetURI(u, ""); err != nil && !errors.Is(err, errNoDomain) {
 		return fmt.Errorf("watch %q: %w", u, err)
 	}
 	return nil
@@ -152,10 +153,7 @@ func (p *Phone) syncWatches(ua *sip.UA, lines []*line) []*sip.Subscription {
 
 // pickLine is the registered account to watch u through.
 func pickLine(lines []*line, u string) *line {
-	host := ""
-	if t, err := sip.ParseTarget(u); err == nil && strings.Contains(u, "@") {
-		host = t.Host
-	}
+	_, host, _ := targetURI(u, "") // "" for a user or number
 	var first *line
 	for _, l := range lines {
 		if !isRegistered(l) {
@@ -174,15 +172,8 @@ func pickLine(lines []*line, u string) *line {
 // watchTarget is the resource URI: a bare user or number is at the
 // account's domain.
 func watchTarget(u string, l *line) (string, error) {
-	bare := strings.TrimPrefix(strings.TrimPrefix(u, "sips:"), "sip:")
-	if !strings.Contains(bare, "@") && !strings.ContainsAny(bare, ".:[") {
-		u = "sip:" + bare + "@" + l.cfg.Domain
-	}
-	t, err := sip.ParseTarget(u)
-	if err != nil {
-		return "", err
-	}
-	return t.String(), nil
+	uri, _, err := targetURI(u, l.cfg.Domain)
+	return uri, err
 }
 
 // startBLF subscribes to one extension's dialog state (p.ev.mu held).

@@ -27,7 +27,7 @@ type evState struct {
 	order []string                   // watched URIs in Watch order
 	pub   map[string]*presencePub    // our presence, by account name (Features.Presence)
 
-	seen      map[string]bool // incoming MESSAGEs already delivered (Call-ID and CSeq)
+	seen      map[string]bool // incoming MESSAGEs already delivered (Call-ID, CSeq, sender)
 	seenOrder []string
 }
 

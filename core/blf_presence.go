@@ -114,7 +114,7 @@ func (pp *presencePub) run() {
 			var granted int
 			if etag, granted, err = pp.publish(etag, body); err == nil {
 				sent, failures = string(doc), 0
-				next = time.Now().Add(max(minPublishRefresh, time.Duration(granted)*time.Second*85/100))
+				next = time.Now().Add(max(minPublishRefresh, sip.RefreshAfter(granted)))
 			}
 		}
 		if err != nil {

@@ -47,8 +47,12 @@ func TestBLFThroughKamailio(t *testing.T) {
 	if w := p.Watched(); len(w) != 2 || w["bob"] != core.BLFUnknown {
 		t.Fatalf("Watched() = %v, want bob and dave unknown", w)
 	}
-	if err := p.Watch([]string{"bob\r\nX: y"}); err == nil {
+	// A bad entry is refused by name; the others are watched all the same.
+	if err := p.Watch([]string{"bob", "bob\r\nX: y", "sip:dave@" + k.Domain}); err == nil {
 		t.Fatal("a URI with CRLF was accepted")
+	}
+	if w := p.Watched(); len(w) != 2 || w["bob"] == "" {
+		t.Fatalf("Watched() = %v after a bad entry, want bob and dave still watched", w)
 	}
 	// Kamailio's first NOTIFY has no body: an accepted subscription with
 	// no dialog to report is an idle line, and it means the subscription

@@ -31,7 +31,7 @@ func (p *Phone) Hangup(id string) error {
 		return nil
 	default:
 		// Ended for the user at once; the BYE may wait on a dead peer.
-		p.endLeg(c, "hung up", true)
+		p.endLeg(c, "hung up", 0, true)
 		return nil
 	}
 }

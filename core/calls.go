@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/softphone/softphone/core/audio"
@@ -52,6 +53,7 @@ type activeCall struct {
 	localHold bool
 	codecs    []codec.Codec // offered in this call (settings may change meanwhile)
 	early     sip.Early     // an outgoing call's dialog before the answer (pickup)
+	settled   atomic.Bool   // an incoming call's final answer is chosen (see settle)
 	ended     chan struct{}
 	endOnce   sync.Once
 	fx        callFX // conference.go: conference leg, waiting tone (under p.fx.mu)
@@ -77,49 +79,6 @@ func (p *Phone) getCall(id string) (*activeCall, error) {
 		return nil, fmt.Errorf("%w %q", ErrUnknownCall, id)
 	}
 	return c, nil
-}
-
-// resolveTarget picks the account and the request URI for what the user
-// typed: "bob" or "1234" (a user at an account's domain), "sip:bob@host"
-// (an account whose domain is host, else a direct call), "10.0.0.2:5070".
-func (p *Phone) resolveTarget(to string, account string) (*line, string, error) {
-	to = strings.TrimSpace(to)
-	var ln *line
-	if account != "" {
-		for _, l := range p.lines() {
-			if l.cfg.Name == account {
-				ln = l
-			}
-		}
-		if ln == nil {
-			return nil, "", fmt.Errorf("%w %q", ErrUnknownAccount, account)
-		}
-	}
-	bare := strings.TrimPrefix(strings.TrimPrefix(to, "sips:"), "sip:")
-	if !strings.Contains(bare, "@") && !strings.ContainsAny(bare, ".:[") {
-		// A user or number: it needs an account's domain.
-		if ln == nil {
-			all := p.lines()
-			if len(all) == 0 {
-				return nil, "", fmt.Errorf("no account to call %q through: give a full address (sip:user@host)", to)
-			}
-			ln = all[0]
-		}
-		to = "sip:" + bare + "@" + ln.cfg.Domain
-	}
-	uri, err := sip.ParseTarget(to)
-	if err != nil {
-		return nil, "", err
-	}
-	if ln == nil {
-		for _, l := range p.lines() {
-			if strings.EqualFold(sip.Host(l.cfg.Domain), uri.Host) {
-				ln = l
-				break
-			}
-		}
-	}
-	return ln, uri.String(), nil
 }
 
 // Dial places a call and returns its id at once; what happens next comes
@@ -181,9 +140,9 @@ func (p *Phone) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*ca
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
+	c.early = sip.NewEarly() // before the call is listed: pickup looks for it
 	p.addCall(c)
 	p.emitCall(c.m.Info())
-	c.early = sip.NewEarly()
 	go c.invite(ctx, ua, sip.InviteOptions{From: target, To: uri, Offer: offer, Progress: c.progress, Headers: hdrs, Early: c.early})
 	return c, nil
 }
@@ -222,14 +181,13 @@ func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions
 	d.SetHandler(c)
 	if c.isEnded() {
 		// Hung up while the 200 was on its way: end the dialog it created.
-		c.bye()
+		c.p.endLeg(c, "", 0, true)
 		return
 	}
 	neg, err := sdp.ParseAnswer(c.local, answer)
 	if err != nil {
 		c.p.o.log.Warn("call: bad answer", "call", c.id, "error", err)
-		c.bye()
-		c.end("unusable answer: "+err.Error(), 488)
+		c.p.endLeg(c, "unusable answer: "+err.Error(), 488, true)
 		return
 	}
 	early := c.session()
@@ -238,12 +196,10 @@ func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions
 		c.applyNegotiated(neg)
 		early.ResetMediaGuard()
 	} else if early != nil {
-		c.bye()
-		c.end("the answer changed the codec of early media", 488)
+		c.p.endLeg(c, "the answer changed the codec of early media", 488, true)
 		return
 	} else if err := c.startMedia(neg); err != nil {
-		c.bye()
-		c.end("media: "+err.Error(), 0)
+		c.p.endLeg(c, "media: "+err.Error(), 0, true)
 		return
 	}
 	c.p.o.log.Info("call answered", "call", c.id, "setup", time.Since(start), "codec", neg.Codec.Name)
@@ -409,6 +365,23 @@ func (c *activeCall) end(reason string, code int) {
 		}
 		_ = c.m.End(reason, code)
 	})
+}
+
+// endLeg ends c for the user at once and, when bye, sends its BYE without
+// holding up the caller. The BYE is counted before the call ends, so a
+// Close prompted by the ended event waits for it. Ending an ended call
+// changes nothing, so endLeg(c, "", 0, true) only hangs up its dialog.
+func (p *Phone) endLeg(c *activeCall, reason string, code int, bye bool) {
+	if bye {
+		p.byes.Add(1)
+	}
+	c.end(reason, code)
+	if bye {
+		go func() {
+			defer p.byes.Done()
+			c.bye()
+		}()
+	}
 }
 
 func (c *activeCall) bye() {

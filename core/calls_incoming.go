@@ -105,6 +105,9 @@ func (p *Phone) Answer(id string) error {
 
 // accept answers the call's INVITE: media first, then 200 OK.
 func (c *activeCall) accept() error {
+	if !c.settle() {
+		return fmt.Errorf("answer %s: %w", c.id, call.ErrTransition)
+	}
 	in := c.incoming
 	answer, neg, err := sdp.Answer(in.Offer, c.local)
 	if err != nil {
@@ -118,6 +121,11 @@ func (c *activeCall) accept() error {
 		c.end("media: "+err.Error(), 500)
 		return err
 	}
+	if c.isEnded() {
+		// The caller gave up while the media opened: no 200 for a call
+		// nobody would hang up.
+		return fmt.Errorf("answer %s: %w", c.id, call.ErrTransition)
+	}
 	d, err := in.Answer(answer)
 	if err != nil {
 		c.end("answer failed: "+err.Error(), 0)
@@ -130,6 +138,11 @@ func (c *activeCall) accept() error {
 	return c.m.Answered(neg.Codec.Name)
 }
 
+// settle claims the right to send an incoming call's final answer: true
+// for the first of Answer, Reject and forwarding to ask, so a timer firing
+// as the user acts cannot answer a call already refused, or the reverse.
+func (c *activeCall) settle() bool { return c.settled.CompareAndSwap(false, true) }
+
 // Reject declines an incoming call with code (486 Busy Here, 603 Decline;
 // 0 means 486).
 func (p *Phone) Reject(id string, code int) error {
@@ -137,7 +150,7 @@ func (p *Phone) Reject(id string, code int) error {
 	if err != nil {
 		return err
 	}
-	if !c.m.Is(call.Incoming) {
+	if !c.m.Is(call.Incoming) || !c.settle() {
 		return fmt.Errorf("reject %s: %w", id, call.ErrTransition)
 	}
 	reason := "Busy Here"

@@ -325,7 +325,9 @@ func (conf *conference) remove(c *activeCall) {
 	}
 	conf.legs = slices.DeleteFunc(conf.legs, func(l *activeCall) bool { return l == c })
 	c.fx.conf, c.fx.port = nil, nil
-	_ = c.m.Update(func(i *call.Info) { i.Conference = "" })
+	if !c.isEnded() { // a leg hung up: its ended event says it all
+		_ = c.m.Update(func(i *call.Info) { i.Conference = "" })
+	}
 	switch len(conf.legs) {
 	case 0:
 		conf.end(nil)

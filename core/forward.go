@@ -12,30 +12,14 @@ import (
 // and a Contact naming the target; the caller (or its proxy) calls there.
 
 // forwardURI turns a configured forwarding target into the URI that goes
-// into the Contact: a number or user becomes sip:<it>@<account domain>,
-// user@host or host:port gets the sip: scheme, tel:<number> becomes a
-// number at the account's domain, a sip:/sips: URI is used as it is. The result is
-// checked: it goes into a header sipgo writes as given.
+// into the Contact, read as every address is (targetURI: a user or number
+// is at the account's domain).
 func forwardURI(ln *line, target string) (string, error) {
-	t := strings.TrimSpace(target)
-	lower := strings.ToLower(t)
-	switch {
-	case t == "":
-		return "", fmt.Errorf("forward: empty target")
-	case strings.HasPrefix(lower, "sip:") || strings.HasPrefix(lower, "sips:"):
-	case strings.HasPrefix(lower, "tel:"):
-		number, _, _ := strings.Cut(t[len("tel:"):], ";")
-		t = "sip:" + number + "@" + ln.cfg.Domain
-	case strings.Contains(t, "@") || strings.ContainsAny(t, ".:["):
-		t = "sip:" + t // user@host or host[:port], as Dial reads them
-	default:
-		t = "sip:" + t + "@" + ln.cfg.Domain
-	}
-	u, err := sip.ParseContactURI(t)
+	uri, _, err := targetURI(target, ln.cfg.Domain)
 	if err != nil {
 		return "", fmt.Errorf("forward to %q: %w", target, err)
 	}
-	return u.String(), nil
+	return uri, nil
 }
 
 // isSelf reports whether uri is the line's own address, where forwarding
@@ -87,8 +71,8 @@ func (p *Phone) forwardOnNoAnswer(c *activeCall, target string) {
 		p.o.log.Warn("no-answer forwarding skipped", "call", c.id, "error", err)
 		return
 	}
-	if !c.stillRingingAfter(c.ln.cfg.NoAnswerDelay()) {
-		return
+	if !c.stillRingingAfter(c.ln.cfg.NoAnswerDelay()) || !c.settle() {
+		return // answered, refused or given up meanwhile
 	}
 	// Ended first, as Reject does: the 302 ends the INVITE transaction,
 	// which the watcher of the caller's CANCEL would take for one.

@@ -82,21 +82,16 @@ func (c *activeCall) followRedirect(r *redirects, err error) (string, error) {
 	return next, nil
 }
 
-// redirectURI makes a Contact of a 3xx into a request URI: sip: and sips:
-// URIs with a host as they are, a tel: number at the account's domain.
+// redirectURI makes a Contact of a 3xx into a request URI, read as every
+// address is (targetURI): a tel: number is at the account's domain, so
+// unusable in a direct call.
 func (c *activeCall) redirectURI(contact string) (string, bool) {
-	if strings.HasPrefix(strings.ToLower(contact), "tel:") {
-		if c.ln == nil {
-			return "", false
-		}
-		number, _, _ := strings.Cut(contact[len("tel:"):], ";")
-		contact = "sip:" + number + "@" + c.ln.cfg.Domain
+	domain := ""
+	if c.ln != nil {
+		domain = c.ln.cfg.Domain
 	}
-	u, err := sip.ParseContactURI(contact)
-	if err != nil {
-		return "", false
-	}
-	return u.String(), true
+	uri, _, err := targetURI(contact, domain)
+	return uri, err == nil
 }
 
 // redirectKey identifies a target for loop detection: user, host and

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -75,9 +76,14 @@ func (p *Phone) SendMessage(account, to, text string) (Message, error) {
 		t := ln.target()
 		from = &t
 	}
+	closing, ok := p.msgs.begin()
+	if !ok {
+		return Message{}, errors.New("message: the phone is closing")
+	}
 	p.bus.publish(MessageEvent{m})
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), messageTimeout)
+		defer p.msgs.done()
+		ctx, cancel := context.WithTimeout(closing, messageTimeout)
 		defer cancel()
 		err := ua.SendMessage(ctx, sip.MessageOptions{From: from, To: uri, Text: text})
 		out := m
@@ -87,6 +93,8 @@ func (p *Phone) SendMessage(account, to, text string) (Message, error) {
 			out.State = MessageDelivered
 		case errors.As(err, &se):
 			out.State, out.Code, out.Reason = MessageFailed, se.Code, se.Reason
+		case closing.Err() != nil:
+			out.State, out.Reason = MessageFailed, "no answer before the phone closed"
 		case errors.Is(err, sip.ErrNoResponse):
 			out.State, out.Reason = MessageFailed, "no response"
 		default:
@@ -98,6 +106,48 @@ func (p *Phone) SendMessage(account, to, text string) (Message, error) {
 		p.bus.publish(MessageEvent{out})
 	}()
 	return m, nil
+}
+
+// messageSends are the MESSAGEs on their way. Close cancels them and
+// waits for each to report its outcome (failed), so that no message stays
+// "sending" in the history.
+type messageSends struct {
+	mu     sync.Mutex
+	ctx    context.Context // parent of every send; ends on stop
+	cancel context.CancelFunc
+	closed bool
+	wg     sync.WaitGroup
+}
+
+// begin counts one send and gives the context that ends with the phone;
+// false once stop was called.
+func (s *messageSends) begin() (context.Context, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, false
+	}
+	if s.ctx == nil {
+		s.ctx, s.cancel = context.WithCancel(context.Background())
+	}
+	s.wg.Add(1)
+	return s.ctx, true
+}
+
+// done ends a send begin counted, once its outcome is published.
+func (s *messageSends) done() { s.wg.Done() }
+
+// stop cancels the sends on their way and waits until each published its
+// outcome. Called by Close before the event stream ends.
+func (s *messageSends) stop() {
+	s.mu.Lock()
+	s.closed = true
+	cancel := s.cancel
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	s.wg.Wait()
 }
 
 func newMessageKey() string {
@@ -114,7 +164,7 @@ func (p *Phone) onMessage(in sip.IncomingMessage) (int, string) {
 	if ln == nil && !p.o.allowDirect {
 		return 404, "Not Found"
 	}
-	id := fmt.Sprintf("%s/%d", in.CallID, in.CSeq)
+	id := messageID(in)
 	p.ev.mu.Lock()
 	if p.ev.seen[id] {
 		p.ev.mu.Unlock()
@@ -136,4 +186,16 @@ func (p *Phone) onMessage(in sip.IncomingMessage) (int, string) {
 	}
 	p.bus.publish(MessageEvent{m})
 	return 200, "OK"
+}
+
+// messageID identifies an incoming MESSAGE across resends: its Call-ID
+// and CSeq, and the sender's From tag (its From URI when it gives none),
+// so that two senders reusing a Call-ID and CSeq are two messages. Its
+// key ("in:" and this) is also the message's unique key in the store.
+func messageID(in sip.IncomingMessage) string {
+	sender := in.FromTag
+	if sender == "" {
+		sender = in.From.URI
+	}
+	return fmt.Sprintf("%s/%d/%s", in.CallID, in.CSeq, sender)
 }

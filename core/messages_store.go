@@ -24,7 +24,7 @@ func RecordMessages(ctx context.Context, p *Phone, s *store.Store) (stop func())
 		sm := store.Message{Key: m.Key, Account: m.Account, Peer: m.Peer, Incoming: m.Incoming, Text: m.Text,
 			State: m.State, Code: m.Code, Reason: m.Reason, At: m.At}
 		if m.Incoming {
-			sm.CallID = strings.TrimPrefix(m.Key, "in:")
+			sm.CallID = strings.TrimPrefix(m.Key, "in:") // Call-ID, CSeq and sender: see messageID
 		}
 		if err := writeRetrying(base, func(ctx context.Context) error { return s.RecordMessage(ctx, sm) }); err != nil {
 			p.o.log.Warn("messages: write failed", "key", m.Key, "error", err)

@@ -45,6 +45,7 @@ type Phone struct {
 	waiting  waitingState   // waiting.go: calls playing the call-waiting tone
 	ev       evState        // blf_lifecycle.go: voicemail, busy lamps, presence, messages
 	fx       phoneFX        // conference.go, recording.go: local conferences, recordings folder
+	msgs     messageSends   // messages.go: MESSAGEs on their way
 }
 
 // line is one configured account with its running registration.
@@ -80,7 +81,8 @@ type options struct {
 	noRegister     bool
 	driver         audio.Driver
 	customAudio    bool
-	secrets        *secrets // see WithSecrets
+	secrets        *secrets         // see WithSecrets
+	transferWait   transferTimeouts // transfer.go; zero: the defaults
 }
 
 // Option configures a Phone.
@@ -336,6 +338,7 @@ func (p *Phone) Close(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	p.msgs.stop() // messages.go: their "failed" goes out before the stream ends
 	errs = append(errs, ua.Close())
 	p.bus.close()
 	return errors.Join(errs...)

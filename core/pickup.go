@@ -29,13 +29,12 @@ func (p *Phone) Pickup(uri string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("pickup %s: %w", uri, ErrNotRinging)
 	}
-	if d.CallID == "" || d.LocalTag == "" || d.RemoteTag == "" {
-		return "", fmt.Errorf("pickup %s: the server's dialog state names no call-id and tags to replace", uri)
-	}
-	for _, v := range []string{d.CallID, d.LocalTag, d.RemoteTag} {
-		if !replacesSafe(v) {
-			return "", fmt.Errorf("pickup %s: unusable dialog identifier %q", uri, v)
-		}
+	// The caller matches to-tag against its own (local) tag and from-tag
+	// against the extension's: in the extension's dialog-info those are
+	// the remote and local tags.
+	rep := sip.Replaces{CallID: d.CallID, ToTag: d.RemoteTag, FromTag: d.LocalTag, EarlyOnly: true}
+	if !rep.Valid() {
+		return "", fmt.Errorf("pickup %s: the server's dialog state names no usable call-id and tags (%q)", uri, rep.String())
 	}
 	caller := d.Remote.Identity
 	if caller == "" {
@@ -44,24 +43,11 @@ func (p *Phone) Pickup(uri string) (string, error) {
 	if caller == "" {
 		return "", fmt.Errorf("pickup %s: the server's dialog state does not name the caller", uri)
 	}
-	// The caller matches to-tag against its own (local) tag and from-tag
-	// against the extension's: in the extension's dialog-info those are
-	// the remote and local tags.
-	replaces := fmt.Sprintf("%s;to-tag=%s;from-tag=%s;early-only", d.CallID, d.RemoteTag, d.LocalTag)
-	c, err := p.dial(caller, DialOptions{Account: account}, []sip.Header{{Name: "Replaces", Value: replaces}}, nil)
+	// The server's word, checked as any address is (dial reads it with
+	// targetURI), so it cannot put a second address or header in the INVITE.
+	c, err := p.dial(caller, DialOptions{Account: account}, []sip.Header{{Name: "Replaces", Value: rep.String()}}, nil)
 	if err != nil {
 		return "", fmt.Errorf("pickup %s: %w", uri, err)
 	}
 	return c.id, nil
-}
-
-// replacesSafe accepts what may stand in a Replaces header: Call-ID words
-// and tag tokens, nothing that ends a parameter or the line.
-func replacesSafe(s string) bool {
-	for _, r := range s {
-		if r <= 0x20 || r == 0x7f || strings.ContainsRune(`;,"<>\`, r) {
-			return false
-		}
-	}
-	return s != ""
 }

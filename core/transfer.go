@@ -15,12 +15,37 @@ import (
 // call's dialog, the transferee reports its call to the target in NOTIFYs
 // shown in call.Info.Transfer. Success ends our leg(s) with "transferred";
 // failure gives the call back to the user.
+//
+// How long we follow: each report of progress (a 1xx NOTIFY: trying,
+// ringing) gives the transferee another idle window for the next one, up
+// to a cap on the whole wait. Silence for the idle window before any
+// report is a failure: the call is resumed. Silence after progress, or
+// the cap, only ends the following ("failed: no final report") and leaves
+// the call on hold: the target may have answered meanwhile, and resuming
+// behind the user's back would leave the transferee with two calls. The
+// user resumes or hangs up.
 
 const (
-	referAcceptTimeout = 10 * time.Second // for the 202
-	transferTimeout    = 30 * time.Second // for the transferee's final report
-	transferByeGrace   = 5 * time.Second  // for that report once the far end hung up
+	referAcceptTimeout  = 10 * time.Second // for the 202
+	transferIdleTimeout = 30 * time.Second // for the transferee's next report
+	transferMaxWait     = 3 * time.Minute  // for its final report, however much progress
+	transferByeGrace    = 5 * time.Second  // for that report once the far end hung up
 )
+
+// transferTimeouts are the idle window and the cap above (tests shorten
+// them).
+type transferTimeouts struct{ idle, max time.Duration }
+
+func (o options) transferWaits() transferTimeouts {
+	w := o.transferWait
+	if w.idle <= 0 {
+		w.idle = transferIdleTimeout
+	}
+	if w.max <= 0 {
+		w.max = transferMaxWait
+	}
+	return w
+}
 
 // Values of call.Info.Transfer.
 const (
@@ -28,6 +53,7 @@ const (
 	transferRinging = "ringing"
 	transferDone    = "done"
 	transferFailed  = "failed: "
+	transferNoFinal = "no final report"
 )
 
 var errTransferBusy = errors.New("a transfer is already in progress on this call")
@@ -178,10 +204,14 @@ func (p *Phone) transfer(c, consult *activeCall, referTo string) error {
 }
 
 // follow waits for the transferee's final report, the end of the call, or
-// the timeout.
+// a timeout (see the rule at the top).
 func (t *transferRun) follow() {
-	timeout := time.NewTimer(transferTimeout)
-	defer timeout.Stop()
+	waits := t.p.o.transferWaits()
+	idle := time.NewTimer(waits.idle)
+	defer idle.Stop()
+	limit := time.NewTimer(waits.max)
+	defer limit.Stop()
+	progressed := false
 	var grace <-chan time.Time
 	hungUp := t.w.hungUp
 	var legHungUp <-chan struct{}
@@ -206,6 +236,8 @@ func (t *transferRun) follow() {
 			default:
 				_ = t.c.m.Update(func(i *call.Info) { i.Transfer = transferTrying })
 			}
+			progressed = true
+			idle.Reset(waits.idle)
 		case <-hungUp:
 			// Not an outcome by itself: the report may still follow.
 			hungUp = nil
@@ -220,8 +252,11 @@ func (t *transferRun) follow() {
 		case <-grace:
 			t.fail("no report after the far end hung up")
 			return
-		case <-timeout.C:
-			t.fail(fmt.Sprintf("no report within %v", transferTimeout))
+		case <-idle.C:
+			t.timedOut(progressed, waits.idle)
+			return
+		case <-limit.C:
+			t.timedOut(progressed, waits.max)
 			return
 		case <-t.c.ended:
 			t.settle() // the user hung up meanwhile
@@ -229,6 +264,17 @@ func (t *transferRun) follow() {
 			return
 		}
 	}
+}
+
+// timedOut ends a transfer left without a final report for d: a failure
+// if nothing at all came, else only the end of the following (see the
+// rule at the top).
+func (t *transferRun) timedOut(progressed bool, d time.Duration) {
+	if !progressed {
+		t.fail(fmt.Sprintf("no report within %v", d))
+		return
+	}
+	t.abandon(transferNoFinal)
 }
 
 // settle stops following the REFER and gives the calls their own
@@ -247,22 +293,17 @@ func (t *transferRun) succeed() {
 	t.d.EndRefer()
 	t.p.o.log.Info("transfer done", "call", t.c.id)
 	_ = t.c.m.Update(func(i *call.Info) { i.Transfer = transferDone })
-	t.p.endLeg(t.c, "transferred", !chanClosed(t.w.hungUp))
+	t.p.endLeg(t.c, "transferred", 0, !chanClosed(t.w.hungUp))
 	if t.consult != nil {
 		_ = t.consult.m.Update(func(i *call.Info) { i.Transfer = transferDone })
-		t.p.endLeg(t.consult, "transferred", !chanClosed(t.cw.hungUp))
+		t.p.endLeg(t.consult, "transferred", 0, !chanClosed(t.cw.hungUp))
 	}
 }
 
 // fail shows why and gives the call back: resumed when the far end is
 // still there and the transfer held it (or it was a blind transfer).
 func (t *transferRun) fail(reason string) {
-	t.settle()
-	t.p.o.log.Info("transfer failed", "call", t.c.id, "reason", reason)
-	_ = t.c.m.Update(func(i *call.Info) { i.Transfer = transferFailed + reason })
-	t.endLegIfGone()
-	if chanClosed(t.w.hungUp) {
-		t.c.end("remote hung up", 0)
+	if !t.abandon(reason) {
 		return
 	}
 	if (t.heldByUs || t.consult == nil) && t.c.m.Info().LocalHold {
@@ -272,27 +313,26 @@ func (t *transferRun) fail(reason string) {
 	}
 }
 
+// abandon stops following the transfer and shows why it failed, leaving
+// the call as it is; false when the far end hung up meanwhile (the call
+// ends).
+func (t *transferRun) abandon(reason string) bool {
+	t.settle()
+	t.p.o.log.Info("transfer failed", "call", t.c.id, "reason", reason)
+	_ = t.c.m.Update(func(i *call.Info) { i.Transfer = transferFailed + reason })
+	t.endLegIfGone()
+	if chanClosed(t.w.hungUp) {
+		t.c.end("remote hung up", 0)
+		return false
+	}
+	return true
+}
+
 // endLegIfGone ends the consultation call if its far end hung up while
 // the attended transfer was pending.
 func (t *transferRun) endLegIfGone() {
 	if t.cw != nil && chanClosed(t.cw.hungUp) {
 		t.consult.end("remote hung up", 0)
-	}
-}
-
-// endLeg ends c for the user at once and, when bye, sends its BYE without
-// holding up the caller. The BYE is counted before the call ends, so a
-// Close prompted by the ended event waits for it.
-func (p *Phone) endLeg(c *activeCall, reason string, bye bool) {
-	if bye {
-		p.byes.Add(1)
-	}
-	c.end(reason, 0)
-	if bye {
-		go func() {
-			defer p.byes.Done()
-			c.bye()
-		}()
 	}
 }
 

@@ -140,7 +140,7 @@ func (p *Phone) transfereeDone(c *activeCall, w *transfereeWatch) {
 		c.end("transferred", 0)
 	case <-c.ended:
 	case <-t.C:
-		p.endLeg(c, "transferred", true)
+		p.endLeg(c, "transferred", 0, true)
 	}
 }
 

@@ -45,7 +45,7 @@ func (p *Phone) takeReplaces(in *sip.Incoming) bool {
 		p.o.log.Warn("call: could not answer a replacing call", "call", c.id, "error", err)
 		return true
 	}
-	p.endLeg(old, "replaced", true)
+	p.endLeg(old, "replaced", 0, true)
 	return true
 }
 

@@ -117,7 +117,9 @@ func (p *Phone) setVoicemail(name string, s presence.MessageSummary) {
 }
 
 // onUnsolicitedMWI takes a message-summary NOTIFY sent without our
-// subscription, for the account whose user it names.
+// subscription, for the account whose user it names. An account with
+// voicemail indication off (NoMWI) takes it and ignores it: the server
+// (Asterisk sends these) has no subscription to end.
 func (p *Phone) onUnsolicitedMWI(n sip.MWINotify) (int, string) {
 	var ln *line
 	for _, l := range p.lines() {
@@ -128,6 +130,10 @@ func (p *Phone) onUnsolicitedMWI(n sip.MWINotify) (int, string) {
 	}
 	if ln == nil {
 		return 404, "Not Found"
+	}
+	if ln.cfg.NoMWI {
+		p.o.log.Debug("voicemail: notify ignored, indication off", "account", ln.cfg.Name)
+		return 200, "OK"
 	}
 	if ct, _, _ := strings.Cut(n.ContentType, ";"); ct != "" && strings.TrimSpace(ct) != "application/simple-message-summary" {
 		return 415, "Unsupported Media Type"

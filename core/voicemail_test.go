@@ -159,7 +159,10 @@ func rawNotify(t *testing.T, addr, user, contentType, body string) int {
 
 func TestVoicemailUnsolicitedNotify(t *testing.T) {
 	// No server needed: the voicemail system NOTIFYs the phone directly.
-	cfg := "[sip]\nlisten = \"127.0.0.1:0\"\n\n[[account]]\nname = \"desk\"\nusername = \"alice\"\npassword = \"x\"\ndomain = \"127.0.0.1:1\"\nmwi = false\n"
+	// Unregistered, the accounts subscribe to nothing; "quiet" has the
+	// indication off and ignores what comes.
+	cfg := "[sip]\nlisten = \"127.0.0.1:0\"\n\n[[account]]\nname = \"desk\"\nusername = \"alice\"\npassword = \"x\"\ndomain = \"127.0.0.1:1\"\n" +
+		"\n[[account]]\nname = \"quiet\"\nusername = \"carl\"\npassword = \"x\"\ndomain = \"127.0.0.1:1\"\nmwi = false\n"
 	p, events := startPhone(t, writeRawConfig(t, cfg), core.WithoutRegistration())
 	addr := p.Snapshot().Listen
 
@@ -180,8 +183,11 @@ func TestVoicemailUnsolicitedNotify(t *testing.T) {
 			t.Errorf("NOTIFY for %s (%s) answered %d, want %d", tc.user, tc.ct, code, tc.want)
 		}
 	}
-	if got := p.Voicemail(); len(got) != 1 || got[0].New != 3 {
-		t.Fatalf("bad NOTIFYs changed the status: %+v", got)
+	if code := rawNotify(t, addr, "carl", "application/simple-message-summary", "Messages-Waiting: yes\r\nVoice-Message: 7/0\r\n"); code != 200 {
+		t.Errorf("NOTIFY for the account with the indication off answered %d, want 200", code)
+	}
+	if got := p.Voicemail(); len(got) != 2 || got[0].New != 3 || got[1] != (core.VoicemailStatus{Account: "quiet"}) {
+		t.Fatalf("bad or ignored NOTIFYs changed the status: %+v", got)
 	}
 }
 

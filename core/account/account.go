@@ -202,10 +202,9 @@ func (a *Account) backoff(failures int) time.Duration {
 }
 
 // refreshIn renews well before the granted expiry, leaving room for a
-// challenge round trip and a retransmission or two.
-func refreshIn(granted int) time.Duration {
-	return time.Duration(granted) * time.Second * 85 / 100
-}
+// challenge round trip and a retransmission or two; a huge grant is
+// capped rather than overflowing into a refresh storm.
+func refreshIn(granted int) time.Duration { return sip.RefreshAfter(granted) }
 
 func authReason(res sip.RegisterResult, err error) string {
 	if res.Code != 0 {

@@ -274,3 +274,14 @@ func TestUnregisterIsBoundedByContext(t *testing.T) {
 		t.Fatalf("state %v after unregister", st)
 	}
 }
+
+func TestRefreshInCapsHugeGrants(t *testing.T) {
+	if got := refreshIn(600); got != 510*time.Second {
+		t.Errorf("refreshIn(600) = %v, want 8m30s", got)
+	}
+	// 99999999999 s overflows time.Duration arithmetic: without a cap the
+	// result wraps and the account would re-register in a loop.
+	if got := refreshIn(99999999999); got < time.Hour {
+		t.Errorf("refreshIn(huge) = %v, want capped at hours, not a storm", got)
+	}
+}

@@ -94,6 +94,11 @@ var ErrTransition = errors.New("call: not possible in this state")
 // Machine is one call's state machine. Every change goes through it and is
 // reported to the observer, so the event stream is the call's true history.
 type Machine struct {
+	// order is held from a change until its observer returns, so changes
+	// made on different goroutines (a transfer's progress, a conference
+	// leg leaving, the far end's BYE) are reported in the order they were
+	// made. The observer must not change the call itself.
+	order  sync.Mutex
 	mu     sync.Mutex
 	info   Info
 	notify func(Info)
@@ -122,8 +127,10 @@ func (m *Machine) Info() Info {
 }
 
 // change applies f under the lock if the state is one of from, then
-// notifies outside the lock.
+// notifies outside it (readers of Info are not held up by the observer).
 func (m *Machine) change(f func(*Info), from ...State) error {
+	m.order.Lock()
+	defer m.order.Unlock()
 	m.mu.Lock()
 	ok := false
 	for _, s := range from {

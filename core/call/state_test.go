@@ -2,6 +2,8 @@ package call
 
 import (
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 )
@@ -58,5 +60,41 @@ func TestInvalidTransitions(t *testing.T) {
 	}
 	if info := m.Info(); info.State != Ended || info.Code != 486 {
 		t.Fatalf("info %+v", info)
+	}
+}
+
+// Changes made on several goroutines reach the observer in the order they
+// were made: the last event is the final state.
+func TestNotifyOrder(t *testing.T) {
+	for round := 0; round < 200; round++ {
+		var mu sync.Mutex
+		var seen []Info
+		m := New("c", Outgoing, "", Party{URI: "sip:x@y"}, func(i Info) {
+			time.Sleep(time.Duration(round%3) * time.Microsecond) // widen the window
+			mu.Lock()
+			seen = append(seen, i)
+			mu.Unlock()
+		}, nil)
+		_ = m.Answered("opus")
+		var wg sync.WaitGroup
+		for k := 0; k < 4; k++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_ = m.Update(func(i *Info) { i.Conference = fmt.Sprint("conf", k) })
+			}()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = m.End("hung up", 0)
+		}()
+		wg.Wait()
+		mu.Lock()
+		last := seen[len(seen)-1]
+		mu.Unlock()
+		if last != m.Info() {
+			t.Fatalf("round %d: last event %+v, machine %+v", round, last, m.Info())
+		}
 	}
 }

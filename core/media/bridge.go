@@ -68,7 +68,8 @@ type Bridge struct {
 // resampled to it, so pick the highest rate worth keeping (a wideband
 // leg mixed at 8 kHz loses its band; narrowband legs mixed at 48 kHz
 // cost resampling for nothing). onError, when not nil, hears of a device
-// that failed (the bridge goes on with a silent one). Start runs it.
+// that failed (the bridge goes on with a silent one), on its own
+// goroutine. Start runs it.
 func NewBridge(dev audio.Device, rate int, onError func(error), log *slog.Logger) (*Bridge, error) {
 	f := dev.Format()
 	if f.Channels != 1 || f.FrameSamples() <= 0 {
@@ -273,7 +274,9 @@ func (b *Bridge) deviceFailed(dev audio.Device, err error) {
 	b.devMu.Unlock()
 	go dev.Close()
 	if b.onError != nil {
-		b.onError(err)
+		// Not on the mixing loop: the handler may take a lock held by
+		// whoever is stopping the bridge, and Stop waits for this loop.
+		go b.onError(err)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,26 +45,101 @@ func (e Early) MatchesReplaces(r Replaces) bool {
 // Header is one extra header of a request we send.
 type Header struct{ Name, Value string }
 
-// ParseTarget checks a URI a user typed and returns it parsed. It accepts
-// sip: and sips: URIs (scheme optional) and rejects control characters.
+// ParseTarget checks a SIP URI a user typed, or a peer or server sent,
+// and returns it parsed. It takes sip: and sips: URIs (the scheme may be
+// left out), with parameters. sipgo writes a URI into the request line and
+// the To header as given, so it refuses what could break out of them or
+// address someone else: controls, spaces, quotes, angle brackets, commas
+// and backslashes; another scheme (tel:, http:...), a password, embedded
+// headers, a host that is neither a name nor an IP address, and a port
+// outside 1-65535.
 func ParseTarget(s string) (sip.Uri, error) {
 	s = strings.TrimSpace(s)
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
+		switch {
+		case r < 0x20 || r == 0x7f:
 			return sip.Uri{}, fmt.Errorf("sip: address %q contains a control character", s)
+		case r == ' ' || strings.ContainsRune(`<>"\,`, r):
+			return sip.Uri{}, fmt.Errorf("sip: address %q: %q is not allowed in an address", s, r)
 		}
 	}
-	if !strings.HasPrefix(strings.ToLower(s), "sip:") && !strings.HasPrefix(strings.ToLower(s), "sips:") {
+	lower := strings.ToLower(s)
+	if !strings.HasPrefix(lower, "sip:") && !strings.HasPrefix(lower, "sips:") {
+		if scheme, rest, ok := strings.Cut(s, ":"); ok && isSchemeName(scheme) && !startsWithDigit(rest) {
+			// Not host:port: a URI of another scheme.
+			return sip.Uri{}, fmt.Errorf("sip: address %q: %s: is not a sip: or sips: address", s, scheme)
+		}
 		s = "sip:" + s
 	}
 	var u sip.Uri
 	if err := sip.ParseUri(s, &u); err != nil {
 		return sip.Uri{}, fmt.Errorf("sip: address %q: %w", s, err)
 	}
-	if u.Host == "" {
+	switch {
+	case u.Host == "":
 		return sip.Uri{}, fmt.Errorf("sip: address %q has no host", s)
+	case !validHost(u.Host):
+		return sip.Uri{}, fmt.Errorf("sip: address %q: bad host %q", s, u.Host)
+	case u.Password != "":
+		return sip.Uri{}, fmt.Errorf("sip: address %q carries a password", s)
+	case u.Headers.Length() > 0:
+		return sip.Uri{}, fmt.Errorf("sip: address %q carries headers", s)
+	}
+	// sipgo reads the port with Atoi: "+5060", "-1" and "99999" pass it.
+	if port := portText(s); port != "" && (port != strconv.Itoa(u.Port) || u.Port < 1 || u.Port > 65535) {
+		return sip.Uri{}, fmt.Errorf("sip: address %q: bad port %q", s, port)
 	}
 	return u, nil
+}
+
+// isSchemeName: RFC 3986 scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
+func isSchemeName(s string) bool {
+	if s == "" || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !isAlnum(s[i]) && !strings.ContainsRune("+-.", rune(s[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+// validHost: a host name or IPv4 address (letters, digits, "-", ".", and
+// "_" seen in the field), or an IPv6 reference in brackets.
+func validHost(h string) bool {
+	if inner, ok := strings.CutPrefix(h, "["); ok {
+		inner, ok = strings.CutSuffix(inner, "]")
+		a, err := netip.ParseAddr(inner)
+		return ok && err == nil && a.Is6()
+	}
+	for i := 0; i < len(h); i++ {
+		if !isAlnum(h[i]) && !strings.ContainsRune("-._", rune(h[i])) {
+			return false
+		}
+	}
+	return h != ""
+}
+
+// portText is the port of the sip: URI s as written ("" for none): after
+// the user part, before parameters and headers, as sipgo splits them.
+func portText(s string) string {
+	_, rest, _ := strings.Cut(s, ":") // the scheme
+	if at := strings.IndexByte(rest, '@'); at >= 0 && !strings.Contains(rest[:at], "[") {
+		rest = rest[at+1:]
+	}
+	if i := strings.IndexAny(rest, ";?"); i >= 0 {
+		rest = rest[:i]
+	}
+	if strings.HasPrefix(rest, "[") {
+		_, rest, _ = strings.Cut(rest, "]")
+		port, _ := strings.CutPrefix(rest, ":")
+		return port
+	}
+	_, port, _ := strings.Cut(rest, ":")
+	return port
 }
 
 // Invite places a call and waits for the final answer. Cancelling ctx

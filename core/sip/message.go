@@ -62,12 +62,13 @@ func (u *UA) SendMessage(ctx context.Context, o MessageOptions) error {
 
 // IncomingMessage is a MESSAGE someone sent us.
 type IncomingMessage struct {
-	From   Party
-	To     Party
-	Text   string
-	CallID string // with CSeq, what tells a resent MESSAGE from a new one
-	CSeq   uint32
-	Source string
+	From    Party
+	To      Party
+	Text    string
+	CallID  string // with CSeq and FromTag, what tells a resent MESSAGE from a new one
+	CSeq    uint32
+	FromTag string
+	Source  string
 }
 
 // HandleMessages routes incoming text MESSAGEs to h, which returns the
@@ -130,6 +131,7 @@ func (u *UA) handleMessage(req *sip.Request, tx sip.ServerTransaction) {
 	m := IncomingMessage{Text: string(body), Source: req.Source()}
 	if f := req.From(); f != nil {
 		m.From = Party{DisplayName: f.DisplayName, URI: uriString(f.Address), User: f.Address.User}
+		m.FromTag, _ = f.Params.Get("tag")
 	}
 	if t := req.To(); t != nil {
 		m.To = Party{DisplayName: t.DisplayName, URI: uriString(t.Address), User: req.Recipient.User}

@@ -26,14 +26,18 @@ func (u *UA) HandleMWI(h func(MWINotify) (code int, reason string)) {
 
 // handleNotify routes a NOTIFY: to the subscription it belongs to, or to
 // the INVITE dialog it is in (REFER progress); an unsolicited
-// message-summary goes to the voicemail handler; anything else gets 481.
+// message-summary (no To tag: outside any dialog) goes to the voicemail
+// handler; anything else, such as a NOTIFY of a subscription we no longer
+// know, gets 481 (RFC 6665 4.1.3).
 func (u *UA) handleNotify(req *sip.Request, tx sip.ServerTransaction) {
 	if d := u.events.match(req); d != nil {
 		d.onNotify(u, req, tx)
 		return
 	}
 	event, _, _ := strings.Cut(headerValue(req, "Event", "o"), ";")
-	if strings.EqualFold(strings.TrimSpace(event), "message-summary") && u.dialogs.match(req) == nil {
+	to := req.To()
+	outOfDialog := to != nil && !to.Params.Has("tag")
+	if strings.EqualFold(strings.TrimSpace(event), "message-summary") && outOfDialog {
 		u.events.mu.Lock()
 		h := u.events.onMWI
 		u.events.mu.Unlock()
@@ -41,10 +45,7 @@ func (u *UA) handleNotify(req *sip.Request, tx sip.ServerTransaction) {
 			u.respond(tx, req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist", nil)
 			return
 		}
-		n := MWINotify{User: req.Recipient.User, Body: req.Body()}
-		if to := req.To(); to != nil {
-			n.ToUser = to.Address.User
-		}
+		n := MWINotify{User: req.Recipient.User, ToUser: to.Address.User, Body: req.Body()}
 		if ct := req.ContentType(); ct != nil {
 			n.ContentType = strings.ToLower(strings.TrimSpace(ct.Value()))
 		}

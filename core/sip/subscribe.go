@@ -209,7 +209,7 @@ func (s *Subscription) run() {
 // how long to wait before starting over, and why.
 func (s *Subscription) keep(ctx context.Context, d *subDialog) (time.Duration, string) {
 	for {
-		timer := time.NewTimer(max(minRefresh, time.Duration(d.granted())*time.Second*85/100))
+		timer := time.NewTimer(max(minRefresh, RefreshAfter(d.granted())))
 		select {
 		case <-ctx.Done():
 			timer.Stop()
@@ -230,7 +230,7 @@ func (s *Subscription) keep(ctx context.Context, d *subDialog) (time.Duration, s
 		case res.StatusCode == sip.StatusCallTransactionDoesNotExists:
 			return 0, "refresh: 481: the server forgot the subscription"
 		case res.StatusCode == sip.StatusIntervalToBrief:
-			if n := minExpires(res); n > s.o.Expires {
+			if n := minExpires(res); n > s.o.Expires && n <= MaxGranted {
 				s.o.Expires = n
 			}
 			continue
@@ -333,7 +333,7 @@ func (s *Subscription) establish(ctx context.Context) (*subDialog, *sip.Response
 		res, err := s.ua.doAuth(ctx, or.req, or.cred)
 		if err == nil && res.StatusCode == sip.StatusIntervalToBrief {
 			s.ua.events.forget(d)
-			if n := minExpires(res); n > s.o.Expires && n <= 24*3600 {
+			if n := minExpires(res); n > s.o.Expires && n <= MaxGranted {
 				s.o.Expires = n
 				continue
 			}
@@ -367,11 +367,24 @@ func addSubscribeHeaders(req *sip.Request, contact *sip.ContactHeader, o Subscri
 	req.SetBody(nil)
 }
 
-// grantedExpires reads the lifetime the notifier granted.
+// MaxGranted bounds a lifetime (seconds) a server grants us: a day is far
+// beyond what servers give, and a big enough number overflows the refresh
+// arithmetic (a negative wait: a storm of refreshes).
+const MaxGranted = 24 * 3600
+
+// RefreshAfter is when to renew a lifetime of granted seconds: at 85 %,
+// leaving room for a challenge round trip and a retransmission or two.
+// granted is clamped to 0..MaxGranted first.
+func RefreshAfter(granted int) time.Duration {
+	return time.Duration(min(max(granted, 0), MaxGranted)) * time.Second * 85 / 100
+}
+
+// grantedExpires reads the lifetime the notifier granted, at most
+// MaxGranted.
 func grantedExpires(res *sip.Response, asked int) int {
 	if h := res.GetHeader("Expires"); h != nil {
 		if n, err := strconv.Atoi(strings.TrimSpace(h.Value())); err == nil && n >= 0 {
-			return n
+			return min(n, MaxGranted)
 		}
 	}
 	return asked

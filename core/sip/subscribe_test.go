@@ -276,19 +276,33 @@ func TestNotifyRouting(t *testing.T) {
 	if res := f.send(ua, raw); res.StatusCode != 481 {
 		t.Fatalf("stray NOTIFY answered %d, want 481", res.StatusCode)
 	}
-	// Unsolicited message-summary: 481 until a handler is set, then its answer.
+	// Unsolicited message-summary (no To tag): 481 until a handler is
+	// set, then its answer.
 	mwi := strings.Replace(strings.Replace(raw, "Event: dialog", "Event: message-summary", 1), "branch=z9hG4bKn", "branch=z9hG4bKm", 1)
 	mwi = strings.Replace(mwi, "Content-Type: application/dialog-info+xml", "Content-Type: application/simple-message-summary", 1)
+	inDialog := mwi
+	mwi = strings.Replace(mwi, ">;tag=nobody\r\n", ">\r\n", 1)
 	if res := f.send(ua, mwi); res.StatusCode != 481 {
 		t.Fatalf("MWI without a handler answered %d, want 481", res.StatusCode)
 	}
-	got := make(chan MWINotify, 1)
+	got := make(chan MWINotify, 2)
 	ua.HandleMWI(func(n MWINotify) (int, string) { got <- n; return 200, "OK" })
 	mwi = strings.Replace(mwi, "branch=z9hG4bKm", "branch=z9hG4bKo", 1)
 	if res := f.send(ua, mwi); res.StatusCode != 200 {
 		t.Fatalf("MWI answered %d", res.StatusCode)
 	}
+	// One with a To tag claims a subscription we do not have (one we
+	// left, say): 481 even with the handler set, and not delivered.
+	inDialog = strings.Replace(inDialog, "branch=z9hG4bKm", "branch=z9hG4bKp", 1)
+	if res := f.send(ua, inDialog); res.StatusCode != 481 {
+		t.Fatalf("MWI NOTIFY with an unknown To tag answered %d, want 481", res.StatusCode)
+	}
 	n := <-got
+	select {
+	case extra := <-got:
+		t.Fatalf("MWI NOTIFY of no subscription delivered: %+v", extra)
+	default:
+	}
 	if n.User != "alice" || string(n.Body) != "x" || n.ContentType != "application/simple-message-summary" {
 		t.Fatalf("MWI %+v", n)
 	}
