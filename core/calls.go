@@ -348,21 +348,23 @@ func (c *activeCall) isEnded() bool {
 func (c *activeCall) end(reason string, code int) {
 	c.endOnce.Do(func() {
 		close(c.ended)
-		c.p.mu.Lock()
-		delete(c.p.calls, c.id)
-		c.p.mu.Unlock()
 		c.mu.Lock()
 		sess, conn, cancel := c.sess, c.conn, c.cancel
 		c.mu.Unlock()
 		if sess != nil {
 			c.p.bus.publish(CallStatsEvent{CallID: c.id, Stats: sess.Stats(), Final: true})
-			sess.Close()
+			sess.Close() // also finishes its recording
 		} else if conn != nil {
 			conn.Close()
 		}
 		if cancel != nil {
 			cancel()
 		}
+		// Listed until its media is closed, so a program that waits for
+		// the call to go finds its recording finished.
+		c.p.mu.Lock()
+		delete(c.p.calls, c.id)
+		c.p.mu.Unlock()
 		_ = c.m.End(reason, code)
 	})
 }
