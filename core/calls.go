@@ -143,7 +143,7 @@ func (p *Phone) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*ca
 	c.early = sip.NewEarly() // before the call is listed: pickup looks for it
 	p.addCall(c)
 	p.emitCall(c.m.Info())
-	go c.invite(ctx, ua, sip.InviteOptions{From: target, To: uri, Offer: offer, Progress: c.progress, Headers: hdrs, Early: c.early})
+	go c.invite(ctx, ua, sip.InviteOptions{From: target, To: uri, Offer: offer, Progress: c.progress, Headers: hdrs, Early: c.early, Handler: c})
 	return c, nil
 }
 
@@ -178,7 +178,6 @@ func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions
 	c.mu.Lock()
 	c.dialog = d
 	c.mu.Unlock()
-	d.SetHandler(c)
 	if c.isEnded() {
 		// Hung up while the 200 was on its way: end the dialog it created.
 		c.p.endLeg(c, "", 0, true)

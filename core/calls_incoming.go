@@ -126,7 +126,7 @@ func (c *activeCall) accept() error {
 		// nobody would hang up.
 		return fmt.Errorf("answer %s: %w", c.id, call.ErrTransition)
 	}
-	d, err := in.Answer(answer)
+	d, err := in.Answer(answer, c)
 	if err != nil {
 		c.end("answer failed: "+err.Error(), 0)
 		return err
@@ -134,7 +134,6 @@ func (c *activeCall) accept() error {
 	c.mu.Lock()
 	c.dialog = d
 	c.mu.Unlock()
-	d.SetHandler(c)
 	return c.m.Answered(neg.Codec.Name)
 }
 

@@ -124,9 +124,11 @@ func (in *Incoming) Header(name string) string {
 // Context ends when the caller cancels or the transaction ends unanswered.
 func (in *Incoming) Context() context.Context { return in.sess.Context() }
 
-// Answer sends 200 OK with our SDP and waits for the ACK.
-func (in *Incoming) Answer(answer []byte) (*Dialog, error) {
-	d := &Dialog{ua: in.ua, id: in.sess.ID, server: in.sess, local: in.contact}
+// Answer sends 200 OK with our SDP and waits for the ACK. h takes the far
+// end's in-dialog requests from the start: it may re-INVITE (hold) the
+// moment it has our 200.
+func (in *Incoming) Answer(answer []byte, h DialogHandler) (*Dialog, error) {
+	d := &Dialog{ua: in.ua, id: in.sess.ID, server: in.sess, local: in.contact, handler: h}
 	// Stored before the 200 goes out: the far end may send INFO or BYE the
 	// moment it has the answer, before its ACK reaches us.
 	in.ua.dialogs.Store(d)

@@ -23,6 +23,9 @@ type InviteOptions struct {
 	// Headers are extra headers (Replaces, Referred-By, Call-Info...). The
 	// caller validates their values: sipgo writes them as given.
 	Headers []Header
+	// Handler takes the far end's in-dialog requests from the moment the
+	// dialog exists: a BYE or re-INVITE may follow our ACK at once.
+	Handler DialogHandler
 	// Early is the early dialog's Call-ID and our From tag, chosen before
 	// the INVITE goes out (see NewEarly), so that an INVITE with Replaces
 	// naming the call while it rings (call pickup) can be matched.
@@ -203,7 +206,7 @@ func (u *UA) Invite(ctx context.Context, o InviteOptions) (*Dialog, []byte, erro
 		if err := sess.Ack(context.WithoutCancel(ctx)); err != nil {
 			return nil, nil, fmt.Errorf("sip: ACK: %w", err)
 		}
-		d := &Dialog{ua: u, id: sess.ID, client: sess, local: contact}
+		d := &Dialog{ua: u, id: sess.ID, client: sess, local: contact, handler: o.Handler}
 		u.dialogs.Store(d)
 		return d, sess.InviteResponse.Body(), nil
 	}

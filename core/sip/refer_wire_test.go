@@ -68,7 +68,7 @@ func callPair(t *testing.T) (caller, callee *Dialog, hCaller, hCallee *referHand
 	a, b := listenUA(t), listenUA(t)
 	got := make(chan *Dialog, 1)
 	b.HandleInvites(func(in *Incoming) {
-		d, err := in.Answer([]byte("v=0\r\n"))
+		d, err := in.Answer([]byte("v=0\r\n"), nil) // handler set below
 		if err != nil {
 			t.Errorf("answer: %v", err)
 		}
