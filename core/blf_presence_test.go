@@ -16,7 +16,7 @@ import (
 func TestPresencePublished(t *testing.T) {
 	k := testlab.StartPresenceKamailio(t, testlab.KamailioOptions{Users: presenceUsers()})
 	testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"pcmu"}})
-	p, events := startPhone(t, writeRawConfig(t, evConfig(k, "carol", "mwi = false\npresence = true\n")))
+	p, events := startPhone(t, writeRawConfig(t, featureConfig(k, "carol", "mwi = false\npresence = true\n")))
 	waitStatus(t, events, "carol", 10*time.Second, account.Registered)
 
 	// dave watches carol's presence.

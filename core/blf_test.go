@@ -10,35 +10,31 @@ import (
 	"github.com/softphone/softphone/internal/testlab"
 )
 
-// waitBLF waits for uri to reach state, failing on a BLF event that is
-// not allowed on the way.
+// waitBLF waits for uri to reach state; a failure lists the states seen
+// on the way.
 func waitBLF(t *testing.T, events <-chan core.Event, uri string, state core.BLFState, within time.Duration) {
 	t.Helper()
 	var seen []core.BLFState
-	deadline := time.After(within)
-	for {
-		select {
-		case e, ok := <-events:
-			if !ok {
-				t.Fatal("events closed")
-			}
-			if b, isBLF := e.(core.BLFEvent); isBLF && b.URI == uri {
-				seen = append(seen, b.State)
-				if b.State == state {
-					return
-				}
-			}
-		case <-deadline:
-			t.Fatalf("%s not %s within %v (states seen %v)", uri, state, within, seen)
+	defer func() {
+		if t.Failed() {
+			t.Logf("BLF states of %s seen: %v", uri, seen)
 		}
-	}
+	}()
+	waitFor(t, events, within, fmt.Sprintf("%s %s", uri, state), func(e core.Event) bool {
+		b, isBLF := e.(core.BLFEvent)
+		if !isBLF || b.URI != uri {
+			return false
+		}
+		seen = append(seen, b.State)
+		return b.State == state
+	})
 }
 
 func TestBLFThroughKamailio(t *testing.T) {
 	k := testlab.StartPresenceKamailio(t, testlab.KamailioOptions{Users: presenceUsers()})
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, AnswerMode: "manual", Codecs: []string{"pcmu"}})
 	alice := testlab.StartBaresip(t, testlab.BaresipOptions{User: "alice", Kamailio: k, Codecs: []string{"pcmu"}})
-	p, events := startPhone(t, writeRawConfig(t, evConfig(k, "carol", "mwi = false\n")))
+	p, events := startPhone(t, writeRawConfig(t, featureConfig(k, "carol", "mwi = false\n")))
 	waitStatus(t, events, "carol", 10*time.Second, account.Registered)
 
 	if err := p.Watch([]string{"bob", " bob ", "sip:dave@" + k.Domain}); err != nil {

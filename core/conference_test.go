@@ -13,6 +13,18 @@ import (
 // what it hears. G.711 with 8 kHz devices: the hub's bridge mixes at
 // 8 kHz.
 
+// expectHubHeard checks a conference hub's (440 Hz) stereo recording with
+// parties at 1000 and 1700 Hz: the hub alone on the left, both parties on
+// the right.
+func expectHubHeard(t *testing.T, who string, r recording) {
+	t.Helper()
+	if r.ch != 2 {
+		t.Fatalf("%s recording %s", who, describe(r))
+	}
+	expectHeard(t, who+" left (microphone)", r.channel(0), r.rate, hzList(440), r.dur()*8/10, hzList(1000, 1700))
+	expectHeard(t, who+" right", r.channel(1), r.rate, hzList(1000, 1700), 1500*time.Millisecond, hzList(440))
+}
+
 // TestConferenceDirect: the hub calls A, holds it, calls B and merges;
 // each party must hear the hub and the other party, and the hub's
 // recording both parties on the right and itself on the left. Then B
@@ -81,11 +93,7 @@ func TestConferenceDirect(t *testing.T) {
 	// right, then A alone.
 	expectFinished(t, path)
 	rh := readRecording(t, path)
-	if rh.ch != 2 {
-		t.Fatalf("hub recording %s", describe(rh))
-	}
-	expectHeard(t, "hub left (microphone)", rh.channel(0), rh.rate, hzList(440), rh.dur()*8/10, hzList(1000, 1700))
-	expectHeard(t, "hub right", rh.channel(1), rh.rate, hzList(1000, 1700), 1500*time.Millisecond, hzList(440))
+	expectHubHeard(t, "hub", rh)
 	expectHeard(t, "hub right after B left", rh.tail(t, 1, 1500*time.Millisecond, 100*time.Millisecond), rh.rate,
 		hzList(1000), 700*time.Millisecond, hzList(1700))
 }

@@ -38,24 +38,23 @@ func aor(k *testlab.Kamailio, user string) string { return "sip:" + user + "@" +
 // nextCall returns the next call event that ok accepts, skipping others.
 func nextCall(t *testing.T, events <-chan core.Event, within time.Duration, what string, ok func(call.Info) bool) call.Info {
 	t.Helper()
-	deadline := time.After(within)
 	var seen []string
-	for {
-		select {
-		case e, open := <-events:
-			if !open {
-				t.Fatalf("events closed waiting for %s", what)
-			}
-			if ce, isCall := e.(core.CallEvent); isCall {
-				if ok(ce.Info) {
-					return ce.Info
-				}
-				seen = append(seen, fmt.Sprintf("%s:%s(%s)", ce.ID, ce.State, ce.Reason))
-			}
-		case <-deadline:
-			t.Fatalf("no %s within %v; saw %v", what, within, seen)
+	defer func() {
+		if t.Failed() {
+			t.Logf("call events skipped waiting for %s: %v", what, seen)
 		}
-	}
+	}()
+	return waitFor(t, events, within, what, func(e core.Event) bool {
+		ce, isCall := e.(core.CallEvent)
+		if !isCall {
+			return false
+		}
+		if ok(ce.Info) {
+			return true
+		}
+		seen = append(seen, fmt.Sprintf("%s:%s(%s)", ce.ID, ce.State, ce.Reason))
+		return false
+	}).(core.CallEvent).Info
 }
 
 // callState is the predicate "call id in state st".
@@ -144,4 +143,15 @@ func endedWith(t *testing.T, got call.Info, reason string, code int) {
 	if !strings.Contains(got.Remote.URI, "@") {
 		t.Errorf("ended call without the caller: %+v", got.Remote)
 	}
+}
+
+// forwardedToCarol checks that our side of bob's call ended with a 302 to
+// carol, and that bob and carol then talk.
+func forwardedToCarol(t *testing.T, k *testlab.Kamailio, end call.Info, bob, carol *testlab.Baresip) {
+	t.Helper()
+	endedWith(t, end, "forwarded to "+aor(k, "carol"), 302)
+	if e := bobWait(t, carol, "CALL_ESTABLISHED", 5*time.Second); !strings.Contains(e.PeerURI, "bob") {
+		t.Errorf("carol talks with %q, want bob", e.PeerURI)
+	}
+	bobWait(t, bob, "CALL_ESTABLISHED", 5*time.Second)
 }

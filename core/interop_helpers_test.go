@@ -1,8 +1,10 @@
 package core_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -62,48 +64,44 @@ func (tp *tonePhone) recording(t *testing.T, i int) string {
 	return tp.recs[i]
 }
 
-// waitCall returns the first call event in one of states.
-func waitCall(t *testing.T, events <-chan core.Event, within time.Duration, states ...call.State) call.Info {
+// waitFor returns the first event f accepts.
+func waitFor(t *testing.T, events <-chan core.Event, within time.Duration, what string, f func(core.Event) bool) core.Event {
 	t.Helper()
 	deadline := time.After(within)
 	for {
 		select {
 		case e, ok := <-events:
 			if !ok {
-				t.Fatalf("events closed waiting for a call in %v", states)
+				t.Fatalf("events closed waiting for %s", what)
 			}
-			ce, isCall := e.(core.CallEvent)
-			if !isCall {
-				continue
-			}
-			for _, s := range states {
-				if ce.State == s {
-					return ce.Info
-				}
-			}
-			if ce.State == call.Ended {
-				t.Fatalf("call ended (%s, %d) waiting for %v", ce.Reason, ce.Code, states)
+			if f(e) {
+				return e
 			}
 		case <-deadline:
-			t.Fatalf("no call in %v within %v", states, within)
+			t.Fatalf("no %s within %v", what, within)
 		}
 	}
+}
+
+// waitCall returns the first call event in one of states; an end on the
+// way fails the test.
+func waitCall(t *testing.T, events <-chan core.Event, within time.Duration, states ...call.State) call.Info {
+	t.Helper()
+	return nextCall(t, events, within, fmt.Sprintf("a call in %v", states), func(i call.Info) bool {
+		if slices.Contains(states, i.State) {
+			return true
+		}
+		if i.State == call.Ended {
+			t.Fatalf("call ended (%s, %d) waiting for %v", i.Reason, i.Code, states)
+		}
+		return false
+	})
 }
 
 // waitEnded returns the call's final state.
 func waitEnded(t *testing.T, events <-chan core.Event, within time.Duration) call.Info {
 	t.Helper()
-	deadline := time.After(within)
-	for {
-		select {
-		case e := <-events:
-			if ce, ok := e.(core.CallEvent); ok && ce.State == call.Ended {
-				return ce.Info
-			}
-		case <-deadline:
-			t.Fatalf("call did not end within %v", within)
-		}
-	}
+	return nextCall(t, events, within, "the call's end", func(i call.Info) bool { return i.State == call.Ended })
 }
 
 // expectTone checks that a WAV file carries hz long enough and loud enough.

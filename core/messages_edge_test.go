@@ -11,9 +11,9 @@ import (
 	"github.com/softphone/softphone/core"
 )
 
-// sendRawMessage sends one MESSAGE from the given From header value to
-// addr and checks it is answered 200.
-func sendRawMessage(t *testing.T, addr, from, callID string, cseq int, text string) {
+// rawRequest sends the request build writes (given the local address for
+// its Via) from a fresh UDP socket to addr and returns the first answer.
+func rawRequest(t *testing.T, addr string, build func(local net.Addr) string) string {
 	t.Helper()
 	c, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
@@ -24,23 +24,35 @@ func sendRawMessage(t *testing.T, addr, from, callID string, cseq int, text stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg := fmt.Sprintf("MESSAGE sip:dave@%s SIP/2.0\r\n"+
-		"Via: SIP/2.0/UDP %s;branch=z9hG4bKdd%d\r\n"+
-		"Max-Forwards: 70\r\n"+
-		"From: %s\r\n"+
-		"To: <sip:dave@127.0.0.1>\r\n"+
-		"Call-ID: %s\r\n"+
-		"CSeq: %d MESSAGE\r\n"+
-		"Content-Type: text/plain;charset=UTF-8\r\n"+
-		"Content-Length: %d\r\n\r\n%s", addr, c.LocalAddr(), time.Now().UnixNano(), from, callID, cseq, len(text), text)
-	if _, err := c.WriteTo([]byte(msg), dst); err != nil {
+	if _, err := c.WriteTo([]byte(build(c.LocalAddr())), dst); err != nil {
 		t.Fatal(err)
 	}
 	c.SetReadDeadline(time.Now().Add(3 * time.Second))
 	buf := make([]byte, 4096)
 	n, _, err := c.ReadFrom(buf)
-	if err != nil || !strings.HasPrefix(string(buf[:n]), "SIP/2.0 200") {
-		t.Fatalf("MESSAGE from %s answered %q, %v", from, buf[:n], err)
+	if err != nil {
+		t.Fatalf("no answer from %s: %v", addr, err)
+	}
+	return string(buf[:n])
+}
+
+// sendRawMessage sends one MESSAGE from the given From header value to
+// addr and checks it is answered 200.
+func sendRawMessage(t *testing.T, addr, from, callID string, cseq int, text string) {
+	t.Helper()
+	answer := rawRequest(t, addr, func(local net.Addr) string {
+		return fmt.Sprintf("MESSAGE sip:dave@%s SIP/2.0\r\n"+
+			"Via: SIP/2.0/UDP %s;branch=z9hG4bKdd%d\r\n"+
+			"Max-Forwards: 70\r\n"+
+			"From: %s\r\n"+
+			"To: <sip:dave@127.0.0.1>\r\n"+
+			"Call-ID: %s\r\n"+
+			"CSeq: %d MESSAGE\r\n"+
+			"Content-Type: text/plain;charset=UTF-8\r\n"+
+			"Content-Length: %d\r\n\r\n%s", addr, local, time.Now().UnixNano(), from, callID, cseq, len(text), text)
+	})
+	if !strings.HasPrefix(answer, "SIP/2.0 200") {
+		t.Fatalf("MESSAGE from %s answered %q", from, answer)
 	}
 }
 

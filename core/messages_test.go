@@ -3,7 +3,6 @@ package core_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +41,7 @@ func TestMessagesWithBaresip(t *testing.T) {
 	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k,
 		Contacts: []string{fmt.Sprintf(`"Carol" <sip:carol@%s>`, k.Domain)}})
-	p, events, st, stop := recordedPhone(t, evConfig(k, "carol", "mwi = false\n"))
+	p, events, st, stop := recordedPhone(t, featureConfig(k, "carol", "mwi = false\n"))
 	waitStatus(t, events, "carol", 10*time.Second, account.Registered)
 
 	// To baresip: delivered (200 after the digest challenge of our proxy).
@@ -120,46 +119,10 @@ func TestMessagesWithBaresip(t *testing.T) {
 	}
 }
 
-// rawMessage sends a MESSAGE straight to addr, twice when resend is set
-// (a retransmission through another branch: same Call-ID and CSeq).
-func rawMessage(t *testing.T, addr, callID string, cseq int, text string, resend bool) {
-	t.Helper()
-	c, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	dst, _ := net.ResolveUDPAddr("udp", addr)
-	sends := 1
-	if resend {
-		sends = 2
-	}
-	for i := range sends {
-		msg := fmt.Sprintf("MESSAGE sip:dave@%s SIP/2.0\r\n"+
-			"Via: SIP/2.0/UDP %s;branch=z9hG4bKmsg%d%d\r\n"+
-			"Max-Forwards: 70\r\n"+
-			"From: <sip:eve@127.0.0.1>;tag=eve\r\n"+
-			"To: <sip:dave@127.0.0.1>\r\n"+
-			"Call-ID: %s\r\n"+
-			"CSeq: %d MESSAGE\r\n"+
-			"Content-Type: text/plain;charset=UTF-8\r\n"+
-			"Content-Length: %d\r\n\r\n%s", addr, c.LocalAddr(), time.Now().UnixNano(), i, callID, cseq, len(text), text)
-		if _, err := c.WriteTo([]byte(msg), dst); err != nil {
-			t.Fatal(err)
-		}
-		c.SetReadDeadline(time.Now().Add(3 * time.Second))
-		buf := make([]byte, 4096)
-		n, _, err := c.ReadFrom(buf)
-		if err != nil || !strings.HasPrefix(string(buf[:n]), "SIP/2.0 200") {
-			t.Fatalf("MESSAGE %d answered %q, %v", i, buf[:n], err)
-		}
-	}
-}
-
 func TestMessagesBetweenPhones(t *testing.T) {
 	k := testlab.StartKamailio(t, testlab.KamailioOptions{Users: presenceUsers()})
-	carol, cev, cst, cstop := recordedPhone(t, evConfig(k, "carol", "mwi = false\n"))
-	dave, dev, dst, dstop := recordedPhone(t, evConfig(k, "dave", "mwi = false\n"))
+	carol, cev, cst, cstop := recordedPhone(t, featureConfig(k, "carol", "mwi = false\n"))
+	dave, dev, dst, dstop := recordedPhone(t, featureConfig(k, "dave", "mwi = false\n"))
 	waitStatus(t, cev, "carol", 10*time.Second, account.Registered)
 	waitStatus(t, dev, "dave", 10*time.Second, account.Registered)
 
@@ -184,8 +147,10 @@ func TestMessagesBetweenPhones(t *testing.T) {
 	waitMessage(t, dev, "reply delivered", func(m core.Message) bool { return m.Key == reply.Key && m.State == core.MessageDelivered })
 
 	// A MESSAGE resent with the same Call-ID and CSeq is answered, not shown twice.
-	rawMessage(t, dave.Snapshot().Listen, "dup-1@127.0.0.1", 7, "only once", true)
-	rawMessage(t, dave.Snapshot().Listen, "dup-1@127.0.0.1", 8, "a new one", false)
+	const eveFrom = "<sip:eve@127.0.0.1>;tag=eve"
+	sendRawMessage(t, dave.Snapshot().Listen, eveFrom, "dup-1@127.0.0.1", 7, "only once")
+	sendRawMessage(t, dave.Snapshot().Listen, eveFrom, "dup-1@127.0.0.1", 7, "only once") // resent
+	sendRawMessage(t, dave.Snapshot().Listen, eveFrom, "dup-1@127.0.0.1", 8, "a new one")
 	if m := waitMessage(t, dev, "the first copy", func(m core.Message) bool { return m.Incoming }); m.Text != "only once" {
 		t.Fatalf("got %+v", m)
 	}

@@ -103,7 +103,7 @@ func TestPickupRingingCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, events := startPhone(t, writeRawConfig(t, evConfig(k, "carol", "mwi = false\n")), core.WithCodecs(pcmu...), core.WithMediaPorts(mediaPortsForTest()))
+	p, events := startPhone(t, writeRawConfig(t, featureConfig(k, "carol", "mwi = false\n")), core.WithCodecs(pcmu...), core.WithMediaPorts(mediaPortsForTest()))
 	waitStatus(t, events, "carol", 10*time.Second, account.Registered)
 	if err := p.Watch([]string{"bob"}); err != nil {
 		t.Fatal(err)

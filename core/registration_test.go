@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -72,26 +73,10 @@ func startPhone(t *testing.T, cfg *config.Config, opts ...core.Option) (*core.Ph
 // waitStatus returns the first registration status of name in one of states.
 func waitStatus(t *testing.T, events <-chan core.Event, name string, within time.Duration, states ...account.State) account.Status {
 	t.Helper()
-	deadline := time.After(within)
-	for {
-		select {
-		case e, ok := <-events:
-			if !ok {
-				t.Fatalf("event stream closed waiting for %s to be %v", name, states)
-			}
-			re, isReg := e.(core.RegistrationEvent)
-			if !isReg || re.Account != name {
-				continue
-			}
-			for _, s := range states {
-				if re.State == s {
-					return re.Status
-				}
-			}
-		case <-deadline:
-			t.Fatalf("%s did not become %v within %v", name, states, within)
-		}
-	}
+	return waitFor(t, events, within, fmt.Sprintf("%s %v", name, states), func(e core.Event) bool {
+		re, ok := e.(core.RegistrationEvent)
+		return ok && re.Account == name && slices.Contains(states, re.State)
+	}).(core.RegistrationEvent).Status
 }
 
 func mustContacts(t *testing.T, k *testlab.Kamailio, user string) []string {

@@ -86,6 +86,16 @@ func (h *scriptedPeer) refer(t *testing.T) sip.Refer {
 	}
 }
 
+// transferredBy has x transfer its call id with the peer to a dead
+// target and waits until the REFER reaches the peer.
+func (h *scriptedPeer) transferredBy(t *testing.T, x *xferPhone, id string) sip.Refer {
+	t.Helper()
+	if err := x.Transfer(id, "sip:c@127.0.0.1:9"); err != nil {
+		t.Fatal(err)
+	}
+	return h.refer(t)
+}
+
 // The transferee refuses: Transfer fails at once and the call comes back.
 func TestTransferRefused(t *testing.T) {
 	a := startXferPhone(t, "a", directConfig, 440)
@@ -118,10 +128,7 @@ func TestTransferRefused(t *testing.T) {
 func TestTransferReportAfterBye(t *testing.T) {
 	a := startXferPhone(t, "a", directConfig, 440)
 	d, peer, id := callFromPeer(t, a, nil)
-	if err := a.Transfer(id, "sip:c@127.0.0.1:9"); err != nil {
-		t.Fatal(err)
-	}
-	peer.refer(t)
+	peer.transferredBy(t, a, id)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := d.Bye(ctx); err != nil {
@@ -146,10 +153,7 @@ func TestTransferReportAfterBye(t *testing.T) {
 func TestTransferByeWithoutReport(t *testing.T) {
 	a := startXferPhone(t, "a", directConfig, 440)
 	d, peer, id := callFromPeer(t, a, nil)
-	if err := a.Transfer(id, "sip:c@127.0.0.1:9"); err != nil {
-		t.Fatal(err)
-	}
-	peer.refer(t)
+	peer.transferredBy(t, a, id)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	byeAt := time.Now()

@@ -1,7 +1,6 @@
 package core_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -15,12 +14,6 @@ import (
 // Blind transfer with baresip 1.0 through Kamailio, both ways: baresip
 // as the transferee (and target), baresip as the transferor. baresip does
 // no attended transfer: TestAttendedTransfer covers that with our phones.
-
-// accountConfig is a phone with one account at k.
-func accountConfig(k *testlab.Kamailio, user, password string) string {
-	return fmt.Sprintf("[sip]\nlisten = \"127.0.0.1:0\"\n\n[[account]]\nname = %q\nusername = %q\npassword = %q\ndomain = %q\nproxy = %q\n",
-		user, user, password, k.Domain, k.UDPAddr)
-}
 
 // waitRegistered polls the phone until its account is registered.
 func waitRegistered(t *testing.T, x *xferPhone) {
@@ -48,12 +41,7 @@ func TestTransferBaresipToBaresip(t *testing.T) {
 	carol := testlab.StartBaresip(t, testlab.BaresipOptions{User: "carol", Kamailio: k, Codecs: []string{"pcmu"}, ToneHz: 1300, Record: true})
 	alice := startXferPhone(t, "alice", aliceConfig(k), 440, core.WithoutRegistration())
 
-	id, err := alice.Dial("sip:bob@"+k.Domain, core.DialOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	alice.waitState(t, id, call.Connected, 10*time.Second)
-	bobWait(t, bob, "CALL_ESTABLISHED", 5*time.Second)
+	id := dialConnected(t, alice.tonePhone, bob, k)
 
 	if err := alice.Transfer(id, "carol"); err != nil {
 		t.Fatalf("transfer: %v", err)
@@ -97,12 +85,7 @@ func TestTransferToBusyBaresip(t *testing.T) {
 	carol := testlab.StartBaresip(t, testlab.BaresipOptions{User: "carol", Kamailio: k, Codecs: []string{"pcmu"}, AnswerMode: "manual"})
 	alice := startXferPhone(t, "alice", aliceConfig(k), 440, core.WithoutRegistration())
 
-	id, err := alice.Dial("sip:bob@"+k.Domain, core.DialOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	alice.waitState(t, id, call.Connected, 10*time.Second)
-	bobWait(t, bob, "CALL_ESTABLISHED", 5*time.Second)
+	id := dialConnected(t, alice.tonePhone, bob, k)
 
 	if err := alice.Transfer(id, "sip:carol@"+k.Domain); err != nil {
 		t.Fatalf("transfer: %v", err)
@@ -141,7 +124,7 @@ func TestBaresipTransfersUs(t *testing.T) {
 	testlab.Require(t, "kamailio", "kamailio")
 	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
 	alice := startXferPhone(t, "alice", aliceConfig(k), 440)
-	carol := startXferPhone(t, "carol", accountConfig(k, "carol", "carol-secret"), 1300)
+	carol := startXferPhone(t, "carol", featureConfig(k, "carol", ""), 1300)
 	waitRegistered(t, alice)
 	waitRegistered(t, carol)
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"pcmu"}, ToneHz: 1000})

@@ -30,8 +30,8 @@ func TestAttendedTransferThroughKamailio(t *testing.T) {
 	testlab.Require(t, "kamailio", "kamailio")
 	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
 	a := startXferPhone(t, "alice", aliceConfig(k), 440)
-	b := startXferPhone(t, "bob", accountConfig(k, "bob", "bob-secret"), 700)
-	c := startXferPhone(t, "carol", accountConfig(k, "carol", "carol-secret"), 1300)
+	b := startXferPhone(t, "bob", featureConfig(k, "bob", ""), 700)
+	c := startXferPhone(t, "carol", featureConfig(k, "carol", ""), 1300)
 	for _, x := range []*xferPhone{a, b, c} {
 		waitRegistered(t, x)
 	}
@@ -105,17 +105,25 @@ func attendedTransfer(t *testing.T, a, b, c *xferPhone, uriB, uriC, aMark, bMark
 	t.Logf("attended transfer scenario took %v", time.Since(start))
 }
 
-// TestBlindTransfer: A sends B to C; C rings, answers; A's call ends
-// "transferred" after going through trying, ringing, done.
-func TestBlindTransfer(t *testing.T) {
-	a := startXferPhone(t, "a", directConfig, 440)
-	b := startXferPhone(t, "b", directConfig, 700)
-	c := startXferPhone(t, "c", directConfig, 1300)
-	ab, ba := connect(t, a, b, b.directURI())
-
+// startBlindTransfer starts A (440 Hz), B (700 Hz) and C (1300 Hz),
+// connects A with B and has A send B to C; it returns the phones and A's
+// and B's ids of their call.
+func startBlindTransfer(t *testing.T) (a, b, c *xferPhone, ab, ba string) {
+	t.Helper()
+	a = startXferPhone(t, "a", directConfig, 440)
+	b = startXferPhone(t, "b", directConfig, 700)
+	c = startXferPhone(t, "c", directConfig, 1300)
+	ab, ba = connect(t, a, b, b.directURI())
 	if err := a.Transfer(ab, c.directURI()); err != nil {
 		t.Fatalf("transfer: %v", err)
 	}
+	return a, b, c, ab, ba
+}
+
+// TestBlindTransfer: A sends B to C; C rings, answers; A's call ends
+// "transferred" after going through trying, ringing, done.
+func TestBlindTransfer(t *testing.T) {
+	a, b, c, ab, ba := startBlindTransfer(t)
 	held := a.waitFor(t, 3*time.Second, "hold", func(i call.Info) bool { return i.ID == ab && i.LocalHold })
 	if held.Transfer == "" {
 		t.Errorf("held for the transfer but Transfer is empty: %+v", held)
@@ -147,14 +155,7 @@ func TestBlindTransfer(t *testing.T) {
 // TestBlindTransferBusyTarget: C refuses B's call; A gets its call back,
 // resumed, with the reason in Transfer, and audio flows again.
 func TestBlindTransferBusyTarget(t *testing.T) {
-	a := startXferPhone(t, "a", directConfig, 440)
-	b := startXferPhone(t, "b", directConfig, 700)
-	c := startXferPhone(t, "c", directConfig, 1300)
-	ab, ba := connect(t, a, b, b.directURI())
-
-	if err := a.Transfer(ab, c.directURI()); err != nil {
-		t.Fatalf("transfer: %v", err)
-	}
+	a, b, c, ab, ba := startBlindTransfer(t)
 	cb := c.waitFor(t, 5*time.Second, "call from B", func(i call.Info) bool { return i.State == call.Incoming })
 	if err := c.Reject(cb.ID, 486); err != nil {
 		t.Fatal(err)

@@ -36,10 +36,7 @@ func referredCall(t *testing.T) (*xferPhone, *sip.Dialog, string) {
 			t.Error("the peer got no BYE")
 		}
 	})
-	if err := a.Transfer(id, "sip:c@127.0.0.1:9"); err != nil {
-		t.Fatal(err)
-	}
-	peer.refer(t)
+	peer.transferredBy(t, a, id)
 	return a, d, id
 }
 

@@ -23,31 +23,6 @@ func presenceUsers() []testlab.User {
 	return append(append([]testlab.User(nil), testlab.DefaultUsers...), vmUser, testlab.User{Name: "dave", Password: "dave-secret"})
 }
 
-// evConfig is a one-account configuration at k, with extra account keys.
-func evConfig(k *testlab.Kamailio, user, extra string) string {
-	return fmt.Sprintf("[sip]\nlisten = \"127.0.0.1:0\"\n\n[[account]]\nname = %q\nusername = %q\npassword = %q\ndomain = %q\nproxy = %q\n%s",
-		user, user, user+"-secret", k.Domain, k.UDPAddr, extra)
-}
-
-// waitFor returns the first event f accepts.
-func waitFor(t *testing.T, events <-chan core.Event, within time.Duration, what string, f func(core.Event) bool) core.Event {
-	t.Helper()
-	deadline := time.After(within)
-	for {
-		select {
-		case e, ok := <-events:
-			if !ok {
-				t.Fatalf("events closed waiting for %s", what)
-			}
-			if f(e) {
-				return e
-			}
-		case <-deadline:
-			t.Fatalf("no %s within %v", what, within)
-		}
-	}
-}
-
 // voicemailServer publishes message summaries as the vm identity.
 func voicemailServer(t *testing.T, k *testlab.Kamailio) func(user string, s presence.MessageSummary) {
 	t.Helper()
@@ -95,7 +70,7 @@ func TestVoicemailIndicationThroughKamailio(t *testing.T) {
 	// The mailbox has messages before the phone starts: the first NOTIFY tells.
 	publish("alice", presence.MessageSummary{Waiting: true, Classes: map[string]presence.Counts{"voice-message": {New: 2, Old: 5, UrgentNew: 1}}})
 
-	p, events := startPhone(t, writeRawConfig(t, evConfig(k, "alice", "voicemail = \"*97\"\n")))
+	p, events := startPhone(t, writeRawConfig(t, featureConfig(k, "alice", "voicemail = \"*97\"\n")))
 	waitStatus(t, events, "alice", 10*time.Second, account.Registered)
 	waitVoicemail(t, events, core.VoicemailStatus{Account: "alice", Waiting: true, New: 2, Old: 5, Urgent: 1, Number: "*97"})
 	if got := p.Voicemail(); len(got) != 1 || got[0].New != 2 || !got[0].Waiting || got[0].Number != "*97" {
@@ -120,39 +95,23 @@ func TestVoicemailIndicationThroughKamailio(t *testing.T) {
 // rawNotify sends one out-of-dialog NOTIFY to addr and returns the status.
 func rawNotify(t *testing.T, addr, user, contentType, body string) int {
 	t.Helper()
-	c, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	msg := fmt.Sprintf("NOTIFY sip:%s@%s SIP/2.0\r\n"+
-		"Via: SIP/2.0/UDP %s;branch=z9hG4bK%d\r\n"+
-		"Max-Forwards: 70\r\n"+
-		"From: <sip:vm@127.0.0.1>;tag=vm1\r\n"+
-		"To: <sip:%s@127.0.0.1>\r\n"+
-		"Call-ID: mwi-%d@127.0.0.1\r\n"+
-		"CSeq: 1 NOTIFY\r\n"+
-		"Event: message-summary\r\n"+
-		"Subscription-State: active\r\n"+
-		"Content-Type: %s\r\n"+
-		"Content-Length: %d\r\n\r\n%s",
-		user, addr, c.LocalAddr(), time.Now().UnixNano(), user, time.Now().UnixNano(), contentType, len(body), body)
-	dst, err := net.ResolveUDPAddr("udp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.WriteTo([]byte(msg), dst); err != nil {
-		t.Fatal(err)
-	}
-	c.SetReadDeadline(time.Now().Add(3 * time.Second))
-	buf := make([]byte, 4096)
-	n, _, err := c.ReadFrom(buf)
-	if err != nil {
-		t.Fatalf("no answer to NOTIFY: %v", err)
-	}
+	answer := rawRequest(t, addr, func(local net.Addr) string {
+		return fmt.Sprintf("NOTIFY sip:%s@%s SIP/2.0\r\n"+
+			"Via: SIP/2.0/UDP %s;branch=z9hG4bK%d\r\n"+
+			"Max-Forwards: 70\r\n"+
+			"From: <sip:vm@127.0.0.1>;tag=vm1\r\n"+
+			"To: <sip:%s@127.0.0.1>\r\n"+
+			"Call-ID: mwi-%d@127.0.0.1\r\n"+
+			"CSeq: 1 NOTIFY\r\n"+
+			"Event: message-summary\r\n"+
+			"Subscription-State: active\r\n"+
+			"Content-Type: %s\r\n"+
+			"Content-Length: %d\r\n\r\n%s",
+			user, addr, local, time.Now().UnixNano(), user, time.Now().UnixNano(), contentType, len(body), body)
+	})
 	var code int
-	if _, err := fmt.Sscanf(string(buf[:n]), "SIP/2.0 %d", &code); err != nil {
-		t.Fatalf("answer %q: %v", buf[:n], err)
+	if _, err := fmt.Sscanf(answer, "SIP/2.0 %d", &code); err != nil {
+		t.Fatalf("answer %q: %v", answer, err)
 	}
 	return code
 }

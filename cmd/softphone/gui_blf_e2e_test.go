@@ -32,15 +32,13 @@ func TestGUIBusyLampEndToEnd(t *testing.T) {
 	k := testlab.StartPresenceKamailio(t, testlab.KamailioOptions{})
 	testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, AnswerMode: "manual", Codecs: []string{"pcmu"}})
 	carol := testlab.StartBaresip(t, testlab.BaresipOptions{User: "carol", Kamailio: k, Codecs: []string{"pcmu"}})
-	cfg := writeFile(t, "[sip]\nlisten = \"127.0.0.1:0\"\n"+accountTOML(k, "alice", "alice", "alice-secret", "udp", k.UDPAddr, ""))
+	cfg := consoleConfig(t, k, "")
 	data := t.TempDir()
 	if code, out, errOut := runCLI(t, "contacts", "add", "--data", data, "--blf", "Bob", "ext=bob"); code != exitOK {
 		t.Fatalf("contacts add: exit %d\n%s\n%s", code, out, errOut)
 	}
 
-	w := startWindow(t, xenv, "--config", cfg, "--data", data, "--json")
-	w.waitEvent("registration of alice", 20*time.Second, "registration", map[string]string{"account": "alice", "state": "registered"})
-	w.find()
+	w := openAliceWindow(t, xenv, "--config", cfg, "--data", data)
 	time.Sleep(time.Second) // the subscription to bob's dialogs is made meanwhile
 
 	if err := carol.Dial("sip:bob@" + k.Domain); err != nil {

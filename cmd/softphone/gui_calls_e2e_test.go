@@ -22,10 +22,7 @@ var atDND = [2]int{430, 33}
 // for 3 s and hangs up with Esc. The recording holds both parties' tones,
 // and carol heard bob through the conference.
 func TestGUIConferenceAndRecording(t *testing.T) {
-	testlab.Require(t, "kamailio", "kamailio")
-	testlab.Require(t, "baresip", "baresip-core")
-	_, xenv := windowDisplay(t, "starts Xvfb, Kamailio, two baresips and the window")
-	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
+	xenv, k := callsLab(t, "starts Xvfb, Kamailio, two baresips and the window")
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"pcmu"}, ToneHz: 1000})
 	carol := testlab.StartBaresip(t, testlab.BaresipOptions{User: "carol", Kamailio: k, Codecs: []string{"pcmu"}, ToneHz: 440, Record: true})
 	recDir := t.TempDir()
@@ -85,16 +82,12 @@ func TestGUIConferenceAndRecording(t *testing.T) {
 // TestGUIBlindTransfer: alice calls bob, opens Transfer, types carol and
 // Enter: bob's phone calls carol and alice's call ends as transferred.
 func TestGUIBlindTransfer(t *testing.T) {
-	testlab.Require(t, "kamailio", "kamailio")
-	testlab.Require(t, "baresip", "baresip-core")
-	_, xenv := windowDisplay(t, "starts Xvfb, Kamailio, two baresips and the window")
-	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
-	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"pcmu"}})
-	carol := testlab.StartBaresip(t, testlab.BaresipOptions{User: "carol", Kamailio: k, Codecs: []string{"pcmu"}})
+	xenv, k := callsLab(t, "starts Xvfb, Kamailio, two baresips and the window")
+	bob := pcmuPeer(t, k, "bob")
+	carol := pcmuPeer(t, k, "carol")
 	w, _ := openCallsWindow(t, xenv, k, "")
 
-	b := w.dial("bob")
-	bareWait(t, bob, "CALL_ESTABLISHED", 5*time.Second)
+	b := w.callPeer(bob)
 	w.clickControl("Transfer")
 	w.xdotool("type", "--delay", "40", "carol") // the panel's field has the keyboard
 	w.screenshot("gui-transfer-panel.png")
@@ -117,11 +110,8 @@ func TestGUIBlindTransfer(t *testing.T) {
 // on (saved in the config; bob's call gets 486) and off again (the next
 // call rings; Esc declines it).
 func TestGUIDoNotDisturb(t *testing.T) {
-	testlab.Require(t, "kamailio", "kamailio")
-	testlab.Require(t, "baresip", "baresip-core")
-	_, xenv := windowDisplay(t, "starts Xvfb, Kamailio, baresip and the window")
-	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
-	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"pcmu"}})
+	xenv, k := callsLab(t, "starts Xvfb, Kamailio, baresip and the window")
+	bob := pcmuPeer(t, k, "bob")
 	w, cfg := openCallsWindow(t, xenv, k, "")
 	alice := "sip:alice@" + k.Domain
 
@@ -156,16 +146,12 @@ func TestGUIDoNotDisturb(t *testing.T) {
 // the waiting call over the current one, and Enter answers carol and
 // holds bob.
 func TestGUICallWaiting(t *testing.T) {
-	testlab.Require(t, "kamailio", "kamailio")
-	testlab.Require(t, "baresip", "baresip-core")
-	_, xenv := windowDisplay(t, "starts Xvfb, Kamailio, two baresips and the window")
-	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
-	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"pcmu"}})
-	carol := testlab.StartBaresip(t, testlab.BaresipOptions{User: "carol", Kamailio: k, Codecs: []string{"pcmu"}})
+	xenv, k := callsLab(t, "starts Xvfb, Kamailio, two baresips and the window")
+	bob := pcmuPeer(t, k, "bob")
+	carol := pcmuPeer(t, k, "carol")
 	w, _ := openCallsWindow(t, xenv, k, "")
 
-	b := w.dial("bob")
-	bareWait(t, bob, "CALL_ESTABLISHED", 5*time.Second)
+	b := w.callPeer(bob)
 	if err := carol.Dial("sip:alice@" + k.Domain); err != nil {
 		t.Fatal(err)
 	}

@@ -27,12 +27,22 @@ type callsWindow struct {
 	taken map[int]bool
 }
 
+// callsLab skips a window call test where it cannot run, or starts its
+// display and Kamailio (the test's baresips register there).
+func callsLab(t *testing.T, why string) ([]string, *testlab.Kamailio) {
+	t.Helper()
+	testlab.Require(t, "kamailio", "kamailio")
+	testlab.Require(t, "baresip", "baresip-core")
+	_, xenv := windowDisplay(t, why)
+	return xenv, testlab.StartKamailio(t, testlab.KamailioOptions{})
+}
+
 // openCallsWindow runs the window as alice at k (extra goes in the
 // config before the account: [audio] settings), waits for the
 // registration and the window, and returns it with its config file.
 func openCallsWindow(t *testing.T, xenv []string, k *testlab.Kamailio, extra string) (*callsWindow, string) {
 	t.Helper()
-	cfg := writeFile(t, "[sip]\nlisten = \"127.0.0.1:0\"\n"+extra+accountTOML(k, "alice", "alice", "alice-secret", "udp", k.UDPAddr, ""))
+	cfg := consoleConfig(t, k, extra)
 	w := &callsWindow{window: startWindow(t, xenv, "--config", cfg, "--data", t.TempDir(), "--json"), taken: map[int]bool{}}
 	w.wait("registration of alice", 20*time.Second, func(e map[string]any) bool {
 		return e["event"] == "registration" && e["account"] == "alice" && e["state"] == "registered"
@@ -102,6 +112,21 @@ func (w *callsWindow) dial(user string) string {
 	w.xdotool("key", "Return")
 	c := w.wait("the call to "+user+" connected (did the typing reach the number field?)", 15*time.Second, callIs("", "connected", user))
 	return fmt.Sprint(c["id"])
+}
+
+// callPeer dials baresip b from the window and returns the call's id once
+// both sides are connected.
+func (w *callsWindow) callPeer(b *testlab.Baresip) string {
+	w.t.Helper()
+	id := w.dial(b.User)
+	bareWait(w.t, b, "CALL_ESTABLISHED", 5*time.Second)
+	return id
+}
+
+// pcmuPeer starts baresip as user at k, answering by itself, on PCMU.
+func pcmuPeer(t *testing.T, k *testlab.Kamailio, user string) *testlab.Baresip {
+	t.Helper()
+	return testlab.StartBaresip(t, testlab.BaresipOptions{User: user, Kamailio: k, Codecs: []string{"pcmu"}})
 }
 
 // The in-call screen's round buttons (gui/pages/incall/controls.go) sit

@@ -3,17 +3,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -31,116 +27,27 @@ func TestGUICallEndToEnd(t *testing.T) {
 
 	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
 	testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k}) // answers by itself
-	cfg := writeFile(t, "[sip]\nlisten = \"127.0.0.1:0\"\n"+accountTOML(k, "alice", "alice", "alice-secret", "udp", k.UDPAddr, ""))
+	cfg := consoleConfig(t, k, "")
 
-	bin := buildBinary(t)
-	cmd := exec.Command(bin, "--config", cfg, "--json")
-	cmd.Env = xenv
-	var stderr testlab.SyncBuffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		// SIGTERM closes the window and unregisters; kill if it lingers.
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("softphone stderr:\n%s", stderr.String())
-		}
-	})
-	events := make(chan map[string]any, 256)
-	go func() {
-		defer close(events)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			var m map[string]any
-			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-				t.Errorf("not a JSON line on stdout %q: %v", sc.Text(), err)
-				continue
-			}
-			events <- m
-		}
-	}()
-	// waitEvent waits for an event of kind whose fields hold want.
-	waitEvent := func(what string, d time.Duration, kind string, want map[string]string) map[string]any {
-		t.Helper()
-		deadline := time.After(d)
-		for {
-			select {
-			case e, ok := <-events:
-				if !ok {
-					t.Fatalf("the program's output ended before %s (exit: %v)\nstderr:\n%s", what, waitExit(exited), stderr.String())
-				}
-				if e["event"] != kind {
-					continue
-				}
-				match := true
-				for k, v := range want {
-					if fmt.Sprint(e[k]) != v {
-						match = false
-					}
-				}
-				if match {
-					return e
-				}
-			case <-deadline:
-				t.Fatalf("no %s within %v", what, d)
-			}
-		}
-	}
+	w := openAliceWindow(t, xenv, "--config", cfg)
+	t.Logf("window %s on %s", w.id, display)
 
-	waitEvent("registration of alice", 20*time.Second, "registration", map[string]string{"account": "alice", "state": "registered"})
-	win := xdotool(t, xenv, 20*time.Second, "search", "--sync", "--name", "Softphone")
-	win = strings.Fields(win)[0]
-	t.Logf("window %s on %s", win, display)
-	// No window manager: give the window the keyboard focus and the pointer.
-	xdotool(t, xenv, 5*time.Second, "windowfocus", "--sync", win)
-	xdotool(t, xenv, 5*time.Second, "mousemove", "--window", win, "5", "5")
-	time.Sleep(300 * time.Millisecond) // let the first frames draw
-
-	xdotool(t, xenv, 10*time.Second, "type", "--delay", "50", "bob")
-	xdotool(t, xenv, 5*time.Second, "key", "Return")
-	waitEvent("a call event after typing bob and Return (did the keys reach the number field? it must have the focus when the window opens)",
+	w.xdotool("type", "--delay", "50", "bob")
+	w.xdotool("key", "Return")
+	w.waitEvent("a call event after typing bob and Return (did the keys reach the number field? it must have the focus when the window opens)",
 		10*time.Second, "call", nil)
-	connected := waitEvent("call connected", 20*time.Second, "call", map[string]string{"state": "connected"})
+	connected := w.waitEvent("call connected", 20*time.Second, "call", map[string]string{"state": "connected"})
 	id := fmt.Sprint(connected["id"])
 	if uri := fmt.Sprint(connected["remote"]); !strings.Contains(uri, "bob@") {
 		t.Errorf("connected call's remote %s, want bob", uri)
 	}
 	t.Logf("call %s connected: %v", id, connected)
 
-	time.Sleep(500 * time.Millisecond) // the in-call screen draws
-	// SOFTPHONE_SCREENSHOT_DIR keeps the picture (CI artifacts); by default
-	// it goes with the test's temporary directory.
-	dir := os.Getenv("SOFTPHONE_SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	shot := filepath.Join(dir, "gui-in-call.png")
-	ictx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	imp := exec.CommandContext(ictx, "import", "-window", win, shot)
-	imp.Env = xenv
-	if out, err := imp.CombinedOutput(); err != nil {
-		t.Errorf("import -window %s: %v\n%s", win, err, out)
-	} else {
-		t.Logf("screenshot of the in-call window: %s", shot)
-	}
+	time.Sleep(200 * time.Millisecond) // with screenshot's own wait: the in-call screen draws
+	w.screenshot("gui-in-call.png")    // SOFTPHONE_SCREENSHOT_DIR keeps it (CI artifacts)
 
-	xdotool(t, xenv, 5*time.Second, "key", "Escape")
-	ended := waitEvent("call ended", 15*time.Second, "call", map[string]string{"id": id, "state": "ended"})
+	w.xdotool("key", "Escape")
+	ended := w.waitEvent("call ended", 15*time.Second, "call", map[string]string{"id": id, "state": "ended"})
 	if ended["reason"] != "hung up" {
 		t.Fatalf("call ended with reason %v, want \"hung up\": %v", ended["reason"], ended)
 	}

@@ -39,13 +39,11 @@ func TestGUIMessagesEndToEnd(t *testing.T) {
 
 	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
 	testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k})
-	cfg := writeFile(t, "[sip]\nlisten = \"127.0.0.1:0\"\n"+accountTOML(k, "alice", "alice", "alice-secret", "udp", k.UDPAddr, ""))
+	cfg := consoleConfig(t, k, "")
 	carolCfg := writeFile(t, "[sip]\nlisten = \"127.0.0.1:0\"\n"+accountTOML(k, "carol", "carol", "carol-secret", "udp", k.UDPAddr, ""))
 	data := t.TempDir()
 
-	w := startWindow(t, xenv, "--config", cfg, "--data", data, "--json")
-	w.waitEvent("registration of alice", 20*time.Second, "registration", map[string]string{"account": "alice", "state": "registered"})
-	w.find()
+	w := openAliceWindow(t, xenv, "--config", cfg, "--data", data)
 
 	// carol writes; the window gets it and stores it unread.
 	if code, out, errOut := runCLI(t, "message", "send", "--config", carolCfg, "--data", t.TempDir(), "alice", "Hello from carol"); code != exitOK {
@@ -164,6 +162,16 @@ func startWindow(t *testing.T, env []string, args ...string) *window {
 			w.events <- m
 		}
 	}()
+	return w
+}
+
+// openAliceWindow runs the program's window with args and --json, and
+// returns it once alice is registered and the window found.
+func openAliceWindow(t *testing.T, env []string, args ...string) *window {
+	t.Helper()
+	w := startWindow(t, env, append(args, "--json")...)
+	w.waitEvent("registration of alice", 20*time.Second, "registration", map[string]string{"account": "alice", "state": "registered"})
+	w.find()
 	return w
 }
 

@@ -56,7 +56,7 @@ func (r *Resampled) ReadFrame(pcm []int16) (int, error) {
 	}
 	want := min(len(pcm), r.f.FrameSamples())
 	m := r.in.Process(r.rbuf[:n], pcm[:want])
-	return len(fitFrame(pcm[:m], want)), nil
+	return len(FitFrame(pcm[:m], want)), nil
 }
 
 // WriteFrame plays pcm (at f's rate) as one device frame.
@@ -64,7 +64,7 @@ func (r *Resampled) WriteFrame(pcm []int16) (int, error) {
 	r.wmu.Lock()
 	defer r.wmu.Unlock()
 	m := r.out.Process(pcm, r.wbuf)
-	if _, err := r.inner.WriteFrame(fitFrame(r.wbuf[:m], len(r.wbuf))); err != nil {
+	if _, err := r.inner.WriteFrame(FitFrame(r.wbuf[:m], len(r.wbuf))); err != nil {
 		return 0, err
 	}
 	return len(pcm), nil
@@ -87,9 +87,10 @@ func (r *Resampled) WaitRoom() error {
 // Close closes the device.
 func (r *Resampled) Close() error { return r.inner.Close() }
 
-// fitFrame pads (repeating the last sample) or trims pcm to n samples
-// within its capacity: a resampler may give one sample more or less.
-func fitFrame(pcm []int16, n int) []int16 {
+// FitFrame pads (repeating the last sample) or trims pcm to n samples
+// within its capacity: a resampler may give one sample more or less per
+// frame, and a device frame must keep its size.
+func FitFrame(pcm []int16, n int) []int16 {
 	for len(pcm) < n && cap(pcm) >= n {
 		last := int16(0)
 		if len(pcm) > 0 {

@@ -289,5 +289,5 @@ func resampleFit(rs *audio.Resampler, in, out []int16) []int16 {
 	} else {
 		n = rs.Process(in, out)
 	}
-	return fit(out[:n], len(out))
+	return audio.FitFrame(out[:n], len(out))
 }

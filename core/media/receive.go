@@ -220,26 +220,10 @@ func (p *player) frame(now time.Time) []int16 {
 		clear(pcm)
 	}
 	if p.rs == nil {
-		return fit(pcm, len(p.devBuf))
+		return audio.FitFrame(pcm, len(p.devBuf))
 	}
 	m := p.rs.Process(pcm, p.devBuf)
-	return fit(p.devBuf[:m], len(p.devBuf))
-}
-
-// fit pads (repeating the last sample) or trims pcm to n samples, so a
-// resampler's ±1 sample per frame never changes the device frame size.
-func fit(pcm []int16, n int) []int16 {
-	for len(pcm) < n && cap(pcm) >= n {
-		last := int16(0)
-		if len(pcm) > 0 {
-			last = pcm[len(pcm)-1]
-		}
-		pcm = append(pcm, last)
-	}
-	if len(pcm) > n {
-		pcm = pcm[:n]
-	}
-	return pcm
+	return audio.FitFrame(p.devBuf[:m], len(p.devBuf))
 }
 
 // rtcpLoop sends a report every 5 s (RFC 3550's minimum interval) and

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/softphone/softphone/core/sip/siptest"
 )
 
 func TestRefreshAfterClamps(t *testing.T) {
@@ -37,7 +39,7 @@ func TestRefreshAfterClamps(t *testing.T) {
 func TestHugeGrantedExpiresNoStorm(t *testing.T) {
 	ua := listenUA(t)
 	f := newFakePeer(t, func(req *sip.Request) string {
-		return answer(req, "200 OK", "srv", "Expires: 99999999999", "Contact: <sip:notifier@127.0.0.1:1>")
+		return siptest.ReplyTag(req, "200 OK", "srv", "Expires: 99999999999", "Contact: <sip:notifier@127.0.0.1:1>")
 	})
 	sub, err := ua.Subscribe(SubscribeOptions{
 		From: Target{Username: "alice", Domain: "127.0.0.1", Proxy: f.addr(), Transport: "udp"},

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/softphone/softphone/core/sip/siptest"
 )
 
 func rawMESSAGE(ua *UA, from, ct, body string) string {
@@ -106,11 +108,11 @@ func TestSendMessage(t *testing.T) {
 		n++
 		switch {
 		case req.Recipient.User == "nobody":
-			return answer(req, "404 Not Found", "p")
+			return siptest.ReplyTag(req, "404 Not Found", "p")
 		case req.GetHeader("Proxy-Authorization") == nil:
-			return answer(req, "407 Proxy Authentication Required", "p", `Proxy-Authenticate: Digest realm="127.0.0.1", nonce="n1", qop="auth"`)
+			return siptest.ReplyTag(req, "407 Proxy Authentication Required", "p", `Proxy-Authenticate: Digest realm="127.0.0.1", nonce="n1", qop="auth"`)
 		}
-		return answer(req, "202 Accepted", "p")
+		return siptest.ReplyTag(req, "202 Accepted", "p")
 	})
 	from := &Target{Username: "alice", Password: "pw", Domain: "127.0.0.1", Proxy: f.addr(), Transport: "udp"}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/softphone/softphone/core/sip/siptest"
 )
 
 // fakePeer is a UDP SIP peer for tests: requests from the UA go to
@@ -26,47 +28,17 @@ type fakePeer struct {
 
 func newFakePeer(t *testing.T, handle func(req *sip.Request) string) *fakePeer {
 	t.Helper()
-	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fakePeer{t: t, conn: conn, responses: make(chan *sip.Response, 16), seen: make(chan *sip.Request, 32)}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		answers := map[string]string{}
-		buf := make([]byte, 65536)
-		for {
-			n, from, err := conn.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			msg, err := sip.ParseMessage(append([]byte(nil), buf[:n]...))
-			if err != nil {
-				t.Errorf("fake peer: unparsable %q: %v", buf[:n], err)
-				continue
-			}
-			switch m := msg.(type) {
-			case *sip.Response:
-				f.responses <- m
-			case *sip.Request:
-				branch, _ := m.Via().Params.Get("branch")
-				answer, ok := answers[branch]
-				if !ok {
-					f.mu.Lock()
-					f.reqs = append(f.reqs, m)
-					f.mu.Unlock()
-					answer = handle(m)
-					answers[branch] = answer
-					f.seen <- m
-				}
-				if answer != "" {
-					conn.WriteTo([]byte(answer), from)
-				}
-			}
-		}
-	}()
-	t.Cleanup(func() { conn.Close(); <-done })
+	f := &fakePeer{t: t, responses: make(chan *sip.Response, 16), seen: make(chan *sip.Request, 32)}
+	f.conn = serveUDP(t, func(req *sip.Request, _ string, _ net.Addr) string {
+		f.mu.Lock()
+		f.reqs = append(f.reqs, req)
+		f.mu.Unlock()
+		answer := handle(req)
+		f.seen <- req
+		return answer
+	}, func(r *sip.Response) { f.responses <- r }, func(b string) {
+		t.Errorf("fake peer: unparsable %s", b)
+	})
 	return f
 }
 
@@ -104,28 +76,6 @@ func (f *fakePeer) send(ua *UA, raw string) *sip.Response {
 	}
 }
 
-// answer builds a response to req with the given status and headers.
-func answer(req *sip.Request, status, toTag string, headers ...string) string {
-	var b strings.Builder
-	b.WriteString("SIP/2.0 " + status + "\r\n")
-	for _, h := range req.GetHeaders("Via") {
-		b.WriteString(h.String() + "\r\n")
-	}
-	b.WriteString(req.From().String() + "\r\n")
-	to := req.To().String()
-	if toTag != "" && !req.To().Params.Has("tag") {
-		to += ";tag=" + toTag
-	}
-	b.WriteString(to + "\r\n")
-	b.WriteString(req.CallID().String() + "\r\n")
-	b.WriteString(req.CSeq().String() + "\r\n")
-	for _, h := range headers {
-		b.WriteString(h + "\r\n")
-	}
-	b.WriteString("Content-Length: 0\r\n\r\n")
-	return b.String()
-}
-
 // notifyFor builds a NOTIFY in the subscription dialog of sub.
 func notifyFor(f *fakePeer, ua *UA, sub *sip.Request, cseq int, state, body string) string {
 	fromTag, _ := sub.From().Params.Get("tag")
@@ -150,18 +100,18 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	n := 0
 	f := newFakePeer(t, func(req *sip.Request) string {
 		if req.Method != sip.SUBSCRIBE {
-			return answer(req, "405 Method Not Allowed", "srv")
+			return siptest.ReplyTag(req, "405 Method Not Allowed", "srv")
 		}
 		mu.Lock()
 		defer mu.Unlock()
 		n++
 		switch {
 		case n == 1:
-			return answer(req, "401 Unauthorized", "srv", `WWW-Authenticate: Digest realm="127.0.0.1", nonce="n1", qop="auth"`)
+			return siptest.ReplyTag(req, "401 Unauthorized", "srv", `WWW-Authenticate: Digest realm="127.0.0.1", nonce="n1", qop="auth"`)
 		case n == 3: // the first refresh: the server forgot us
-			return answer(req, "481 Call/Transaction Does Not Exist", "srv")
+			return siptest.ReplyTag(req, "481 Call/Transaction Does Not Exist", "srv")
 		}
-		return answer(req, "200 OK", "srv", "Expires: 2", "Contact: <sip:notifier@127.0.0.1:1>")
+		return siptest.ReplyTag(req, "200 OK", "srv", "Expires: 2", "Contact: <sip:notifier@127.0.0.1:1>")
 	})
 	notes := make(chan Notification, 16)
 	states := make(chan SubscriptionState, 16)

@@ -47,11 +47,37 @@ type fakeRegistrar struct {
 
 func newFakeRegistrar(t *testing.T, handle func(n int, req *sip.Request) string) *fakeRegistrar {
 	t.Helper()
+	f := &fakeRegistrar{}
+	t.Cleanup(func() { // after serveUDP's own clean-up: the socket is closed
+		for _, b := range f.bad {
+			t.Errorf("fake registrar got an unparsable message: %s", b)
+		}
+	})
+	f.conn = serveUDP(t, func(req *sip.Request, raw string, from net.Addr) string {
+		f.mu.Lock()
+		i := len(f.got)
+		f.got = append(f.got, received{req, raw, from})
+		f.mu.Unlock()
+		return handle(i, req)
+	}, nil, func(b string) {
+		f.mu.Lock()
+		f.bad = append(f.bad, b)
+		f.mu.Unlock()
+	})
+	return f
+}
+
+// serveUDP plays a SIP server on a loopback UDP socket until the test
+// ends: answer gives the raw answer to a new request ("" to stay silent);
+// a retransmission (same Via branch) gets the same answer without asking
+// again. Responses go to onResponse; what does not parse, and responses
+// when onResponse is nil, go to bad.
+func serveUDP(t *testing.T, answer func(req *sip.Request, raw string, from net.Addr) string, onResponse func(*sip.Response), bad func(string)) net.PacketConn {
+	t.Helper()
 	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fakeRegistrar{conn: conn}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -64,36 +90,28 @@ func newFakeRegistrar(t *testing.T, handle func(n int, req *sip.Request) string)
 			}
 			raw := string(buf[:n])
 			msg, err := sip.ParseMessage([]byte(raw))
+			if res, ok := msg.(*sip.Response); err == nil && ok && onResponse != nil {
+				onResponse(res)
+				continue
+			}
 			req, ok := msg.(*sip.Request)
 			if err != nil || !ok || req.Via() == nil {
-				f.mu.Lock()
-				f.bad = append(f.bad, fmt.Sprintf("%v: %q", err, raw))
-				f.mu.Unlock()
+				bad(fmt.Sprintf("%v: %q", err, raw))
 				continue
 			}
 			branch, _ := req.Via().Params.Get("branch")
-			answer, seen := answers[branch]
+			a, seen := answers[branch]
 			if !seen {
-				f.mu.Lock()
-				i := len(f.got)
-				f.got = append(f.got, received{req, raw, from})
-				f.mu.Unlock()
-				answer = handle(i, req)
-				answers[branch] = answer
+				a = answer(req, raw, from)
+				answers[branch] = a
 			}
-			if answer != "" {
-				conn.WriteTo([]byte(answer), from)
+			if a != "" {
+				conn.WriteTo([]byte(a), from)
 			}
 		}
 	}()
-	t.Cleanup(func() {
-		conn.Close()
-		<-done
-		for _, b := range f.bad {
-			t.Errorf("fake registrar got an unparsable message: %s", b)
-		}
-	})
-	return f
+	t.Cleanup(func() { conn.Close(); <-done })
+	return conn
 }
 
 func (f *fakeRegistrar) addr() string { return f.conn.LocalAddr().String() }
