@@ -163,16 +163,19 @@ func (w *callsWindow) clickControl(name string) {
 // 75 px that differ from the background down the column x = 486. The
 // list's rows are lower (about 40 px), text lines lower still, and the
 // avatar and the REC pill do not reach that column.
-func controlRows(img image.Image) []int {
-	const x = 486
-	bg := img.At(1015, 350) // right of the centred content
-	br, bgc, bb, _ := bg.RGBA()
+func controlRows(img image.Image) []int { return columnRuns(img, 486, 50, 75) }
+
+// columnRuns are the centres (y) of the runs of lo to hi px down column x
+// of img that differ from the background (taken right of the centred
+// content).
+func columnRuns(img image.Image, x, lo, hi int) []int {
+	br, bgc, bb, _ := img.At(1015, 350).RGBA()
 	differs := func(y int) bool {
 		r, g, b, _ := img.At(x, y).RGBA()
 		d := func(a, b uint32) bool { return max(a, b)-min(a, b) > 6<<8 }
 		return d(r, br) || d(g, bgc) || d(b, bb)
 	}
-	var rows []int
+	var runs []int
 	start := -1
 	for y := img.Bounds().Min.Y; y <= img.Bounds().Max.Y; y++ {
 		in := y < img.Bounds().Max.Y && differs(y)
@@ -180,13 +183,13 @@ func controlRows(img image.Image) []int {
 		case in && start < 0:
 			start = y
 		case !in && start >= 0:
-			if n := y - start; n >= 50 && n <= 75 {
-				rows = append(rows, start+n/2)
+			if n := y - start; n >= lo && n <= hi {
+				runs = append(runs, start+n/2)
 			}
 			start = -1
 		}
 	}
-	return rows
+	return runs
 }
 
 // grab is a picture of the window now.

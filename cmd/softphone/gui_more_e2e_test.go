@@ -95,33 +95,6 @@ func (w *callsWindow) clickTransferTo() {
 	w.click([2]int{582, (lines[n-2] + lines[n-1]) / 2})
 }
 
-// columnRuns are the centres (y) of the runs of lo to hi px down column x
-// of img that differ from the background (taken right of the centred
-// content).
-func columnRuns(img image.Image, x, lo, hi int) []int {
-	br, bgc, bb, _ := img.At(1015, 350).RGBA()
-	differs := func(y int) bool {
-		r, g, b, _ := img.At(x, y).RGBA()
-		d := func(a, b uint32) bool { return max(a, b)-min(a, b) > 6<<8 }
-		return d(r, br) || d(g, bgc) || d(b, bb)
-	}
-	var runs []int
-	start := -1
-	for y := img.Bounds().Min.Y; y <= img.Bounds().Max.Y; y++ {
-		in := y < img.Bounds().Max.Y && differs(y)
-		switch {
-		case in && start < 0:
-			start = y
-		case !in && start >= 0:
-			if n := y - start; n >= lo && n <= hi {
-				runs = append(runs, start+n/2)
-			}
-			start = -1
-		}
-	}
-	return runs
-}
-
 // The dialpad's bar (gui/pages/dialpad/bar.go) has the voicemail pill at
 // the right end of the dialpad's column (420 dp centred right of the
 // 140 dp rail: x 372 to 792), on the row of the DND switch (y 16 to
