@@ -26,15 +26,22 @@ type callFlags struct {
 }
 
 func (f *callFlags) register(fs *flag.FlagSet) {
-	f.data = dataFlag(fs)
-	fs.StringVar(&f.cfgPath, "config", "", "configuration file (default: the user config dir's softphone/config.toml)")
-	fs.StringVar(&f.account, "account", "", "account to use")
+	f.registerCommon(fs, "account to use")
 	fs.StringVar(&f.play, "play", "", "WAV file to send instead of the microphone (loops)")
 	fs.StringVar(&f.record, "record", "", "WAV file to record what is received")
 	fs.StringVar(&f.input, "input", "", "microphone to use (see 'softphone devices'; default: the system's)")
 	fs.StringVar(&f.output, "output", "", "speaker to use (default: the system's)")
 	fs.StringVar(&f.codecs, "codecs", "", "codecs in preference order, e.g. opus,g722,pcmu,pcma")
 	fs.DurationVar(&f.hangupAfter, "hangup-after", 0, "hang up this long after the call connects")
+}
+
+// registerCommon adds the flags every phone-running command has: data
+// directory, configuration, account (accountHelp says what it is for),
+// --json and -v.
+func (f *callFlags) registerCommon(fs *flag.FlagSet, accountHelp string) {
+	f.data = dataFlag(fs)
+	fs.StringVar(&f.cfgPath, "config", "", "configuration file (default: the user config dir's softphone/config.toml)")
+	fs.StringVar(&f.account, "account", "", accountHelp)
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per event per line")
 	fs.BoolVar(&f.verbose, "v", false, "verbose logging on stderr")
 }

@@ -38,11 +38,7 @@ func cmdMessage(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fset.SetOutput(stderr)
 	fset.Usage = func() { fmt.Fprint(stderr, messageUsage+"\nFlags:\n"); fset.PrintDefaults() }
 	var f callFlags
-	f.data = dataFlag(fset)
-	fset.StringVar(&f.cfgPath, "config", "", "configuration file (default: the user config dir's softphone/config.toml)")
-	fset.StringVar(&f.account, "account", "", "account to send from")
-	fset.BoolVar(&f.asJSON, "json", false, "print one JSON object per event per line")
-	fset.BoolVar(&f.verbose, "v", false, "verbose logging on stderr")
+	f.registerCommon(fset, "account to send from")
 	timeout := fset.Duration("timeout", 32*time.Second, "give up waiting for the answer after this long")
 	if err := parseArgs(fset, args[1:]); err != nil {
 		return helpOrUsage(err)

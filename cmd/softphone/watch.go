@@ -19,11 +19,7 @@ func cmdWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fset.SetOutput(stderr)
 	fset.Usage = func() { fmt.Fprint(stderr, watchUsage+"\nFlags:\n"); fset.PrintDefaults() }
 	var f callFlags
-	f.data = dataFlag(fset)
-	fset.StringVar(&f.cfgPath, "config", "", "configuration file (default: the user config dir's softphone/config.toml)")
-	fset.StringVar(&f.account, "account", "", "account to subscribe through")
-	fset.BoolVar(&f.asJSON, "json", false, "print one JSON object per event per line")
-	fset.BoolVar(&f.verbose, "v", false, "verbose logging on stderr")
+	f.registerCommon(fset, "account to subscribe through")
 	if err := parseArgs(fset, args); err != nil {
 		return helpOrUsage(err)
 	}
