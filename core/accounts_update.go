@@ -14,7 +14,7 @@ import (
 
 // lines is a snapshot of the configured accounts (they change with
 // UpdateAccounts).
-func (p *Phone) lines() []*line {
+func (p *Engine) lines() []*line {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return slices.Clone(p.accounts)
@@ -24,7 +24,7 @@ func (p *Phone) lines() []*line {
 // (atomically, keeping what the user did not touch) and applies them:
 // removed or changed accounts unregister, new or changed ones register.
 // Nothing is saved or changed when one account is invalid.
-func (p *Phone) UpdateAccounts(accounts []config.Account) error {
+func (p *Engine) UpdateAccounts(ctx context.Context, accounts []config.Account) error {
 	var problems []string
 	for i, a := range accounts {
 		others := slices.Delete(slices.Clone(accounts), i, i+1)
@@ -62,7 +62,7 @@ func (p *Phone) UpdateAccounts(accounts []config.Account) error {
 			stop = append(stop, l)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	for _, l := range stop {
 		if err := p.stopLine(ctx, l); err != nil {
@@ -87,6 +87,7 @@ func (p *Phone) UpdateAccounts(accounts []config.Account) error {
 	p.accounts = lines
 	ua, trust := p.ua, p.trust
 	p.mu.Unlock()
+	p.bus.Publish(ConfigEvent{Config: next.Clone(), What: "accounts"})
 	defer p.syncEvents() // blf_lifecycle.go: subscriptions follow the accounts
 	if ua == nil {
 		return nil // not started: Start registers them

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +30,7 @@ func TestUpdateAccountsAtRuntime(t *testing.T) {
 	p, events := startPhone(t, cfg)
 
 	bad := config.Account{Name: "alice", Username: "alice", Domain: "bad domain", Transport: "udp", Expires: 600, Enabled: true}
-	if err := p.UpdateAccounts([]config.Account{bad}); err == nil || !strings.Contains(err.Error(), "domain") {
+	if err := p.UpdateAccounts(context.Background(), []config.Account{bad}); err == nil || !strings.Contains(err.Error(), "domain") {
 		t.Fatalf("invalid account accepted: %v", err)
 	}
 	if b, _ := os.ReadFile(path); string(b) != original {
@@ -38,7 +39,7 @@ func TestUpdateAccountsAtRuntime(t *testing.T) {
 
 	alice := config.Account{Name: "alice", Username: "alice", Password: "alice-secret", Domain: k.Domain,
 		Proxy: k.TLSAddr, Transport: "tls", CAFile: k.CAFile, Expires: 600, Enabled: true}
-	if err := p.UpdateAccounts([]config.Account{alice}); err != nil {
+	if err := p.UpdateAccounts(context.Background(), []config.Account{alice}); err != nil {
 		t.Fatal(err)
 	}
 	// A TLS account whose CA was unknown at start: the trust follows.
@@ -60,7 +61,7 @@ func TestUpdateAccountsAtRuntime(t *testing.T) {
 		t.Fatalf("mode %v", fi.Mode().Perm())
 	}
 
-	if err := p.UpdateAccounts(nil); err != nil {
+	if err := p.UpdateAccounts(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 	waitStatus(t, events, "alice", 5*time.Second, account.Unregistered)

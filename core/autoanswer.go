@@ -15,7 +15,7 @@ import (
 
 // autoAnswerDelay is how long c rings before we answer it ourselves; ok is
 // false when the user answers. It marks the call AutoAnswer.
-func (p *Phone) autoAnswerDelay(c *activeCall, f config.Features) (delay time.Duration, ok bool) {
+func (p *Engine) autoAnswerDelay(c *activeCall, f config.Features) (delay time.Duration, ok bool) {
 	why := "auto_answer"
 	if !f.AutoAnswer {
 		if !f.AnswerAfterHints {
@@ -37,7 +37,7 @@ func (p *Phone) autoAnswerDelay(c *activeCall, f config.Features) (delay time.Du
 
 // autoAnswer answers c after delay, unless the user (or the caller) acted
 // first, or another call came up meanwhile: then it keeps ringing.
-func (p *Phone) autoAnswer(c *activeCall, delay time.Duration) {
+func (p *Engine) autoAnswer(c *activeCall, delay time.Duration) {
 	if !c.stillRingingAfter(delay) {
 		return
 	}
@@ -46,7 +46,7 @@ func (p *Phone) autoAnswer(c *activeCall, delay time.Duration) {
 		p.o.log.Info("auto-answer: another call came up, ringing instead", "call", c.id)
 		return
 	}
-	if err := p.Answer(c.id); err != nil {
+	if err := p.Answer(p.life, c.id); err != nil {
 		p.o.log.Warn("auto-answer failed", "call", c.id, "error", err)
 	}
 }

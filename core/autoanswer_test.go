@@ -72,7 +72,7 @@ func TestAnswerAfterHint(t *testing.T) {
 	// dial calls to from bob with hdrs and returns the callee's ringing call.
 	dial := func(t *testing.T, callee *tonePhone, to string, hdrs ...sip.Header) (string, call.Info) {
 		t.Helper()
-		id, err := core.DialWithHeaders(bob.Phone, to, core.DialOptions{}, hdrs...)
+		id, err := core.DialWithHeaders(bob.Engine, to, core.DialOptions{}, hdrs...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,30 +11,6 @@ import (
 	"github.com/softphone/softphone/core/sip"
 )
 
-// BLFState is a watched extension's dialog state (RFC 4235).
-type BLFState string
-
-// BLF states.
-const (
-	BLFUnknown BLFState = "unknown"
-	BLFIdle    BLFState = "idle"
-	BLFRinging BLFState = "ringing"
-	BLFBusy    BLFState = "busy"
-)
-
-// BLFEvent reports a watched extension's new state.
-type BLFEvent struct {
-	URI   string   `json:"uri"`
-	State BLFState `json:"state"`
-}
-
-func (BLFEvent) Kind() string { return "blf" }
-
-func (e BLFEvent) MarshalJSON() ([]byte, error) {
-	type plain BLFEvent
-	return withKind(e.Kind(), plain(e))
-}
-
 // MaxWatched bounds the busy lamps: each is a subscription the server
 // keeps for us.
 const MaxWatched = 200
@@ -55,7 +31,7 @@ type blfWatch struct {
 // entry is a user or number (at an account's domain) or a SIP URI; the
 // entries that are not are left out and named in the error, the others
 // are watched all the same.
-func (p *Phone) Watch(uris []string) error {
+func (p *Engine) Watch(ctx context.Context, uris []string) error {
 	var want []string
 	var bad []error
 	seen := map[string]bool{}
@@ -109,7 +85,7 @@ func checkWatchURI(u string) error {
 }
 
 // Watched is each watched extension's last known state.
-func (p *Phone) Watched() map[string]BLFState {
+func (p *Engine) Watched() map[string]BLFState {
 	p.ev.mu.Lock()
 	defer p.ev.mu.Unlock()
 	out := make(map[string]BLFState, len(p.ev.watch))
@@ -122,7 +98,7 @@ func (p *Phone) Watched() map[string]BLFState {
 // syncWatches (re)starts the subscriptions of watched extensions through
 // a registered account: the one whose domain is the extension's host,
 // else the first registered. It returns subscriptions to stop. p.ev.mu held.
-func (p *Phone) syncWatches(ua *sip.UA, lines []*line) []*sip.Subscription {
+func (p *Engine) syncWatches(ua *sip.UA, lines []*line) []*sip.Subscription {
 	var stale []*sip.Subscription
 	for _, u := range p.ev.order {
 		w := p.ev.watch[u]
@@ -177,7 +153,7 @@ func watchTarget(u string, l *line) (string, error) {
 }
 
 // startBLF subscribes to one extension's dialog state (p.ev.mu held).
-func (p *Phone) startBLF(ua *sip.UA, w *blfWatch) *sip.Subscription {
+func (p *Engine) startBLF(ua *sip.UA, w *blfWatch) *sip.Subscription {
 	o := sip.SubscribeOptions{From: w.from, To: w.target, Event: "dialog", Accept: []string{"application/dialog-info+xml"}}
 	o.Notify = func(n sip.Notification) { p.onDialogNotify(w, n) }
 	o.State = func(st sip.SubscriptionState) {
@@ -193,7 +169,7 @@ func (p *Phone) startBLF(ua *sip.UA, w *blfWatch) *sip.Subscription {
 	return s
 }
 
-func (p *Phone) onDialogNotify(w *blfWatch, n sip.Notification) {
+func (p *Engine) onDialogNotify(w *blfWatch, n sip.Notification) {
 	if n.ContentType != "" && n.ContentType != "application/dialog-info+xml" {
 		p.o.log.Warn("blf: unexpected body", "uri", w.uri, "type", n.ContentType)
 		return
@@ -223,7 +199,7 @@ func (p *Phone) onDialogNotify(w *blfWatch, n sip.Notification) {
 }
 
 // setBLF changes a watch's tracker and reports a new state.
-func (p *Phone) setBLF(w *blfWatch, f func(*blfWatch)) {
+func (p *Engine) setBLF(w *blfWatch, f func(*blfWatch)) {
 	p.ev.mu.Lock()
 	if p.ev.watch[w.uri] != w {
 		p.ev.mu.Unlock()
@@ -235,7 +211,7 @@ func (p *Phone) setBLF(w *blfWatch, f func(*blfWatch)) {
 	w.state = st
 	p.ev.mu.Unlock()
 	if changed {
-		p.bus.publish(BLFEvent{URI: w.uri, State: st})
+		p.bus.Publish(BLFEvent{URI: w.uri, State: st})
 	}
 }
 

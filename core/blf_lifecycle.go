@@ -54,10 +54,10 @@ const subscriptionStopTimeout = 5 * time.Second
 // startEvents hooks the UA's MESSAGE and MWI handlers and starts watching
 // registrations: an account that registers gets its subscriptions.
 // Called by Start (p.mu held: nothing here may take it).
-func (p *Phone) startEvents(ua *sip.UA) {
+func (p *Engine) startEvents(ua *sip.UA) {
 	ua.HandleMessages(p.onMessage)
 	ua.HandleMWI(p.onUnsolicitedMWI)
-	events, cancel := p.bus.subscribe()
+	events, cancel := p.bus.Subscribe()
 	done := make(chan struct{})
 	p.ev.mu.Lock()
 	p.ev.running, p.ev.stopBus, p.ev.busDone = true, cancel, done
@@ -79,7 +79,7 @@ func (p *Phone) startEvents(ua *sip.UA) {
 
 // stopEvents ends every subscription and publication (unsubscribing,
 // bounded by ctx). Called by Close before the accounts unregister.
-func (p *Phone) stopEvents(ctx context.Context) {
+func (p *Engine) stopEvents(ctx context.Context) {
 	p.ev.mu.Lock()
 	if !p.ev.running {
 		p.ev.mu.Unlock()
@@ -127,7 +127,7 @@ func (p *Phone) stopEvents(ctx context.Context) {
 // syncEvents reconciles the subscriptions with the accounts: those of
 // accounts gone or changed end, registered accounts get theirs, watched
 // extensions move to a registered account. Safe to call any time.
-func (p *Phone) syncEvents() {
+func (p *Engine) syncEvents() {
 	p.mu.Lock()
 	ua := p.ua
 	closed := p.closed

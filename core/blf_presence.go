@@ -20,7 +20,7 @@ const presenceExpires = 600
 
 // presencePub publishes one account's presence.
 type presencePub struct {
-	p    *Phone
+	p    *Engine
 	ua   *sip.UA
 	name string
 	from sip.Target
@@ -34,7 +34,7 @@ type presencePub struct {
 }
 
 // syncPresence starts and stops publishers to match the accounts (p.ev.mu held).
-func (p *Phone) syncPresence(ua *sip.UA, lines []*line) {
+func (p *Engine) syncPresence(ua *sip.UA, lines []*line) {
 	for name, pp := range p.ev.pub {
 		if l := lineNamed(lines, name); l == nil || !l.cfg.Presence || l.target() != pp.from {
 			delete(p.ev.pub, name)
@@ -59,7 +59,7 @@ func (p *Phone) syncPresence(ua *sip.UA, lines []*line) {
 }
 
 // presenceCallChanged tells the publishers that calls changed.
-func (p *Phone) presenceCallChanged() {
+func (p *Engine) presenceCallChanged() {
 	p.ev.mu.Lock()
 	defer p.ev.mu.Unlock()
 	for _, pp := range p.ev.pub {

@@ -56,7 +56,7 @@ func TestPresencePublished(t *testing.T) {
 	}
 	want("open", func(d presence.Presence) bool { return d.Open && !d.OnThePhone && d.Entity == "sip:carol@"+k.Domain })
 
-	id, err := p.Dial("bob", core.DialOptions{})
+	id, err := p.Dial(context.Background(), "bob", core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -37,14 +38,14 @@ func TestBLFThroughKamailio(t *testing.T) {
 	p, events := startPhone(t, writeRawConfig(t, featureConfig(k, "carol", "mwi = false\n")))
 	waitStatus(t, events, "carol", 10*time.Second, account.Registered)
 
-	if err := p.Watch([]string{"bob", " bob ", "sip:dave@" + k.Domain}); err != nil {
+	if err := p.Watch(context.Background(), []string{"bob", " bob ", "sip:dave@" + k.Domain}); err != nil {
 		t.Fatal(err)
 	}
 	if w := p.Watched(); len(w) != 2 || w["bob"] != core.BLFUnknown {
 		t.Fatalf("Watched() = %v, want bob and dave unknown", w)
 	}
 	// A bad entry is refused by name; the others are watched all the same.
-	if err := p.Watch([]string{"bob", "bob\r\nX: y", "sip:dave@" + k.Domain}); err == nil {
+	if err := p.Watch(context.Background(), []string{"bob", "bob\r\nX: y", "sip:dave@" + k.Domain}); err == nil {
 		t.Fatal("a URI with CRLF was accepted")
 	}
 	if w := p.Watched(); len(w) != 2 || w["bob"] == "" {
@@ -73,7 +74,7 @@ func TestBLFThroughKamailio(t *testing.T) {
 	waitBLF(t, events, "bob", core.BLFIdle, 10*time.Second)
 
 	// Dropping an extension ends its subscription and its entry.
-	if err := p.Watch([]string{"sip:dave@" + k.Domain}); err != nil {
+	if err := p.Watch(context.Background(), []string{"sip:dave@" + k.Domain}); err != nil {
 		t.Fatal(err)
 	}
 	if w := p.Watched(); len(w) != 1 {

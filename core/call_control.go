@@ -12,7 +12,7 @@ import (
 
 // Hangup ends a call in any state: CANCEL before the answer, 603 Decline
 // for an incoming call still ringing, BYE once established.
-func (p *Phone) Hangup(id string) error {
+func (p *Engine) Hangup(id string) error {
 	c, err := p.getCall(id)
 	if err != nil {
 		return err
@@ -37,13 +37,13 @@ func (p *Phone) Hangup(id string) error {
 }
 
 // Hold puts an established call on hold (re-INVITE with a=sendonly).
-func (p *Phone) Hold(id string) error { return p.setHold(id, true) }
+func (p *Engine) Hold(ctx context.Context, id string) error { return p.setHold(ctx, id, true) }
 
 // Resume takes a call off hold (re-INVITE with a=sendrecv); the other
 // calls in progress go on hold first.
-func (p *Phone) Resume(id string) error { return p.setHold(id, false) }
+func (p *Engine) Resume(ctx context.Context, id string) error { return p.setHold(ctx, id, false) }
 
-func (p *Phone) setHold(id string, on bool) error {
+func (p *Engine) setHold(ctx context.Context, id string, on bool) error {
 	c, err := p.getCall(id)
 	if err != nil {
 		return err
@@ -53,7 +53,7 @@ func (p *Phone) setHold(id string, on bool) error {
 	}
 	if !on {
 		// Swap: the call in progress goes on hold before this one talks.
-		p.holdOthers(id)
+		p.holdOthers(ctx, id)
 	}
 	c.mu.Lock()
 	d := c.dialog
@@ -68,7 +68,7 @@ func (p *Phone) setHold(id string, on bool) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	answer, err := d.ReInvite(ctx, offer)
 	if err != nil {
@@ -101,7 +101,7 @@ func (c *activeCall) applyNegotiated(neg sdp.Negotiated) {
 }
 
 // Mute stops (or restarts) sending the microphone, without a re-INVITE.
-func (p *Phone) Mute(id string, on bool) error {
+func (p *Engine) Mute(id string, on bool) error {
 	c, err := p.getCall(id)
 	if err != nil {
 		return err
@@ -117,7 +117,7 @@ func (p *Phone) Mute(id string, on bool) error {
 }
 
 // SendDTMF sends digits (0-9 * # A-D) as RFC 4733 events.
-func (p *Phone) SendDTMF(id string, digits string) error {
+func (p *Engine) SendDTMF(id string, digits string) error {
 	c, err := p.getCall(id)
 	if err != nil {
 		return err
@@ -158,7 +158,7 @@ func (c *activeCall) Info(contentType string, body []byte) {
 		c.p.o.log.Debug("call: INFO", "call", c.id, "error", err)
 		return
 	}
-	c.p.bus.publish(DTMFEvent{CallID: c.id, Digit: string(d.Digit), Via: "info"})
+	c.p.bus.Publish(DTMFEvent{CallID: c.id, Digit: string(d.Digit), Via: "info"})
 }
 
 // Bye: the far end hung up.
@@ -168,7 +168,7 @@ func (c *activeCall) Bye() { c.end("remote hung up", 0) }
 type mediaHandler struct{ c *activeCall }
 
 func (h mediaHandler) DTMF(d rune) {
-	h.c.p.bus.publish(DTMFEvent{CallID: h.c.id, Digit: string(d), Via: "rtp"})
+	h.c.p.bus.Publish(DTMFEvent{CallID: h.c.id, Digit: string(d), Via: "rtp"})
 }
 
 func (h mediaHandler) NoMedia(silence time.Duration) {
@@ -185,21 +185,21 @@ func (h mediaHandler) NoMedia(silence time.Duration) {
 }
 
 func (h mediaHandler) Flowing(at time.Time) {
-	h.c.p.bus.publish(MediaEvent{CallID: h.c.id, State: "flowing", At: at})
+	h.c.p.bus.Publish(MediaEvent{CallID: h.c.id, State: "flowing", At: at})
 }
 
 func (h mediaHandler) DeviceError(err error) {
-	h.c.p.bus.publish(DeviceEvent{CallID: h.c.id, Error: err.Error()})
+	h.c.p.bus.Publish(DeviceEvent{CallID: h.c.id, Error: err.Error()})
 }
 
-func (p *Phone) emitCall(info call.Info) {
+func (p *Engine) emitCall(info call.Info) {
 	p.o.log.Info("call", "call", info.ID, "state", info.State.String(), "reason", info.Reason)
-	p.bus.publish(CallEvent{Info: info})
+	p.bus.Publish(CallEvent{Info: info})
 	p.scheduleWaiting() // waiting.go: a call rang, was answered, held or ended
 }
 
 // Calls lists the current calls.
-func (p *Phone) Calls() []call.Info {
+func (p *Engine) Calls() []call.Info {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := make([]call.Info, 0, len(p.calls))
@@ -210,7 +210,7 @@ func (p *Phone) Calls() []call.Info {
 }
 
 // CallStats returns a call's current quality figures.
-func (p *Phone) CallStats(id string) (media.Stats, error) {
+func (p *Engine) CallStats(id string) (media.Stats, error) {
 	c, err := p.getCall(id)
 	if err != nil {
 		return media.Stats{}, err

@@ -37,7 +37,7 @@ type DialOptions struct {
 // activeCall is one call with everything it owns: its state machine, its
 // SIP dialog or pending invitation, its sockets and media session.
 type activeCall struct {
-	p  *Phone
+	p  *Engine
 	m  *call.Machine
 	id string
 	ln *line // nil for a direct call
@@ -65,13 +65,13 @@ func newCallID() string {
 	return fmt.Sprintf("%x", b)
 }
 
-func (p *Phone) addCall(c *activeCall) {
+func (p *Engine) addCall(c *activeCall) {
 	p.mu.Lock()
 	p.calls[c.id] = c
 	p.mu.Unlock()
 }
 
-func (p *Phone) getCall(id string) (*activeCall, error) {
+func (p *Engine) getCall(id string) (*activeCall, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	c, ok := p.calls[id]
@@ -83,9 +83,9 @@ func (p *Phone) getCall(id string) (*activeCall, error) {
 
 // Dial places a call and returns its id at once; what happens next comes
 // as CallEvents. Cancel it with Hangup.
-func (p *Phone) Dial(to string, o DialOptions) (string, error) {
+func (p *Engine) Dial(ctx context.Context, to string, o DialOptions) (string, error) {
 	if o.HoldOthers {
-		p.holdOthers("")
+		p.holdOthers(ctx, "")
 	}
 	c, err := p.dial(to, o, nil, nil)
 	if err != nil {
@@ -96,7 +96,7 @@ func (p *Phone) Dial(to string, o DialOptions) (string, error) {
 
 // dial places a call with extra INVITE headers (Replaces, Referred-By);
 // setup, when not nil, adjusts the call before its first event.
-func (p *Phone) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*call.Info)) (*activeCall, error) {
+func (p *Engine) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*call.Info)) (*activeCall, error) {
 	ua, err := p.sipUA()
 	if err != nil {
 		return nil, err
@@ -317,7 +317,7 @@ func (c *activeCall) reportStats(sess *media.Session) {
 		case <-c.ended:
 			return
 		case <-t.C:
-			c.p.bus.publish(CallStatsEvent{CallID: c.id, Stats: sess.Stats()})
+			c.p.bus.Publish(CallStatsEvent{CallID: c.id, Stats: sess.Stats()})
 		}
 	}
 }
@@ -351,7 +351,7 @@ func (c *activeCall) end(reason string, code int) {
 		sess, conn, cancel := c.sess, c.conn, c.cancel
 		c.mu.Unlock()
 		if sess != nil {
-			c.p.bus.publish(CallStatsEvent{CallID: c.id, Stats: sess.Stats(), Final: true})
+			c.p.bus.Publish(CallStatsEvent{CallID: c.id, Stats: sess.Stats(), Final: true})
 			sess.Close() // also finishes its recording
 		} else if conn != nil {
 			conn.Close()
@@ -372,7 +372,7 @@ func (c *activeCall) end(reason string, code int) {
 // holding up the caller. The BYE is counted before the call ends, so a
 // Close prompted by the ended event waits for it. Ending an ended call
 // changes nothing, so endLeg(c, "", 0, true) only hangs up its dialog.
-func (p *Phone) endLeg(c *activeCall, reason string, code int, bye bool) {
+func (p *Engine) endLeg(c *activeCall, reason string, code int, bye bool) {
 	if bye {
 		p.byes.Add(1)
 	}

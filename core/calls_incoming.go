@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,7 +12,7 @@ import (
 )
 
 // lineFor is the account whose user a request is addressed to, or nil.
-func (p *Phone) lineFor(user string) *line {
+func (p *Engine) lineFor(user string) *line {
 	for _, l := range p.lines() {
 		if strings.EqualFold(l.cfg.Username, user) {
 			return l
@@ -23,7 +24,7 @@ func (p *Phone) lineFor(user string) *line {
 // onIncoming takes a new INVITE: it finds the account it is for (or
 // accepts it as a direct call), checks the offer, rings, and waits for
 // Answer, Reject or the caller's CANCEL.
-func (p *Phone) onIncoming(in *sip.Incoming) {
+func (p *Engine) onIncoming(in *sip.Incoming) {
 	ln := p.lineFor(in.To.User)
 	if ln == nil && !p.o.allowDirect {
 		_ = in.Reject(403, "Forbidden")
@@ -60,7 +61,7 @@ func (p *Phone) onIncoming(in *sip.Incoming) {
 
 // newIncomingCall checks in's offer and opens the call's media, or
 // rejects the INVITE and returns nil. The call is not listed yet.
-func (p *Phone) newIncomingCall(in *sip.Incoming, ln *line) *activeCall {
+func (p *Engine) newIncomingCall(in *sip.Incoming, ln *line) *activeCall {
 	if len(in.Offer) == 0 {
 		// A late offer would put our offer in the 200 and take the answer
 		// from the ACK; peers that need it are rare.
@@ -91,7 +92,7 @@ func (p *Phone) newIncomingCall(in *sip.Incoming, ln *line) *activeCall {
 }
 
 // Answer picks up an incoming call.
-func (p *Phone) Answer(id string) error {
+func (p *Engine) Answer(ctx context.Context, id string) error {
 	c, err := p.getCall(id)
 	if err != nil {
 		return err
@@ -99,7 +100,7 @@ func (p *Phone) Answer(id string) error {
 	if !c.m.Is(call.Incoming) {
 		return fmt.Errorf("answer %s: %w", id, call.ErrTransition)
 	}
-	p.holdOthers(c.id) // call waiting: the call in progress goes on hold
+	p.holdOthers(ctx, c.id) // call waiting: the call in progress goes on hold
 	return c.accept()
 }
 
@@ -144,7 +145,7 @@ func (c *activeCall) settle() bool { return c.settled.CompareAndSwap(false, true
 
 // Reject declines an incoming call with code (486 Busy Here, 603 Decline;
 // 0 means 486).
-func (p *Phone) Reject(id string, code int) error {
+func (p *Engine) Reject(id string, code int) error {
 	c, err := p.getCall(id)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -42,7 +43,7 @@ type callFX struct {
 }
 
 type conference struct {
-	p      *Phone
+	p      *Engine
 	id     string
 	bridge *media.Bridge
 	tap    *audio.Tap // the user's device, recording and tone included
@@ -54,7 +55,7 @@ type conference struct {
 // Calls already in a conference bring it along (a third call merged with
 // a conference's leg joins it); an id may also be a conference's. Held
 // calls are resumed first; other calls in progress go on hold.
-func (p *Phone) Merge(ids ...string) (string, error) {
+func (p *Engine) Merge(ctx context.Context, ids ...string) (string, error) {
 	calls, err := p.mergeCalls(ids)
 	if err != nil {
 		return "", err
@@ -99,7 +100,7 @@ func (p *Phone) Merge(ids ...string) (string, error) {
 	}
 	for _, c := range joining {
 		if c.m.Info().LocalHold {
-			if err := p.setHold(c.id, false); err != nil {
+			if err := p.setHold(ctx, c.id, false); err != nil {
 				p.fx.mu.Lock()
 				undo()
 				p.fx.mu.Unlock()
@@ -129,7 +130,7 @@ func (p *Phone) Merge(ids ...string) (string, error) {
 
 // mergeCalls resolves Merge's ids (calls or conferences) into distinct
 // established calls with media, at least two.
-func (p *Phone) mergeCalls(ids []string) ([]*activeCall, error) {
+func (p *Engine) mergeCalls(ids []string) ([]*activeCall, error) {
 	var calls []*activeCall
 	add := func(c *activeCall) {
 		if !slices.Contains(calls, c) {
@@ -176,7 +177,7 @@ func newConfID() string {
 // newConference bridges calls around the user's device, taken from the
 // first call that records (else the first call with its own device).
 // p.fx.mu held.
-func (p *Phone) newConference(id string, calls []*activeCall) (*conference, error) {
+func (p *Engine) newConference(id string, calls []*activeCall) (*conference, error) {
 	var donor *callDevice
 	for _, c := range calls {
 		v := c.view()
@@ -307,7 +308,7 @@ func (fx *phoneFX) cond() *sync.Cond {
 // waitConferences waits until the calls that left conferences are out of
 // their books: after the last call of a conference ended, its device is
 // closed and its recording finished.
-func (p *Phone) waitConferences() {
+func (p *Engine) waitConferences() {
 	p.fx.mu.Lock()
 	defer p.fx.mu.Unlock()
 	for p.fx.leaving.Load() > 0 {
@@ -400,5 +401,5 @@ func (conf *conference) deviceError(err error) {
 		id = conf.legs[0].id
 	}
 	p.fx.mu.Unlock()
-	p.bus.publish(DeviceEvent{CallID: id, Error: err.Error()})
+	p.bus.Publish(DeviceEvent{CallID: id, Error: err.Error()})
 }

@@ -21,11 +21,11 @@ import (
 // are connected.
 func dialConnected(t *testing.T, alice *tonePhone, peer *testlab.Baresip, k *testlab.Kamailio) string {
 	t.Helper()
-	id, err := alice.Dial("sip:"+peer.User+"@"+k.Domain, core.DialOptions{})
+	id, err := alice.Dial(context.Background(), "sip:"+peer.User+"@"+k.Domain, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitInfo(t, alice.Phone, id, 10*time.Second, "connected", func(i call.Info) bool { return i.State == call.Connected })
+	waitInfo(t, alice.Engine, id, 10*time.Second, "connected", func(i call.Info) bool { return i.State == call.Connected })
 	bobWait(t, peer, "CALL_ESTABLISHED", 5*time.Second)
 	return id
 }
@@ -58,17 +58,17 @@ func startConferenceTrio(t *testing.T) (k *testlab.Kamailio, bob, carol *testlab
 // mergeTrio merges alice's calls to bob and carol and checks the legs.
 func mergeTrio(t *testing.T, alice *tonePhone, idB, idC string) string {
 	t.Helper()
-	conf, err := alice.Merge(idB, idC)
+	conf, err := alice.Merge(context.Background(), idB, idC)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{idB, idC} {
-		waitInfo(t, alice.Phone, id, 3*time.Second, "in the conference", func(i call.Info) bool {
+		waitInfo(t, alice.Engine, id, 3*time.Second, "in the conference", func(i call.Info) bool {
 			return i.Conference == conf && i.State == call.Connected && !i.LocalHold
 		})
 	}
-	ib, _ := callInfo(alice.Phone, idB)
-	ic, _ := callInfo(alice.Phone, idC)
+	ib, _ := callInfo(alice.Engine, idB)
+	ic, _ := callInfo(alice.Engine, idC)
 	if !strings.EqualFold(ib.Codec, "opus") || !strings.EqualFold(ic.Codec, "pcmu") {
 		t.Fatalf("codecs %s and %s, want Opus and PCMU legs", ib.Codec, ic.Codec)
 	}
@@ -110,13 +110,13 @@ func TestConferenceWithBaresip(t *testing.T) {
 	time.Sleep(3 * time.Second)
 
 	splitAt := time.Now()
-	if err := alice.Split(idC); err != nil {
+	if err := alice.Split(context.Background(), idC); err != nil {
 		t.Fatal(err)
 	}
-	waitInfo(t, alice.Phone, idC, 3*time.Second, "split off and held", func(i call.Info) bool {
+	waitInfo(t, alice.Engine, idC, 3*time.Second, "split off and held", func(i call.Info) bool {
 		return i.Conference == "" && i.State == call.Held
 	})
-	waitInfo(t, alice.Phone, idB, 3*time.Second, "out of the ended conference, still recorded", func(i call.Info) bool {
+	waitInfo(t, alice.Engine, idB, 3*time.Second, "out of the ended conference, still recorded", func(i call.Info) bool {
 		return i.Conference == "" && i.State == call.Connected && i.Recording == path
 	})
 	time.Sleep(2500 * time.Millisecond)
@@ -151,7 +151,7 @@ func TestConferenceWithBaresip(t *testing.T) {
 func TestConferenceResumesHeldBaresip(t *testing.T) {
 	k, bob, carol, alice := startConferenceTrio(t)
 	idB := dialConnected(t, alice, bob, k)
-	if err := alice.Hold(idB); err != nil {
+	if err := alice.Hold(context.Background(), idB); err != nil {
 		t.Fatal(err)
 	}
 	idC := dialConnected(t, alice, carol, k)
@@ -190,7 +190,7 @@ func TestRecordingWithBaresip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	stopHistory := core.RecordHistory(ctx, alice.Phone, st)
+	stopHistory := core.RecordHistory(ctx, alice.Engine, st)
 	defer stopHistory()
 
 	id := dialConnected(t, alice, bob, k)
@@ -205,7 +205,7 @@ func TestRecordingWithBaresip(t *testing.T) {
 	if err := alice.Hangup(id); err != nil {
 		t.Fatal(err)
 	}
-	waitGone(t, alice.Phone, id, 5*time.Second)
+	waitGone(t, alice.Engine, id, 5*time.Second)
 	expectFinished(t, path)
 	r := readRecording(t, path)
 	if r.ch != 2 || r.rate != 48000 {

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/softphone/softphone/core/audio"
@@ -66,7 +67,7 @@ func (conf *conference) swapDevice(dev audio.Device) error {
 // Split takes a call out of its conference: it gets a device of its own
 // again and goes on hold, like any second call. A conference left with
 // one call ends.
-func (p *Phone) Split(id string) error {
+func (p *Engine) Split(ctx context.Context, id string) error {
 	c, err := p.getCall(id)
 	if err != nil {
 		return err
@@ -108,7 +109,7 @@ func (p *Phone) Split(id string) error {
 	})
 	conf.remove(c)
 	p.fx.mu.Unlock()
-	if err := p.setHold(id, true); err != nil {
+	if err := p.setHold(ctx, id, true); err != nil {
 		return fmt.Errorf("split %s: hold: %w", id, err)
 	}
 	return nil

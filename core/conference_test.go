@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -34,24 +35,24 @@ func TestConferenceDirect(t *testing.T) {
 	a := startRatePhone(t, directConfig, 1000, []string{"pcmu"})
 	b := startRatePhone(t, directConfig, 1700, []string{"pcmu"})
 	idA, _ := connectDirect(t, hub, a)
-	if err := hub.Hold(idA); err != nil {
+	if err := hub.Hold(context.Background(), idA); err != nil {
 		t.Fatal(err)
 	}
 	idB, inB := connectDirect(t, hub, b)
 
-	conf, err := hub.Merge(idA, idB)
+	conf, err := hub.Merge(context.Background(), idA, idB)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{idA, idB} {
-		i := waitInfo(t, hub.Phone, id, 2*time.Second, "in the conference", func(i call.Info) bool {
+		i := waitInfo(t, hub.Engine, id, 2*time.Second, "in the conference", func(i call.Info) bool {
 			return i.Conference == conf && i.State == call.Connected
 		})
 		if i.LocalHold {
 			t.Fatalf("%s still held after the merge: %+v", id, i)
 		}
 	}
-	if again, err := hub.Merge(idB, idA); err != nil || again != conf {
+	if again, err := hub.Merge(context.Background(), idB, idA); err != nil || again != conf {
 		t.Errorf("merging the same calls again: %q, %v; want %s", again, err, conf)
 	}
 	path, err := hub.StartRecording(idB)
@@ -59,15 +60,15 @@ func TestConferenceDirect(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{idA, idB} {
-		waitInfo(t, hub.Phone, id, time.Second, "the conference's recording", func(i call.Info) bool { return i.Recording == path })
+		waitInfo(t, hub.Engine, id, time.Second, "the conference's recording", func(i call.Info) bool { return i.Recording == path })
 	}
 	time.Sleep(3 * time.Second)
 
 	if err := b.Hangup(inB); err != nil {
 		t.Fatal(err)
 	}
-	waitGone(t, hub.Phone, idB, 5*time.Second)
-	i := waitInfo(t, hub.Phone, idA, 2*time.Second, "out of the ended conference", func(i call.Info) bool { return i.Conference == "" })
+	waitGone(t, hub.Engine, idB, 5*time.Second)
+	i := waitInfo(t, hub.Engine, idA, 2*time.Second, "out of the ended conference", func(i call.Info) bool { return i.Conference == "" })
 	if i.Recording != path {
 		t.Errorf("A after the conference: recording %q, want %q to go on", i.Recording, path)
 	}
@@ -107,38 +108,38 @@ func TestConferenceNWaySplit(t *testing.T) {
 	b := startRatePhone(t, directConfig, 1700, []string{"pcmu"})
 	c := startRatePhone(t, directConfig, 2300, []string{"pcmu"})
 	idA, _ := connectDirect(t, hub, a)
-	if err := hub.Hold(idA); err != nil {
+	if err := hub.Hold(context.Background(), idA); err != nil {
 		t.Fatal(err)
 	}
 	idB, _ := connectDirect(t, hub, b)
-	conf, err := hub.Merge(idA, idB)
+	conf, err := hub.Merge(context.Background(), idA, idB)
 	if err != nil {
 		t.Fatal(err)
 	}
 	idC, _ := connectDirect(t, hub, c)
-	if got, err := hub.Merge(conf, idC); err != nil || got != conf {
+	if got, err := hub.Merge(context.Background(), conf, idC); err != nil || got != conf {
 		t.Fatalf("merging a third call into %s: %q, %v", conf, got, err)
 	}
 	for _, id := range []string{idA, idB, idC} {
-		waitInfo(t, hub.Phone, id, 2*time.Second, "in the conference", func(i call.Info) bool { return i.Conference == conf })
+		waitInfo(t, hub.Engine, id, 2*time.Second, "in the conference", func(i call.Info) bool { return i.Conference == conf })
 	}
 	time.Sleep(3 * time.Second)
 
-	if err := hub.Split(idC); err != nil {
+	if err := hub.Split(context.Background(), idC); err != nil {
 		t.Fatal(err)
 	}
-	ic := waitInfo(t, hub.Phone, idC, 2*time.Second, "split and held", func(i call.Info) bool {
+	ic := waitInfo(t, hub.Engine, idC, 2*time.Second, "split and held", func(i call.Info) bool {
 		return i.Conference == "" && i.State == call.Held
 	})
 	if !ic.LocalHold {
 		t.Errorf("split call %+v, want it held", ic)
 	}
 	for _, id := range []string{idA, idB} {
-		if i, _ := callInfo(hub.Phone, id); i.Conference != conf || i.State != call.Connected {
+		if i, _ := callInfo(hub.Engine, id); i.Conference != conf || i.State != call.Connected {
 			t.Errorf("after the split %s is %+v, want it still in %s", id, i, conf)
 		}
 	}
-	if err := hub.Split(idC); err == nil {
+	if err := hub.Split(context.Background(), idC); err == nil {
 		t.Error("splitting a call twice: no error")
 	}
 	time.Sleep(2500 * time.Millisecond)
@@ -175,26 +176,26 @@ func TestConferenceMute(t *testing.T) {
 	if err := hub.Mute(idB, true); err != nil {
 		t.Fatal(err)
 	}
-	conf, err := hub.Merge(idA, idB)
+	conf, err := hub.Merge(context.Background(), idA, idB)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{idA, idB} {
-		waitInfo(t, hub.Phone, id, 2*time.Second, "muted in the conference", func(i call.Info) bool { return i.Conference == conf && i.Muted })
+		waitInfo(t, hub.Engine, id, 2*time.Second, "muted in the conference", func(i call.Info) bool { return i.Conference == conf && i.Muted })
 	}
 	time.Sleep(2 * time.Second)
 	if err := hub.Mute(idA, false); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{idA, idB} {
-		waitInfo(t, hub.Phone, id, time.Second, "unmuted", func(i call.Info) bool { return !i.Muted })
+		waitInfo(t, hub.Engine, id, time.Second, "unmuted", func(i call.Info) bool { return !i.Muted })
 	}
 	time.Sleep(2 * time.Second)
 	if err := hub.Mute(idB, true); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{idA, idB} {
-		waitInfo(t, hub.Phone, id, time.Second, "muted again", func(i call.Info) bool { return i.Muted })
+		waitInfo(t, hub.Engine, id, time.Second, "muted again", func(i call.Info) bool { return i.Muted })
 	}
 	time.Sleep(2 * time.Second)
 	for _, id := range []string{idA, idB} {

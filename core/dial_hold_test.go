@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -16,29 +17,29 @@ func TestDialHoldOthers(t *testing.T) {
 	c := startTonePhone(t, directConfig, 700, allCodecs)
 	first, _ := connectDirect(t, a, b)
 
-	second, err := a.Dial("sip:peer@"+c.Snapshot().Listen, core.DialOptions{HoldOthers: true})
+	second, err := a.Dial(context.Background(), "sip:peer@"+c.Snapshot().Listen, core.DialOptions{HoldOthers: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	held := waitInfo(t, a.Phone, first, 5*time.Second, "first call held", func(i call.Info) bool { return i.State == call.Held })
+	held := waitInfo(t, a.Engine, first, 5*time.Second, "first call held", func(i call.Info) bool { return i.State == call.Held })
 	if !held.LocalHold {
 		t.Fatalf("first call %+v, want held by us", held)
 	}
-	waitInfo(t, a.Phone, second, 5*time.Second, "second call ringing", func(i call.Info) bool { return i.State == call.Ringing })
+	waitInfo(t, a.Engine, second, 5*time.Second, "second call ringing", func(i call.Info) bool { return i.State == call.Ringing })
 	if err := a.Hangup(second); err != nil {
 		t.Fatal(err)
 	}
 
 	// Without the option the call in progress stays as it is.
-	if err := a.Resume(first); err != nil {
+	if err := a.Resume(context.Background(), first); err != nil {
 		t.Fatal(err)
 	}
-	third, err := a.Dial("sip:peer@"+c.Snapshot().Listen, core.DialOptions{})
+	third, err := a.Dial(context.Background(), "sip:peer@"+c.Snapshot().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitInfo(t, a.Phone, third, 5*time.Second, "third call ringing", func(i call.Info) bool { return i.State == call.Ringing })
-	if i, _ := callInfo(a.Phone, first); i.State != call.Connected {
+	waitInfo(t, a.Engine, third, 5*time.Second, "third call ringing", func(i call.Info) bool { return i.State == call.Ringing })
+	if i, _ := callInfo(a.Engine, first); i.State != call.Connected {
 		t.Fatalf("first call %s after a plain Dial, want connected", i.State)
 	}
 }

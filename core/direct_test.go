@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"net"
 	"strconv"
 	"strings"
@@ -65,7 +66,7 @@ func TestDirectCallBetweenTwoPhones(t *testing.T) {
 	defer unsubscribe()
 	dialed := time.Now()
 
-	id, err := b.Dial("sip:anyone@"+aAddr, core.DialOptions{})
+	id, err := b.Dial(context.Background(), "sip:anyone@"+aAddr, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestDirectCallBetweenTwoPhones(t *testing.T) {
 	if out := waitCall(t, b.events, 5*time.Second, call.Ringing); out.ID != id || out.Account != "" {
 		t.Fatalf("caller %+v", out)
 	}
-	if err := a.Answer(in.ID); err != nil {
+	if err := a.Answer(context.Background(), in.ID); err != nil {
 		t.Fatal(err)
 	}
 	ac := waitCall(t, a.events, 5*time.Second, call.Connected)
@@ -122,7 +123,7 @@ func TestDirectCallBetweenTwoPhones(t *testing.T) {
 func TestDirectCallRefusedWhenNotAllowed(t *testing.T) {
 	a := startTonePhone(t, directConfig+"allow_direct = false\n", 440, allCodecs)
 	b := startTonePhone(t, directConfig, 1000, allCodecs)
-	id, err := b.Dial("sip:anyone@"+a.Snapshot().Listen, core.DialOptions{})
+	id, err := b.Dial(context.Background(), "sip:anyone@"+a.Snapshot().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +138,7 @@ func TestDirectCallRefusedWhenNotAllowed(t *testing.T) {
 func TestDialOddInput(t *testing.T) {
 	p := startTonePhone(t, directConfig, 440, allCodecs)
 	for _, to := range []string{"sip:bob\r\n@x", "sip:bob@", "bob", ""} {
-		if id, err := p.Dial(to, core.DialOptions{}); err == nil {
+		if id, err := p.Dial(context.Background(), to, core.DialOptions{}); err == nil {
 			t.Errorf("Dial(%q) = %q, want an error", to, id)
 		}
 	}
@@ -148,7 +149,7 @@ func TestDialOddInput(t *testing.T) {
 
 	// Nobody listens on a closed TCP port: the connection is refused at once.
 	start := time.Now()
-	id, err := p.Dial("sip:x@127.0.0.1:"+closedTCPPort(t)+";transport=tcp", core.DialOptions{})
+	id, err := p.Dial(context.Background(), "sip:x@127.0.0.1:"+closedTCPPort(t)+";transport=tcp", core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestEndedCallIsGoneFromCalls(t *testing.T) {
 	p := startTonePhone(t, directConfig, 440, allCodecs)
 	port := closedTCPPort(t)
 	for i := range 1000 {
-		id, err := p.Dial("sip:x@127.0.0.1:"+port+";transport=tcp", core.DialOptions{})
+		id, err := p.Dial(context.Background(), "sip:x@127.0.0.1:"+port+";transport=tcp", core.DialOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +191,7 @@ func TestHangupBeforeAnyResponse(t *testing.T) {
 	}
 	uport := strconv.Itoa(u.LocalAddr().(*net.UDPAddr).Port)
 	u.Close()
-	id, err := p.Dial("sip:x@127.0.0.1:"+uport, core.DialOptions{})
+	id, err := p.Dial(context.Background(), "sip:x@127.0.0.1:"+uport, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func isSelf(ln *line, uri string) bool {
 // forwardNow answers a new INVITE with 302 to target before it rings (no
 // media opened), and reports the call as one that ended forwarded, for the
 // history. False when target is unusable: the call then rings as usual.
-func (p *Phone) forwardNow(in *sip.Incoming, ln *line, target, why string) bool {
+func (p *Engine) forwardNow(in *sip.Incoming, ln *line, target, why string) bool {
 	uri, err := forwardURI(ln, target)
 	if err == nil && isSelf(ln, uri) {
 		err = fmt.Errorf("forward to %q: that is this account itself", target)
@@ -62,7 +62,7 @@ func (p *Phone) forwardNow(in *sip.Incoming, ln *line, target, why string) bool 
 // forwardOnNoAnswer forwards a ringing call to target once it has rung
 // for the account's no-answer delay, unless it was answered, rejected or
 // cancelled meanwhile.
-func (p *Phone) forwardOnNoAnswer(c *activeCall, target string) {
+func (p *Engine) forwardOnNoAnswer(c *activeCall, target string) {
 	uri, err := forwardURI(c.ln, target)
 	if err == nil && isSelf(c.ln, uri) {
 		err = fmt.Errorf("forward to %q: that is this account itself", target)
@@ -87,7 +87,7 @@ func (p *Phone) forwardOnNoAnswer(c *activeCall, target string) {
 // screened reports a call refused or forwarded before it rang: one ended
 // call event (no ringing one), so the history and the missed-call badge
 // show who called and why nothing rang.
-func (p *Phone) screened(in *sip.Incoming, ln *line, reason string, code int) {
+func (p *Engine) screened(in *sip.Incoming, ln *line, reason string, code int) {
 	m := call.New(newCallID(), call.Inbound, ln.cfg.Name,
 		call.Party{DisplayName: in.From.DisplayName, URI: in.From.URI}, p.emitCall, nil)
 	_ = m.End(reason, code)

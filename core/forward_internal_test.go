@@ -9,6 +9,7 @@ import (
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/sip"
+	"github.com/softphone/softphone/core/state"
 )
 
 func testLine(domain string) *line {
@@ -60,7 +61,7 @@ func redirectErr(code int, contacts ...string) error {
 }
 
 func testCall(ln *line) *activeCall {
-	p := &Phone{o: options{log: slog.New(slog.DiscardHandler)}, bus: newBus(), calls: map[string]*activeCall{}}
+	p := &Engine{o: options{log: slog.New(slog.DiscardHandler)}, bus: state.NewBus(state.State{}), calls: map[string]*activeCall{}}
 	c := &activeCall{p: p, id: "c1", ln: ln, ended: make(chan struct{})}
 	c.m = call.New(c.id, call.Outgoing, "alice", call.Party{URI: "sip:bob@127.0.0.1"}, nil, nil)
 	return c

@@ -65,7 +65,7 @@ func TestForwardNoAnswerWithBaresip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	stop := core.RecordHistory(ctx, alice.Phone, st)
+	stop := core.RecordHistory(ctx, alice.Engine, st)
 
 	if err := bob.Dial(aor(k, "alice")); err != nil {
 		t.Fatal(err)
@@ -79,7 +79,7 @@ func TestForwardNoAnswerWithBaresip(t *testing.T) {
 	}
 	forwardedToCarol(t, k, end, bob, carol)
 	noCallsLeft(t, alice)
-	if err := alice.Answer(in.ID); err == nil {
+	if err := alice.Answer(context.Background(), in.ID); err == nil {
 		t.Error("answering a forwarded call: no error")
 	}
 	stop()
@@ -106,7 +106,7 @@ func TestWeFollowRedirect(t *testing.T) {
 	bob := featurePhone(t, k, "bob", `forward_always = "carol"`+"\n", 700)
 	alice := startTonePhone(t, aliceConfig(k), 440, []string{"pcmu"}, core.WithoutRegistration())
 
-	id, err := alice.Dial("bob", core.DialOptions{})
+	id, err := alice.Dial(context.Background(), "bob", core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestRedirectLoop(t *testing.T) {
 	alice := startTonePhone(t, aliceConfig(k), 440, []string{"pcmu"}, core.WithoutRegistration())
 
 	start := time.Now()
-	id, err := alice.Dial("bob", core.DialOptions{})
+	id, err := alice.Dial(context.Background(), "bob", core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

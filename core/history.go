@@ -31,7 +31,7 @@ const (
 // stop ends the recording after writing what is queued: call it after
 // p.Close (the stream then ends by itself) or before, in which case it
 // waits for the queue to be idle briefly. ctx being done acts as stop.
-func RecordHistory(ctx context.Context, p *Phone, s *store.Store) (stop func()) {
+func RecordHistory(ctx context.Context, p *Engine, s *store.Store) (stop func()) {
 	events, unsubscribe := p.Events()
 	if path := s.Path(); path != "" {
 		// Call recordings go next to the history, unless configured.
@@ -125,7 +125,7 @@ func writeRetrying(base context.Context, f func(context.Context) error) error {
 }
 
 type recorder struct {
-	p      *Phone
+	p      *Engine
 	s      *store.Store
 	base   context.Context
 	active map[string]bool
@@ -176,3 +176,5 @@ func (r *recorder) write(what, id string, f func(context.Context) error) {
 		r.p.o.log.Warn("history: write failed", "what", what, "call", id, "error", err)
 	}
 }
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

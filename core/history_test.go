@@ -28,23 +28,23 @@ func TestRecordHistoryOfADirectCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sb.Close()
-	stopA := core.RecordHistory(ctx, a.Phone, sa)
-	stopB := core.RecordHistory(ctx, b.Phone, sb)
+	stopA := core.RecordHistory(ctx, a.Engine, sa)
+	stopB := core.RecordHistory(ctx, b.Engine, sb)
 
-	id, err := b.Dial("sip:anyone@"+a.Snapshot().Listen, core.DialOptions{})
+	id, err := b.Dial(context.Background(), "sip:anyone@"+a.Snapshot().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	in := waitCall(t, a.events, 5*time.Second, call.Incoming)
-	if err := a.Answer(in.ID); err != nil {
+	if err := a.Answer(context.Background(), in.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitCall(t, b.events, 5*time.Second, call.Connected)
-	if err := b.Hold(id); err != nil {
+	if err := b.Hold(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
 	waitCall(t, b.events, 5*time.Second, call.Held)
-	if err := b.Resume(id); err != nil {
+	if err := b.Resume(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
 	waitCall(t, b.events, 5*time.Second, call.Connected)
@@ -56,7 +56,7 @@ func TestRecordHistoryOfADirectCall(t *testing.T) {
 	waitEnded(t, a.events, 5*time.Second)
 
 	// Missed: b calls, gives up before a answers.
-	id2, err := b.Dial("sip:anyone@"+a.Snapshot().Listen, core.DialOptions{})
+	id2, err := b.Dial(context.Background(), "sip:anyone@"+a.Snapshot().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

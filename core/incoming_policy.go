@@ -1,6 +1,9 @@
 package core
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/sip"
@@ -19,7 +22,7 @@ const (
 // screen decides, before a new call rings, whether the account refuses or
 // forwards it; true when it has answered the INVITE. Direct calls have no
 // account, hence no settings.
-func (p *Phone) screen(in *sip.Incoming, ln *line) bool {
+func (p *Engine) screen(in *sip.Incoming, ln *line) bool {
 	if ln == nil {
 		return false
 	}
@@ -40,7 +43,7 @@ func (p *Phone) screen(in *sip.Incoming, ln *line) bool {
 
 // refuseBusy answers 486 Busy Here, or forwards to the account's
 // busy target when it has one.
-func (p *Phone) refuseBusy(in *sip.Incoming, ln *line, why string) {
+func (p *Engine) refuseBusy(in *sip.Incoming, ln *line, why string) {
 	if ln.cfg.ForwardBusy != "" && p.forwardNow(in, ln, ln.cfg.ForwardBusy, why) {
 		return
 	}
@@ -54,7 +57,7 @@ func (p *Phone) refuseBusy(in *sip.Incoming, ln *line, why string) {
 // inCall reports whether a call of ours is established, or dialling or
 // ringing out: what makes a new call "busy". Calls ringing for us do not
 // count.
-func (p *Phone) inCall() bool {
+func (p *Engine) inCall() bool {
 	for _, c := range p.callList() {
 		if c.m.Is(call.Dialing, call.Ringing, call.Connected, call.Held, call.RemoteHeld) {
 			return true
@@ -67,7 +70,7 @@ func (p *Phone) inCall() bool {
 // (auto-answer, a caller's answer-after hint) and no-answer forwarding.
 // The waiting tone follows the call events (waiting.go). It marks the call
 // before its first event; start runs the timers once that event is out.
-func (p *Phone) afterRing(c *activeCall) (start func()) {
+func (p *Engine) afterRing(c *activeCall) (start func()) {
 	if c.ln == nil {
 		return func() {}
 	}
@@ -83,22 +86,58 @@ func (p *Phone) afterRing(c *activeCall) (start func()) {
 	}
 }
 
-// SetDND turns do-not-disturb on or off on every account. It is saved
-// like any account change (UpdateAccounts), so it survives a restart, and
-// applies to the next call; registrations go on untouched.
-func (p *Phone) SetDND(on bool) error {
-	accounts := p.Config().Accounts
-	changed := false
-	for i := range accounts {
-		if accounts[i].DND != on {
-			accounts[i].DND = on
-			changed = true
+// SetDND turns do-not-disturb on or off on account ("" = every account).
+// It is saved like any account change (UpdateAccounts), so it survives a
+// restart, and applies to the next call; registrations go on untouched.
+func (p *Engine) SetDND(ctx context.Context, account string, on bool) error {
+	return p.editAccounts(ctx, account, func(a *config.Account) { a.DND = on })
+}
+
+// SetForwarding sets where account ("" = every account) forwards the
+// calls it does not take; saved and applied like SetDND.
+func (p *Engine) SetForwarding(ctx context.Context, account string, f Forwarding) error {
+	return p.editAccounts(ctx, account, func(a *config.Account) {
+		a.ForwardAlways, a.ForwardBusy, a.ForwardNoAnswer = f.Always, f.Busy, f.NoAnswer
+		if f.NoAnswerAfter > 0 {
+			a.ForwardNoAnswerAfter = f.NoAnswerAfter
 		}
+	})
+}
+
+// editAccounts applies edit to account ("" = all) and saves the result
+// when it changed anything.
+func (p *Engine) editAccounts(ctx context.Context, account string, edit func(*config.Account)) error {
+	accounts := p.Config().Accounts
+	changed, found := false, account == ""
+	for i := range accounts {
+		if account != "" && accounts[i].Name != account {
+			continue
+		}
+		found = true
+		before := accounts[i]
+		edit(&accounts[i])
+		changed = changed || accounts[i] != before
+	}
+	if !found {
+		return fmt.Errorf("%w %q", ErrUnknownAccount, account)
 	}
 	if !changed {
 		return nil
 	}
-	return p.UpdateAccounts(accounts)
+	return p.UpdateAccounts(ctx, accounts)
+}
+
+// Decline refuses a ringing call: 486 Busy Here while another call is up
+// (the caller hears busy, as from a phone in use), 603 Decline otherwise.
+func (p *Engine) Decline(id string) error {
+	code := 603
+	for _, c := range p.State().Calls {
+		if c.ID != id && c.State != call.Incoming && c.State != call.Ended {
+			code = 486
+			break
+		}
+	}
+	return p.Reject(id, code)
 }
 
 // sameRegistration reports whether two versions of an account can keep

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -60,7 +61,7 @@ func TestBusyWhenInCallWithBaresip(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := waitCall(t, alice.events, 5*time.Second, call.Incoming)
-	if err := alice.Answer(first.ID); err != nil {
+	if err := alice.Answer(context.Background(), first.ID); err != nil {
 		t.Fatal(err)
 	}
 	nextCall(t, alice.events, 5*time.Second, "bob's call connected", callState(first.ID, call.Connected))
@@ -103,7 +104,7 @@ func TestSetDND(t *testing.T) {
 	alice := featurePhone(t, k, "alice", "# the user's comment\n"+second, 600)
 	path := alice.Config().Path
 
-	if err := alice.SetDND(true); err != nil {
+	if err := alice.SetDND(context.Background(), "", true); err != nil {
 		t.Fatal(err)
 	}
 	saved, err := config.Load(path)
@@ -130,7 +131,7 @@ func TestSetDND(t *testing.T) {
 	}
 	endedWith(t, firstCallKeepingRegistration(t, alice.events, "alice"), core.ReasonDND, 486)
 
-	if err := alice.SetDND(false); err != nil {
+	if err := alice.SetDND(context.Background(), "", false); err != nil {
 		t.Fatal(err)
 	}
 	if saved, err = config.Load(path); err != nil || saved.Accounts[0].DND || saved.Accounts[1].DND {
@@ -143,7 +144,7 @@ func TestSetDND(t *testing.T) {
 	if in.State != call.Incoming {
 		t.Fatalf("call %+v, want it ringing", in)
 	}
-	if err := alice.Answer(in.ID); err != nil {
+	if err := alice.Answer(context.Background(), in.ID); err != nil {
 		t.Fatal(err)
 	}
 	bobWait(t, bob, "CALL_ESTABLISHED", 5*time.Second)

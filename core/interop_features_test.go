@@ -129,7 +129,7 @@ func spanReport(t *testing.T, path string, hz float64, from, to time.Duration) t
 // dialBob calls bob through k and waits until both sides are connected.
 func dialBob(t *testing.T, alice *tonePhone, bob *testlab.Baresip, k *testlab.Kamailio) string {
 	t.Helper()
-	id, err := alice.Dial("sip:bob@"+k.Domain, core.DialOptions{})
+	id, err := alice.Dial(context.Background(), "sip:bob@"+k.Domain, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestHoldAndResumeByUs(t *testing.T) {
 	}
 
 	holdAt := time.Now()
-	if err := alice.Hold(id); err != nil {
+	if err := alice.Hold(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
 	held := waitCall(t, alice.events, 2*time.Second, call.Held, call.Connected, call.RemoteHeld)
@@ -228,7 +228,7 @@ func TestHoldAndResumeByUs(t *testing.T) {
 	watch(t, alice.events, 3200*time.Millisecond-time.Since(holdAt))
 
 	resumeAt := time.Now()
-	if err := alice.Resume(id); err != nil {
+	if err := alice.Resume(context.Background(), id); err != nil {
 		t.Fatalf("resume: %v", err)
 	}
 	resumed := waitCall(t, alice.events, 2*time.Second, call.Held, call.Connected, call.RemoteHeld)
@@ -331,7 +331,7 @@ func TestCancelBeforeAnswer(t *testing.T) {
 	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"pcmu"}, AnswerMode: "manual"})
 	alice := startTonePhone(t, aliceConfig(k), 440, []string{"pcmu"}, core.WithoutRegistration())
-	id, err := alice.Dial("sip:bob@"+k.Domain, core.DialOptions{})
+	id, err := alice.Dial(context.Background(), "sip:bob@"+k.Domain, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +361,7 @@ func TestRejects(t *testing.T) {
 	waitStatus(t, alice.events, "alice", 10*time.Second, account.Registered)
 
 	t.Run("baresip rejects ours", func(t *testing.T) {
-		id, err := alice.Dial("sip:bob@"+k.Domain, core.DialOptions{})
+		id, err := alice.Dial(context.Background(), "sip:bob@"+k.Domain, core.DialOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

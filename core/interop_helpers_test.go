@@ -20,7 +20,7 @@ import (
 
 // tonePhone is a phone whose calls play a tone and record what they get.
 type tonePhone struct {
-	*core.Phone
+	*core.Engine
 	events <-chan core.Event
 	mu     sync.Mutex
 	recs   []string // recording of each call, in call order
@@ -50,7 +50,7 @@ func startTonePhone(t *testing.T, cfg string, hz float64, codecNames []string, o
 	}
 	opts = append([]core.Option{core.WithAudio(factory), core.WithCodecs(cs...), core.WithMediaPorts(mediaPortsForTest())}, opts...)
 	p, events := startPhone(t, writeRawConfig(t, cfg), opts...)
-	tp.Phone, tp.events = p, events
+	tp.Engine, tp.events = p, events
 	return tp
 }
 

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestWeCallBaresip(t *testing.T) {
 			bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{c.theirs}, ToneHz: 1000, Record: true})
 			alice := startTonePhone(t, aliceConfig(k), 440, []string{c.ours}, core.WithoutRegistration())
 			start := time.Now()
-			id, err := alice.Dial("sip:bob@"+k.Domain, core.DialOptions{})
+			id, err := alice.Dial(context.Background(), "sip:bob@"+k.Domain, core.DialOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +80,7 @@ func TestBaresipCallsUs(t *testing.T) {
 			if in.Direction != call.Inbound || in.Account != "alice" || !strings.Contains(in.Remote.URI, "bob") {
 				t.Fatalf("incoming %+v", in)
 			}
-			if err := alice.Answer(in.ID); err != nil {
+			if err := alice.Answer(context.Background(), in.ID); err != nil {
 				t.Fatal(err)
 			}
 			waitCall(t, alice.events, 5*time.Second, call.Connected)

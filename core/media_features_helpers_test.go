@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,12 +46,12 @@ func startRatePhone(t *testing.T, cfg string, hz float64, codecNames []string, o
 	}
 	opts = append([]core.Option{core.WithAudio(factory), core.WithCodecs(cs...), core.WithMediaPorts(mediaPortsForTest())}, opts...)
 	p, events := startPhone(t, writeRawConfig(t, cfg), opts...)
-	tp.Phone, tp.events = p, events
+	tp.Engine, tp.events = p, events
 	return tp
 }
 
 // callInfo returns call id's current state, ok false once it has ended.
-func callInfo(p *core.Phone, id string) (call.Info, bool) {
+func callInfo(p *core.Engine, id string) (call.Info, bool) {
 	for _, c := range p.Calls() {
 		if c.ID == id {
 			return c, true
@@ -60,7 +61,7 @@ func callInfo(p *core.Phone, id string) (call.Info, bool) {
 }
 
 // waitInfo polls call id until ok accepts its state.
-func waitInfo(t *testing.T, p *core.Phone, id string, within time.Duration, what string, ok func(call.Info) bool) call.Info {
+func waitInfo(t *testing.T, p *core.Engine, id string, within time.Duration, what string, ok func(call.Info) bool) call.Info {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
@@ -79,7 +80,7 @@ func waitInfo(t *testing.T, p *core.Phone, id string, within time.Duration, what
 }
 
 // waitGone waits until call id has ended.
-func waitGone(t *testing.T, p *core.Phone, id string, within time.Duration) {
+func waitGone(t *testing.T, p *core.Engine, id string, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
@@ -97,7 +98,7 @@ func waitGone(t *testing.T, p *core.Phone, id string, within time.Duration) {
 // answer, and returns both call ids once connected.
 func connectDirect(t *testing.T, from, to *tonePhone) (string, string) {
 	t.Helper()
-	id, err := from.Dial("sip:peer@"+to.Snapshot().Listen, core.DialOptions{})
+	id, err := from.Dial(context.Background(), "sip:peer@"+to.Snapshot().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,10 +115,10 @@ func connectDirect(t *testing.T, from, to *tonePhone) (string, string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if err := to.Answer(in); err != nil {
+	if err := to.Answer(context.Background(), in); err != nil {
 		t.Fatal(err)
 	}
-	waitInfo(t, from.Phone, id, 5*time.Second, "connected", func(i call.Info) bool { return i.State == call.Connected })
+	waitInfo(t, from.Engine, id, 5*time.Second, "connected", func(i call.Info) bool { return i.State == call.Connected })
 	return id, in
 }
 

@@ -13,34 +13,6 @@ import (
 	"github.com/softphone/softphone/core/sip"
 )
 
-// Message is one SIP MESSAGE sent or received.
-type Message struct {
-	Key      string    `json:"key"` // local id, stable across its delivery events
-	Account  string    `json:"account,omitempty"`
-	Peer     string    `json:"peer"` // sip:user@host of the other side
-	Incoming bool      `json:"incoming"`
-	Text     string    `json:"text"`
-	State    string    `json:"state"` // "sending", "delivered", "failed", "received"
-	Code     int       `json:"code,omitempty"`
-	Reason   string    `json:"reason,omitempty"`
-	At       time.Time `json:"at"`
-}
-
-// Message states.
-const (
-	MessageSending   = "sending"
-	MessageDelivered = "delivered"
-	MessageFailed    = "failed"
-	MessageReceived  = "received"
-)
-
-// MessageEvent reports a message received, or a sent one's delivery state.
-type MessageEvent struct{ Message }
-
-func (MessageEvent) Kind() string { return "message" }
-
-func (e MessageEvent) MarshalJSON() ([]byte, error) { return withKind(e.Kind(), e.Message) }
-
 // MaxMessageBytes is the longest text SendMessage takes (UTF-8 bytes).
 const MaxMessageBytes = sip.MaxMessageSize
 
@@ -52,7 +24,7 @@ const seenMessages = 1024
 
 // SendMessage sends text to to (a user, number or SIP URI) from account
 // ("" picks one like Dial); its delivery comes as MessageEvents.
-func (p *Phone) SendMessage(account, to, text string) (Message, error) {
+func (p *Engine) SendMessage(account, to, text string) (Message, error) {
 	switch {
 	case strings.TrimSpace(text) == "":
 		return Message{}, errors.New("message: empty text")
@@ -80,7 +52,7 @@ func (p *Phone) SendMessage(account, to, text string) (Message, error) {
 	if !ok {
 		return Message{}, errors.New("message: the phone is closing")
 	}
-	p.bus.publish(MessageEvent{m})
+	p.bus.Publish(MessageEvent{Message: m})
 	go func() {
 		defer p.msgs.done()
 		ctx, cancel := context.WithTimeout(closing, messageTimeout)
@@ -103,7 +75,7 @@ func (p *Phone) SendMessage(account, to, text string) (Message, error) {
 		if err != nil {
 			p.o.log.Info("message not delivered", "to", uri, "error", err)
 		}
-		p.bus.publish(MessageEvent{out})
+		p.bus.Publish(MessageEvent{Message: out})
 	}()
 	return m, nil
 }
@@ -159,7 +131,7 @@ func newMessageKey() string {
 // onMessage takes an incoming text MESSAGE for one of our accounts (or a
 // direct one, when allowed); a resend of one already delivered is
 // answered but not delivered twice.
-func (p *Phone) onMessage(in sip.IncomingMessage) (int, string) {
+func (p *Engine) onMessage(in sip.IncomingMessage) (int, string) {
 	ln := p.lineFor(in.To.User)
 	if ln == nil && !p.o.allowDirect {
 		return 404, "Not Found"
@@ -184,7 +156,7 @@ func (p *Phone) onMessage(in sip.IncomingMessage) (int, string) {
 	if ln != nil {
 		m.Account = ln.cfg.Name
 	}
-	p.bus.publish(MessageEvent{m})
+	p.bus.Publish(MessageEvent{Message: m})
 	return 200, "OK"
 }
 

@@ -12,7 +12,7 @@ import (
 // RecordHistory it subscribes before returning; stop writes what is
 // queued and ends it (call it after p.Close, or before). ctx being done
 // acts as stop.
-func RecordMessages(ctx context.Context, p *Phone, s *store.Store) (stop func()) {
+func RecordMessages(ctx context.Context, p *Engine, s *store.Store) (stop func()) {
 	events, unsubscribe := p.Events()
 	base := context.WithoutCancel(ctx)
 	write := func(e Event) {

@@ -23,7 +23,7 @@ func waitMessage(t *testing.T, events <-chan core.Event, what string, f func(cor
 }
 
 // recordedPhone starts a phone whose messages go into a fresh store.
-func recordedPhone(t *testing.T, cfg string) (*core.Phone, <-chan core.Event, *store.Store, func()) {
+func recordedPhone(t *testing.T, cfg string) (*core.Engine, <-chan core.Event, *store.Store, func()) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.OpenDir(ctx, t.TempDir())

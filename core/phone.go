@@ -21,16 +21,24 @@ import (
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/sip"
+	"github.com/softphone/softphone/core/state"
 )
 
 // ErrUnknownAccount is returned for an account name not in the configuration.
 var ErrUnknownAccount = errors.New("unknown account")
 
 // Phone is the softphone's engine: accounts, and (next) calls.
-type Phone struct {
+type Engine struct {
+	recordsAPI // the store's queries (WithRecords)
+
 	cfg *config.Config
 	o   options
-	bus *bus
+	bus *state.Bus
+
+	// life is the phone's lifetime: work it starts on its own (auto-answer,
+	// a failed transfer's resume) runs under it; Close cancels it last.
+	life    context.Context
+	endLife context.CancelFunc
 
 	cfgMu sync.Mutex // one configuration change at a time
 
@@ -81,6 +89,7 @@ type options struct {
 	noRegister     bool
 	driver         audio.Driver
 	customAudio    bool
+	records        Records
 	secrets        *secrets         // see WithSecrets
 	transferWait   transferTimeouts // transfer.go; zero: the defaults
 }
@@ -122,7 +131,7 @@ func WithMediaPorts(r media.PortRange) Option { return func(o *options) { o.port
 func WithNoMediaTimeout(d time.Duration) Option { return func(o *options) { o.noMediaTimeout = d } }
 
 // New prepares a phone for cfg; it opens nothing until Start.
-func New(cfg *config.Config, opts ...Option) (*Phone, error) {
+func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 	o := options{
 		log:            slog.Default(),
 		audio:          nullAudio,
@@ -142,7 +151,12 @@ func New(cfg *config.Config, opts ...Option) (*Phone, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	p := &Phone{cfg: cfg, o: o, bus: newBus(), calls: map[string]*activeCall{}}
+	p := &Engine{cfg: cfg, o: o, calls: map[string]*activeCall{}}
+	p.life, p.endLife = context.WithCancel(context.Background())
+	p.recordsAPI = o.records
+	if p.recordsAPI == nil {
+		p.recordsAPI = noRecords{}
+	}
 	p.loadSecrets() // before the lines below copy the accounts
 	if o.driver != nil && !o.customAudio {
 		p.o.audio = p.driverAudio
@@ -160,15 +174,25 @@ func New(cfg *config.Config, opts ...Option) (*Phone, error) {
 			p.accounts = append(p.accounts, &line{cfg: a})
 		}
 	}
+	names := make([]string, 0, len(p.accounts))
+	for _, l := range p.accounts {
+		names = append(names, l.cfg.Name)
+	}
+	p.bus = state.NewBus(state.Seed(*cfg, names))
 	return p, nil
 }
 
+// State is the phone's read model now: accounts, calls oldest first,
+// voicemail, busy lamps, settings. Every event received from Events is
+// already in it.
+func (p *Engine) State() State { return p.bus.State() }
+
 // Events subscribes to the phone's events from now on. The channel is
 // closed after Close; call cancel to stop receiving earlier.
-func (p *Phone) Events() (events <-chan Event, cancel func()) { return p.bus.subscribe() }
+func (p *Engine) Events() (events <-chan Event, cancel func()) { return p.bus.Subscribe() }
 
 // Start opens the SIP listener and starts registering the accounts.
-func (p *Phone) Start(ctx context.Context) error {
+func (p *Engine) Start(ctx context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.ua != nil || p.closed {
@@ -192,7 +216,7 @@ func (p *Phone) Start(ctx context.Context) error {
 	p.ua, p.trust = ua, trust
 	ua.HandleInvites(p.onIncoming)
 	p.o.log.Info("sip listening", "addr", ua.Addr().String())
-	p.bus.publish(ListeningEvent{Addr: ua.Addr().String()})
+	p.bus.Publish(ListeningEvent{Addr: ua.Addr().String()})
 	p.startEvents(ua) // blf_lifecycle.go: before registering, so no Registered event is missed
 	for _, l := range p.accounts {
 		p.startLine(l)
@@ -201,7 +225,7 @@ func (p *Phone) Start(ctx context.Context) error {
 }
 
 // prepareLine makes the account's registration state machine.
-func (p *Phone) prepareLine(ua *sip.UA, l *line) error {
+func (p *Engine) prepareLine(ua *sip.UA, l *line) error {
 	reg, err := p.registrar(ua, l)
 	if err != nil {
 		return fmt.Errorf("account %s: %w", l.cfg.Name, err)
@@ -211,7 +235,7 @@ func (p *Phone) prepareLine(ua *sip.UA, l *line) error {
 }
 
 // startLine runs the account's registration until stopLine.
-func (p *Phone) startLine(l *line) {
+func (p *Engine) startLine(l *line) {
 	if p.o.noRegister {
 		return
 	}
@@ -225,7 +249,7 @@ func (p *Phone) startLine(l *line) {
 
 // stopLine ends the account's registration loop and unregisters it
 // (bounded by ctx).
-func (p *Phone) stopLine(ctx context.Context, l *line) error {
+func (p *Engine) stopLine(ctx context.Context, l *line) error {
 	if l.stop == nil {
 		return nil
 	}
@@ -258,18 +282,18 @@ func tlsPolicy(lines []*line) sip.TLSPolicy {
 	return pol
 }
 
-func (p *Phone) emitStatus(s account.Status) {
+func (p *Engine) emitStatus(s account.Status) {
 	if s.State == account.Failed {
 		p.o.log.Warn("registration failed", "account", s.Account, "reason", s.Reason, "retry_in", s.RetryIn)
 	} else {
 		p.o.log.Info("registration", "account", s.Account, "state", s.State.String(), "expires", s.Expires)
 	}
-	p.bus.publish(RegistrationEvent{Status: s})
+	p.bus.Publish(RegistrationEvent{Status: s})
 }
 
 // Register retries an account's registration now (after a wrong password
 // was fixed, or to skip a backoff wait).
-func (p *Phone) Register(name string) error {
+func (p *Engine) Register(name string) error {
 	for _, l := range p.lines() {
 		if l.cfg.Name == name && l.reg != nil {
 			l.reg.Retry()
@@ -286,7 +310,7 @@ type Snapshot struct {
 }
 
 // Snapshot returns the current state.
-func (p *Phone) Snapshot() Snapshot {
+func (p *Engine) Snapshot() Snapshot {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var s Snapshot
@@ -305,7 +329,7 @@ func (p *Phone) Snapshot() Snapshot {
 
 // Close unregisters every account (bounded by ctx), closes the sockets and
 // ends the event stream.
-func (p *Phone) Close(ctx context.Context) error {
+func (p *Engine) Close(ctx context.Context) error {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -315,7 +339,7 @@ func (p *Phone) Close(ctx context.Context) error {
 	ua := p.ua
 	p.mu.Unlock()
 	if ua == nil {
-		p.bus.close()
+		p.bus.Close()
 		return nil
 	}
 	for _, c := range p.Calls() {
@@ -340,12 +364,12 @@ func (p *Phone) Close(ctx context.Context) error {
 	wg.Wait()
 	p.msgs.stop() // messages.go: their "failed" goes out before the stream ends
 	errs = append(errs, ua.Close())
-	p.bus.close()
+	p.bus.Close()
 	return errors.Join(errs...)
 }
 
 // sipUA is the running user agent, or an error before Start / after Close.
-func (p *Phone) sipUA() (*sip.UA, error) {
+func (p *Engine) sipUA() (*sip.UA, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.ua == nil || p.closed {

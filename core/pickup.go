@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,7 +16,7 @@ var ErrNotRinging = errors.New("no ringing call to pick up")
 // RFC 4235 4.2 with RFC 3891): an INVITE to the caller replacing its early
 // dialog with the extension ("early-only", so a call answered meanwhile is
 // not stolen). It returns the new call's id.
-func (p *Phone) Pickup(uri string) (string, error) {
+func (p *Engine) Pickup(ctx context.Context, uri string) (string, error) {
 	uri = strings.TrimSpace(uri)
 	p.ev.mu.Lock()
 	w := p.ev.watch[uri]

@@ -14,7 +14,7 @@ import (
 
 // ringingWatch makes the phone watch uri and see d ringing there, as a
 // dialog-info NOTIFY would have told it.
-func ringingWatch(p *Phone, uri string, d presence.Dialog) {
+func ringingWatch(p *Engine, uri string, d presence.Dialog) {
 	d.State, d.Direction = "early", "recipient"
 	w := &blfWatch{uri: uri, state: BLFRinging}
 	w.tracker.Apply(presence.DialogInfo{Full: true, Version: 1, Dialogs: []presence.Dialog{d}})
@@ -26,7 +26,7 @@ func ringingWatch(p *Phone, uri string, d presence.Dialog) {
 	p.ev.mu.Unlock()
 }
 
-func startedPhone(t *testing.T) *Phone {
+func startedPhone(t *testing.T) *Engine {
 	t.Helper()
 	cfg := &config.Config{}
 	cfg.SIP.Listen = "127.0.0.1:0"
@@ -73,7 +73,7 @@ func TestPickupChecksDialogState(t *testing.T) {
 		d := good
 		mod(&d)
 		ringingWatch(p, "bob", d)
-		if id, err := p.Pickup("bob"); err == nil {
+		if id, err := p.Pickup(context.Background(), "bob"); err == nil {
 			t.Errorf("%s: Pickup = %s, want an error", name, id)
 		}
 	}
@@ -87,7 +87,7 @@ func TestPickupChecksDialogState(t *testing.T) {
 	}
 
 	ringingWatch(p, "bob", good)
-	id, err := p.Pickup("bob")
+	id, err := p.Pickup(context.Background(), "bob")
 	if err != nil {
 		t.Fatal(err)
 	}

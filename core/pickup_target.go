@@ -11,7 +11,7 @@ import (
 // rings at the original callee.
 
 // pickedUpCall is our outgoing call, still ringing, that r names.
-func (p *Phone) pickedUpCall(r sip.Replaces) *activeCall {
+func (p *Engine) pickedUpCall(r sip.Replaces) *activeCall {
 	for _, c := range p.callList() {
 		if c.m.Is(call.Dialing, call.Ringing) && c.early.MatchesReplaces(r) {
 			return c
@@ -21,7 +21,7 @@ func (p *Phone) pickedUpCall(r sip.Replaces) *activeCall {
 }
 
 // takePickup answers in in place of the ringing call old.
-func (p *Phone) takePickup(in *sip.Incoming, old *activeCall) bool {
+func (p *Engine) takePickup(in *sip.Incoming, old *activeCall) bool {
 	c := p.newIncomingCall(in, old.ln)
 	if c == nil {
 		return true

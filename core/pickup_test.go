@@ -105,13 +105,13 @@ func TestPickupRingingCall(t *testing.T) {
 	}
 	p, events := startPhone(t, writeRawConfig(t, featureConfig(k, "carol", "mwi = false\n")), core.WithCodecs(pcmu...), core.WithMediaPorts(mediaPortsForTest()))
 	waitStatus(t, events, "carol", 10*time.Second, account.Registered)
-	if err := p.Watch([]string{"bob"}); err != nil {
+	if err := p.Watch(context.Background(), []string{"bob"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.Pickup("bob"); err == nil {
+	if _, err := p.Pickup(context.Background(), "bob"); err == nil {
 		t.Fatal("pickup with nothing ringing succeeded")
 	}
-	if _, err := p.Pickup("alice"); err == nil {
+	if _, err := p.Pickup(context.Background(), "alice"); err == nil {
 		t.Fatal("pickup of an extension not watched succeeded")
 	}
 	time.Sleep(300 * time.Millisecond)
@@ -148,7 +148,7 @@ func TestPickupRingingCall(t *testing.T) {
 		t.Fatal("no 180 with a tag from bob")
 	}
 
-	id, err := p.Pickup("bob")
+	id, err := p.Pickup(context.Background(), "bob")
 	if err != nil {
 		t.Fatal(err)
 	}

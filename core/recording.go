@@ -182,7 +182,7 @@ func (c *activeCall) wrapDeviceLocked(dev audio.Device) audio.Device {
 
 // StartRecording records call id (or its whole conference) and returns the
 // file. Recording a call already recorded returns its file.
-func (p *Phone) StartRecording(id string) (string, error) {
+func (p *Engine) StartRecording(id string) (string, error) {
 	c, err := p.getCall(id)
 	if err != nil {
 		return "", err
@@ -216,7 +216,7 @@ func (p *Phone) StartRecording(id string) (string, error) {
 
 // StopRecording stops recording call id (or its conference) and finishes
 // the file.
-func (p *Phone) StopRecording(id string) error {
+func (p *Engine) StopRecording(id string) error {
 	c, err := p.getCall(id)
 	if err != nil {
 		return err
@@ -256,7 +256,7 @@ func setRecording(i *call.Info, rec *audio.Recorder) {
 
 // newRecorder creates the recording file of legs (one call, or a
 // conference's) at rate Hz.
-func (p *Phone) newRecorder(legs []*activeCall, rate int) (*audio.Recorder, error) {
+func (p *Engine) newRecorder(legs []*activeCall, rate int) (*audio.Recorder, error) {
 	dir, err := p.recordDir()
 	if err != nil {
 		return nil, err
@@ -287,7 +287,7 @@ func (p *Phone) newRecorder(legs []*activeCall, rate int) (*audio.Recorder, erro
 
 // recordDir is where recordings go: [audio] record_dir, else next to the
 // history database, else the default data directory's "recordings".
-func (p *Phone) recordDir() (string, error) {
+func (p *Engine) recordDir() (string, error) {
 	if d := p.Config().Audio.RecordDir; d != "" {
 		return d, nil
 	}
@@ -303,7 +303,7 @@ func (p *Phone) recordDir() (string, error) {
 
 // setDefaultRecordDir makes dir the recordings folder when the
 // configuration names none.
-func (p *Phone) setDefaultRecordDir(dir string) { p.fx.recDir.Store(&dir) }
+func (p *Engine) setDefaultRecordDir(dir string) { p.fx.recDir.Store(&dir) }
 
 // fileUser is the user part of a SIP URI, safe as part of a file name.
 func fileUser(uri string) string {

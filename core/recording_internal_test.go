@@ -26,7 +26,7 @@ func TestCallDeviceKeepsClockContract(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &activeCall{p: &Phone{}}
+	c := &activeCall{p: &Engine{}}
 	shared := c.wrapDevice(null)
 	if !audio.SharesClock(shared) {
 		t.Error("a call's view of a shared-clock device has lost the shared clock")
@@ -62,7 +62,7 @@ func TestCallDeviceKeepsClockContract(t *testing.T) {
 func TestCallDeviceHandOver(t *testing.T) {
 	f := audio.Format{SampleRate: 8000, Channels: 1, Period: 20 * time.Millisecond}
 	null, _ := audio.NewNullDevice(f)
-	c := &activeCall{p: &Phone{}}
+	c := &activeCall{p: &Engine{}}
 	v := c.wrapDevice(null).(*callDevice)
 	v.keep.Store(true)
 	if err := v.Close(); err != nil {

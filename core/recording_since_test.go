@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -20,7 +21,7 @@ func TestRecordingSinceFollowsTheFile(t *testing.T) {
 	a := startRatePhone(t, directConfig, 1000, []string{"pcmu"})
 	b := startRatePhone(t, directConfig, 1700, []string{"pcmu"})
 	idA, _ := connectDirect(t, hub, a)
-	if i, _ := callInfo(hub.Phone, idA); !i.RecordingSince.IsZero() {
+	if i, _ := callInfo(hub.Engine, idA); !i.RecordingSince.IsZero() {
 		t.Fatalf("recording since %v before any recording", i.RecordingSince)
 	}
 
@@ -30,7 +31,7 @@ func TestRecordingSinceFollowsTheFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	i := waitInfo(t, hub.Phone, idA, time.Second, "recording", func(i call.Info) bool { return i.Recording == path })
+	i := waitInfo(t, hub.Engine, idA, time.Second, "recording", func(i call.Info) bool { return i.Recording == path })
 	since := i.RecordingSince
 	if since.Before(before) || since.After(after) {
 		t.Fatalf("recording since %v, want between %v and %v", since, before, after)
@@ -44,16 +45,16 @@ func TestRecordingSinceFollowsTheFile(t *testing.T) {
 	}
 
 	// B joins later: the conference's file is A's, started before B.
-	if err := hub.Hold(idA); err != nil {
+	if err := hub.Hold(context.Background(), idA); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(1100 * time.Millisecond) // so that B's own start would differ
 	idB, _ := connectDirect(t, hub, b)
-	if _, err := hub.Merge(idA, idB); err != nil {
+	if _, err := hub.Merge(context.Background(), idA, idB); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{idA, idB} {
-		i := waitInfo(t, hub.Phone, id, 2*time.Second, "recorded in the conference", func(i call.Info) bool {
+		i := waitInfo(t, hub.Engine, id, 2*time.Second, "recorded in the conference", func(i call.Info) bool {
 			return i.Conference != "" && i.Recording == path
 		})
 		if !i.RecordingSince.Equal(since) {
@@ -63,14 +64,14 @@ func TestRecordingSinceFollowsTheFile(t *testing.T) {
 
 	// B split off: no longer recorded. A, left alone, goes on with the
 	// same file and the same start.
-	if err := hub.Split(idB); err != nil {
+	if err := hub.Split(context.Background(), idB); err != nil {
 		t.Fatal(err)
 	}
-	ib := waitInfo(t, hub.Phone, idB, 3*time.Second, "split off", func(i call.Info) bool { return i.Conference == "" })
+	ib := waitInfo(t, hub.Engine, idB, 3*time.Second, "split off", func(i call.Info) bool { return i.Conference == "" })
 	if ib.Recording != "" || !ib.RecordingSince.IsZero() {
 		t.Errorf("B after the split: recording %q since %v, want none", ib.Recording, ib.RecordingSince)
 	}
-	ia := waitInfo(t, hub.Phone, idA, 3*time.Second, "out of the ended conference", func(i call.Info) bool { return i.Conference == "" })
+	ia := waitInfo(t, hub.Engine, idA, 3*time.Second, "out of the ended conference", func(i call.Info) bool { return i.Conference == "" })
 	if ia.Recording != path || !ia.RecordingSince.Equal(since) {
 		t.Errorf("A after the conference: recording %q since %v, want %q since %v", ia.Recording, ia.RecordingSince, path, since)
 	}
@@ -78,7 +79,7 @@ func TestRecordingSinceFollowsTheFile(t *testing.T) {
 	if err := hub.StopRecording(idA); err != nil {
 		t.Fatal(err)
 	}
-	i = waitInfo(t, hub.Phone, idA, time.Second, "not recording", func(i call.Info) bool { return i.Recording == "" })
+	i = waitInfo(t, hub.Engine, idA, time.Second, "not recording", func(i call.Info) bool { return i.Recording == "" })
 	if !i.RecordingSince.IsZero() {
 		t.Errorf("after StopRecording: recording since %v, want zero", i.RecordingSince)
 	}

@@ -54,7 +54,7 @@ func TestRecordingDirectCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	stopHistory := core.RecordHistory(ctx, a.Phone, st)
+	stopHistory := core.RecordHistory(ctx, a.Engine, st)
 	defer stopHistory()
 
 	id, _ := connectDirect(t, a, b)
@@ -65,7 +65,7 @@ func TestRecordingDirectCall(t *testing.T) {
 	if filepath.Dir(path) != dir || !recordingName.MatchString(filepath.Base(path)) {
 		t.Fatalf("recording %s: want %s/<date>_<time>_peer.wav", path, dir)
 	}
-	waitInfo(t, a.Phone, id, time.Second, "Info.Recording", func(i call.Info) bool { return i.Recording == path })
+	waitInfo(t, a.Engine, id, time.Second, "Info.Recording", func(i call.Info) bool { return i.Recording == path })
 	if again, err := a.StartRecording(id); err != nil || again != path {
 		t.Fatalf("StartRecording again: %q, %v; want the same file", again, err)
 	}
@@ -73,7 +73,7 @@ func TestRecordingDirectCall(t *testing.T) {
 	if err := a.StopRecording(id); err != nil {
 		t.Fatal(err)
 	}
-	waitInfo(t, a.Phone, id, time.Second, "no Info.Recording", func(i call.Info) bool { return i.Recording == "" })
+	waitInfo(t, a.Engine, id, time.Second, "no Info.Recording", func(i call.Info) bool { return i.Recording == "" })
 	if err := a.StopRecording(id); !errors.Is(err, core.ErrNotRecording) {
 		t.Fatalf("StopRecording when stopped: %v, want ErrNotRecording", err)
 	}
@@ -95,7 +95,7 @@ func TestRecordingDirectCall(t *testing.T) {
 	if err := a.Hangup(id); err != nil {
 		t.Fatal(err)
 	}
-	waitGone(t, a.Phone, id, 5*time.Second)
+	waitGone(t, a.Engine, id, 5*time.Second)
 	expectFinished(t, second)
 	r2 := readRecording(t, second)
 	expectTones(t, "second recording, right", r2.span(t, 1, 300*time.Millisecond, time.Second), r2.rate, hzList(1000), nil)
@@ -124,7 +124,7 @@ func TestRecordingMixedNextToHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	defer core.RecordHistory(ctx, a.Phone, st)()
+	defer core.RecordHistory(ctx, a.Engine, st)()
 
 	id, _ := connectDirect(t, a, b)
 	path, err := a.StartRecording(id)
@@ -138,7 +138,7 @@ func TestRecordingMixedNextToHistory(t *testing.T) {
 	if err := b.Hangup(b.Calls()[0].ID); err != nil { // the far end hangs up
 		t.Fatal(err)
 	}
-	waitGone(t, a.Phone, id, 5*time.Second)
+	waitGone(t, a.Engine, id, 5*time.Second)
 	expectFinished(t, path)
 	r := readRecording(t, path)
 	if r.ch != 1 {
@@ -157,21 +157,21 @@ func TestRecordingRefusals(t *testing.T) {
 	}
 	// A call still ringing has no audio to record.
 	b := startTonePhone(t, directConfig, 1000, []string{"pcmu"})
-	id, err := a.Dial("sip:peer@"+b.Snapshot().Listen, core.DialOptions{})
+	id, err := a.Dial(context.Background(), "sip:peer@"+b.Snapshot().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitInfo(t, a.Phone, id, 5*time.Second, "ringing", func(i call.Info) bool { return i.State == call.Ringing })
+	waitInfo(t, a.Engine, id, 5*time.Second, "ringing", func(i call.Info) bool { return i.State == call.Ringing })
 	if _, err := a.StartRecording(id); !errors.Is(err, call.ErrTransition) {
 		t.Errorf("StartRecording(ringing): %v", err)
 	}
-	if err := a.Split(id); err == nil {
+	if err := a.Split(context.Background(), id); err == nil {
 		t.Error("Split of a call in no conference: no error")
 	}
-	if _, err := a.Merge(id); err == nil {
+	if _, err := a.Merge(context.Background(), id); err == nil {
 		t.Error("Merge of one call: no error")
 	}
-	if _, err := a.Merge(id, "nope"); err == nil {
+	if _, err := a.Merge(context.Background(), id, "nope"); err == nil {
 		t.Error("Merge with an unknown call: no error")
 	}
 }
@@ -204,7 +204,7 @@ func TestRecordingFollowsDeviceChange(t *testing.T) {
 	cfg := directConfig + fmt.Sprintf("\n[audio]\ninput = \"a\"\nrecord_dir = %q\n", t.TempDir())
 	cs, _ := codecs.ByNames([]string{"pcmu"})
 	p, _ := startPhone(t, writeRawConfig(t, cfg), core.WithAudioDriver(toneDriver{t.TempDir()}), core.WithCodecs(cs...), core.WithMediaPorts(mediaPortsForTest()))
-	a := &tonePhone{Phone: p}
+	a := &tonePhone{Engine: p}
 	b := startRatePhone(t, directConfig, 1000, []string{"pcmu"})
 	id, _ := connectDirect(t, a, b)
 	path, err := a.StartRecording(id)
@@ -215,14 +215,14 @@ func TestRecordingFollowsDeviceChange(t *testing.T) {
 	if err := a.SetCallAudio(id, "b", ""); err != nil {
 		t.Fatal(err)
 	}
-	if i, _ := callInfo(a.Phone, id); i.Recording != path {
+	if i, _ := callInfo(a.Engine, id); i.Recording != path {
 		t.Fatalf("after the device change: recording %q, want %q", i.Recording, path)
 	}
 	time.Sleep(1500 * time.Millisecond)
 	if err := a.Hangup(id); err != nil {
 		t.Fatal(err)
 	}
-	waitGone(t, a.Phone, id, 5*time.Second)
+	waitGone(t, a.Engine, id, 5*time.Second)
 	expectFinished(t, path)
 	r := readRecording(t, path)
 	expectHeard(t, "left before the change", r.span(t, 0, 200*time.Millisecond, 1200*time.Millisecond), r.rate, hzList(440), 800*time.Millisecond, hzList(880))

@@ -48,7 +48,7 @@ func writeConfig(t *testing.T, k *testlab.Kamailio, accounts ...acct) *config.Co
 }
 
 // startPhone starts a phone with quick retries and gathers its events.
-func startPhone(t *testing.T, cfg *config.Config, opts ...core.Option) (*core.Phone, <-chan core.Event) {
+func startPhone(t *testing.T, cfg *config.Config, opts ...core.Option) (*core.Engine, <-chan core.Event) {
 	t.Helper()
 	opts = append([]core.Option{core.WithAccountOptions(
 		account.WithAttemptTimeout(2*time.Second),

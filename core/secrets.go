@@ -64,7 +64,7 @@ func (s *secrets) missingReason(name string) string {
 // (New calls it before the lines copy the accounts). An account whose
 // password cannot be read keeps an empty one: its registration fails with
 // the reason (see registrar), the other accounts are unaffected.
-func (p *Phone) loadSecrets() {
+func (p *Engine) loadSecrets() {
 	if p.o.secrets == nil {
 		p.o.secrets = &secrets{}
 	}
@@ -95,7 +95,7 @@ func (p *Phone) loadSecrets() {
 
 // registrar makes the registration of l: a real one, or, for a keyring
 // account whose password could not be read, one that fails with why.
-func (p *Phone) registrar(ua *sip.UA, l *line) (account.Registrar, error) {
+func (p *Engine) registrar(ua *sip.UA, l *line) (account.Registrar, error) {
 	if l.cfg.PasswordStore == config.PasswordInKeyring && l.cfg.Password == "" {
 		return missingPassword{reason: p.o.secrets.missingReason(l.cfg.Name)}, nil
 	}
@@ -134,7 +134,7 @@ func (e missingPasswordError) Is(target error) bool {
 // keyring entries of removed accounts (and of accounts whose password
 // left the keyring), and says once per phone that passwords are in the
 // file.
-func (p *Phone) placeSecrets(prev, next []config.Account, path string) (afterSave func()) {
+func (p *Engine) placeSecrets(prev, next []config.Account, path string) (afterSave func()) {
 	s := p.o.secrets
 	if s == nil {
 		s = &secrets{}
@@ -197,7 +197,7 @@ func (p *Phone) placeSecrets(prev, next []config.Account, path string) (afterSav
 			if first {
 				text := fmt.Sprintf("No keyring on this system: passwords are kept in %s, readable only by you", path)
 				p.o.log.Info(text)
-				p.bus.publish(NoticeEvent{Text: text})
+				p.bus.Publish(NoticeEvent{Text: text})
 			}
 		}
 	}

@@ -222,7 +222,7 @@ password_store = "keyring"
 	note(p.Register("wrong"))
 	p.waitFailed(t, "wrong")
 	// A call from the wrong account: INVITE challenged, answer refused.
-	if _, err := p.Dial("sip:bob@example.com", core.DialOptions{Account: "wrong"}); err != nil {
+	if _, err := p.Dial(context.Background(), "sip:bob@example.com", core.DialOptions{Account: "wrong"}); err != nil {
 		note(err)
 	} else {
 		waitEnded(t, p.ch, 10*time.Second)
@@ -231,10 +231,10 @@ password_store = "keyring"
 	// the keyring refuses (the password stays in the file).
 	bad := secAccount("bad name", secCanary, "")
 	bad.Domain = "not a domain"
-	note(p.UpdateAccounts([]config.Account{bad}))
+	note(p.UpdateAccounts(context.Background(), []config.Account{bad}))
 	accts := p.Config().Accounts
 	accts = append(accts, secAccount("added", secCanary, closedPort(t)))
-	note(p.UpdateAccounts(accts))
+	note(p.UpdateAccounts(context.Background(), accts))
 	// No keyring at all, and a missing entry at New.
 	q, err := core.New(cfg, core.WithLogger(log), core.WithSecrets(failingStore{}), core.WithAccounts("nope"))
 	note(err)

@@ -135,7 +135,7 @@ func secAccount(name, password, proxy string) config.Account {
 
 // secPhone starts a phone and records every event it publishes.
 type secPhone struct {
-	*core.Phone
+	*core.Engine
 	mu     sync.Mutex
 	events []core.Event
 	ch     chan core.Event
@@ -150,7 +150,7 @@ func startSecPhone(t *testing.T, cfg *config.Config, opts ...core.Option) *secPh
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp := &secPhone{Phone: p, ch: make(chan core.Event, 1000)}
+	sp := &secPhone{Engine: p, ch: make(chan core.Event, 1000)}
 	events, _ := p.Events()
 	done := make(chan struct{})
 	go func() {
@@ -238,7 +238,7 @@ func TestKeyringPasswordRoundTrip(t *testing.T) {
 	reg := newSecRegistrar(t, secCanary)
 	cfg := secConfig(t, "")
 	p := startSecPhone(t, cfg, core.WithSecrets(secret.Keyring()))
-	if err := p.UpdateAccounts([]config.Account{secAccount("alice", secCanary, reg.addr())}); err != nil {
+	if err := p.UpdateAccounts(context.Background(), []config.Account{secAccount("alice", secCanary, reg.addr())}); err != nil {
 		t.Fatal(err)
 	}
 	if s := p.wait(t, "alice", account.Registered, account.Failed); s.State != account.Registered {
@@ -255,7 +255,7 @@ func TestKeyringPasswordRoundTrip(t *testing.T) {
 		t.Errorf("notice with a keyring: %v", n)
 	}
 	// Saving again (the editor saves every account) keeps it so.
-	if err := p.UpdateAccounts(p.Config().Accounts); err != nil {
+	if err := p.UpdateAccounts(context.Background(), p.Config().Accounts); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(readFile(t, cfg.Path), secCanary) {
@@ -288,10 +288,10 @@ func TestKeyringEntryOfRemovedAccountIsDeleted(t *testing.T) {
 		t.Fatal(err)
 	}
 	alice, bob := secAccount("alice", "a-"+secCanary, ""), secAccount("bob", "b-"+secCanary, "")
-	if err := p.UpdateAccounts([]config.Account{alice, bob}); err != nil {
+	if err := p.UpdateAccounts(context.Background(), []config.Account{alice, bob}); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.UpdateAccounts(p.Config().Accounts[1:]); err != nil {
+	if err := p.UpdateAccounts(context.Background(), p.Config().Accounts[1:]); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.Get("alice"); !errors.Is(err, secret.ErrNotFound) {
@@ -299,7 +299,7 @@ func TestKeyringEntryOfRemovedAccountIsDeleted(t *testing.T) {
 	}
 	bob = p.Config().Accounts[0]
 	bob.Password = ""
-	if err := p.UpdateAccounts([]config.Account{bob}); err != nil {
+	if err := p.UpdateAccounts(context.Background(), []config.Account{bob}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.Get("bob"); !errors.Is(err, secret.ErrNotFound) {
@@ -341,7 +341,7 @@ func TestNoKeyringKeepsPasswordInFileAndSaysSoOnce(t *testing.T) {
 				if i == 2 {
 					accts = append(accts, secAccount("bob", "b-"+secCanary, ""))
 				}
-				if err := p.UpdateAccounts(accts); err != nil {
+				if err := p.UpdateAccounts(context.Background(), accts); err != nil {
 					t.Fatal(err)
 				}
 			}

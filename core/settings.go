@@ -27,7 +27,7 @@ func WithAudioDriver(d audio.Driver) Option {
 }
 
 // driverAudio is the AudioFactory of WithAudioDriver.
-func (p *Phone) driverAudio(c call.Info, f audio.Format) (audio.Device, error) {
+func (p *Engine) driverAudio(c call.Info, f audio.Format) (audio.Device, error) {
 	p.mu.Lock()
 	in, out := p.cfg.Audio.Input, p.cfg.Audio.Output
 	p.mu.Unlock()
@@ -35,12 +35,12 @@ func (p *Phone) driverAudio(c call.Info, f audio.Format) (audio.Device, error) {
 	if err == nil {
 		return dev, nil
 	}
-	p.bus.publish(DeviceEvent{CallID: c.ID, Error: err.Error()})
+	p.bus.Publish(DeviceEvent{CallID: c.ID, Error: err.Error()})
 	return audio.NewNullDevice(f)
 }
 
 // AudioDevices lists the driver's devices.
-func (p *Phone) AudioDevices() ([]audio.DeviceInfo, error) {
+func (p *Engine) AudioDevices() ([]audio.DeviceInfo, error) {
 	if p.o.driver == nil {
 		return nil, ErrNoDriver
 	}
@@ -48,7 +48,7 @@ func (p *Phone) AudioDevices() ([]audio.DeviceInfo, error) {
 }
 
 // SetCallAudio moves a running call to other devices ("" = default).
-func (p *Phone) SetCallAudio(id, in, out string) error {
+func (p *Engine) SetCallAudio(id, in, out string) error {
 	if p.o.driver == nil {
 		return ErrNoDriver
 	}
@@ -72,7 +72,7 @@ func (p *Phone) SetCallAudio(id, in, out string) error {
 }
 
 // Config returns a copy of the configuration in force.
-func (p *Phone) Config() config.Config {
+func (p *Engine) Config() config.Config {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.cfg.Clone()
@@ -80,7 +80,7 @@ func (p *Phone) Config() config.Config {
 
 // UpdateSettings saves the [audio] and [ui] settings and applies them to
 // the calls placed or answered from now on.
-func (p *Phone) UpdateSettings(a config.Audio, ui config.UI) error {
+func (p *Engine) UpdateSettings(ctx context.Context, a config.Audio, ui config.UI) error {
 	var cs = codecs.Default()
 	if len(a.Codecs) > 0 {
 		var err error
@@ -99,11 +99,12 @@ func (p *Phone) UpdateSettings(a config.Audio, ui config.UI) error {
 	*p.cfg = next
 	p.o.codecs = cs
 	p.mu.Unlock()
+	p.bus.Publish(ConfigEvent{Config: next.Clone(), What: "settings"})
 	return nil
 }
 
 // codecList is the codecs new calls offer, in preference order.
-func (p *Phone) codecList() []codec.Codec {
+func (p *Engine) codecList() []codec.Codec {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.o.codecs
@@ -121,7 +122,7 @@ type levelMeter struct {
 // InputLevel is the current microphone level, 0..1 (RMS, full scale = 1).
 // The first call opens the input device; it is closed again a few seconds
 // after the last call.
-func (p *Phone) InputLevel() float64 {
+func (p *Engine) InputLevel() float64 {
 	if p.o.driver == nil {
 		return 0
 	}
@@ -137,7 +138,7 @@ func (p *Phone) InputLevel() float64 {
 	return m.level
 }
 
-func (p *Phone) runMeter(ctx context.Context) {
+func (p *Engine) runMeter(ctx context.Context) {
 	m := &p.meter
 	defer func() {
 		m.mu.Lock()

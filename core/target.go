@@ -94,7 +94,7 @@ func telNumber(s string) (string, error) {
 // (see targetURI): a user or number goes through account, else the first
 // account; a full address through account, else the account whose domain
 // is its host, else none (a direct call).
-func (p *Phone) resolveTarget(to string, account string) (*line, string, error) {
+func (p *Engine) resolveTarget(to string, account string) (*line, string, error) {
 	var ln *line
 	domain := ""
 	if account != "" {

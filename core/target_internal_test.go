@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/softphone/softphone/core/config"
+	"github.com/softphone/softphone/core/state"
 )
 
 func TestTargetURI(t *testing.T) {
@@ -57,7 +58,7 @@ func TestTargetURI(t *testing.T) {
 // Every way in reads an address alike: Dial (and so Transfer, messages,
 // voicemail, a REFER's target, pickup), forwarding, redirects and Watch.
 func TestOneTargetReading(t *testing.T) {
-	p := &Phone{o: options{log: slog.New(slog.DiscardHandler)}, bus: newBus(), calls: map[string]*activeCall{}}
+	p := &Engine{o: options{log: slog.New(slog.DiscardHandler)}, bus: state.NewBus(state.State{}), calls: map[string]*activeCall{}}
 	p.accounts = []*line{
 		{cfg: config.Account{Name: "work", Username: "alice", Domain: "pbx.example"}},
 		{cfg: config.Account{Name: "home", Username: "al", Domain: "home.example"}},
@@ -75,7 +76,7 @@ func TestOneTargetReading(t *testing.T) {
 	if _, _, err = p.resolveTarget("2000", "nope"); !errors.Is(err, ErrUnknownAccount) {
 		t.Errorf("unknown account: %v", err)
 	}
-	none := &Phone{o: p.o, bus: newBus(), calls: map[string]*activeCall{}}
+	none := &Engine{o: p.o, bus: state.NewBus(state.State{}), calls: map[string]*activeCall{}}
 	if _, _, err = none.resolveTarget("2000", ""); !errors.Is(err, errNoDomain) {
 		t.Errorf("a number without accounts: %v", err)
 	}

@@ -61,7 +61,7 @@ var errTransferBusy = errors.New("a transfer is already in progress on this call
 // Transfer hands call id over to target (blind transfer): a user or number
 // at the call's account domain, or a SIP URI. The call goes on hold, the
 // far end is asked to call target; Transfer returns once it accepted.
-func (p *Phone) Transfer(id, target string) error {
+func (p *Engine) Transfer(ctx context.Context, id, target string) error {
 	c, err := p.getCall(id)
 	if err != nil {
 		return err
@@ -81,13 +81,13 @@ func (p *Phone) Transfer(id, target string) error {
 	if err != nil {
 		return fmt.Errorf("transfer: %w", err)
 	}
-	return p.transfer(c, nil, referTo)
+	return p.transfer(ctx, c, nil, referTo)
 }
 
 // AttendedTransfer joins call id's far end to consultation call
 // consultID's far end (REFER with Replaces naming the consultation
 // dialog), then both our legs end. Both calls must be established.
-func (p *Phone) AttendedTransfer(id, consultID string) error {
+func (p *Engine) AttendedTransfer(ctx context.Context, id, consultID string) error {
 	if id == consultID {
 		return fmt.Errorf("attended transfer: %s is both calls", id)
 	}
@@ -108,7 +108,7 @@ func (p *Phone) AttendedTransfer(id, consultID string) error {
 	if err != nil {
 		return fmt.Errorf("attended transfer: %w", err)
 	}
-	return p.transfer(c, cc, referTo)
+	return p.transfer(ctx, c, cc, referTo)
 }
 
 // xferDialog is the call's SIP dialog, nil before it is established.
@@ -149,7 +149,7 @@ func (w *legWatch) Bye() { w.once.Do(func() { close(w.hungUp) }) }
 
 // transferRun is one transfer of ours under way.
 type transferRun struct {
-	p        *Phone
+	p        *Engine
 	c        *activeCall
 	d        *sip.Dialog
 	w        *referWatch
@@ -159,7 +159,7 @@ type transferRun struct {
 	heldByUs bool // the transfer put c on hold: failure resumes it
 }
 
-func (p *Phone) transfer(c, consult *activeCall, referTo string) error {
+func (p *Engine) transfer(ctx context.Context, c, consult *activeCall, referTo string) error {
 	d := c.xferDialog()
 	if d == nil {
 		return fmt.Errorf("transfer %s: %w", c.id, call.ErrTransition)
@@ -181,13 +181,13 @@ func (p *Phone) transfer(c, consult *activeCall, referTo string) error {
 	if !c.m.Info().LocalHold {
 		// RFC 5589 holds first; a peer that refuses the hold may still
 		// take the REFER.
-		if err := p.Hold(c.id); err != nil {
+		if err := p.Hold(ctx, c.id); err != nil {
 			p.o.log.Warn("transfer: could not hold the call first", "call", c.id, "error", err)
 		} else {
 			t.heldByUs = true
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), referAcceptTimeout)
+	ctx, cancel := context.WithTimeout(ctx, referAcceptTimeout)
 	defer cancel()
 	if err := d.Refer(ctx, referTo, d.LocalURI()); err != nil {
 		reason := "no answer to the transfer request"
@@ -307,7 +307,7 @@ func (t *transferRun) fail(reason string) {
 		return
 	}
 	if (t.heldByUs || t.consult == nil) && t.c.m.Info().LocalHold {
-		if err := t.p.Resume(t.c.id); err != nil {
+		if err := t.p.Resume(t.p.life, t.c.id); err != nil {
 			t.p.o.log.Warn("transfer failed: could not resume the call", "call", t.c.id, "error", err)
 		}
 	}

@@ -90,7 +90,7 @@ func (h *scriptedPeer) refer(t *testing.T) sip.Refer {
 // target and waits until the REFER reaches the peer.
 func (h *scriptedPeer) transferredBy(t *testing.T, x *xferPhone, id string) sip.Refer {
 	t.Helper()
-	if err := x.Transfer(id, "sip:c@127.0.0.1:9"); err != nil {
+	if err := x.Transfer(context.Background(), id, "sip:c@127.0.0.1:9"); err != nil {
 		t.Fatal(err)
 	}
 	return h.refer(t)
@@ -100,7 +100,7 @@ func (h *scriptedPeer) transferredBy(t *testing.T, x *xferPhone, id string) sip.
 func TestTransferRefused(t *testing.T) {
 	a := startXferPhone(t, "a", directConfig, 440)
 	_, peer, id := callFromPeer(t, a, &sip.StatusError{Code: 603, Reason: "Decline"})
-	err := a.Transfer(id, "sip:c@127.0.0.1:9")
+	err := a.Transfer(context.Background(), id, "sip:c@127.0.0.1:9")
 	if err == nil || !strings.Contains(err.Error(), "603") {
 		t.Errorf("Transfer: %v, want the 603", err)
 	}

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -125,7 +126,7 @@ func (x *xferPhone) answerNext(t *testing.T, skip ...string) call.Info {
 		}
 		return true
 	})
-	if err := x.Answer(in.ID); err != nil {
+	if err := x.Answer(context.Background(), in.ID); err != nil {
 		t.Fatalf("%s: answer %s: %v", x.name, in.ID, err)
 	}
 	x.waitState(t, in.ID, call.Connected, 5*time.Second)
@@ -141,7 +142,7 @@ func connect(t *testing.T, from, to *xferPhone, uri string) (string, string) {
 	for _, i := range to.Calls() {
 		known = append(known, i.ID)
 	}
-	id, err := from.Dial(uri, core.DialOptions{})
+	id, err := from.Dial(context.Background(), uri, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func TestTransferBaresipToBaresip(t *testing.T) {
 
 	id := dialConnected(t, alice.tonePhone, bob, k)
 
-	if err := alice.Transfer(id, "carol"); err != nil {
+	if err := alice.Transfer(context.Background(), id, "carol"); err != nil {
 		t.Fatalf("transfer: %v", err)
 	}
 	if e := bobWait(t, bob, "TRANSFER", 5*time.Second); !strings.Contains(e.Param, "carol@") {
@@ -87,7 +88,7 @@ func TestTransferToBusyBaresip(t *testing.T) {
 
 	id := dialConnected(t, alice.tonePhone, bob, k)
 
-	if err := alice.Transfer(id, "sip:carol@"+k.Domain); err != nil {
+	if err := alice.Transfer(context.Background(), id, "sip:carol@"+k.Domain); err != nil {
 		t.Fatalf("transfer: %v", err)
 	}
 	bobWait(t, carol, "CALL_INCOMING", 5*time.Second)

@@ -55,7 +55,7 @@ func (c *activeCall) Refer(r sip.Refer) error {
 }
 
 // followRefer places the call r asks for and reports it to the transferor.
-func (p *Phone) followRefer(c *activeCall, d *sip.Dialog, w *transfereeWatch, r sip.Refer) {
+func (p *Engine) followRefer(c *activeCall, d *sip.Dialog, w *transfereeWatch, r sip.Refer) {
 	notify := func(code int, reason string, final bool) {
 		ctx, cancel := context.WithTimeout(context.Background(), referNotifyTimeout)
 		defer cancel()
@@ -132,7 +132,7 @@ func (p *Phone) followRefer(c *activeCall, d *sip.Dialog, w *transfereeWatch, r 
 
 // transfereeDone ends the old call once the transferor hangs it up, or
 // hangs it up after a while if the transferor does not.
-func (p *Phone) transfereeDone(c *activeCall, w *transfereeWatch) {
+func (p *Engine) transfereeDone(c *activeCall, w *transfereeWatch) {
 	t := time.NewTimer(transfereeHangupWait)
 	defer t.Stop()
 	select {

@@ -12,7 +12,7 @@ import (
 //
 // An INVITE replacing a call we placed that still rings elsewhere is a
 // directed pickup (RFC 3891 with dialog-info): see pickup_target.go.
-func (p *Phone) takeReplaces(in *sip.Incoming) bool {
+func (p *Engine) takeReplaces(in *sip.Incoming) bool {
 	v := in.Header("Replaces")
 	if v == "" {
 		return false
@@ -50,7 +50,7 @@ func (p *Phone) takeReplaces(in *sip.Incoming) bool {
 }
 
 // replacedCall is the established call whose dialog r names, or nil.
-func (p *Phone) replacedCall(r sip.Replaces) *activeCall {
+func (p *Engine) replacedCall(r sip.Replaces) *activeCall {
 	p.mu.Lock()
 	calls := make([]*activeCall, 0, len(p.calls))
 	for _, c := range p.calls {

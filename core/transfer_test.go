@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -44,13 +45,13 @@ func attendedTransfer(t *testing.T, a, b, c *xferPhone, uriB, uriC, aMark, bMark
 	t.Helper()
 	start := time.Now()
 	ab, ba := connect(t, a, b, uriB)
-	if err := a.Hold(ab); err != nil {
+	if err := a.Hold(context.Background(), ab); err != nil {
 		t.Fatal(err)
 	}
 	b.waitFor(t, 3*time.Second, "remote hold", func(i call.Info) bool { return i.ID == ba && i.RemoteHold })
 	ac, ca := connect(t, a, c, uriC)
 
-	if err := a.AttendedTransfer(ab, ac); err != nil {
+	if err := a.AttendedTransfer(context.Background(), ab, ac); err != nil {
 		t.Fatalf("attended transfer: %v", err)
 	}
 	// B places the call REFER asked for; C takes it over without ringing.
@@ -114,7 +115,7 @@ func startBlindTransfer(t *testing.T) (a, b, c *xferPhone, ab, ba string) {
 	b = startXferPhone(t, "b", directConfig, 700)
 	c = startXferPhone(t, "c", directConfig, 1300)
 	ab, ba = connect(t, a, b, b.directURI())
-	if err := a.Transfer(ab, c.directURI()); err != nil {
+	if err := a.Transfer(context.Background(), ab, c.directURI()); err != nil {
 		t.Fatalf("transfer: %v", err)
 	}
 	return a, b, c, ab, ba
@@ -130,7 +131,7 @@ func TestBlindTransfer(t *testing.T) {
 	}
 	cb := c.waitFor(t, 5*time.Second, "call from B", func(i call.Info) bool { return i.State == call.Incoming })
 	a.waitFor(t, 3*time.Second, "ringing report", func(i call.Info) bool { return i.ID == ab && i.Transfer == "ringing" })
-	if err := c.Answer(cb.ID); err != nil {
+	if err := c.Answer(context.Background(), cb.ID); err != nil {
 		t.Fatal(err)
 	}
 	end := a.ended(t, ab, 5*time.Second)
@@ -199,7 +200,7 @@ func TestBlindTransferBusyTarget(t *testing.T) {
 func TestTransferOddInput(t *testing.T) {
 	a := startXferPhone(t, "a", directConfig, 440)
 	b := startXferPhone(t, "b", directConfig, 700)
-	if err := a.Transfer("nope", "sip:x@127.0.0.1"); err == nil {
+	if err := a.Transfer(context.Background(), "nope", "sip:x@127.0.0.1"); err == nil {
 		t.Error("transfer of an unknown call: no error")
 	}
 	ab, _ := connect(t, a, b, b.directURI())
@@ -209,14 +210,14 @@ func TestTransferOddInput(t *testing.T) {
 		"sip:x>@127.0.0.1",
 		"",
 	} {
-		if err := a.Transfer(ab, target); err == nil {
+		if err := a.Transfer(context.Background(), ab, target); err == nil {
 			t.Errorf("Transfer(%q): no error", target)
 		}
 	}
-	if err := a.AttendedTransfer(ab, ab); err == nil {
+	if err := a.AttendedTransfer(context.Background(), ab, ab); err == nil {
 		t.Error("attended transfer of a call to itself: no error")
 	}
-	if err := a.AttendedTransfer(ab, "nope"); err == nil {
+	if err := a.AttendedTransfer(context.Background(), ab, "nope"); err == nil {
 		t.Error("attended transfer to an unknown call: no error")
 	}
 	// Nothing happened to the call.

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -9,29 +10,12 @@ import (
 	"github.com/softphone/softphone/core/sip"
 )
 
-// VoicemailStatus is an account's message-waiting indication (RFC 3842).
-type VoicemailStatus struct {
-	Account string `json:"account"`
-	Waiting bool   `json:"waiting"`
-	New     int    `json:"new"`
-	Old     int    `json:"old"`
-	Urgent  int    `json:"urgent,omitempty"` // of the new ones
-	Number  string `json:"number,omitempty"` // what DialVoicemail calls
-}
-
-// VoicemailEvent reports a change of an account's voicemail status.
-type VoicemailEvent struct{ VoicemailStatus }
-
-func (VoicemailEvent) Kind() string { return "voicemail" }
-
-func (e VoicemailEvent) MarshalJSON() ([]byte, error) { return withKind(e.Kind(), e.VoicemailStatus) }
-
 // ErrNoVoicemail is returned by DialVoicemail when no account has a
 // voicemail number.
 var ErrNoVoicemail = errors.New("no voicemail number configured")
 
 // Voicemail lists each account's message-waiting status.
-func (p *Phone) Voicemail() []VoicemailStatus {
+func (p *Engine) Voicemail() []VoicemailStatus {
 	lines := p.lines()
 	p.ev.mu.Lock()
 	defer p.ev.mu.Unlock()
@@ -46,7 +30,7 @@ func (p *Phone) Voicemail() []VoicemailStatus {
 
 // DialVoicemail calls the account's voicemail number ("" = the first
 // account that has one).
-func (p *Phone) DialVoicemail(account string) (string, error) {
+func (p *Engine) DialVoicemail(ctx context.Context, account string) (string, error) {
 	for _, l := range p.lines() {
 		if account != "" && l.cfg.Name != account {
 			continue
@@ -57,7 +41,7 @@ func (p *Phone) DialVoicemail(account string) (string, error) {
 			}
 			continue
 		}
-		return p.Dial(l.cfg.Voicemail, DialOptions{Account: l.cfg.Name})
+		return p.Dial(ctx, l.cfg.Voicemail, DialOptions{Account: l.cfg.Name})
 	}
 	if account != "" {
 		return "", fmt.Errorf("%w %q", ErrUnknownAccount, account)
@@ -66,7 +50,7 @@ func (p *Phone) DialVoicemail(account string) (string, error) {
 }
 
 // startMWI subscribes to the account's own message summary (p.ev.mu held).
-func (p *Phone) startMWI(ua *sip.UA, l *line) *sip.Subscription {
+func (p *Engine) startMWI(ua *sip.UA, l *line) *sip.Subscription {
 	name := l.cfg.Name
 	o := sip.SubscribeOptions{From: l.target(), To: "sip:" + l.cfg.Username + "@" + l.cfg.Domain,
 		Event: "message-summary", Accept: []string{"application/simple-message-summary"}}
@@ -94,7 +78,7 @@ func (p *Phone) startMWI(ua *sip.UA, l *line) *sip.Subscription {
 }
 
 // setVoicemail records an account's summary and reports a change.
-func (p *Phone) setVoicemail(name string, s presence.MessageSummary) {
+func (p *Engine) setVoicemail(name string, s presence.MessageSummary) {
 	v := s.Voice()
 	st := VoicemailStatus{Account: name, Waiting: s.Waiting, New: v.New, Old: v.Old, Urgent: v.UrgentNew}
 	for _, l := range p.lines() {
@@ -113,14 +97,14 @@ func (p *Phone) setVoicemail(name string, s presence.MessageSummary) {
 		return
 	}
 	p.o.log.Info("voicemail", "account", name, "waiting", st.Waiting, "new", st.New, "old", st.Old)
-	p.bus.publish(VoicemailEvent{st})
+	p.bus.Publish(VoicemailEvent{VoicemailStatus: st})
 }
 
 // onUnsolicitedMWI takes a message-summary NOTIFY sent without our
 // subscription, for the account whose user it names. An account with
 // voicemail indication off (NoMWI) takes it and ignores it: the server
 // (Asterisk sends these) has no subscription to end.
-func (p *Phone) onUnsolicitedMWI(n sip.MWINotify) (int, string) {
+func (p *Engine) onUnsolicitedMWI(n sip.MWINotify) (int, string) {
 	var ln *line
 	for _, l := range p.lines() {
 		if strings.EqualFold(l.cfg.Username, n.User) || (n.User == "" && strings.EqualFold(l.cfg.Username, n.ToUser)) {

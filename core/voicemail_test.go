@@ -154,13 +154,13 @@ func TestDialVoicemail(t *testing.T) {
 	cfg := "[sip]\nlisten = \"127.0.0.1:0\"\n\n[[account]]\nname = \"a\"\nusername = \"alice\"\npassword = \"x\"\ndomain = \"127.0.0.1:1\"\n" +
 		"\n[[account]]\nname = \"b\"\nusername = \"bob\"\npassword = \"x\"\ndomain = \"127.0.0.1:1\"\nvoicemail = \"*98\"\n"
 	p, events := startPhone(t, writeRawConfig(t, cfg), core.WithoutRegistration())
-	if _, err := p.DialVoicemail("a"); !errors.Is(err, core.ErrNoVoicemail) {
+	if _, err := p.DialVoicemail(context.Background(), "a"); !errors.Is(err, core.ErrNoVoicemail) {
 		t.Fatalf("account without a number: %v", err)
 	}
-	if _, err := p.DialVoicemail("zzz"); !errors.Is(err, core.ErrUnknownAccount) {
+	if _, err := p.DialVoicemail(context.Background(), "zzz"); !errors.Is(err, core.ErrUnknownAccount) {
 		t.Fatalf("unknown account: %v", err)
 	}
-	id, err := p.DialVoicemail("")
+	id, err := p.DialVoicemail(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"sync"
@@ -28,7 +29,7 @@ type waitingState struct {
 // observers, conference and transfer code), and switching the tone takes
 // the media's. Each refresh reads the state live, so one that starts after
 // an event covers it.
-func (p *Phone) scheduleWaiting() {
+func (p *Engine) scheduleWaiting() {
 	if p.waiting.pending.Swap(true) {
 		return
 	}
@@ -40,7 +41,7 @@ func (p *Phone) scheduleWaiting() {
 
 // refreshWaiting switches the waiting tone on the calls that should play
 // it now and off on the others.
-func (p *Phone) refreshWaiting() {
+func (p *Engine) refreshWaiting() {
 	w := &p.waiting
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -100,7 +101,7 @@ func waitingToneCalls(calls []call.Info) map[string]bool {
 }
 
 // callList is a snapshot of the live calls.
-func (p *Phone) callList() []*activeCall {
+func (p *Engine) callList() []*activeCall {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := make([]*activeCall, 0, len(p.calls))
@@ -114,7 +115,7 @@ func (p *Phone) callList() []*activeCall {
 // (re-INVITE a=sendonly), except the legs of call id's own conference:
 // the user is about to talk on id. Holds run side by side; one that fails
 // is logged, the answer or resume goes on.
-func (p *Phone) holdOthers(id string) {
+func (p *Engine) holdOthers(ctx context.Context, id string) {
 	conf := ""
 	if c, err := p.getCall(id); err == nil {
 		conf = c.m.Info().Conference
@@ -128,7 +129,7 @@ func (p *Phone) holdOthers(id string) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := p.setHold(i.ID, true); err != nil {
+			if err := p.setHold(ctx, i.ID, true); err != nil {
 				p.o.log.Warn("call waiting: could not hold the call in progress", "call", i.ID, "error", err)
 			}
 		}()

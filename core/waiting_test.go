@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ func TestCallWaitingWithBaresip(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := waitCall(t, alice.events, 5*time.Second, call.Incoming)
-	if err := alice.Answer(first.ID); err != nil {
+	if err := alice.Answer(context.Background(), first.ID); err != nil {
 		t.Fatal(err)
 	}
 	nextCall(t, alice.events, 5*time.Second, "bob's call connected", callState(first.ID, call.Connected))
@@ -53,7 +54,7 @@ func TestCallWaitingWithBaresip(t *testing.T) {
 	time.Sleep(3500 * time.Millisecond) // two cycles of the tone's beeps
 
 	answerAt := time.Now()
-	if err := alice.Answer(second.ID); err != nil {
+	if err := alice.Answer(context.Background(), second.ID); err != nil {
 		t.Fatal(err)
 	}
 	last := untilStates(t, alice.events, 5*time.Second, map[string]call.State{first.ID: call.Held, second.ID: call.Connected})
@@ -71,7 +72,7 @@ func TestCallWaitingWithBaresip(t *testing.T) {
 	time.Sleep(time.Second)
 
 	// Swap back: bob talks, carol waits on hold.
-	if err := alice.Resume(first.ID); err != nil {
+	if err := alice.Resume(context.Background(), first.ID); err != nil {
 		t.Fatal(err)
 	}
 	last = untilStates(t, alice.events, 5*time.Second, map[string]call.State{first.ID: call.Connected, second.ID: call.Held})

@@ -47,7 +47,7 @@ func (f *callFlags) registerCommon(fs *flag.FlagSet, accountHelp string) {
 }
 
 // phone builds the phone for call/answer from the flags.
-func (f *callFlags) phone(stderr io.Writer, register bool) (*core.Phone, error) {
+func (f *callFlags) phone(stderr io.Writer, register bool) (*core.Engine, error) {
 	// No configuration yet: direct calls still work.
 	cfg, err := loadOrNewConfig(f.cfgPath)
 	if err != nil {
@@ -77,7 +77,7 @@ func (f *callFlags) phone(stderr io.Writer, register bool) (*core.Phone, error) 
 // session is a started phone of call, answer, console...: its events,
 // the database its calls (and messages) are written to, and what stops it.
 type session struct {
-	phone  *core.Phone
+	phone  *core.Engine
 	events <-chan core.Event
 	store  *store.Store // nil when the database could not be opened
 	stop   func()       // closes the phone, then the database
@@ -109,7 +109,7 @@ func (f *callFlags) start(ctx context.Context, stderr io.Writer, register bool) 
 // and returns it with what stops the writing (after the phone is closed,
 // so the last state is written). Without a usable database the call still
 // goes on, and st is nil.
-func (f *callFlags) recordHistory(ctx context.Context, phone *core.Phone, stderr io.Writer) (st *store.Store, stop func()) {
+func (f *callFlags) recordHistory(ctx context.Context, phone *core.Engine, stderr io.Writer) (st *store.Store, stop func()) {
 	st, err := openStore(ctx, *f.data, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: history is not recorded: %v\n", err)
@@ -184,7 +184,7 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		return exitUsage
 	}
-	id, err := phone.Dial(to, core.DialOptions{Account: f.account})
+	id, err := phone.Dial(context.Background(), to, core.DialOptions{Account: f.account})
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		return exitUsage
@@ -203,7 +203,7 @@ func callExit(info call.Info, connected bool, stderr io.Writer) int {
 	return exitFailed
 }
 
-func closePhone(ctx context.Context, p *core.Phone) {
+func closePhone(ctx context.Context, p *core.Engine) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
 	defer cancel()
 	_ = p.Close(cctx)

@@ -121,15 +121,15 @@ func (cr *consoleRunner) do(ctx context.Context, cmd consoleCmd, r *consoleReply
 				return err
 			}
 		}
-		id, err := p.Dial(to, core.DialOptions{Account: cr.account, HoldOthers: true})
+		id, err := p.Dial(context.Background(), to, core.DialOptions{Account: cr.account, HoldOthers: true})
 		r.Call, r.text = id, id
 		return err
 	case "voicemail":
-		id, err := p.DialVoicemail(cmd.arg)
+		id, err := p.DialVoicemail(context.Background(), cmd.arg)
 		r.Call, r.text = id, id
 		return err
 	case "pickup":
-		id, err := p.Pickup(cmd.arg)
+		id, err := p.Pickup(context.Background(), cmd.arg)
 		r.Call, r.text = id, id
 		return err
 	case "atransfer", "merge":
@@ -140,15 +140,15 @@ func (cr *consoleRunner) do(ctx context.Context, cmd consoleCmd, r *consoleReply
 		r.text = strings.Join(ids, " ")
 		if cmd.name == "atransfer" {
 			r.Call = ids[0]
-			return p.AttendedTransfer(ids[0], ids[1])
+			return p.AttendedTransfer(context.Background(), ids[0], ids[1])
 		}
-		conf, err := p.Merge(ids...)
+		conf, err := p.Merge(context.Background(), ids...)
 		r.Conference = conf
 		r.text = conf + " " + r.text
 		return err
 	case "dnd":
 		r.text = cmd.arg
-		return p.SetDND(cmd.arg == "on")
+		return p.SetDND(context.Background(), "", cmd.arg == "on")
 	case "message":
 		m, err := p.SendMessage(cr.account, cmd.to, cmd.arg)
 		if err != nil {
@@ -167,9 +167,9 @@ func (cr *consoleRunner) do(ctx context.Context, cmd consoleCmd, r *consoleReply
 			return nil
 		}
 		r.text = strings.Join(cmd.uris, " ")
-		return p.Watch(cmd.uris)
+		return p.Watch(context.Background(), cmd.uris)
 	case "unwatch":
-		return p.Watch(nil)
+		return p.Watch(context.Background(), nil)
 	case "calls":
 		r.Calls = p.Calls()
 		slices.SortStableFunc(r.Calls, func(a, b call.Info) int { return a.Started.Compare(b.Started) })
@@ -188,24 +188,24 @@ func (cr *consoleRunner) do(ctx context.Context, cmd consoleCmd, r *consoleReply
 	r.text = id
 	switch cmd.name {
 	case "answer":
-		return p.Answer(id)
+		return p.Answer(context.Background(), id)
 	case "reject":
 		return p.Reject(id, cmd.code)
 	case "hangup":
 		return p.Hangup(id)
 	case "hold":
-		return p.Hold(id)
+		return p.Hold(context.Background(), id)
 	case "resume":
-		return p.Resume(id)
+		return p.Resume(context.Background(), id)
 	case "mute", "unmute":
 		return p.Mute(id, cmd.name == "mute")
 	case "dtmf":
 		return p.SendDTMF(id, cmd.arg)
 	case "transfer":
 		r.text = id + " " + cmd.arg
-		return p.Transfer(id, cmd.arg)
+		return p.Transfer(context.Background(), id, cmd.arg)
 	case "split":
-		return p.Split(id)
+		return p.Split(context.Background(), id)
 	case "record":
 		path, err := p.StartRecording(id)
 		r.Path, r.text = path, id+" "+path

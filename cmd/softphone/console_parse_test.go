@@ -199,7 +199,7 @@ func (f *fakePhone) Watched() map[string]core.BLFState {
 }
 func (f *fakePhone) Pickup(uri string) (string, error) { return "p1", f.rec("Pickup %s", uri) }
 
-var _ consolePhone = (*core.Phone)(nil)
+var _ consolePhone = (*core.Engine)(nil)
 
 // TestConsoleDispatch: each line reaches the right phone method with the
 // call it means, and the reply says so.

@@ -125,7 +125,7 @@ func firstFrameReporter(w io.Writer, asJSON bool, log *slog.Logger) func(time.Ti
 // configured ringtone, else the built-in one.
 // It gets ready in the background (decoding the tone, the driver), off
 // the first frame's path; it listens from now on, so no call is missed.
-func startRinger(ctx context.Context, phone *core.Phone, d *lazyDriver, a config.Audio, log *slog.Logger) {
+func startRinger(ctx context.Context, phone *core.Engine, d *lazyDriver, a config.Audio, log *slog.Logger) {
 	events, unsubscribe := phone.Events()
 	go func() {
 		tone := assets.Ringtone

@@ -61,7 +61,7 @@ func cmdVoicemail(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	defer ss.stop()
 	out := eventPrinter(stdout, f.asJSON)
 	if *dial {
-		id, err := ss.phone.DialVoicemail(f.account)
+		id, err := ss.phone.DialVoicemail(context.Background(), f.account)
 		if err != nil {
 			fmt.Fprintf(stderr, "softphone: voicemail: %v\n", err)
 			return exitFailed

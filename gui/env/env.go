@@ -9,53 +9,12 @@ import (
 	"gioui.org/layout"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
-	"github.com/softphone/softphone/core/config"
-	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/gui/theme"
 )
 
-// Phone is what the window needs of core.Phone: state to draw and
-// commands to send. Tests give a fake to check which command a tap sends.
-type Phone interface {
-	Snapshot() core.Snapshot
-	Calls() []call.Info
-	CallStats(id string) (media.Stats, error)
-	Dial(to string, o core.DialOptions) (string, error)
-	Answer(id string) error
-	Reject(id string, code int) error
-	Hangup(id string) error
-	Hold(id string) error
-	Resume(id string) error
-	Mute(id string, on bool) error
-	SendDTMF(id, digits string) error
-	Register(name string) error
-
-	// Devices and settings.
-	AudioDevices() ([]audio.DeviceInfo, error)
-	SetCallAudio(id, in, out string) error
-	Config() config.Config
-	// UpdateAccounts validates, saves (atomically) and applies the accounts.
-	UpdateAccounts(accounts []config.Account) error
-	// UpdateSettings saves and applies the [audio] and [ui] settings.
-	UpdateSettings(a config.Audio, ui config.UI) error
-
-	// Business features (issue 6).
-	Transfer(id, target string) error
-	AttendedTransfer(id, consultID string) error
-	Merge(ids ...string) (string, error)
-	Split(id string) error
-	StartRecording(id string) (string, error)
-	StopRecording(id string) error
-	SetDND(on bool) error
-	Voicemail() []core.VoicemailStatus
-	DialVoicemail(account string) (string, error)
-	SendMessage(account, to, text string) (core.Message, error)
-	Watch(uris []string) error
-	Watched() map[string]core.BLFState
-	Pickup(uri string) (string, error)
-}
+// Phone is the core's one interface.
+type Phone = core.Phone
 
 // Model is the phone's state for one frame: read once per frame, so no lock
 // is held while drawing.

@@ -111,7 +111,7 @@ type loadStats struct {
 }
 
 type loadPhone struct {
-	p    *core.Phone
+	p    *core.Engine
 	role string
 
 	mu       sync.Mutex
@@ -221,7 +221,7 @@ func (lp *loadPhone) watch(events <-chan core.Event) {
 		switch info.State {
 		case call.Incoming:
 			if lp.role == "answer" {
-				go func() { _ = lp.p.Answer(info.ID) }() // Answer waits for the ACK
+				go func() { _ = lp.p.Answer(context.Background(), info.ID) }() // Answer waits for the ACK
 			}
 		case call.Connected:
 			lp.mu.Lock()
@@ -259,7 +259,7 @@ func (lp *loadPhone) dial(n int, to string, timeout time.Duration) loadReply {
 		ch := make(chan call.Info, 1)
 		// The answer may come before Dial returns and the waiter is filed:
 		// then the call is already listed as connected or ended.
-		id, err := lp.p.Dial(to, core.DialOptions{})
+		id, err := lp.p.Dial(context.Background(), to, core.DialOptions{})
 		if err != nil {
 			r.Failed++
 			r.Reasons = loadAppendReason(r.Reasons, err.Error())

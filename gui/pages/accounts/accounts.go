@@ -4,6 +4,7 @@
 package accounts
 
 import (
+	"context"
 	"slices"
 	"sync"
 
@@ -127,7 +128,7 @@ func (p *Page) cached() ([]config.Account, bool) {
 // done, if set, runs with the result on the command's goroutine, under mu.
 func (p *Page) saveAccounts(e *env.Env, what string, list []config.Account, done func(err error)) {
 	e.Run(what, func() error {
-		err := e.Phone.UpdateAccounts(list)
+		err := e.Phone.UpdateAccounts(context.Background(), list)
 		p.mu.Lock()
 		if err == nil {
 			p.accounts, p.loaded = slices.Clone(list), true

@@ -118,7 +118,7 @@ func (p *Page) SyncWatch(e *env.Env) {
 		if same {
 			return nil
 		}
-		return e.Phone.Watch(set)
+		return e.Phone.Watch(context.Background(), set)
 	})
 }
 
@@ -159,7 +159,7 @@ func pickupAt(gtx layout.Context, e *env.Env, clk *widget.Clickable, name, addr 
 	}
 	key := watchedKey(e.Phone.Watched(), addr)
 	e.Run("Pick up "+name, func() error {
-		_, err := e.Phone.Pickup(key)
+		_, err := e.Phone.Pickup(context.Background(), key)
 		return err
 	})
 }

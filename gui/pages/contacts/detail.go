@@ -73,7 +73,7 @@ func (p *Page) handleDetail(gtx layout.Context, e *env.Env, c store.Contact) {
 		if d.nums[i].call.Clicked(gtx) {
 			to := n.Value
 			e.Run("Call "+c.Name, func() error {
-				_, err := e.Phone.Dial(to, core.DialOptions{HoldOthers: true})
+				_, err := e.Phone.Dial(context.Background(), to, core.DialOptions{HoldOthers: true})
 				return err
 			})
 		}

@@ -1,6 +1,7 @@
 package contacts
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -94,7 +95,7 @@ func (p *Page) layoutSlot(gtx layout.Context, e *env.Env, d store.SpeedDial, st 
 		if b.call.Clicked(gtx) {
 			to := d.Number
 			e.Run(fmt.Sprintf("Speed dial %d", d.Slot), func() error {
-				_, err := e.Phone.Dial(to, core.DialOptions{HoldOthers: true})
+				_, err := e.Phone.Dial(context.Background(), to, core.DialOptions{HoldOthers: true})
 				return err
 			})
 		}

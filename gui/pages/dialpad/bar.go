@@ -1,6 +1,7 @@
 package dialpad
 
 import (
+	"context"
 	"image"
 	"image/color"
 	"strconv"
@@ -148,7 +149,7 @@ func (p *Page) updateBar(gtx layout.Context, e *env.Env) {
 		b.dndWant = &on
 		p.mu.Unlock()
 		e.Run("Do not disturb", func() error {
-			err := e.Phone.SetDND(on)
+			err := e.Phone.SetDND(context.Background(), "", on)
 			p.mu.Lock()
 			b.dndWant, b.stale = nil, true
 			p.mu.Unlock()
@@ -158,7 +159,7 @@ func (p *Page) updateBar(gtx layout.Context, e *env.Env) {
 	if b.vm.Clicked(gtx) && b.st.vmAccount != "" {
 		account := b.st.vmAccount
 		e.Run("Voicemail", func() error {
-			_, err := e.Phone.DialVoicemail(account)
+			_, err := e.Phone.DialVoicemail(context.Background(), account)
 			return err
 		})
 	}

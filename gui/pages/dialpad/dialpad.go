@@ -342,7 +342,7 @@ func (p *Page) speedDial(e *env.Env, d string) bool {
 		if !ok || strings.TrimSpace(sd.Number) == "" {
 			return errEmptySlot
 		}
-		_, err = e.Phone.Dial(sd.Number, core.DialOptions{Account: account, HoldOthers: true})
+		_, err = e.Phone.Dial(context.Background(), sd.Number, core.DialOptions{Account: account, HoldOthers: true})
 		return err
 	})
 	return true
@@ -384,7 +384,7 @@ func (p *Page) dialTo(e *env.Env, to string) {
 	}
 	account := p.Account
 	e.Run("Call "+to, func() error {
-		_, err := e.Phone.Dial(to, core.DialOptions{Account: account, HoldOthers: true})
+		_, err := e.Phone.Dial(context.Background(), to, core.DialOptions{Account: account, HoldOthers: true})
 		return err
 	})
 	p.Number.SetText("")

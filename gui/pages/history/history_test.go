@@ -34,7 +34,7 @@ func (f *dialPhone) Dial(to string, o core.DialOptions) (string, error) {
 	f.mu.Lock()
 	f.dials = append(f.dials, o.Account+"|"+to)
 	f.mu.Unlock()
-	return f.Phone.Dial(to, o)
+	return f.Phone.Dial(context.Background(), to, o)
 }
 
 type harness struct {

@@ -232,7 +232,7 @@ func (p *Page) layoutCall(gtx layout.Context, e *env.Env, c store.Call) layout.D
 	if b.open.Clicked(gtx) && c.RemoteURI != "" {
 		to, account := c.RemoteURI, c.Account
 		e.Run("Call "+c.Name(), func() error {
-			_, err := e.Phone.Dial(to, core.DialOptions{Account: account, HoldOthers: true})
+			_, err := e.Phone.Dial(context.Background(), to, core.DialOptions{Account: account, HoldOthers: true})
 			return err
 		})
 	}

@@ -1,6 +1,7 @@
 package incall
 
 import (
+	"context"
 	"time"
 
 	"gioui.org/layout"
@@ -142,7 +143,7 @@ func (p *Page) updateBusiness(gtx layout.Context, e *env.Env, c call.Info, live,
 		if ids := MergeIDs(live); ids != nil {
 			p.selected = ""
 			e.Run("Merge calls", func() error {
-				_, err := e.Phone.Merge(ids...)
+				_, err := e.Phone.Merge(context.Background(), ids...)
 				return err
 			})
 		}

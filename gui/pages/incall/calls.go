@@ -1,6 +1,7 @@
 package incall
 
 import (
+	"context"
 	"image"
 
 	"gioui.org/font"
@@ -46,7 +47,7 @@ func (p *Page) updateCalls(gtx layout.Context, e *env.Env, cur call.Info, live [
 		name, _ := widgets.Names(o.Remote)
 		if r.split.Clicked(gtx) && inConference(live, o) {
 			id := o.ID
-			e.Run("Split "+name, func() error { return e.Phone.Split(id) })
+			e.Run("Split "+name, func() error { return e.Phone.Split(context.Background(), id) })
 		}
 		if r.hangup.Clicked(gtx) {
 			id := o.ID
@@ -70,12 +71,12 @@ func (p *Page) updateCalls(gtx layout.Context, e *env.Env, cur call.Info, live [
 		}
 		e.Run("Switch call", func() error {
 			for _, id := range hold {
-				if err := e.Phone.Hold(id); err != nil {
+				if err := e.Phone.Hold(context.Background(), id); err != nil {
 					return err
 				}
 			}
 			for _, id := range resume {
-				if err := e.Phone.Resume(id); err != nil {
+				if err := e.Phone.Resume(context.Background(), id); err != nil {
 					return err
 				}
 			}

@@ -1,6 +1,7 @@
 package incall
 
 import (
+	"context"
 	"strings"
 	"unicode"
 
@@ -87,7 +88,7 @@ func (p *Page) updateTransfer(gtx layout.Context, e *env.Env, c call.Info, live 
 			f.err = msg
 		} else {
 			id := c.ID
-			e.Run("Transfer", func() error { return e.Phone.Transfer(id, target) })
+			e.Run("Transfer", func() error { return e.Phone.Transfer(context.Background(), id, target) })
 			p.panel, p.focus = panelControls, true
 		}
 	}
@@ -95,7 +96,7 @@ func (p *Page) updateTransfer(gtx layout.Context, e *env.Env, c call.Info, live 
 	for _, o := range others {
 		if f.button(o.ID).Clicked(gtx) {
 			id, consult := c.ID, o.ID
-			e.Run("Transfer", func() error { return e.Phone.AttendedTransfer(id, consult) })
+			e.Run("Transfer", func() error { return e.Phone.AttendedTransfer(context.Background(), id, consult) })
 			p.panel, p.focus = panelControls, true
 		}
 	}

@@ -253,11 +253,11 @@ func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
 		id, hold := c.ID, toHold(e.Model, c.ID)
 		e.Run("Answer", func() error {
 			for _, h := range hold {
-				if err := e.Phone.Hold(h); err != nil {
+				if err := e.Phone.Hold(context.Background(), h); err != nil {
 					return err
 				}
 			}
-			return e.Phone.Answer(id)
+			return e.Phone.Answer(context.Background(), id)
 		})
 	case p.decline.Clicked(gtx):
 		p.sent, p.sentAt = c.ID, gtx.Now

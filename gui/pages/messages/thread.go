@@ -1,6 +1,7 @@
 package messages
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"strings"
@@ -61,7 +62,7 @@ func (p *Page) handleThread(gtx layout.Context, e *env.Env) {
 	if p.callBtn.Clicked(gtx) && p.peer != "" {
 		to, account := p.peer, p.account()
 		e.Run("Call "+ShortAddress(to), func() error {
-			_, err := e.Phone.Dial(to, core.DialOptions{Account: account, HoldOthers: true})
+			_, err := e.Phone.Dial(context.Background(), to, core.DialOptions{Account: account, HoldOthers: true})
 			return err
 		})
 	}

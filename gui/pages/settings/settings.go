@@ -5,6 +5,7 @@
 package settings
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"sync"
@@ -329,7 +330,7 @@ func (p *Page) doApply(e *env.Env) {
 	p.applying, p.applyErr = true, ""
 	p.mu.Unlock()
 	e.Run("Apply settings", func() error {
-		err := e.Phone.UpdateSettings(a, ui)
+		err := e.Phone.UpdateSettings(context.Background(), a, ui)
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.applying = false

@@ -1,7 +1,10 @@
-package core
+// Package state holds what the phone tells its front-ends: the events, in
+// one order, and the read model they produce (State), versioned together.
+package state
 
 import (
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/softphone/softphone/core/account"
@@ -14,21 +17,33 @@ import (
 // and the local API share this form.
 type Event interface {
 	Kind() string
+	// Version is the state version this event produced: State() at that
+	// version or later already shows it.
+	Version() uint64
+	stamped(v uint64) Event
 }
+
+// Stamp carries an event's state version; the bus sets it.
+type Stamp struct{ version uint64 }
+
+// Version is the state version the event produced (0 before publishing).
+func (s Stamp) Version() uint64 { return s.version }
 
 // RegistrationEvent reports a change of an account's registration.
 type RegistrationEvent struct {
+	Stamp
 	account.Status
 }
 
 func (RegistrationEvent) Kind() string { return "registration" }
 
 func (e RegistrationEvent) MarshalJSON() ([]byte, error) {
-	return withKind(e.Kind(), e.Status)
+	return withKind(e, e.Status)
 }
 
 // ListeningEvent reports where the phone receives SIP.
 type ListeningEvent struct {
+	Stamp
 	Addr string `json:"addr"` // host:port, UDP and TCP
 }
 
@@ -36,11 +51,13 @@ func (ListeningEvent) Kind() string { return "listening" }
 
 func (e ListeningEvent) MarshalJSON() ([]byte, error) {
 	type plain ListeningEvent
-	return withKind(e.Kind(), plain(e))
+	return withKind(e, plain(e))
 }
 
-// withKind marshals v and puts "event": kind first.
-func withKind(kind string, v any) ([]byte, error) {
+// withKind marshals v and puts "event": kind first, then the state
+// "version" the event produced.
+func withKind(e Event, v any) ([]byte, error) {
+	kind := e.Kind()
 	body, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
@@ -49,6 +66,10 @@ func withKind(kind string, v any) ([]byte, error) {
 	out := make([]byte, 0, len(body)+len(head)+10)
 	out = append(out, `{"event":`...)
 	out = append(out, head...)
+	if v := e.Version(); v > 0 {
+		out = append(out, `,"version":`...)
+		out = strconv.AppendUint(out, v, 10)
+	}
 	if len(body) > 2 {
 		out = append(out, ',')
 		out = append(out, body[1:]...)
@@ -60,16 +81,18 @@ func withKind(kind string, v any) ([]byte, error) {
 
 // CallEvent reports a change of a call's state.
 type CallEvent struct {
+	Stamp
 	call.Info
 }
 
 func (CallEvent) Kind() string { return "call" }
 
-func (e CallEvent) MarshalJSON() ([]byte, error) { return withKind(e.Kind(), e.Info) }
+func (e CallEvent) MarshalJSON() ([]byte, error) { return withKind(e, e.Info) }
 
 // MediaEvent reports the call's audio: "flowing" when the first RTP
 // packet from the far end arrived (At), early media included.
 type MediaEvent struct {
+	Stamp
 	CallID string    `json:"call"`
 	State  string    `json:"state"`
 	At     time.Time `json:"at"`
@@ -79,11 +102,12 @@ func (MediaEvent) Kind() string { return "media" }
 
 func (e MediaEvent) MarshalJSON() ([]byte, error) {
 	type plain MediaEvent
-	return withKind(e.Kind(), plain(e))
+	return withKind(e, plain(e))
 }
 
 // DTMFEvent reports a digit the far end sent.
 type DTMFEvent struct {
+	Stamp
 	CallID string `json:"call"`
 	Digit  string `json:"digit"`
 	Via    string `json:"via"` // "rtp" (RFC 4733) or "info" (SIP INFO)
@@ -93,11 +117,12 @@ func (DTMFEvent) Kind() string { return "dtmf" }
 
 func (e DTMFEvent) MarshalJSON() ([]byte, error) {
 	type plain DTMFEvent
-	return withKind(e.Kind(), plain(e))
+	return withKind(e, plain(e))
 }
 
 // CallStatsEvent reports a call's quality figures; Final on the last one.
 type CallStatsEvent struct {
+	Stamp
 	CallID string
 	Stats  media.Stats
 	Final  bool
@@ -107,7 +132,7 @@ func (CallStatsEvent) Kind() string { return "stats" }
 
 func (e CallStatsEvent) MarshalJSON() ([]byte, error) {
 	s := e.Stats
-	return withKind(e.Kind(), struct {
+	return withKind(e, struct {
 		CallID             string  `json:"call"`
 		Final              bool    `json:"final,omitempty"`
 		Codec              string  `json:"codec"`
@@ -128,6 +153,7 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // DeviceEvent reports an audio device failure during a call; the call goes
 // on with a silent stand-in until another device is chosen.
 type DeviceEvent struct {
+	Stamp
 	CallID string `json:"call"`
 	Error  string `json:"error"`
 }
@@ -136,13 +162,14 @@ func (DeviceEvent) Kind() string { return "device" }
 
 func (e DeviceEvent) MarshalJSON() ([]byte, error) {
 	type plain DeviceEvent
-	return withKind(e.Kind(), plain(e))
+	return withKind(e, plain(e))
 }
 
 // NoticeEvent is something the user should be told once, in words (for
 // now: that passwords stay in the configuration file for lack of a
 // keyring).
 type NoticeEvent struct {
+	Stamp
 	Text string `json:"text"`
 }
 
@@ -150,5 +177,5 @@ func (NoticeEvent) Kind() string { return "notice" }
 
 func (e NoticeEvent) MarshalJSON() ([]byte, error) {
 	type plain NoticeEvent
-	return withKind(e.Kind(), plain(e))
+	return withKind(e, plain(e))
 }
