@@ -77,9 +77,10 @@ type Records interface {
 
 var _ Records = (*store.Store)(nil)
 
-// WithRecords gives the phone the store of its history, contacts and
-// messages (default: none; the queries fail with ErrNoRecords).
-func WithRecords(r Records) Option { return func(o *options) { o.records = r } }
+// WithStore gives the phone the store of its history, contacts and
+// messages: its queries answer from it (default: none; they fail with
+// ErrNoRecords).
+func WithStore(st *store.Store) Option { return func(o *options) { o.records = st } }
 
 // recordsAPI is embedded in Engine so the store's queries are the phone's.
 type recordsAPI = Records

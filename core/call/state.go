@@ -55,6 +55,7 @@ type Info struct {
 	Direction  Direction `json:"direction"`
 	Account    string    `json:"account,omitempty"` // "" for a direct call
 	Remote     Party     `json:"remote"`
+	Contact    string    `json:"contact,omitempty"` // the name in the user's contacts, resolved by the phone
 	State      State     `json:"state"`
 	Codec      string    `json:"codec,omitempty"`
 	Muted      bool      `json:"muted,omitempty"`

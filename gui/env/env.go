@@ -4,6 +4,7 @@
 package env
 
 import (
+	"context"
 	"time"
 
 	"gioui.org/layout"
@@ -16,12 +17,12 @@ import (
 // Phone is the core's one interface.
 type Phone = core.Phone
 
-// Model is the phone's state for one frame: read once per frame, so no lock
-// is held while drawing.
+// Model is the phone's state for one frame: one read of the core's
+// State per frame (calls oldest first), so every screen draws the same
+// moment and no lock is held while drawing.
 type Model struct {
-	Snapshot core.Snapshot
-	Calls    []call.Info // oldest first
-	Now      time.Time
+	core.State
+	Now time.Time
 }
 
 // Env is handed to each screen's Layout.
@@ -29,9 +30,10 @@ type Env struct {
 	Theme *theme.Theme
 	Model Model
 	Phone Phone
-	// Run sends a command on another goroutine (SIP commands block), and
-	// shows its error, if any, to the user.
-	Run func(what string, cmd func() error)
+	// Run queues a command for the window's one command goroutine (SIP
+	// commands block; the queue keeps them in the order they were given)
+	// and shows its error, if any, to the user. ctx ends with the window.
+	Run func(what string, cmd func(ctx context.Context) error)
 	// Size is the layout class of the window this frame.
 	Size Size
 }
