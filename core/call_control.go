@@ -198,16 +198,8 @@ func (p *Engine) emitCall(info call.Info) {
 	p.scheduleWaiting() // waiting.go: a call rang, was answered, held or ended
 }
 
-// Calls lists the current calls.
-func (p *Engine) Calls() []call.Info {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := make([]call.Info, 0, len(p.calls))
-	for _, c := range p.calls {
-		out = append(out, c.m.Info())
-	}
-	return out
-}
+// Calls lists the current calls, oldest first (State().Calls).
+func (p *Engine) Calls() []call.Info { return p.State().Calls }
 
 // CallStats returns a call's current quality figures.
 func (p *Engine) CallStats(id string) (media.Stats, error) {

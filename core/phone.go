@@ -342,8 +342,8 @@ func (p *Engine) Close(ctx context.Context) error {
 		p.bus.Close()
 		return nil
 	}
-	for _, c := range p.Calls() {
-		_ = p.Hangup(c.ID)
+	for _, c := range p.callList() {
+		_ = p.Hangup(c.id)
 	}
 	p.byes.Wait() // bounded: each BYE gives up after a few seconds
 	// conference.go: conference devices closed, recordings finished.

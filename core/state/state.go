@@ -44,7 +44,7 @@ type Quality struct {
 }
 
 // Call is the call with id, if it is listed.
-func (s *State) Call(id string) (call.Info, bool) {
+func (s State) Call(id string) (call.Info, bool) {
 	for _, c := range s.Calls {
 		if c.ID == id {
 			return c, true
@@ -54,7 +54,7 @@ func (s *State) Call(id string) (call.Info, bool) {
 }
 
 // DND says whether do-not-disturb is on: on every account that has it.
-func (s *State) DND() bool {
+func (s State) DND() bool {
 	on := false
 	for _, a := range s.Config.Accounts {
 		if !a.Enabled {
@@ -95,8 +95,10 @@ func (s State) apply(e Event) State {
 		s.Calls, s.Quality = applyCall(s.Calls, s.Quality, e.Info)
 	case CallStatsEvent:
 		if _, ok := s.Call(e.CallID); ok && !e.Final {
-			s.Quality = maps.Clone(s.Quality)
-			s.Quality[e.CallID] = Quality{Stats: e.Stats, At: time.Now()}
+			q := make(map[string]Quality, len(s.Quality)+1)
+			maps.Copy(q, s.Quality)
+			q[e.CallID] = Quality{Stats: e.Stats, At: time.Now()}
+			s.Quality = q
 		}
 	case VoicemailEvent:
 		s.Voicemail = slices.Clone(s.Voicemail)
