@@ -46,11 +46,14 @@ func (p *Engine) UpdateAccounts(ctx context.Context, accounts []config.Account) 
 	next := p.Config()
 	prev := next.Accounts
 	next.Accounts = slices.Clone(accounts)
-	afterSave := p.placeSecrets(prev, next.Accounts, next.Path)
+	afterSave := p.keeper.Place(prev, next.Accounts, next.Path)
 	if err := next.Save(); err != nil {
 		return err
 	}
-	afterSave()
+	if notice := afterSave(); notice != "" {
+		p.o.log.Info(notice)
+		p.bus.Publish(NoticeEvent{Text: notice})
+	}
 
 	old := p.lines()
 	keep := map[string]*line{}

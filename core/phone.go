@@ -20,6 +20,7 @@ import (
 	"github.com/softphone/softphone/core/codec/codecs"
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/media"
+	"github.com/softphone/softphone/core/secret"
 	"github.com/softphone/softphone/core/sip"
 	"github.com/softphone/softphone/core/state"
 )
@@ -40,7 +41,8 @@ type Engine struct {
 	life    context.Context
 	endLife context.CancelFunc
 
-	cfgMu sync.Mutex // one configuration change at a time
+	keeper *secret.Keeper // where the passwords are kept
+	cfgMu  sync.Mutex     // one configuration change at a time
 
 	mu       sync.Mutex
 	ua       *sip.UA
@@ -90,7 +92,7 @@ type options struct {
 	driver         audio.Driver
 	customAudio    bool
 	records        Records
-	secrets        *secrets         // see WithSecrets
+	secrets        secret.Store     // see WithSecrets
 	transferWait   transferTimeouts // transfer.go; zero: the defaults
 }
 
@@ -157,7 +159,8 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 	if p.recordsAPI == nil {
 		p.recordsAPI = noRecords{}
 	}
-	p.loadSecrets() // before the lines below copy the accounts
+	p.keeper = secret.NewKeeper(o.secrets, o.log)
+	p.keeper.Load(p.cfg) // before the lines below copy the accounts
 	if o.driver != nil && !o.customAudio {
 		p.o.audio = p.driverAudio
 	}

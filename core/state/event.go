@@ -54,8 +54,8 @@ func (e ListeningEvent) MarshalJSON() ([]byte, error) {
 	return withKind(e, plain(e))
 }
 
-// withKind marshals v and puts "event": kind first, then the state
-// "version" the event produced.
+// withKind marshals v between "event": kind first and the state "version"
+// the event produced last.
 func withKind(e Event, v any) ([]byte, error) {
 	kind := e.Kind()
 	body, err := json.Marshal(v)
@@ -66,17 +66,15 @@ func withKind(e Event, v any) ([]byte, error) {
 	out := make([]byte, 0, len(body)+len(head)+10)
 	out = append(out, `{"event":`...)
 	out = append(out, head...)
+	if len(body) > 2 {
+		out = append(out, ',')
+		out = append(out, body[1:len(body)-1]...)
+	}
 	if v := e.Version(); v > 0 {
 		out = append(out, `,"version":`...)
 		out = strconv.AppendUint(out, v, 10)
 	}
-	if len(body) > 2 {
-		out = append(out, ',')
-		out = append(out, body[1:]...)
-	} else {
-		out = append(out, '}')
-	}
-	return out, nil
+	return append(out, '}'), nil
 }
 
 // CallEvent reports a change of a call's state.

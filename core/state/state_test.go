@@ -143,7 +143,7 @@ func TestJSONCarriesVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(out) != `{"event":"dtmf","version":1,"call":"x","digit":"5","via":"rtp"}` {
+	if string(out) != `{"event":"dtmf","call":"x","digit":"5","via":"rtp","version":1}` {
 		t.Fatalf("json %s", out)
 	}
 }
