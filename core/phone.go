@@ -48,7 +48,7 @@ type Engine struct {
 	ua       *sip.UA
 	accounts []*line
 	calls    map[string]*activeCall
-	meter    levelMeter
+	meter    *audio.Meter // nil without a driver
 	trust    *sip.TLSTrust
 	closed   bool
 	byes     sync.WaitGroup // BYEs still on their way
@@ -161,6 +161,9 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 	}
 	p.keeper = secret.NewKeeper(o.secrets, o.log)
 	p.keeper.Load(p.cfg) // before the lines below copy the accounts
+	if o.driver != nil {
+		p.meter = audio.NewMeter(p.openMeterInput, o.log)
+	}
 	if o.driver != nil && !o.customAudio {
 		p.o.audio = p.driverAudio
 	}
@@ -341,6 +344,9 @@ func (p *Engine) Close(ctx context.Context) error {
 	p.closed = true
 	ua := p.ua
 	p.mu.Unlock()
+	if p.meter != nil {
+		p.meter.Close()
+	}
 	if ua == nil {
 		p.bus.Close()
 		return nil

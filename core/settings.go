@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
-	"sync"
 	"time"
 
 	"github.com/softphone/softphone/core/audio"
@@ -110,68 +108,20 @@ func (p *Engine) codecList() []codec.Codec {
 	return p.o.codecs
 }
 
-// levelMeter reads the chosen input device while someone looks at its
-// level, and lets it go when nobody has asked for a while.
-type levelMeter struct {
-	mu     sync.Mutex
-	level  float64
-	asked  time.Time
-	cancel context.CancelFunc
-}
-
 // InputLevel is the current microphone level, 0..1 (RMS, full scale = 1).
 // The first call opens the input device; it is closed again a few seconds
 // after the last call.
 func (p *Engine) InputLevel() float64 {
-	if p.o.driver == nil {
+	if p.meter == nil {
 		return 0
 	}
-	m := &p.meter
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.asked = time.Now()
-	if m.cancel == nil {
-		ctx, cancel := context.WithCancel(context.Background())
-		m.cancel = cancel
-		go p.runMeter(ctx)
-	}
-	return m.level
+	return p.meter.Level()
 }
 
-func (p *Engine) runMeter(ctx context.Context) {
-	m := &p.meter
-	defer func() {
-		m.mu.Lock()
-		m.cancel, m.level = nil, 0
-		m.mu.Unlock()
-	}()
+// openMeterInput opens the configured input for the level meter.
+func (p *Engine) openMeterInput() (audio.Device, error) {
 	p.mu.Lock()
 	in := p.cfg.Audio.Input
 	p.mu.Unlock()
-	f := audio.Format{SampleRate: 16000, Channels: 1, Period: 20 * time.Millisecond}
-	dev, err := p.o.driver.Open(in, "", f)
-	if err != nil {
-		p.o.log.Debug("level meter", "error", err)
-		return
-	}
-	defer dev.Close()
-	buf := make([]int16, f.FrameSamples())
-	for ctx.Err() == nil {
-		n, err := dev.ReadFrame(buf)
-		if err != nil {
-			return
-		}
-		var sum float64
-		for _, s := range buf[:n] {
-			v := float64(s) / 32768
-			sum += v * v
-		}
-		m.mu.Lock()
-		m.level = math.Sqrt(sum / float64(max(n, 1)))
-		idle := time.Since(m.asked) > 5*time.Second
-		m.mu.Unlock()
-		if idle {
-			return
-		}
-	}
+	return p.o.driver.Open(in, "", audio.Format{SampleRate: 16000, Channels: 1, Period: 20 * time.Millisecond})
 }
