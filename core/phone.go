@@ -197,8 +197,12 @@ func (p *Engine) State() State { return p.bus.State() }
 // closed after Close; call cancel to stop receiving earlier.
 func (p *Engine) Events() (events <-chan Event, cancel func()) { return p.bus.Subscribe() }
 
-// Start opens the SIP listener and starts registering the accounts.
+// Start opens the SIP listener and starts registering the accounts. ctx
+// bounds the start only: what the phone runs afterwards lives until Close.
 func (p *Engine) Start(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("phone: start: %w", err)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.ua != nil || p.closed {
@@ -245,7 +249,7 @@ func (p *Engine) startLine(l *line) {
 	if p.o.noRegister {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(p.life)
 	l.stop, l.done = cancel, make(chan struct{})
 	go func() {
 		defer close(l.done)
@@ -348,6 +352,7 @@ func (p *Engine) Close(ctx context.Context) error {
 		p.meter.Close()
 	}
 	if ua == nil {
+		p.endLife()
 		p.bus.Close()
 		return nil
 	}
@@ -373,6 +378,7 @@ func (p *Engine) Close(ctx context.Context) error {
 	wg.Wait()
 	p.msgs.stop() // messages.go: their "failed" goes out before the stream ends
 	errs = append(errs, ua.Close())
+	p.endLife()
 	p.bus.Close()
 	return errors.Join(errs...)
 }
