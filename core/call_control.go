@@ -106,7 +106,7 @@ func (p *Engine) Mute(id string, on bool) error {
 	if err != nil {
 		return err
 	}
-	if c.muteMic(on) { // conference_leg.go: a conference's microphone, for every party
+	if p.confs.Mute(c, on) { // a conference's microphone, for every party
 		return nil
 	}
 	sess := c.session()

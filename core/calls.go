@@ -17,6 +17,7 @@ import (
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/codec"
+	"github.com/softphone/softphone/core/conference"
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/sdp"
 	"github.com/softphone/softphone/core/sip"
@@ -56,7 +57,7 @@ type activeCall struct {
 	settled   atomic.Bool   // an incoming call's final answer is chosen (see settle)
 	ended     chan struct{}
 	endOnce   sync.Once
-	fx        callFX // conference.go: conference leg, waiting tone (under p.fx.mu)
+	leg       conference.Leg // its conference and waiting tone, guarded by p.confs
 }
 
 func newCallID() string {
@@ -280,7 +281,7 @@ func (c *activeCall) startMedia(neg sdp.Negotiated) error {
 	if err != nil {
 		return fmt.Errorf("audio device: %w", err)
 	}
-	dev = c.wrapDevice(dev) // recording.go: recording tap, waiting tone
+	dev = c.p.confs.Wrap(c, dev) // recording tap, waiting tone
 	sess, err := media.NewSession(c.conn, dev, media.Config{
 		Codec: k, SendPT: neg.Codec.PayloadType, RecvPT: neg.RecvPT,
 		DTMFSendPT: neg.DTMFPT, DTMFRecvPT: neg.RecvDTMFPT,

@@ -120,37 +120,6 @@ func TestFollowRedirect(t *testing.T) {
 	}
 }
 
-func TestWaitingToneCalls(t *testing.T) {
-	up := func(id string, st call.State, conf string) call.Info {
-		return call.Info{ID: id, State: st, LocalHold: st == call.Held, Conference: conf}
-	}
-	for _, tc := range []struct {
-		name  string
-		calls []call.Info
-		want  []string
-	}{
-		{"idle", nil, nil},
-		{"one call", []call.Info{up("a", call.Connected, "")}, nil},
-		{"ringing alone", []call.Info{up("b", call.Incoming, "")}, nil},
-		{"waiting", []call.Info{up("a", call.Connected, ""), up("b", call.Incoming, "")}, []string{"a"}},
-		{"held by them still hears", []call.Info{up("a", call.RemoteHeld, ""), up("b", call.Incoming, "")}, []string{"a"}},
-		{"held by us", []call.Info{up("a", call.Held, ""), up("b", call.Incoming, "")}, nil},
-		{"outgoing ringing", []call.Info{up("a", call.Ringing, ""), up("b", call.Incoming, "")}, nil},
-		{"conference once", []call.Info{up("a", call.Connected, "k"), up("c", call.Connected, "k"), up("d", call.Connected, ""), up("b", call.Incoming, "")}, []string{"a", "d"}},
-	} {
-		got := waitingToneCalls(tc.calls)
-		if len(got) != len(tc.want) {
-			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
-			continue
-		}
-		for _, id := range tc.want {
-			if !got[id] {
-				t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
-			}
-		}
-	}
-}
-
 func TestSameRegistration(t *testing.T) {
 	a := config.Account{Name: "a", Username: "a", Domain: "x.org", Password: "pw", Enabled: true}
 	b := a

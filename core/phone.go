@@ -16,13 +16,16 @@ import (
 	"github.com/softphone/softphone/core/account"
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/calldev"
 	"github.com/softphone/softphone/core/codec"
 	"github.com/softphone/softphone/core/codec/codecs"
+	"github.com/softphone/softphone/core/conference"
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/secret"
 	"github.com/softphone/softphone/core/sip"
 	"github.com/softphone/softphone/core/state"
+	"github.com/softphone/softphone/core/waiting"
 )
 
 // ErrUnknownAccount is returned for an account name not in the configuration.
@@ -52,10 +55,13 @@ type Engine struct {
 	trust    *sip.TLSTrust
 	closed   bool
 	byes     sync.WaitGroup // BYEs still on their way
-	waiting  waitingState   // waiting.go: calls playing the call-waiting tone
 	ev       evState        // blf_lifecycle.go: voicemail, busy lamps, presence, messages
-	fx       phoneFX        // conference.go, recording.go: local conferences, recordings folder
 	msgs     messageSends   // messages.go: MESSAGEs on their way
+
+	// Call effects, each under its own lock, never taken with p.mu held.
+	waiting waiting.Tone       // calls playing the call-waiting tone
+	confs   conference.Manager // local conferences; what the user hears on each call
+	recs    calldev.Folder     // the recordings folder when none is configured
 }
 
 // line is one configured account with its running registration.
@@ -155,6 +161,7 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 	}
 	p := &Engine{cfg: cfg, o: o, calls: map[string]*activeCall{}}
 	p.life, p.endLife = context.WithCancel(context.Background())
+	p.confs.Configure(p.confOptions())
 	p.recordsAPI = o.records
 	if p.recordsAPI == nil {
 		p.recordsAPI = noRecords{}
@@ -360,8 +367,8 @@ func (p *Engine) Close(ctx context.Context) error {
 		_ = p.Hangup(c.id)
 	}
 	p.byes.Wait() // bounded: each BYE gives up after a few seconds
-	// conference.go: conference devices closed, recordings finished.
-	p.waitConferences()
+	// Conference devices closed, recordings finished.
+	p.confs.Wait()
 	p.stopEvents(ctx) // blf_lifecycle.go: unsubscribe before unregistering
 	p.mu.Lock()
 	lines := slices.Clone(p.accounts)

@@ -2,102 +2,27 @@ package core
 
 import (
 	"context"
-	"slices"
-	"strings"
 	"sync"
-	"sync/atomic"
 
-	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/waiting"
 )
 
-// Call waiting: a second call rings while one is up. The call the user is
-// talking on plays the waiting tone until the new call stops ringing;
-// answering it puts the others on hold, and resuming a held call puts the
-// one in progress on hold (swap), so that one call talks at a time.
+// Call waiting: a second call rings while one is up. core/waiting picks
+// the calls that play the waiting tone; the phone's policy is that
+// answering a call puts the others on hold, and resuming a held call puts
+// the one in progress on hold (swap), so that one call talks at a time.
 
-// waitingState remembers which calls play the waiting tone, so that the
-// tone is switched only when that changes.
-type waitingState struct {
-	pending atomic.Bool // a refresh is scheduled and has not started
+// scheduleWaiting re-evaluates the waiting tone soon (see waiting.Tone).
+func (p *Engine) scheduleWaiting() { p.waiting.Schedule(p.waitingCalls) }
 
-	mu sync.Mutex
-	on map[string]*activeCall
-}
-
-// scheduleWaiting re-evaluates the waiting tone soon, off the caller's
-// goroutine: call events come from inside other locks (state machine
-// observers, conference and transfer code), and switching the tone takes
-// the media's. Each refresh reads the state live, so one that starts after
-// an event covers it.
-func (p *Engine) scheduleWaiting() {
-	if p.waiting.pending.Swap(true) {
-		return
-	}
-	go func() {
-		p.waiting.pending.Store(false)
-		p.refreshWaiting()
-	}()
-}
-
-// refreshWaiting switches the waiting tone on the calls that should play
-// it now and off on the others.
-func (p *Engine) refreshWaiting() {
-	w := &p.waiting
-	w.mu.Lock()
-	defer w.mu.Unlock()
+// waitingCalls is callList for the waiting tone.
+func (p *Engine) waitingCalls() []waiting.Call {
 	calls := p.callList()
-	infos := make([]call.Info, len(calls))
-	byID := make(map[string]*activeCall, len(calls))
+	out := make([]waiting.Call, len(calls))
 	for i, c := range calls {
-		infos[i] = c.m.Info()
-		byID[c.id] = c
+		out[i] = c
 	}
-	want := waitingToneCalls(infos)
-	for id, c := range w.on {
-		if !want[id] {
-			delete(w.on, id)
-			if !c.isEnded() {
-				c.setWaitingTone(false)
-			}
-		}
-	}
-	for id := range want {
-		if _, on := w.on[id]; on {
-			continue
-		}
-		if w.on == nil {
-			w.on = map[string]*activeCall{}
-		}
-		w.on[id] = byID[id]
-		byID[id].setWaitingTone(true)
-	}
-}
-
-// waitingToneCalls picks the calls that play the waiting tone: while some
-// call rings for us, every established call we have not put on hold, and
-// one call per local conference (its legs share what the user hears).
-func waitingToneCalls(calls []call.Info) map[string]bool {
-	want := map[string]bool{}
-	ringing := slices.ContainsFunc(calls, func(i call.Info) bool { return i.State == call.Incoming })
-	if !ringing {
-		return want
-	}
-	calls = slices.Clone(calls)
-	slices.SortFunc(calls, func(a, b call.Info) int { return strings.Compare(a.ID, b.ID) })
-	confs := map[string]bool{}
-	for _, i := range calls {
-		if !i.Established() || i.LocalHold {
-			continue
-		}
-		if i.Conference != "" {
-			if confs[i.Conference] {
-				continue
-			}
-			confs[i.Conference] = true
-		}
-		want[i.ID] = true
-	}
-	return want
+	return out
 }
 
 // callList is a snapshot of the live calls.
