@@ -22,6 +22,7 @@ import (
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/sip"
 	"github.com/softphone/softphone/core/state"
+	"github.com/softphone/softphone/core/store"
 )
 
 // ErrUnknownAccount is returned for an account name not in the configuration.
@@ -29,7 +30,7 @@ var ErrUnknownAccount = errors.New("unknown account")
 
 // Phone is the softphone's engine: accounts, and (next) calls.
 type Engine struct {
-	recordsAPI // the store's queries (WithRecords)
+	recordsAPI // the store's queries (WithStore)
 
 	cfg *config.Config
 	o   options
@@ -54,6 +55,7 @@ type Engine struct {
 	ev       evState        // blf_lifecycle.go: voicemail, busy lamps, presence, messages
 	fx       phoneFX        // conference.go, recording.go: local conferences, recordings folder
 	msgs     messageSends   // messages.go: MESSAGEs on their way
+	jr       journalState   // journal.go: history, messages, caller ID, busy lamps from the store
 }
 
 // line is one configured account with its running registration.
@@ -90,6 +92,7 @@ type options struct {
 	driver         audio.Driver
 	customAudio    bool
 	records        Records
+	store          *store.Store     // see WithStore
 	secrets        *secrets         // see WithSecrets
 	transferWait   transferTimeouts // transfer.go; zero: the defaults
 }
@@ -179,6 +182,7 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 		names = append(names, l.cfg.Name)
 	}
 	p.bus = state.NewBus(state.Seed(*cfg, names))
+	p.initJournal() // journal.go
 	return p, nil
 }
 
@@ -213,6 +217,7 @@ func (p *Engine) Start(ctx context.Context) error {
 			return err
 		}
 	}
+	p.startJournal() // journal.go: subscribed before the first event
 	p.ua, p.trust = ua, trust
 	ua.HandleInvites(p.onIncoming)
 	p.o.log.Info("sip listening", "addr", ua.Addr().String())
@@ -364,6 +369,7 @@ func (p *Engine) Close(ctx context.Context) error {
 	wg.Wait()
 	p.msgs.stop() // messages.go: their "failed" goes out before the stream ends
 	errs = append(errs, ua.Close())
+	p.stopJournal() // journal.go: the calls' last events written
 	p.bus.Close()
 	return errors.Join(errs...)
 }
