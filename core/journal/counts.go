@@ -11,9 +11,9 @@ import (
 // countTimeout bounds reading the counts after a write.
 const countTimeout = 5 * time.Second
 
-// Counts reads the counts a JournalEvent carries: missed calls not seen
-// yet and messages not read yet.
-func (j *Journal) Counts(ctx context.Context) (unseenMissed, unread int, err error) {
+// counts reads what a JournalEvent carries: missed calls not seen yet
+// and messages not read yet.
+func (j *Journal) counts(ctx context.Context) (unseenMissed, unread int, err error) {
 	m, errM := j.st.UnseenMissed(ctx)
 	u, errU := j.st.Unread(ctx)
 	return m, u, errors.Join(errM, errU)
@@ -29,7 +29,7 @@ func (j *Journal) Report(callID, recording string) {
 	defer j.countMu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), countTimeout)
 	defer cancel()
-	missed, unread, err := j.Counts(ctx)
+	missed, unread, err := j.counts(ctx)
 	if err != nil {
 		j.log.Warn("journal: counts not read", "error", err)
 		return
