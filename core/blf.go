@@ -26,12 +26,12 @@ type blfWatch struct {
 	state   BLFState
 }
 
-// Watch sets the extensions to watch (contacts marked BLF, speed-dial
-// keys): subscriptions start for new ones and end for dropped ones. An
+// watchExactly sets the extensions to watch (Watch, in journal.go, adds
+// the store's): subscriptions start for new ones and end for dropped ones. An
 // entry is a user or number (at an account's domain) or a SIP URI; the
 // entries that are not are left out and named in the error, the others
 // are watched all the same.
-func (p *Engine) Watch(ctx context.Context, uris []string) error {
+func (p *Engine) watchExactly(ctx context.Context, uris []string) error {
 	var want []string
 	var bad []error
 	seen := map[string]bool{}

@@ -136,6 +136,7 @@ func (p *Engine) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*c
 		account = ln.cfg.Name
 	}
 	c.m = call.New(c.id, call.Outgoing, account, call.Party{URI: uri}, p.emitCall, nil)
+	p.nameCall(c.m) // journal.go: caller ID
 	if setup != nil {
 		c.m.Init(setup)
 	}

@@ -88,6 +88,7 @@ func (p *Engine) newIncomingCall(in *sip.Incoming, ln *line) *activeCall {
 		account = ln.cfg.Name
 	}
 	c.m = call.New(c.id, call.Inbound, account, call.Party{DisplayName: in.From.DisplayName, URI: in.From.URI}, p.emitCall, nil)
+	p.nameCall(c.m) // journal.go: caller ID
 	return c
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/call"
-	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/internal/testlab"
 )
 
@@ -183,15 +182,9 @@ func TestRecordingWithBaresip(t *testing.T) {
 	defer cancel()
 	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"opus/48000/1"}, ToneHz: 1000})
-	alice := startTonePhone(t, aliceConfig(k), 440, []string{"opus"}, core.WithoutRegistration())
 	data := t.TempDir()
-	st, err := store.OpenDir(ctx, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	stopHistory := core.RecordHistory(ctx, alice.Engine, st)
-	defer stopHistory()
+	st := journalStore(t, data)
+	alice := startTonePhone(t, aliceConfig(k), 440, []string{"opus"}, core.WithoutRegistration(), core.WithStore(st))
 
 	id := dialConnected(t, alice, bob, k)
 	path, err := alice.StartRecording(id)
@@ -213,7 +206,7 @@ func TestRecordingWithBaresip(t *testing.T) {
 	}
 	expectHeard(t, "left (our microphone)", r.channel(0), r.rate, hzList(440), r.dur()*8/10, hzList(1000))
 	expectHeard(t, "right (bob)", r.channel(1), r.rate, hzList(1000), 1500*time.Millisecond, hzList(440))
-	stopHistory()
+	alice.Close(ctx) // the journal has written the call
 	h, err := st.CallByCallID(ctx, id)
 	if err != nil {
 		t.Fatal(err)

@@ -59,13 +59,8 @@ func TestForwardNoAnswerWithBaresip(t *testing.T) {
 	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
 	carol := testlab.StartBaresip(t, testlab.BaresipOptions{User: "carol", Kamailio: k, Codecs: []string{"pcmu"}})
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"pcmu"}})
-	alice := featurePhone(t, k, "alice", "forward_no_answer = \"sip:carol@"+k.Domain+"\"\nforward_no_answer_after = 2\n", 600)
-	st, err := store.OpenDir(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	stop := core.RecordHistory(ctx, alice.Engine, st)
+	st := journalStore(t, t.TempDir())
+	alice := featurePhone(t, k, "alice", "forward_no_answer = \"sip:carol@"+k.Domain+"\"\nforward_no_answer_after = 2\n", 600, core.WithStore(st))
 
 	if err := bob.Dial(aor(k, "alice")); err != nil {
 		t.Fatal(err)
@@ -82,7 +77,7 @@ func TestForwardNoAnswerWithBaresip(t *testing.T) {
 	if err := alice.Answer(context.Background(), in.ID); err == nil {
 		t.Error("answering a forwarded call: no error")
 	}
-	stop()
+	alice.Close(ctx) // the journal has written the call
 
 	calls, err := st.History(ctx, store.HistoryQuery{})
 	if err != nil {

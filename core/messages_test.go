@@ -26,15 +26,9 @@ func waitMessage(t *testing.T, events <-chan core.Event, what string, f func(cor
 func recordedPhone(t *testing.T, cfg string) (*core.Engine, <-chan core.Event, *store.Store, func()) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.OpenDir(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	p, events := startPhone(t, writeRawConfig(t, cfg))
-	stop := core.RecordMessages(ctx, p, st)
-	t.Cleanup(stop)
-	return p, events, st, stop
+	st := journalStore(t, t.TempDir())
+	p, events := startPhone(t, writeRawConfig(t, cfg), core.WithStore(st))
+	return p, events, st, func() { p.Close(ctx) } // the journal has written every message
 }
 
 func TestMessagesWithBaresip(t *testing.T) {

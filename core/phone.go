@@ -25,6 +25,7 @@ import (
 	"github.com/softphone/softphone/core/secret"
 	"github.com/softphone/softphone/core/sip"
 	"github.com/softphone/softphone/core/state"
+	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/core/waiting"
 )
 
@@ -33,7 +34,7 @@ var ErrUnknownAccount = errors.New("unknown account")
 
 // Phone is the softphone's engine: accounts, and (next) calls.
 type Engine struct {
-	recordsAPI // the store's queries (WithRecords)
+	recordsAPI // the store's queries (WithStore)
 
 	cfg *config.Config
 	o   options
@@ -62,6 +63,7 @@ type Engine struct {
 	waiting waiting.Tone       // calls playing the call-waiting tone
 	confs   conference.Manager // local conferences; what the user hears on each call
 	recs    calldev.Folder     // the recordings folder when none is configured
+	jr      journalState       // journal.go: history, messages, caller ID, busy lamps from the store
 }
 
 // line is one configured account with its running registration.
@@ -99,6 +101,7 @@ type options struct {
 	customAudio    bool
 	records        Records
 	secrets        secret.Store     // see WithSecrets
+	store          *store.Store     // see WithStore
 	transferWait   transferTimeouts // transfer.go; zero: the defaults
 }
 
@@ -192,6 +195,7 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 		names = append(names, l.cfg.Name)
 	}
 	p.bus = state.NewBus(state.Seed(*cfg, names))
+	p.initJournal() // journal.go
 	return p, nil
 }
 
@@ -230,6 +234,7 @@ func (p *Engine) Start(ctx context.Context) error {
 			return err
 		}
 	}
+	p.startJournal() // journal.go: subscribed before the first event
 	p.ua, p.trust = ua, trust
 	ua.HandleInvites(p.onIncoming)
 	p.o.log.Info("sip listening", "addr", ua.Addr().String())
@@ -386,6 +391,7 @@ func (p *Engine) Close(ctx context.Context) error {
 	p.msgs.stop() // messages.go: their "failed" goes out before the stream ends
 	errs = append(errs, ua.Close())
 	p.endLife()
+	p.stopJournal() // journal.go: the calls' last events written
 	p.bus.Close()
 	return errors.Join(errs...)
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/codec/codecs"
-	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/internal/testlab"
 )
 
@@ -47,15 +46,9 @@ func TestRecordingDirectCall(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	dir := t.TempDir()
-	a := startTonePhone(t, directConfig+fmt.Sprintf("\n[audio]\nrecord_dir = %q\n", dir), 440, []string{"pcmu"})
+	st := journalStore(t, t.TempDir())
+	a := startTonePhone(t, directConfig+fmt.Sprintf("\n[audio]\nrecord_dir = %q\n", dir), 440, []string{"pcmu"}, core.WithStore(st))
 	b := startTonePhone(t, directConfig, 1000, []string{"pcmu"})
-	st, err := store.OpenDir(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	stopHistory := core.RecordHistory(ctx, a.Engine, st)
-	defer stopHistory()
 
 	id, _ := connectDirect(t, a, b)
 	path, err := a.StartRecording(id)
@@ -100,7 +93,7 @@ func TestRecordingDirectCall(t *testing.T) {
 	r2 := readRecording(t, second)
 	expectTones(t, "second recording, right", r2.span(t, 1, 300*time.Millisecond, time.Second), r2.rate, hzList(1000), nil)
 
-	stopHistory()
+	a.Close(ctx) // the journal has written the call
 	h, err := st.CallByCallID(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -114,17 +107,9 @@ func TestRecordingDirectCall(t *testing.T) {
 // "recordings" beside the history database; "mixed" writes one channel
 // with both sides.
 func TestRecordingMixedNextToHistory(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	a := startTonePhone(t, directConfig+"\n[audio]\nrecord_channels = \"mixed\"\n", 440, []string{"pcmu"})
-	b := startTonePhone(t, directConfig, 1000, []string{"pcmu"})
 	data := t.TempDir()
-	st, err := store.OpenDir(ctx, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	defer core.RecordHistory(ctx, a.Engine, st)()
+	a := startTonePhone(t, directConfig+"\n[audio]\nrecord_channels = \"mixed\"\n", 440, []string{"pcmu"}, core.WithStore(journalStore(t, data)))
+	b := startTonePhone(t, directConfig, 1000, []string{"pcmu"})
 
 	id, _ := connectDirect(t, a, b)
 	path, err := a.StartRecording(id)

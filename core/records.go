@@ -78,9 +78,16 @@ type Records interface {
 var _ Records = (*store.Store)(nil)
 
 // WithStore gives the phone the store of its history, contacts and
-// messages: its queries answer from it (default: none; they fail with
-// ErrNoRecords).
-func WithStore(st *store.Store) Option { return func(o *options) { o.records = st } }
+// messages: its queries answer from it, and the phone keeps its journal
+// there itself (journal.go). Default: none; the queries fail with
+// ErrNoRecords.
+func WithStore(st *store.Store) Option {
+	return func(o *options) {
+		if st != nil { // a nil *Store in the interface would not read as "none"
+			o.records, o.store = st, st
+		}
+	}
+}
 
 // recordsAPI is embedded in Engine so the store's queries are the phone's.
 type recordsAPI = Records
