@@ -53,7 +53,7 @@ func cmdAnswer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 				}
 				answering[ce.ID] = true
 				go func(id string) {
-					if err := phone.Answer(context.Background(), id); err != nil {
+					if err := phone.Answer(ctx, id); err != nil {
 						fmt.Fprintf(stderr, "softphone: answer %s: %v\n", id, err)
 					}
 				}(ce.ID)

@@ -12,8 +12,6 @@ import (
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/codec/codecs"
-	"github.com/softphone/softphone/core/secret"
-	"github.com/softphone/softphone/core/store"
 )
 
 // callFlags are the flags call and answer share.
@@ -46,83 +44,40 @@ func (f *callFlags) registerCommon(fs *flag.FlagSet, accountHelp string) {
 	fs.BoolVar(&f.verbose, "v", false, "verbose logging on stderr")
 }
 
-// phone builds the phone for call/answer from the flags.
-func (f *callFlags) phone(stderr io.Writer, register bool) (*core.Engine, error) {
+// setup is the phone of call, answer, console... as the flags ask for
+// it: it keeps history and messages in the --data database.
+func (f *callFlags) setup(stderr io.Writer, register bool) (phoneSetup, error) {
 	// No configuration yet: direct calls still work.
 	cfg, err := loadOrNewConfig(f.cfgPath)
 	if err != nil {
-		return nil, err
+		return phoneSetup{}, err
 	}
 	log := newLogger(stderr, f.verbose)
-	opts := []core.Option{core.WithLogger(log), core.WithAudio(deviceAudio(f.input, f.output, log)), core.WithSecrets(secret.Keyring())}
+	s := phoneSetup{cfg: cfg, log: log, stderr: stderr, records: true, data: *f.data, secrets: true, register: register,
+		audio: deviceAudio(f.input, f.output, log)}
 	if f.play != "" || f.record != "" {
-		opts = append(opts, core.WithAudio(fileAudio(f.play, f.record)))
+		s.audio = fileAudio(f.play, f.record)
 	}
 	if f.account != "" {
-		opts = append(opts, core.WithAccounts(f.account))
-	}
-	if !register {
-		opts = append(opts, core.WithoutRegistration())
+		s.accounts = []string{f.account}
 	}
 	if f.codecs != "" {
-		cs, err := codecs.ByNames(strings.Split(f.codecs, ","))
-		if err != nil {
-			return nil, err
+		if s.codecs, err = codecs.ByNames(strings.Split(f.codecs, ",")); err != nil {
+			return phoneSetup{}, err
 		}
-		opts = append(opts, core.WithCodecs(cs...))
 	}
-	return core.New(cfg, opts...)
+	return s, nil
 }
 
-// session is a started phone of call, answer, console...: its events,
-// the database its calls (and messages) are written to, and what stops it.
-type session struct {
-	phone  *core.Engine
-	events <-chan core.Event
-	store  *store.Store // nil when the database could not be opened
-	stop   func()       // closes the phone, then the database
-}
-
-// start builds and starts the phone of call/answer, recording its calls in
-// the history. On failure it returns nil and the exit code.
+// start builds and starts the phone of the flags. On failure it returns
+// nil and the exit code.
 func (f *callFlags) start(ctx context.Context, stderr io.Writer, register bool) (*session, int) {
-	phone, err := f.phone(stderr, register)
+	s, err := f.setup(stderr, register)
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		return nil, exitUsage
 	}
-	events, unsubscribe := phone.Events()
-	if err := phone.Start(ctx); err != nil {
-		unsubscribe()
-		fmt.Fprintf(stderr, "softphone: %v\n", err)
-		return nil, exitRuntime
-	}
-	st, stopRecording := f.recordHistory(ctx, phone, stderr)
-	return &session{phone: phone, events: events, store: st, stop: func() {
-		stopRecording() // closes the phone first, so its last events are written
-		closePhone(ctx, phone)
-		unsubscribe()
-	}}, exitOK
-}
-
-// recordHistory writes the phone's calls and messages into the database
-// and returns it with what stops the writing (after the phone is closed,
-// so the last state is written). Without a usable database the call still
-// goes on, and st is nil.
-func (f *callFlags) recordHistory(ctx context.Context, phone *core.Engine, stderr io.Writer) (st *store.Store, stop func()) {
-	st, err := openStore(ctx, *f.data, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "softphone: history is not recorded: %v\n", err)
-		return nil, func() {}
-	}
-	stopRec := core.RecordHistory(ctx, phone, st)
-	stopMsgs := core.RecordMessages(ctx, phone, st)
-	return st, func() {
-		closePhone(ctx, phone)
-		stopRec()
-		stopMsgs()
-		st.Close()
-	}
+	return startSession(ctx, s)
 }
 
 // fileAudio opens, per call, a device that plays play (looped) and records
@@ -179,12 +134,12 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer ss.stop()
 	phone, events := ss.phone, ss.events
-	to, err := resolveSpeedDial(ctx, *f.data, fset.Arg(0))
+	to, err := speedDial(ctx, phone, fset.Arg(0))
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		return exitUsage
 	}
-	id, err := phone.Dial(context.Background(), to, core.DialOptions{Account: f.account})
+	id, err := phone.Dial(ctx, to, core.DialOptions{Account: f.account})
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		return exitUsage
@@ -201,10 +156,4 @@ func callExit(info call.Info, connected bool, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "softphone: call %s: %s\n", info.ID, info.Reason)
 	return exitFailed
-}
-
-func closePhone(ctx context.Context, p *core.Engine) {
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
-	defer cancel()
-	_ = p.Close(cctx)
 }

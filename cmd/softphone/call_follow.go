@@ -24,7 +24,7 @@ type callActions struct {
 // followCall prints the events until call id ends and returns the exit
 // code: 0 for a call that connected and ended by a hang-up or, with a
 // transfer, for a transfer that succeeded.
-func followCall(ctx context.Context, phone *core.Engine, events <-chan core.Event, id string, a callActions, out func(core.Event), human bool, stdout, stderr io.Writer) int {
+func followCall(ctx context.Context, phone core.Phone, events <-chan core.Event, id string, a callActions, out func(core.Event), human bool, stdout, stderr io.Writer) int {
 	var hangup, transfer <-chan time.Time
 	transferErr := make(chan error, 1)
 	connected, transferred := false, false
@@ -39,7 +39,7 @@ func followCall(ctx context.Context, phone *core.Engine, events <-chan core.Even
 			_ = phone.Hangup(id)
 		case <-transfer:
 			transfer = nil
-			go func() { transferErr <- phone.Transfer(context.Background(), id, a.transferTo) }()
+			go func(ctx context.Context) { transferErr <- phone.Transfer(ctx, id, a.transferTo) }(ctx)
 		case err := <-transferErr:
 			if err != nil {
 				transferFailed = err.Error()
@@ -82,7 +82,7 @@ func followCall(ctx context.Context, phone *core.Engine, events <-chan core.Even
 }
 
 // onConnected sends the DTMF and starts the recording asked for.
-func onConnected(phone *core.Engine, id string, a callActions, human bool, stdout, stderr io.Writer) {
+func onConnected(phone core.Phone, id string, a callActions, human bool, stdout, stderr io.Writer) {
 	if a.dtmf != "" {
 		if err := phone.SendDTMF(id, a.dtmf); err != nil {
 			fmt.Fprintf(stderr, "softphone: dtmf: %v\n", err)

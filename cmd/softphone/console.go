@@ -57,13 +57,7 @@ func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	w := &syncWriter{w: stdout}
 	out := eventPrinter(w, f.asJSON)
 	reply := replyPrinter(w, f.asJSON)
-	runner := &consoleRunner{phone: ss.phone, account: f.account, resolve: func(ctx context.Context, to string) (string, error) {
-		if ss.store == nil {
-			return to, nil
-		}
-		to, _, err := ss.store.ResolveDial(ctx, to)
-		return to, err
-	}}
+	runner := &consoleRunner{phone: ss.phone, account: f.account}
 
 	lines := make(chan string)
 	go readLines(stdin, lines) // left blocked on a terminal at exit: harmless, the process ends
@@ -106,7 +100,7 @@ loop:
 	// stream ends.
 	closed := make(chan struct{})
 	go func() {
-		closePhone(ctx, ss.phone)
+		ss.closePhone()
 		close(closed)
 	}()
 	for e := range ss.events {

@@ -12,33 +12,6 @@ import (
 	"github.com/softphone/softphone/core/call"
 )
 
-// consolePhone is what the console drives: *core.Phone, or a fake in the
-// dispatch tests.
-type consolePhone interface {
-	Calls() []call.Info
-	Dial(to string, o core.DialOptions) (string, error)
-	Answer(id string) error
-	Reject(id string, code int) error
-	Hangup(id string) error
-	Hold(id string) error
-	Resume(id string) error
-	Mute(id string, on bool) error
-	SendDTMF(id, digits string) error
-	Transfer(id, target string) error
-	AttendedTransfer(id, consultID string) error
-	Merge(ids ...string) (string, error)
-	Split(id string) error
-	StartRecording(id string) (string, error)
-	StopRecording(id string) error
-	SetDND(on bool) error
-	SendMessage(account, to, text string) (core.Message, error)
-	Voicemail() []core.VoicemailStatus
-	DialVoicemail(account string) (string, error)
-	Watch(uris []string) error
-	Watched() map[string]core.BLFState
-	Pickup(uri string) (string, error)
-}
-
 // consoleReply is the answer to one console line: "ok ..." or "error: ..."
 // for people, an object with "event":"reply" in JSON.
 type consoleReply struct {
@@ -84,9 +57,8 @@ func (r consoleReply) human() string {
 
 // consoleRunner carries out parsed console lines on a phone.
 type consoleRunner struct {
-	phone   consolePhone
-	account string                                               // --account: what dial and message use
-	resolve func(ctx context.Context, to string) (string, error) // speed-dial slots
+	phone   core.Phone
+	account string // --account: what dial and message use
 }
 
 // run executes cmd and says how it went; "quit" and "help" are the
@@ -108,47 +80,44 @@ func (cr *consoleRunner) do(ctx context.Context, cmd consoleCmd, r *consoleReply
 		if len(cmd.ids) > 0 {
 			prefix = cmd.ids[0]
 		}
-		c, err := pickCall(p.Calls(), cmd.name, prefix)
+		c, err := pickCall(p.State().Calls, cmd.name, prefix)
 		r.Call = c.ID
 		return c.ID, err
 	}
 	switch cmd.name {
 	case "dial":
-		to := cmd.arg
-		if cr.resolve != nil {
-			var err error
-			if to, err = cr.resolve(ctx, to); err != nil {
-				return err
-			}
+		to, err := speedDial(ctx, p, cmd.arg)
+		if err != nil {
+			return err
 		}
-		id, err := p.Dial(context.Background(), to, core.DialOptions{Account: cr.account, HoldOthers: true})
+		id, err := p.Dial(ctx, to, core.DialOptions{Account: cr.account, HoldOthers: true})
 		r.Call, r.text = id, id
 		return err
 	case "voicemail":
-		id, err := p.DialVoicemail(context.Background(), cmd.arg)
+		id, err := p.DialVoicemail(ctx, cmd.arg)
 		r.Call, r.text = id, id
 		return err
 	case "pickup":
-		id, err := p.Pickup(context.Background(), cmd.arg)
+		id, err := p.Pickup(ctx, cmd.arg)
 		r.Call, r.text = id, id
 		return err
 	case "atransfer", "merge":
-		ids, err := pickCalls(p.Calls(), cmd.name, cmd.ids)
+		ids, err := pickCalls(p.State().Calls, cmd.name, cmd.ids)
 		if err != nil {
 			return err
 		}
 		r.text = strings.Join(ids, " ")
 		if cmd.name == "atransfer" {
 			r.Call = ids[0]
-			return p.AttendedTransfer(context.Background(), ids[0], ids[1])
+			return p.AttendedTransfer(ctx, ids[0], ids[1])
 		}
-		conf, err := p.Merge(context.Background(), ids...)
+		conf, err := p.Merge(ctx, ids...)
 		r.Conference = conf
 		r.text = conf + " " + r.text
 		return err
 	case "dnd":
 		r.text = cmd.arg
-		return p.SetDND(context.Background(), "", cmd.arg == "on")
+		return p.SetDND(ctx, "", cmd.arg == "on")
 	case "message":
 		m, err := p.SendMessage(cr.account, cmd.to, cmd.arg)
 		if err != nil {
@@ -157,22 +126,21 @@ func (cr *consoleRunner) do(ctx context.Context, cmd consoleCmd, r *consoleReply
 		r.Message, r.text = &m, m.Key
 		return nil
 	case "mwi":
-		r.Voicemail = p.Voicemail()
+		r.Voicemail = p.State().Voicemail
 		r.text = voicemailText(r.Voicemail)
 		return nil
 	case "watch":
 		if len(cmd.uris) == 0 {
-			r.Watched = p.Watched()
+			r.Watched = p.State().Lamps
 			r.text = watchedText(r.Watched)
 			return nil
 		}
 		r.text = strings.Join(cmd.uris, " ")
-		return p.Watch(context.Background(), cmd.uris)
+		return p.Watch(ctx, cmd.uris)
 	case "unwatch":
-		return p.Watch(context.Background(), nil)
+		return p.Watch(ctx, nil)
 	case "calls":
-		r.Calls = p.Calls()
-		slices.SortStableFunc(r.Calls, func(a, b call.Info) int { return a.Started.Compare(b.Started) })
+		r.Calls = p.State().Calls // oldest first
 		var b strings.Builder
 		for _, c := range r.Calls {
 			fmt.Fprintf(&b, "  %s\n", callLine(c))
@@ -188,24 +156,27 @@ func (cr *consoleRunner) do(ctx context.Context, cmd consoleCmd, r *consoleReply
 	r.text = id
 	switch cmd.name {
 	case "answer":
-		return p.Answer(context.Background(), id)
+		return p.Answer(ctx, id)
 	case "reject":
+		if cmd.code == 0 {
+			return p.Decline(id) // the phone picks the code
+		}
 		return p.Reject(id, cmd.code)
 	case "hangup":
 		return p.Hangup(id)
 	case "hold":
-		return p.Hold(context.Background(), id)
+		return p.Hold(ctx, id)
 	case "resume":
-		return p.Resume(context.Background(), id)
+		return p.Resume(ctx, id)
 	case "mute", "unmute":
 		return p.Mute(id, cmd.name == "mute")
 	case "dtmf":
 		return p.SendDTMF(id, cmd.arg)
 	case "transfer":
 		r.text = id + " " + cmd.arg
-		return p.Transfer(context.Background(), id, cmd.arg)
+		return p.Transfer(ctx, id, cmd.arg)
 	case "split":
-		return p.Split(context.Background(), id)
+		return p.Split(ctx, id)
 	case "record":
 		path, err := p.StartRecording(id)
 		r.Path, r.text = path, id+" "+path

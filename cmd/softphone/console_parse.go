@@ -14,7 +14,8 @@ import (
 const consoleHelp = `commands (IDs may be a unique prefix; without one, the only or newest call the command applies to):
   dial URI                  place a call (URI, user, number or speed-dial slot)
   answer [ID]               answer a ringing call (a call in progress goes on hold)
-  reject [ID] [CODE]        refuse a ringing call (486 by default; CODE 400-699)
+  reject [ID] [CODE]        refuse a ringing call (CODE 400-699; by default 486 Busy Here
+                            while another call is up, else 603 Decline)
   hangup [ID]               end a call
   hold [ID] / resume [ID]   put a call on hold, take it off
   mute [ID] / unmute [ID]   stop or restart sending the microphone
@@ -234,7 +235,8 @@ func pickCall(calls []call.Info, cmd, prefix string) (call.Info, error) {
 	return cands[len(cands)-1], nil
 }
 
-// applicable lists the calls cmd applies to, oldest first.
+// applicable lists the calls cmd applies to, in the order of calls (the
+// phone's: oldest first).
 func applicable(calls []call.Info, cmd string) []call.Info {
 	var out []call.Info
 	for _, c := range calls {
@@ -242,7 +244,6 @@ func applicable(calls []call.Info, cmd string) []call.Info {
 			out = append(out, c)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b call.Info) int { return a.Started.Compare(b.Started) })
 	return out
 }
 

@@ -149,9 +149,11 @@ func TestPickCall(t *testing.T) {
 	}
 }
 
-// fakePhone records what the console asked of it.
+// fakePhone records what the console asked of it. The embedded
+// core.Phone is nil: a method the console should not call panics.
 type fakePhone struct {
-	calls []call.Info
+	core.Phone
+	calls []call.Info // the State's, oldest first
 	did   []string
 	err   error
 }
@@ -160,67 +162,80 @@ func (f *fakePhone) rec(format string, a ...any) error {
 	f.did = append(f.did, fmt.Sprintf(format, a...))
 	return f.err
 }
-func (f *fakePhone) Calls() []call.Info { return f.calls }
-func (f *fakePhone) Dial(to string, o core.DialOptions) (string, error) {
+func (f *fakePhone) State() core.State {
+	return core.State{
+		Calls:     f.calls,
+		Voicemail: []core.VoicemailStatus{{Account: "work", Waiting: true, New: 2, Old: 1}},
+		Lamps:     map[string]core.BLFState{"sip:bob@h": core.BLFBusy},
+	}
+}
+func (f *fakePhone) Dial(_ context.Context, to string, o core.DialOptions) (string, error) {
 	return "new1", f.rec("Dial %s %s", to, o.Account)
 }
-func (f *fakePhone) Answer(id string) error           { return f.rec("Answer %s", id) }
-func (f *fakePhone) Reject(id string, code int) error { return f.rec("Reject %s %d", id, code) }
-func (f *fakePhone) Hangup(id string) error           { return f.rec("Hangup %s", id) }
-func (f *fakePhone) Hold(id string) error             { return f.rec("Hold %s", id) }
-func (f *fakePhone) Resume(id string) error           { return f.rec("Resume %s", id) }
-func (f *fakePhone) Mute(id string, on bool) error    { return f.rec("Mute %s %v", id, on) }
-func (f *fakePhone) SendDTMF(id, digits string) error { return f.rec("SendDTMF %s %s", id, digits) }
-func (f *fakePhone) Transfer(id, target string) error { return f.rec("Transfer %s %s", id, target) }
-func (f *fakePhone) AttendedTransfer(id, c string) error {
+func (f *fakePhone) Answer(_ context.Context, id string) error { return f.rec("Answer %s", id) }
+func (f *fakePhone) Decline(id string) error                   { return f.rec("Decline %s", id) }
+func (f *fakePhone) Reject(id string, code int) error          { return f.rec("Reject %s %d", id, code) }
+func (f *fakePhone) Hangup(id string) error                    { return f.rec("Hangup %s", id) }
+func (f *fakePhone) Hold(_ context.Context, id string) error   { return f.rec("Hold %s", id) }
+func (f *fakePhone) Resume(_ context.Context, id string) error { return f.rec("Resume %s", id) }
+func (f *fakePhone) Mute(id string, on bool) error             { return f.rec("Mute %s %v", id, on) }
+func (f *fakePhone) SendDTMF(id, digits string) error          { return f.rec("SendDTMF %s %s", id, digits) }
+func (f *fakePhone) Transfer(_ context.Context, id, target string) error {
+	return f.rec("Transfer %s %s", id, target)
+}
+func (f *fakePhone) AttendedTransfer(_ context.Context, id, c string) error {
 	return f.rec("AttendedTransfer %s %s", id, c)
 }
-func (f *fakePhone) Merge(ids ...string) (string, error) {
+func (f *fakePhone) Merge(_ context.Context, ids ...string) (string, error) {
 	return "conf1", f.rec("Merge %v", ids)
 }
-func (f *fakePhone) Split(id string) error { return f.rec("Split %s", id) }
+func (f *fakePhone) Split(_ context.Context, id string) error { return f.rec("Split %s", id) }
 func (f *fakePhone) StartRecording(id string) (string, error) {
 	return "/rec/" + id + ".wav", f.rec("StartRecording %s", id)
 }
 func (f *fakePhone) StopRecording(id string) error { return f.rec("StopRecording %s", id) }
-func (f *fakePhone) SetDND(on bool) error          { return f.rec("SetDND %v", on) }
+func (f *fakePhone) SetDND(_ context.Context, account string, on bool) error {
+	return f.rec("SetDND %q %v", account, on)
+}
 func (f *fakePhone) SendMessage(account, to, text string) (core.Message, error) {
 	return core.Message{Key: "m1", Peer: to, Text: text}, f.rec("SendMessage %s %s %q", account, to, text)
 }
-func (f *fakePhone) Voicemail() []core.VoicemailStatus {
-	return []core.VoicemailStatus{{Account: "work", Waiting: true, New: 2, Old: 1}}
-}
-func (f *fakePhone) DialVoicemail(account string) (string, error) {
+func (f *fakePhone) DialVoicemail(_ context.Context, account string) (string, error) {
 	return "vm1", f.rec("DialVoicemail %s", account)
 }
-func (f *fakePhone) Watch(uris []string) error { return f.rec("Watch %v", uris) }
-func (f *fakePhone) Watched() map[string]core.BLFState {
-	return map[string]core.BLFState{"sip:bob@h": core.BLFBusy}
+func (f *fakePhone) Watch(_ context.Context, uris []string) error { return f.rec("Watch %v", uris) }
+func (f *fakePhone) Pickup(_ context.Context, uri string) (string, error) {
+	return "p1", f.rec("Pickup %s", uri)
 }
-func (f *fakePhone) Pickup(uri string) (string, error) { return "p1", f.rec("Pickup %s", uri) }
 
-var _ consolePhone = (*core.Engine)(nil)
+// SpeedDial has slot 2 only.
+func (f *fakePhone) SpeedDial(_ context.Context, slot int) (core.SpeedDial, bool, error) {
+	if slot == 2 {
+		return core.SpeedDial{Slot: 2, Number: "sip:speed@h"}, true, nil
+	}
+	return core.SpeedDial{}, false, nil
+}
 
 // TestConsoleDispatch: each line reaches the right phone method with the
 // call it means, and the reply says so.
 func TestConsoleDispatch(t *testing.T) {
 	t0 := time.Now()
-	calls := []call.Info{
-		{ID: "aa11", State: call.Held, LocalHold: true, Started: t0},
-		{ID: "bb22", State: call.Connected, Started: t0.Add(time.Second)},
-		{ID: "cc33", State: call.Incoming, Started: t0.Add(2 * time.Second)},
+	out := func(i call.Info, uri string) call.Info {
+		i.Direction, i.Remote = call.Outgoing, call.Party{URI: uri}
+		return i
 	}
-	resolve := func(_ context.Context, to string) (string, error) {
-		if to == "2" {
-			return "sip:speed@h", nil
-		}
-		return to, nil
+	calls := []call.Info{ // as the phone's State lists them: oldest first
+		out(call.Info{ID: "aa11", State: call.Held, LocalHold: true, Started: t0}, "sip:a@h"),
+		out(call.Info{ID: "bb22", State: call.Connected, Started: t0.Add(time.Second)}, "sip:b@h"),
+		{ID: "cc33", State: call.Incoming, Started: t0.Add(2 * time.Second), Direction: call.Inbound, Remote: call.Party{URI: "sip:c@h"}},
 	}
 	for _, c := range []struct{ line, did, reply string }{
 		{"dial bob", "Dial bob work", "ok dial new1"},
 		{"dial 2", "Dial sip:speed@h work", "ok dial new1"},
+		{"dial 3", "Dial 3 work", "ok dial new1"}, // an empty slot is dialled as is
 		{"answer", "Answer cc33", "ok answer cc33"},
 		{"reject 603", "Reject cc33 603", "ok reject cc33"},
+		{"reject", "Decline cc33", "ok reject cc33"}, // the phone picks the code
 		{"hangup aa", "Hangup aa11", "ok hangup aa11"},
 		{"hold", "Hold bb22", "ok hold bb22"},
 		{"resume", "Resume aa11", "ok resume aa11"},
@@ -230,7 +245,8 @@ func TestConsoleDispatch(t *testing.T) {
 		{"atransfer", "AttendedTransfer aa11 bb22", "ok atransfer aa11 bb22"},
 		{"merge", "Merge [aa11 bb22]", "ok merge conf1 aa11 bb22"},
 		{"record", "StartRecording bb22", "ok record bb22 /rec/bb22.wav"},
-		{"dnd on", "SetDND true", "ok dnd on"},
+		{"dnd on", `SetDND "" true`, "ok dnd on"},
+		{"calls", "", "  aa11 held outgoing sip:a@h\n  bb22 connected outgoing sip:b@h\n  cc33 incoming incoming sip:c@h\n3 calls\nok calls"},
 		{"message bob see you  soon", `SendMessage work bob "see you  soon"`, "ok message m1"},
 		{"voicemail", "DialVoicemail ", "ok voicemail vm1"},
 		{"watch bob carol", "Watch [bob carol]", "ok watch bob carol"},
@@ -242,7 +258,7 @@ func TestConsoleDispatch(t *testing.T) {
 		{"hold zz", "", `error: hold: no call "zz"`},
 	} {
 		fp := &fakePhone{calls: calls}
-		cr := &consoleRunner{phone: fp, account: "work", resolve: resolve}
+		cr := &consoleRunner{phone: fp, account: "work"}
 		cmd, err := parseConsoleLine(c.line)
 		if err != nil {
 			t.Fatalf("%q: %v", c.line, err)

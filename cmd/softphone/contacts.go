@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -242,32 +240,6 @@ func contactsDelete(ctx context.Context, s *store.Store, args []string, stdout, 
 	}
 	fmt.Fprintf(stdout, "deleted %d\n", id)
 	return exitOK
-}
-
-// resolveSpeedDial turns a speed-dial slot ("2") into its number, for
-// 'softphone call 2'; anything else, or an empty slot, comes back as is.
-// No database is created just to find out.
-func resolveSpeedDial(ctx context.Context, dataDir, target string) (string, error) {
-	if _, ok := store.ParseSlot(target); !ok {
-		return target, nil
-	}
-	if dataDir == "" {
-		d, err := store.DefaultDir()
-		if err != nil {
-			return target, nil
-		}
-		dataDir = d
-	}
-	if _, err := os.Stat(filepath.Join(dataDir, store.FileName)); errors.Is(err, fs.ErrNotExist) {
-		return target, nil
-	}
-	s, err := store.OpenDir(ctx, dataDir)
-	if err != nil {
-		return "", fmt.Errorf("speed dial %s: %w", target, err)
-	}
-	defer s.Close()
-	to, _, err := s.ResolveDial(ctx, target)
-	return to, err
 }
 
 // speedDialCmd lists, shows, sets or clears speed-dial slots.

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,19 +118,32 @@ func TestContactsCommandAddDeleteSpeedDial(t *testing.T) {
 	if _, out, _ := runStoreCmd(t, cmdContacts, "list", "--data", dir); !strings.Contains(out, "[speed dial 2]") {
 		t.Fatalf("list does not show the slot:\n%s", out)
 	}
-	// 'softphone call 2' resolves the slot before dialling.
+	// 'softphone call 2' and the console's "dial 2" resolve the slot
+	// through the phone's records before dialling.
 	ctx := context.Background()
+	cfg, err := loadOrNewConfig(filepath.Join(t.TempDir(), "config.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup := phoneSetup{cfg: cfg, log: slog.New(slog.DiscardHandler), stderr: io.Discard, records: true, data: dir}
+	withRecords, err := compose(ctx, setup)
+	if err != nil || withRecords.store == nil {
+		t.Fatalf("compose with records: %v %v", err, withRecords.storeErr)
+	}
+	defer withRecords.close(ctx)
+	setup.records = false
+	without, err := compose(ctx, setup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer without.close(ctx)
 	for in, want := range map[string]string{"2": "+1 555 010 0199", "3": "3", "sip:bob@pbx": "sip:bob@pbx"} {
-		if got, err := resolveSpeedDial(ctx, dir, in); err != nil || got != want {
-			t.Errorf("resolveSpeedDial(%q) = %q %v, want %q", in, got, err, want)
+		if got, err := speedDial(ctx, withRecords.phone, in); err != nil || got != want {
+			t.Errorf("speedDial(%q) = %q %v, want %q", in, got, err, want)
 		}
 	}
-	empty := t.TempDir()
-	if got, err := resolveSpeedDial(ctx, empty, "2"); err != nil || got != "2" {
-		t.Fatalf("no database: %q %v", got, err)
-	}
-	if _, err := os.Stat(filepath.Join(empty, "softphone.db")); err == nil {
-		t.Fatal("resolving created a database")
+	if got, err := speedDial(ctx, without.phone, "2"); err != nil || got != "2" {
+		t.Fatalf("a phone without records: %q %v, want the slot as typed", got, err)
 	}
 	if code, _, _ := runStoreCmd(t, cmdContacts, "speeddial", "2", "--clear", "--data", dir); code != exitOK {
 		t.Fatal("clear slot")

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -77,29 +79,51 @@ func TestWatchCommand(t *testing.T) {
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, AnswerMode: "manual"})
 	carol := testlab.StartBaresip(t, testlab.BaresipOptions{User: "carol", Kamailio: k})
 	cfg := consoleConfig(t, k, "")
-	out := &testlab.SyncBuffer{}
+	data := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	done := make(chan int, 1)
 	errb := &testlab.SyncBuffer{}
+	outR, outW := io.Pipe()
 	go func() {
-		done <- runIO(ctx, []string{"watch", "--config", cfg, "--data", t.TempDir(), "bob"}, nil, out, errb)
+		done <- runIO(ctx, []string{"watch", "--config", cfg, "--data", data, "bob"}, nil, outW, errb)
+		outW.Close()
 	}()
+	// The lines as they come, all read so the command never blocks on
+	// its output.
+	lines := make(chan string, 4096)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(outR)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	var seen []string
+	// waitLine reads the output up to the next line containing want.
 	waitLine := func(want string) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for !strings.Contains(out.String(), want) {
-			if time.Now().After(deadline) {
-				cancel()
-				t.Fatalf("no line %q in:\n%s\nstderr:\n%s", want, out.String(), errb.String())
+		deadline := time.After(10 * time.Second)
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("output ended before a line %q:\n%s\nstderr:\n%s", want, strings.Join(seen, "\n"), errb.String())
+				}
+				seen = append(seen, l)
+				if strings.Contains(l, want) {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("no line %q after:\n%s\nstderr:\n%s", want, strings.Join(seen, "\n"), errb.String())
 			}
-			time.Sleep(50 * time.Millisecond)
 		}
 	}
 	uri := "blf bob "
 	// The subscription starts once alice is registered; Kamailio's first
-	// NOTIFY (no call, no body) may leave the lamp unknown.
+	// NOTIFY (no call, no body) shows the line idle: it is in place.
 	waitLine("alice: registered")
-	time.Sleep(time.Second)
+	waitLine(uri + "idle")
 	if err := carol.Dial("sip:bob@" + k.Domain); err != nil {
 		t.Fatal(err)
 	}
@@ -112,10 +136,7 @@ func TestWatchCommand(t *testing.T) {
 	if err := bob.Hangup(); err != nil {
 		t.Fatal(err)
 	}
-	waitLine(uri + "idle")
-	if i, j := strings.Index(out.String(), uri+"busy"), strings.LastIndex(out.String(), uri+"idle"); j < i {
-		t.Fatalf("bob's lamp did not go back to idle after busy:\n%s", out.String())
-	}
+	waitLine(uri + "idle") // after busy: the lines are read in order
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Fatalf("watch exit %d", code)
@@ -144,13 +165,17 @@ func TestConsoleWatchAndPickup(t *testing.T) {
 	if r := alice.do("pickup bob", false); !strings.Contains(r["error"].(string), "no ringing call") {
 		t.Fatalf("pickup with nothing ringing: %v", r)
 	}
-	time.Sleep(time.Second) // the subscription's first NOTIFY
+	// The subscription's first NOTIFY (no dialog) shows bob idle: it is
+	// in place before the call.
+	alice.wait(10*time.Second, "bob idle", func(m map[string]any) bool {
+		return m["event"] == "blf" && m["uri"] == "bob" && m["state"] == "idle"
+	})
 	cid := carol.do("dial bob", true)["call"].(string)
 	bareWait(t, bob, "CALL_INCOMING", 5*time.Second)
 	alice.wait(10*time.Second, "bob ringing", func(m map[string]any) bool {
 		return m["event"] == "blf" && m["uri"] == "bob" && m["state"] == "ringing"
 	})
-	if r := alice.do("watch", true); r["watched"].(map[string]any)["bob"] != "ringing" {
+	if r := alice.do("watch", true); fmt.Sprint(r["watched"]) != "map[bob:ringing]" {
 		t.Fatalf("watch reply %v", r)
 	}
 	id := alice.do("pickup bob", true)["call"].(string)

@@ -10,12 +10,14 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/config"
 )
 
-// The dnd and forward commands edit the configuration file through
-// config.Save, which keeps the user's comments and layout; a phone that is
-// already running (window, console) reads them when it starts again.
+// The dnd and forward commands change the settings through the phone
+// (never started: it saves the configuration file, keeping the user's
+// comments and layout); a phone that is already running (window, console)
+// reads them when it starts again.
 
 const dndUsage = `usage: softphone dnd on|off|status [--account A] [--config F] [--json]
 
@@ -35,7 +37,7 @@ URI; an empty TARGET ("") turns that forwarding off. Several may be given
 at once. With several accounts, --account is required to change them.
 `
 
-func cmdDND(_ context.Context, args []string, stdout, stderr io.Writer) int {
+func cmdDND(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("dnd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, dndUsage+"\nFlags:\n"); fs.PrintDefaults() }
@@ -54,16 +56,14 @@ func cmdDND(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "softphone dnd: %q is not on, off or status\n", fs.Arg(0))
 		return exitUsage
 	}
-	cfg, idx, code := configAccounts(*cfgPath, *only, stderr)
-	if cfg == nil {
+	phone, idx, code := settingsPhone(ctx, *cfgPath, *only, stderr)
+	if phone == nil {
 		return code
 	}
+	defer phone.close(ctx)
 	if action != "status" {
-		for _, i := range idx {
-			cfg.Accounts[i].DND = action == "on"
-		}
-		if code := saveConfig(cfg, stderr); code != exitOK {
-			return code
+		if err := phone.phone.SetDND(ctx, *only, action == "on"); err != nil {
+			return settingsExit(err, stderr)
 		}
 	}
 	type status struct {
@@ -71,8 +71,8 @@ func cmdDND(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		DND     bool   `json:"dnd"`
 	}
 	var rows []status
-	for _, i := range idx {
-		rows = append(rows, status{cfg.Accounts[i].Name, cfg.Accounts[i].DND})
+	for _, a := range settingsAccounts(phone.phone, idx) {
+		rows = append(rows, status{a.Name, a.DND})
 	}
 	if *asJSON {
 		return writeJSONLines(stdout, stderr, rows)
@@ -100,7 +100,7 @@ type optString struct {
 func (o *optString) String() string     { return o.v }
 func (o *optString) Set(s string) error { o.v, o.set = strings.TrimSpace(s), true; return nil }
 
-func cmdForward(_ context.Context, args []string, stdout, stderr io.Writer) int {
+func cmdForward(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("forward", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, forwardUsage+"\nFlags:\n"); fs.PrintDefaults() }
@@ -137,16 +137,20 @@ func cmdForward(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "softphone forward: --after must be between 1 and %d seconds (got %d)\n", config.MaxNoAnswerAfter, *after)
 		return exitUsage
 	}
-	cfg, idx, code := configAccounts(*cfgPath, *only, stderr)
-	if cfg == nil {
+	phone, idx, code := settingsPhone(ctx, *cfgPath, *only, stderr)
+	if phone == nil {
 		return code
 	}
+	defer phone.close(ctx)
 	if change {
 		if len(idx) > 1 {
-			fmt.Fprintf(stderr, "softphone forward: %d accounts (%s): choose one with --account\n", len(idx), strings.Join(accountNames(cfg, idx), ", "))
+			fmt.Fprintf(stderr, "softphone forward: %d accounts (%s): choose one with --account\n", len(idx), strings.Join(accountNames(phone.phone, idx), ", "))
 			return exitUsage
 		}
-		a := &cfg.Accounts[idx[0]]
+		// The account as the flags leave it: checked here, so a bad
+		// target is a usage error, then handed to the phone.
+		accounts := phone.phone.State().Config.Accounts
+		a := accounts[idx[0]]
 		switch {
 		case *off:
 			a.ForwardAlways, a.ForwardBusy, a.ForwardNoAnswer, a.ForwardNoAnswerAfter = "", "", "", 0
@@ -167,17 +171,17 @@ func cmdForward(_ context.Context, args []string, stdout, stderr io.Writer) int 
 				a.ForwardNoAnswerAfter = *after
 			}
 		}
-		if msg := forwardProblems(*a, cfg.Accounts, idx[0]); msg != "" {
+		if msg := forwardProblems(a, accounts, idx[0]); msg != "" {
 			fmt.Fprintf(stderr, "softphone forward: %s\n", msg)
 			return exitUsage
 		}
-		if code := saveConfig(cfg, stderr); code != exitOK {
-			return code
+		if err := setForwarding(ctx, phone.phone, a, *off); err != nil {
+			return settingsExit(err, stderr)
 		}
 	}
 	var rows []forwardStatus
-	for _, i := range idx {
-		rows = append(rows, forwardOf(cfg.Accounts[i]))
+	for _, a := range settingsAccounts(phone.phone, idx) {
+		rows = append(rows, forwardOf(a))
 	}
 	if *asJSON {
 		return writeJSONLines(stdout, stderr, rows)
@@ -238,9 +242,11 @@ func forwardProblems(a config.Account, all []config.Account, i int) string {
 	return strings.Join(out, "; ")
 }
 
-// configAccounts loads the configuration and picks the accounts a command
-// applies to: --account, else every account. On failure cfg is nil.
-func configAccounts(path, only string, stderr io.Writer) (cfg *config.Config, idx []int, code int) {
+// settingsPhone builds the phone the dnd and forward commands go through
+// (unregistered, not started, no database) and picks the accounts they
+// apply to: --account, else every account of the configuration, as
+// indexes in its State().Config.Accounts. On failure phone is nil.
+func settingsPhone(ctx context.Context, path, only string, stderr io.Writer) (phone *composed, idx []int, code int) {
 	cfg, err := loadConfig(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
@@ -259,28 +265,59 @@ func configAccounts(path, only string, stderr io.Writer) (cfg *config.Config, id
 		fmt.Fprintf(stderr, "softphone: no account in %s\n", cfg.Path)
 		return nil, nil, exitUsage
 	}
-	return cfg, idx, exitOK
+	phone, err = compose(ctx, phoneSetup{cfg: cfg, log: newLogger(stderr, false), stderr: stderr})
+	if err != nil {
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return nil, nil, exitUsage
+	}
+	return phone, idx, exitOK
 }
 
-func accountNames(cfg *config.Config, idx []int) []string {
-	out := make([]string, len(idx))
+// settingsAccounts are the accounts at idx in the settings in force.
+func settingsAccounts(p core.Phone, idx []int) []config.Account {
+	all := p.State().Config.Accounts
+	out := make([]config.Account, len(idx))
 	for j, i := range idx {
-		out[j] = cfg.Accounts[i].Name
+		out[j] = all[i]
 	}
 	return out
 }
 
-// saveConfig writes cfg back to its file, keeping the user's text.
-func saveConfig(cfg *config.Config, stderr io.Writer) int {
-	if err := cfg.Save(); err != nil {
-		fmt.Fprintf(stderr, "softphone: %v\n", err)
-		var bad config.Errors
-		if errors.As(err, &bad) {
-			return exitUsage
-		}
-		return exitFailed
+func accountNames(p core.Phone, idx []int) []string {
+	var out []string
+	for _, a := range settingsAccounts(p, idx) {
+		out = append(out, a.Name)
 	}
-	return exitOK
+	return out
+}
+
+// setForwarding gives the phone a's forwarding. Turning it all off goes
+// through UpdateAccounts: SetForwarding keeps the account's no-answer
+// delay, and off leaves none behind.
+func setForwarding(ctx context.Context, p core.Phone, a config.Account, off bool) error {
+	if off {
+		accounts := slices.Clone(p.State().Config.Accounts) // the State's are shared
+		for i := range accounts {
+			if accounts[i].Name == a.Name {
+				accounts[i] = a
+			}
+		}
+		return p.UpdateAccounts(ctx, accounts)
+	}
+	return p.SetForwarding(ctx, a.Name, core.Forwarding{
+		Always: a.ForwardAlways, Busy: a.ForwardBusy, NoAnswer: a.ForwardNoAnswer, NoAnswerAfter: a.ForwardNoAnswerAfter,
+	})
+}
+
+// settingsExit reports a change the phone refused or could not save: a
+// usage error for a bad configuration or account, else a failure.
+func settingsExit(err error, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "softphone: %v\n", err)
+	var bad config.Errors
+	if errors.As(err, &bad) || errors.Is(err, core.ErrUnknownAccount) {
+		return exitUsage
+	}
+	return exitFailed
 }
 
 // helpOrUsage is the exit code of a flag parse error: 0 for -h.

@@ -18,7 +18,6 @@ import (
 	"github.com/softphone/softphone/assets"
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/config"
-	"github.com/softphone/softphone/core/secret"
 	"github.com/softphone/softphone/gui"
 	"github.com/softphone/softphone/gui/theme"
 	"github.com/softphone/softphone/platform/notify"
@@ -51,11 +50,18 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 		os.Exit(exitUsage)
 	}
 	driver := openDriverLazily(log)
-	opts := []core.Option{core.WithLogger(log), core.WithSecrets(secret.Keyring()), core.WithAudioDriver(driver)}
-	phone, err := core.New(cfg, opts...)
+	c, err := compose(ctx, phoneSetup{cfg: cfg, log: log, stderr: stderr, records: true, data: *data, secrets: true, register: true, driver: driver})
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		os.Exit(exitUsage)
+	}
+	phone := c.phone
+	opt := gui.Options{Dark: *dark || cfg.UI.Theme == "dark", FirstFrame: firstFrameReporter(os.Stdout, *asJSON, log)}
+	if c.store != nil {
+		opt.Notice = c.store.Notice()
+	} else {
+		log.Error("history and contacts are unavailable", "error", c.storeErr)
+		opt.Notice = "History and contacts are unavailable: " + c.storeErr.Error()
 	}
 	if *asJSON {
 		events, _ := phone.Events()
@@ -68,19 +74,9 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 	}
 	startRinger(ctx, phone, driver, cfg.Audio, log)
 	if err := phone.Start(ctx); err != nil {
+		c.close(ctx)
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		os.Exit(exitRuntime)
-	}
-	opt := gui.Options{Dark: *dark || cfg.UI.Theme == "dark", FirstFrame: firstFrameReporter(os.Stdout, *asJSON, log)}
-	stopHistory := func() {}
-	if st, err := openStore(ctx, *data, stderr); err == nil {
-		opt.History, opt.Contacts, opt.Messages, opt.Lookup, opt.Notice = st, st, st, st, st.Notice()
-		stopRec := core.RecordHistory(ctx, phone, st)
-		stopMsgs := core.RecordMessages(ctx, phone, st)
-		stopHistory = func() { stopRec(); stopMsgs(); st.Close() }
-	} else {
-		log.Error("history and contacts are unavailable", "error", err)
-		opt.Notice = "History and contacts are unavailable: " + err.Error()
 	}
 	if n, err := notify.New(); err == nil {
 		opt.Notifier = n
@@ -89,9 +85,8 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 	}
 	opt.Shaper = <-shaper
 	go func() {
-		err := gui.Run(ctx, phone, phone, opt)
-		closePhone(ctx, phone)
-		stopHistory()
+		err := gui.Run(ctx, phone, opt)
+		c.close(ctx)
 		if err != nil {
 			fmt.Fprintf(stderr, "softphone: window: %v\n", err)
 			os.Exit(exitRuntime)
@@ -125,7 +120,7 @@ func firstFrameReporter(w io.Writer, asJSON bool, log *slog.Logger) func(time.Ti
 // configured ringtone, else the built-in one.
 // It gets ready in the background (decoding the tone, the driver), off
 // the first frame's path; it listens from now on, so no call is missed.
-func startRinger(ctx context.Context, phone *core.Engine, d *lazyDriver, a config.Audio, log *slog.Logger) {
+func startRinger(ctx context.Context, phone core.Phone, d *lazyDriver, a config.Audio, log *slog.Logger) {
 	events, unsubscribe := phone.Events()
 	go func() {
 		tone := assets.Ringtone

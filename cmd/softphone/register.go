@@ -18,11 +18,7 @@ import (
 	"github.com/softphone/softphone/core/account"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/config"
-	"github.com/softphone/softphone/core/secret"
 )
-
-// closeTimeout bounds unregistering at exit.
-const closeTimeout = 5 * time.Second
 
 func cmdRegister(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("register", flag.ContinueOnError)
@@ -45,17 +41,19 @@ func cmdRegister(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		return exitUsage
 	}
-	var opts []core.Option
-	opts = append(opts, core.WithLogger(log), core.WithSecrets(secret.Keyring()))
+	// Registering keeps no history: no database.
+	s := phoneSetup{cfg: cfg, log: log, stderr: stderr, secrets: true, register: true}
 	if *only != "" {
-		opts = append(opts, core.WithAccounts(*only))
+		s.accounts = []string{*only}
 	}
-	phone, err := core.New(cfg, opts...)
+	c, err := compose(ctx, s)
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		return exitUsage
 	}
-	want := len(phone.Snapshot().Accounts)
+	defer c.close(ctx)
+	phone := c.phone
+	want := len(phone.State().Accounts)
 	if want == 0 {
 		fmt.Fprintf(stderr, "softphone: no enabled account in %s\n", cfg.Path)
 		return exitUsage
@@ -88,7 +86,7 @@ loop:
 				settled[re.Account] = re.Status
 			}
 			if len(settled) == want {
-				for _, s := range phone.Snapshot().Accounts {
+				for _, s := range phone.State().Accounts {
 					if st, ok := settled[s.Account]; ok && st.State == account.Failed {
 						fmt.Fprintf(stderr, "softphone: %s: %s\n", st.Account, st.Reason)
 						code = exitFailed
@@ -101,11 +99,7 @@ loop:
 	// Keep printing what Close reports (the unregistrations) until the
 	// stream ends.
 	closed := make(chan error, 1)
-	go func() {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
-		defer cancel()
-		closed <- phone.Close(cctx)
-	}()
+	go func() { closed <- closePhone(ctx, phone) }()
 	for e := range events {
 		out(e)
 	}
@@ -201,6 +195,19 @@ func humanEvent(e core.Event) string {
 		return "voicemail " + voicemailLine(e.VoicemailStatus)
 	case core.BLFEvent:
 		return fmt.Sprintf("blf %s %s", e.URI, e.State)
+	case core.WatchEvent:
+		if len(e.URIs) == 0 {
+			return "watching nothing"
+		}
+		return "watching " + safeText(strings.Join(e.URIs, " "))
+	case core.ConfigEvent:
+		return "settings applied (" + e.What + ")"
+	case core.JournalEvent:
+		s := fmt.Sprintf("journal: %d missed call%s not seen, %d unread message%s", e.UnseenMissed, plural(e.UnseenMissed), e.Unread, plural(e.Unread))
+		if e.CallID != "" {
+			s = "journal: call " + e.CallID + " saved; " + strings.TrimPrefix(s, "journal: ")
+		}
+		return s
 	default:
 		b, _ := json.Marshal(e)
 		return string(b)

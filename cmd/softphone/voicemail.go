@@ -61,7 +61,7 @@ func cmdVoicemail(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	defer ss.stop()
 	out := eventPrinter(stdout, f.asJSON)
 	if *dial {
-		id, err := ss.phone.DialVoicemail(context.Background(), f.account)
+		id, err := ss.phone.DialVoicemail(ctx, f.account)
 		if err != nil {
 			fmt.Fprintf(stderr, "softphone: voicemail: %v\n", err)
 			return exitFailed
@@ -97,7 +97,7 @@ wait:
 		}
 		return exitOK
 	}
-	for _, v := range ss.phone.Voicemail() {
+	for _, v := range ss.phone.State().Voicemail {
 		switch {
 		case got[v.Account]:
 			fmt.Fprintln(stdout, voicemailLine(v))

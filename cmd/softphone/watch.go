@@ -38,7 +38,7 @@ func cmdWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return code
 	}
 	defer ss.stop()
-	if err := ss.phone.Watch(context.Background(), fset.Args()); err != nil {
+	if err := ss.phone.Watch(ctx, fset.Args()); err != nil {
 		fmt.Fprintf(stderr, "softphone: watch: %v\n", err)
 		return exitUsage
 	}
