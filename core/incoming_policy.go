@@ -94,13 +94,12 @@ func (p *Engine) SetDND(ctx context.Context, account string, on bool) error {
 }
 
 // SetForwarding sets where account ("" = every account) forwards the
-// calls it does not take; saved and applied like SetDND.
+// calls it does not take, all of it at once (the zero Forwarding turns it
+// off); saved and applied like SetDND.
 func (p *Engine) SetForwarding(ctx context.Context, account string, f Forwarding) error {
 	return p.editAccounts(ctx, account, func(a *config.Account) {
 		a.ForwardAlways, a.ForwardBusy, a.ForwardNoAnswer = f.Always, f.Busy, f.NoAnswer
-		if f.NoAnswerAfter > 0 {
-			a.ForwardNoAnswerAfter = f.NoAnswerAfter
-		}
+		a.ForwardNoAnswerAfter = f.NoAnswerAfter
 	})
 }
 

@@ -65,7 +65,7 @@ type Forwarding struct {
 	Busy     string `json:"busy,omitempty"`
 	NoAnswer string `json:"no_answer,omitempty"`
 	// NoAnswerAfter is how long a call rings before NoAnswer takes it
-	// (seconds; 0 keeps the account's).
+	// (seconds; 0: the default).
 	NoAnswerAfter int `json:"no_answer_after,omitempty"`
 }
 

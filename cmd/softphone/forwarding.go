@@ -175,7 +175,7 @@ func cmdForward(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintf(stderr, "softphone forward: %s\n", msg)
 			return exitUsage
 		}
-		if err := setForwarding(ctx, phone.phone, a, *off); err != nil {
+		if err := setForwarding(ctx, phone.phone, a); err != nil {
 			return settingsExit(err, stderr)
 		}
 	}
@@ -291,19 +291,9 @@ func accountNames(p core.Phone, idx []int) []string {
 	return out
 }
 
-// setForwarding gives the phone a's forwarding. Turning it all off goes
-// through UpdateAccounts: SetForwarding keeps the account's no-answer
-// delay, and off leaves none behind.
-func setForwarding(ctx context.Context, p core.Phone, a config.Account, off bool) error {
-	if off {
-		accounts := slices.Clone(p.State().Config.Accounts) // the State's are shared
-		for i := range accounts {
-			if accounts[i].Name == a.Name {
-				accounts[i] = a
-			}
-		}
-		return p.UpdateAccounts(ctx, accounts)
-	}
+// setForwarding gives the phone a's forwarding (all of it: --off is the
+// zero one).
+func setForwarding(ctx context.Context, p core.Phone, a config.Account) error {
 	return p.SetForwarding(ctx, a.Name, core.Forwarding{
 		Always: a.ForwardAlways, Busy: a.ForwardBusy, NoAnswer: a.ForwardNoAnswer, NoAnswerAfter: a.ForwardNoAnswerAfter,
 	})
