@@ -22,6 +22,7 @@ import (
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/sip"
 	"github.com/softphone/softphone/core/state"
+	"github.com/softphone/softphone/core/subs"
 )
 
 // ErrUnknownAccount is returned for an account name not in the configuration.
@@ -51,9 +52,9 @@ type Engine struct {
 	closed   bool
 	byes     sync.WaitGroup // BYEs still on their way
 	waiting  waitingState   // waiting.go: calls playing the call-waiting tone
-	ev       evState        // blf_lifecycle.go: voicemail, busy lamps, presence, messages
 	fx       phoneFX        // conference.go, recording.go: local conferences, recordings folder
-	msgs     messageSends   // messages.go: MESSAGEs on their way
+
+	subs *subs.Manager // voicemail, busy lamps, presence, messages; its lock is taken after mu, never before
 }
 
 // line is one configured account with its running registration.
@@ -179,6 +180,7 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 		names = append(names, l.cfg.Name)
 	}
 	p.bus = state.NewBus(state.Seed(*cfg, names))
+	p.subs = p.newSubs()
 	return p, nil
 }
 
@@ -217,7 +219,7 @@ func (p *Engine) Start(ctx context.Context) error {
 	ua.HandleInvites(p.onIncoming)
 	p.o.log.Info("sip listening", "addr", ua.Addr().String())
 	p.bus.Publish(ListeningEvent{Addr: ua.Addr().String()})
-	p.startEvents(ua) // blf_lifecycle.go: before registering, so no Registered event is missed
+	p.subs.Start(ua) // before registering, so no Registered event is missed
 	for _, l := range p.accounts {
 		p.startLine(l)
 	}
@@ -348,7 +350,7 @@ func (p *Engine) Close(ctx context.Context) error {
 	p.byes.Wait() // bounded: each BYE gives up after a few seconds
 	// conference.go: conference devices closed, recordings finished.
 	p.waitConferences()
-	p.stopEvents(ctx) // blf_lifecycle.go: unsubscribe before unregistering
+	p.subs.Stop(ctx) // unsubscribe before unregistering; messages on their way fail
 	p.mu.Lock()
 	lines := slices.Clone(p.accounts)
 	p.mu.Unlock()
@@ -362,7 +364,6 @@ func (p *Engine) Close(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
-	p.msgs.stop() // messages.go: their "failed" goes out before the stream ends
 	errs = append(errs, ua.Close())
 	p.bus.Close()
 	return errors.Join(errs...)
