@@ -26,6 +26,7 @@ import (
 	"github.com/softphone/softphone/core/sip"
 	"github.com/softphone/softphone/core/state"
 	"github.com/softphone/softphone/core/store"
+	"github.com/softphone/softphone/core/subs"
 	"github.com/softphone/softphone/core/waiting"
 )
 
@@ -56,14 +57,13 @@ type Engine struct {
 	trust    *sip.TLSTrust
 	closed   bool
 	byes     sync.WaitGroup // BYEs still on their way
-	ev       evState        // blf_lifecycle.go: voicemail, busy lamps, presence, messages
-	msgs     messageSends   // messages.go: MESSAGEs on their way
+	subs     *subs.Manager  // busy lamps, voicemail, presence, messages; its lock is taken after mu, never before
 
 	// Call effects, each under its own lock, never taken with p.mu held.
 	waiting waiting.Tone       // calls playing the call-waiting tone
 	confs   conference.Manager // local conferences; what the user hears on each call
 	recs    calldev.Folder     // the recordings folder when none is configured
-	jr      journalState       // journal.go: history, messages, caller ID, busy lamps from the store
+	jr      journalState       // history, messages, caller ID, busy lamps from the store
 }
 
 // line is one configured account with its running registration.
@@ -195,7 +195,8 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 		names = append(names, l.cfg.Name)
 	}
 	p.bus = state.NewBus(state.Seed(*cfg, names))
-	p.initJournal() // journal.go
+	p.subs = p.newSubs()
+	p.initJournal()
 	return p, nil
 }
 
@@ -239,7 +240,7 @@ func (p *Engine) Start(ctx context.Context) error {
 	ua.HandleInvites(p.onIncoming)
 	p.o.log.Info("sip listening", "addr", ua.Addr().String())
 	p.bus.Publish(ListeningEvent{Addr: ua.Addr().String()})
-	p.startEvents(ua) // blf_lifecycle.go: before registering, so no Registered event is missed
+	p.subs.Start(ua) // before registering, so no Registered event is missed
 	for _, l := range p.accounts {
 		p.startLine(l)
 	}
@@ -374,7 +375,7 @@ func (p *Engine) Close(ctx context.Context) error {
 	p.byes.Wait() // bounded: each BYE gives up after a few seconds
 	// Conference devices closed, recordings finished.
 	p.confs.Wait()
-	p.stopEvents(ctx) // blf_lifecycle.go: unsubscribe before unregistering
+	p.subs.Stop(ctx) // unsubscribe before unregistering; messages on their way fail
 	p.mu.Lock()
 	lines := slices.Clone(p.accounts)
 	p.mu.Unlock()
@@ -388,7 +389,6 @@ func (p *Engine) Close(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
-	p.msgs.stop() // messages.go: their "failed" goes out before the stream ends
 	errs = append(errs, ua.Close())
 	p.endLife()
 	p.stopJournal() // journal.go: the calls' last events written

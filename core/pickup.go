@@ -2,15 +2,12 @@ package core
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/softphone/softphone/core/presence"
 	"github.com/softphone/softphone/core/sip"
 )
-
-// ErrNotRinging is returned by Pickup when the extension has no call to take.
-var ErrNotRinging = errors.New("no ringing call to pick up")
 
 // Pickup answers the ringing call of a watched extension (directed pickup,
 // RFC 4235 4.2 with RFC 3891): an INVITE to the caller replacing its early
@@ -18,18 +15,16 @@ var ErrNotRinging = errors.New("no ringing call to pick up")
 // not stolen). It returns the new call's id.
 func (p *Engine) Pickup(ctx context.Context, uri string) (string, error) {
 	uri = strings.TrimSpace(uri)
-	p.ev.mu.Lock()
-	w := p.ev.watch[uri]
-	if w == nil {
-		p.ev.mu.Unlock()
-		return "", fmt.Errorf("pickup %s: not watched", uri)
+	d, account, err := p.subs.Ringing(uri)
+	if err != nil {
+		return "", fmt.Errorf("pickup %s: %w", uri, err)
 	}
-	d, ok := w.tracker.Ringing()
-	account := w.account
-	p.ev.mu.Unlock()
-	if !ok {
-		return "", fmt.Errorf("pickup %s: %w", uri, ErrNotRinging)
-	}
+	return p.pickupDialog(uri, d, account)
+}
+
+// pickupDialog takes the ringing dialog d of the extension uri, as its
+// dialog state gives it, through account.
+func (p *Engine) pickupDialog(uri string, d presence.Dialog, account string) (string, error) {
 	// The caller matches to-tag against its own (local) tag and from-tag
 	// against the extension's: in the extension's dialog-info those are
 	// the remote and local tags.

@@ -12,20 +12,6 @@ import (
 	"github.com/softphone/softphone/core/sip"
 )
 
-// ringingWatch makes the phone watch uri and see d ringing there, as a
-// dialog-info NOTIFY would have told it.
-func ringingWatch(p *Engine, uri string, d presence.Dialog) {
-	d.State, d.Direction = "early", "recipient"
-	w := &blfWatch{uri: uri, state: BLFRinging}
-	w.tracker.Apply(presence.DialogInfo{Full: true, Version: 1, Dialogs: []presence.Dialog{d}})
-	p.ev.mu.Lock()
-	if p.ev.watch == nil {
-		p.ev.watch = map[string]*blfWatch{}
-	}
-	p.ev.watch[uri] = w
-	p.ev.mu.Unlock()
-}
-
 func startedPhone(t *testing.T) *Engine {
 	t.Helper()
 	cfg := &config.Config{}
@@ -58,7 +44,7 @@ func TestPickupChecksDialogState(t *testing.T) {
 	invites := make(chan *sip.Incoming, 4)
 	caller.HandleInvites(func(in *sip.Incoming) { invites <- in })
 	callerURI := "sip:dave@" + caller.Addr().String()
-	good := presence.Dialog{ID: "d1", CallID: "abc@host", LocalTag: "bobtag", RemoteTag: "davetag",
+	good := presence.Dialog{ID: "d1", State: "early", Direction: "recipient", CallID: "abc@host", LocalTag: "bobtag", RemoteTag: "davetag",
 		Remote: presence.Party{Identity: callerURI}}
 
 	for name, mod := range map[string]func(*presence.Dialog){
@@ -72,8 +58,7 @@ func TestPickupChecksDialogState(t *testing.T) {
 	} {
 		d := good
 		mod(&d)
-		ringingWatch(p, "bob", d)
-		if id, err := p.Pickup(context.Background(), "bob"); err == nil {
+		if id, err := p.pickupDialog("bob", d, ""); err == nil {
 			t.Errorf("%s: Pickup = %s, want an error", name, id)
 		}
 	}
@@ -86,8 +71,7 @@ func TestPickupChecksDialogState(t *testing.T) {
 	case <-time.After(200 * time.Millisecond):
 	}
 
-	ringingWatch(p, "bob", good)
-	id, err := p.Pickup(context.Background(), "bob")
+	id, err := p.pickupDialog("bob", good, "")
 	if err != nil {
 		t.Fatal(err)
 	}

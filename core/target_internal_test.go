@@ -3,7 +3,6 @@ package core
 import (
 	"errors"
 	"log/slog"
-	"strings"
 	"testing"
 
 	"github.com/softphone/softphone/core/config"
@@ -42,8 +41,9 @@ func TestOneTargetReading(t *testing.T) {
 		_, dial, derr := p.resolveTarget(in, "work")
 		fwd, ferr := forwardURI(work, in)
 		red, ok := c.redirectURI(in)
-		watch, werr := watchTarget(in, work)
-		if derr != nil || ferr != nil || !ok || werr != nil || dial != fwd || fwd != red || red != watch || checkWatchURI(in) != nil {
+		watch, _, werr := watchAddress(in, work.cfg.Domain)
+		_, _, cerr := watchAddress(in, "")
+		if derr != nil || ferr != nil || !ok || werr != nil || dial != fwd || fwd != red || red != watch || cerr != nil {
 			t.Errorf("%q: dial %q %v, forward %q %v, redirect %q %v, watch %q %v", in, dial, derr, fwd, ferr, red, ok, watch, werr)
 		}
 	}
@@ -51,8 +51,9 @@ func TestOneTargetReading(t *testing.T) {
 		_, _, derr := p.resolveTarget(in, "work")
 		_, ferr := forwardURI(work, in)
 		_, ok := c.redirectURI(in)
-		_, werr := watchTarget(in, work)
-		if derr == nil || ferr == nil || ok || werr == nil || checkWatchURI(in) == nil {
+		_, _, werr := watchAddress(in, work.cfg.Domain)
+		_, _, cerr := watchAddress(in, "")
+		if derr == nil || ferr == nil || ok || werr == nil || cerr == nil {
 			t.Errorf("%q accepted somewhere: dial %v, forward %v, redirect %v, watch %v", in, derr, ferr, ok, werr)
 		}
 	}
@@ -60,10 +61,7 @@ func TestOneTargetReading(t *testing.T) {
 	if uri, ok := testCall(nil).redirectURI("tel:+4930123"); ok {
 		t.Errorf("tel: redirect of a direct call = %q", uri)
 	}
-	if l := pickLine([]*line{}, "bob@home.example"); l != nil {
-		t.Errorf("pickLine with no lines = %v", l)
-	}
-	if err := checkWatchURI("sip:x@evil.com>"); err == nil || !strings.Contains(err.Error(), "watch") {
-		t.Errorf("checkWatchURI: %v", err)
+	if uri, host, err := watchAddress("2000", ""); uri != "" || host != "" || err != nil {
+		t.Errorf("watchAddress(2000, no domain) = %q, %q, %v", uri, host, err)
 	}
 }

@@ -1,4 +1,4 @@
-package core
+package subs
 
 import (
 	"context"
@@ -11,80 +11,82 @@ import (
 	"unicode/utf8"
 
 	"github.com/softphone/softphone/core/sip"
+	"github.com/softphone/softphone/core/state"
 )
 
-// MaxMessageBytes is the longest text SendMessage takes (UTF-8 bytes).
+// MaxMessageBytes is the longest text Send takes (UTF-8 bytes).
 const MaxMessageBytes = sip.MaxMessageSize
 
-// messageTimeout bounds one MESSAGE: its challenge round trip and Timer F.
+// messageTimeout bounds one MESSAGE or PUBLISH: its challenge round trip
+// and Timer F.
 const messageTimeout = 40 * time.Second
 
 // seenMessages is how many incoming MESSAGE ids are kept to drop resends.
 const seenMessages = 1024
 
-// SendMessage sends text to to (a user, number or SIP URI) from account
-// ("" picks one like Dial); its delivery comes as MessageEvents.
-func (p *Engine) SendMessage(account, to, text string) (Message, error) {
+// Send sends text to to (a user, number or SIP URI) from account ("" picks
+// one like Dial); its delivery comes as MessageEvents.
+func (m *Manager) Send(account, to, text string) (state.Message, error) {
 	switch {
 	case strings.TrimSpace(text) == "":
-		return Message{}, errors.New("message: empty text")
+		return state.Message{}, errors.New("message: empty text")
 	case !utf8.ValidString(text):
-		return Message{}, errors.New("message: text is not valid UTF-8")
+		return state.Message{}, errors.New("message: text is not valid UTF-8")
 	case len(text) > MaxMessageBytes:
-		return Message{}, fmt.Errorf("message: %d bytes is too long (at most %d)", len(text), MaxMessageBytes)
+		return state.Message{}, fmt.Errorf("message: %d bytes is too long (at most %d)", len(text), MaxMessageBytes)
 	}
-	ua, err := p.sipUA()
+	ua, err := m.runningUA()
 	if err != nil {
-		return Message{}, err
+		return state.Message{}, err
 	}
-	ln, uri, err := p.resolveTarget(to, account)
+	ln, uri, err := m.h.Route(to, account)
 	if err != nil {
-		return Message{}, err
+		return state.Message{}, err
 	}
-	m := Message{Key: newMessageKey(), Peer: uri, Text: text, State: MessageSending, At: time.Now()}
+	msg := state.Message{Key: newMessageKey(), Peer: uri, Text: text, State: state.MessageSending, At: time.Now()}
 	var from *sip.Target
 	if ln != nil {
-		m.Account = ln.cfg.Name
-		t := ln.target()
+		msg.Account = ln.Name
+		t := ln.From
 		from = &t
 	}
-	closing, ok := p.msgs.begin()
+	closing, ok := m.sends.begin()
 	if !ok {
-		return Message{}, errors.New("message: the phone is closing")
+		return state.Message{}, errors.New("message: the phone is closing")
 	}
-	p.bus.Publish(MessageEvent{Message: m})
+	m.h.Bus.Publish(state.MessageEvent{Message: msg})
 	go func() {
-		defer p.msgs.done()
+		defer m.sends.done()
 		ctx, cancel := context.WithTimeout(closing, messageTimeout)
 		defer cancel()
 		err := ua.SendMessage(ctx, sip.MessageOptions{From: from, To: uri, Text: text})
-		out := m
+		out := msg
 		var se *sip.StatusError
 		switch {
 		case err == nil:
-			out.State = MessageDelivered
+			out.State = state.MessageDelivered
 		case errors.As(err, &se):
-			out.State, out.Code, out.Reason = MessageFailed, se.Code, se.Reason
+			out.State, out.Code, out.Reason = state.MessageFailed, se.Code, se.Reason
 		case closing.Err() != nil:
-			out.State, out.Reason = MessageFailed, "no answer before the phone closed"
+			out.State, out.Reason = state.MessageFailed, "no answer before the phone closed"
 		case errors.Is(err, sip.ErrNoResponse):
-			out.State, out.Reason = MessageFailed, "no response"
+			out.State, out.Reason = state.MessageFailed, "no response"
 		default:
-			out.State, out.Reason = MessageFailed, err.Error()
+			out.State, out.Reason = state.MessageFailed, err.Error()
 		}
 		if err != nil {
-			p.o.log.Info("message not delivered", "to", uri, "error", err)
+			m.h.Log.Info("message not delivered", "to", uri, "error", err)
 		}
-		p.bus.Publish(MessageEvent{Message: out})
+		m.h.Bus.Publish(state.MessageEvent{Message: out})
 	}()
-	return m, nil
+	return msg, nil
 }
 
-// messageSends are the MESSAGEs on their way. Close cancels them and
-// waits for each to report its outcome (failed), so that no message stays
+// messageSends are the MESSAGEs on their way. Stop cancels them and waits
+// for each to report its outcome (failed), so that no message stays
 // "sending" in the history.
 type messageSends struct {
-	mu     sync.Mutex
+	mu     sync.Mutex      // guards ctx, cancel and closed
 	ctx    context.Context // parent of every send; ends on stop
 	cancel context.CancelFunc
 	closed bool
@@ -110,7 +112,7 @@ func (s *messageSends) begin() (context.Context, bool) {
 func (s *messageSends) done() { s.wg.Done() }
 
 // stop cancels the sends on their way and waits until each published its
-// outcome. Called by Close before the event stream ends.
+// outcome.
 func (s *messageSends) stop() {
 	s.mu.Lock()
 	s.closed = true
@@ -131,32 +133,34 @@ func newMessageKey() string {
 // onMessage takes an incoming text MESSAGE for one of our accounts (or a
 // direct one, when allowed); a resend of one already delivered is
 // answered but not delivered twice.
-func (p *Engine) onMessage(in sip.IncomingMessage) (int, string) {
-	ln := p.lineFor(in.To.User)
-	if ln == nil && !p.o.allowDirect {
+func (m *Manager) onMessage(in sip.IncomingMessage) (int, string) {
+	account := ""
+	for _, l := range m.h.Lines() {
+		if strings.EqualFold(l.From.Username, in.To.User) {
+			account = l.Name
+			break
+		}
+	}
+	if account == "" && !m.h.AllowDirect {
 		return 404, "Not Found"
 	}
 	id := messageID(in)
-	p.ev.mu.Lock()
-	if p.ev.seen[id] {
-		p.ev.mu.Unlock()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.seen[id] {
 		return 200, "OK"
 	}
-	if p.ev.seen == nil {
-		p.ev.seen = map[string]bool{}
+	if m.seen == nil {
+		m.seen = map[string]bool{}
 	}
-	p.ev.seen[id] = true
-	p.ev.seenOrder = append(p.ev.seenOrder, id)
-	if len(p.ev.seenOrder) > seenMessages {
-		delete(p.ev.seen, p.ev.seenOrder[0])
-		p.ev.seenOrder = p.ev.seenOrder[1:]
+	m.seen[id] = true
+	m.seenOrder = append(m.seenOrder, id)
+	if len(m.seenOrder) > seenMessages {
+		delete(m.seen, m.seenOrder[0])
+		m.seenOrder = m.seenOrder[1:]
 	}
-	p.ev.mu.Unlock()
-	m := Message{Key: "in:" + id, Peer: in.From.URI, Incoming: true, Text: in.Text, State: MessageReceived, At: time.Now()}
-	if ln != nil {
-		m.Account = ln.cfg.Name
-	}
-	p.bus.Publish(MessageEvent{Message: m})
+	msg := state.Message{Key: "in:" + id, Account: account, Peer: in.From.URI, Incoming: true, Text: in.Text, State: state.MessageReceived, At: time.Now()}
+	m.h.Bus.Publish(state.MessageEvent{Message: msg})
 	return 200, "OK"
 }
 

@@ -1,4 +1,4 @@
-package core
+package subs
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/presence"
 	"github.com/softphone/softphone/core/sip"
 )
@@ -20,24 +19,25 @@ const presenceExpires = 600
 
 // presencePub publishes one account's presence.
 type presencePub struct {
-	p    *Engine
+	m    *Manager
 	ua   *sip.UA
 	name string
 	from sip.Target
 	kick chan struct{}
-	quit chan struct{}
+	life context.Context // ends with stop: a PUBLISH on its way is abandoned
+	end  context.CancelFunc
 	done chan struct{}
 	once sync.Once
 
-	mu      sync.Mutex
-	stopCtx context.Context
+	mu      sync.Mutex      // guards stopCtx
+	stopCtx context.Context // bounds the withdrawal; set by stop
 }
 
-// syncPresence starts and stops publishers to match the accounts (p.ev.mu held).
-func (p *Engine) syncPresence(ua *sip.UA, lines []*line) {
-	for name, pp := range p.ev.pub {
-		if l := lineNamed(lines, name); l == nil || !l.cfg.Presence || l.target() != pp.from {
-			delete(p.ev.pub, name)
+// syncPresence starts and stops publishers to match the accounts (mu held).
+func (m *Manager) syncPresence(lines []Line) {
+	for name, pp := range m.pub {
+		if l := lineNamed(lines, name); l == nil || !l.Presence || l.From != pp.from {
+			delete(m.pub, name)
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), subscriptionStopTimeout)
 				defer cancel()
@@ -46,23 +46,24 @@ func (p *Engine) syncPresence(ua *sip.UA, lines []*line) {
 		}
 	}
 	for _, l := range lines {
-		if !l.cfg.Presence || p.ev.pub[l.cfg.Name] != nil || !isRegistered(l) {
+		if !l.Presence || m.pub[l.Name] != nil || !l.Registered {
 			continue
 		}
-		if p.ev.pub == nil {
-			p.ev.pub = map[string]*presencePub{}
+		if m.pub == nil {
+			m.pub = map[string]*presencePub{}
 		}
-		pp := &presencePub{p: p, ua: ua, name: l.cfg.Name, from: l.target(), kick: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
-		p.ev.pub[l.cfg.Name] = pp
+		pp := &presencePub{m: m, ua: m.ua, name: l.Name, from: l.From, kick: make(chan struct{}, 1), done: make(chan struct{})}
+		pp.life, pp.end = context.WithCancel(context.Background())
+		m.pub[l.Name] = pp
 		go pp.run()
 	}
 }
 
-// presenceCallChanged tells the publishers that calls changed.
-func (p *Engine) presenceCallChanged() {
-	p.ev.mu.Lock()
-	defer p.ev.mu.Unlock()
-	for _, pp := range p.ev.pub {
+// callsChanged tells the publishers that calls changed.
+func (m *Manager) callsChanged() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, pp := range m.pub {
 		select {
 		case pp.kick <- struct{}{}:
 		default:
@@ -75,7 +76,7 @@ func (pp *presencePub) stop(ctx context.Context) {
 		pp.mu.Lock()
 		pp.stopCtx = ctx
 		pp.mu.Unlock()
-		close(pp.quit)
+		pp.end()
 	})
 	select {
 	case <-pp.done:
@@ -85,14 +86,8 @@ func (pp *presencePub) stop(ctx context.Context) {
 
 // document is our presence now.
 func (pp *presencePub) document() ([]byte, error) {
-	busy := false
-	for _, c := range pp.p.Calls() {
-		if c.State != call.Ended {
-			busy = true
-		}
-	}
 	doc := presence.Presence{Entity: "sip:" + pp.from.Username + "@" + pp.from.Domain, Open: true}
-	if busy {
+	if pp.m.busy() {
 		doc.Note, doc.OnThePhone = "On the phone", true
 	}
 	return presence.BuildPIDF(doc, "softphone")
@@ -111,29 +106,32 @@ func (pp *presencePub) run() {
 			if etag != "" && string(doc) == sent {
 				body = nil // a refresh: no body, the entity tag says which state
 			}
-			var granted int
-			if etag, granted, err = pp.publish(etag, body); err == nil {
-				sent, failures = string(doc), 0
+			tag, granted, perr := pp.publish(etag, body)
+			switch {
+			case perr == nil:
+				etag, sent, failures = tag, string(doc), 0
 				next = time.Now().Add(max(minPublishRefresh, sip.RefreshAfter(granted)))
-			}
+			case pp.life.Err() == nil:
+				err = perr
+			} // else stopping: the withdrawal below uses the entity tag we had
 		}
 		if err != nil {
 			failures++
 			etag, sent = "", ""
 			wait := min(30*time.Second<<min(failures-1, 4), 5*time.Minute)
 			next = time.Now().Add(wait)
-			pp.p.o.log.Warn("presence: publish failed", "account", pp.name, "error", err, "retry_in", wait)
+			pp.m.h.Log.Warn("presence: publish failed", "account", pp.name, "error", err, "retry_in", wait)
 		}
 		t := time.NewTimer(time.Until(next))
 		select {
-		case <-pp.quit:
+		case <-pp.life.Done():
 			t.Stop()
 			if etag != "" {
 				pp.mu.Lock()
 				ctx := pp.stopCtx
 				pp.mu.Unlock()
 				if _, _, err := pp.send(ctx, etag, nil, 0); err != nil {
-					pp.p.o.log.Debug("presence: withdraw", "account", pp.name, "error", err)
+					pp.m.h.Log.Debug("presence: withdraw", "account", pp.name, "error", err)
 				}
 			}
 			return
@@ -149,7 +147,7 @@ const minPublishRefresh = 10 * time.Second
 // publish sends doc (nil: a refresh) and starts afresh when the server
 // forgot our entity tag.
 func (pp *presencePub) publish(etag string, doc []byte) (string, int, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), messageTimeout)
+	ctx, cancel := context.WithTimeout(pp.life, messageTimeout)
 	defer cancel()
 	tag, granted, err := pp.send(ctx, etag, doc, presenceExpires)
 	if errors.Is(err, sip.ErrPublishETag) {
