@@ -21,6 +21,7 @@ import (
 	"github.com/softphone/softphone/core/codec/codecs"
 	"github.com/softphone/softphone/core/conference"
 	"github.com/softphone/softphone/core/config"
+	"github.com/softphone/softphone/core/journal"
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/secret"
 	"github.com/softphone/softphone/core/sip"
@@ -167,7 +168,7 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 	p.confs.Configure(p.confOptions())
 	p.recordsAPI = o.records
 	if p.recordsAPI == nil {
-		p.recordsAPI = noRecords{}
+		p.recordsAPI = journal.None{}
 	}
 	p.keeper = secret.NewKeeper(o.secrets, o.log)
 	p.keeper.Load(p.cfg) // before the lines below copy the accounts
