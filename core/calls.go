@@ -17,6 +17,7 @@ import (
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/codec"
+	"github.com/softphone/softphone/core/forward"
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/sdp"
 	"github.com/softphone/softphone/core/sip"
@@ -150,9 +151,9 @@ func (p *Engine) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*c
 func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions) {
 	start := time.Now()
 	d, answer, err := ua.Invite(ctx, o)
-	rd := newRedirects(o.To)
-	for err != nil { // forward_follow.go: 301/302 send us on to a Contact
-		next, ferr := c.followRedirect(rd, err)
+	rd := forward.NewRedirects(o.To, redirectDomain(c), c.p.o.log)
+	for err != nil && !c.isEnded() { // 301/302 send us on to a Contact
+		next, ferr := rd.Follow(c.m, err)
 		if next == "" {
 			err = ferr
 			break
@@ -162,10 +163,10 @@ func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions
 	}
 	if err != nil {
 		var se *sip.StatusError
-		var ce *callEnd
+		var ce *forward.End
 		switch {
 		case errors.As(err, &ce):
-			c.end(ce.reason, ce.code)
+			c.end(ce.Reason, ce.Code)
 		case errors.As(err, &se):
 			c.end(se.Error(), se.Code)
 		case errors.Is(err, context.Canceled):
