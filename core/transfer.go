@@ -75,16 +75,17 @@ func (c *activeCall) ReferProgress(p sip.ReferProgress) {
 // transferLeg is a call as a transfer sees it.
 type transferLeg struct{ c *activeCall }
 
-func (l transferLeg) ID() string { return l.c.id }
+func (l transferLeg) ID() string                 { return l.c.id }
+func (l transferLeg) Machine() *call.Machine     { return l.c.m }
+func (l transferLeg) Handler() sip.DialogHandler { return l.c }
+func (l transferLeg) Ended() <-chan struct{}     { return l.c.ended }
+
 func (l transferLeg) Account() string {
 	if l.c.ln == nil {
 		return ""
 	}
 	return l.c.ln.cfg.Name
 }
-func (l transferLeg) Machine() *call.Machine     { return l.c.m }
-func (l transferLeg) Handler() sip.DialogHandler { return l.c }
-func (l transferLeg) Ended() <-chan struct{}     { return l.c.ended }
 
 func (l transferLeg) End(reason string, code int, bye bool) { l.c.p.endLeg(l.c, reason, code, bye) }
 
