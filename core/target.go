@@ -5,20 +5,15 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/softphone/softphone/core/address"
 	"github.com/softphone/softphone/core/sip"
 )
 
-// One reading of an address, whoever gives it (package address), and the
-// account it goes through.
-
 // errNoDomain means the address is a user or number and there is no
 // account's domain to put it at.
-var errNoDomain = address.ErrNoDomain
+var errNoDomain = sip.ErrNoDomain
 
-// targetURI makes an address into the SIP URI to reach and its host (see
-// address.URI): a user or number is at domain.
-func targetURI(s, domain string) (uri, host string, err error) { return address.URI(s, domain) }
+// targetURI is how every way in reads an address (sip.AddressURI).
+func targetURI(s, domain string) (uri, host string, err error) { return sip.AddressURI(s, domain) }
 
 // resolveTarget picks the account and the request URI for an address
 // (see targetURI): a user or number goes through account, else the first

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/softphone/softphone/core/address"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/sip"
 )
@@ -95,7 +94,7 @@ func (r *Redirects) Follow(m *call.Machine, err error) (string, error) {
 // address is: a tel: number is at the account's domain, so unusable in a
 // direct call (domain "").
 func ContactURI(contact, domain string) (string, bool) {
-	uri, _, err := address.URI(contact, domain)
+	uri, _, err := sip.AddressURI(contact, domain)
 	return uri, err == nil
 }
 

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/softphone/softphone/core/address"
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/sip"
 )
@@ -20,7 +19,7 @@ import (
 // domain). a's own address is refused: the caller would come straight
 // back to us.
 func URI(a config.Account, target string) (string, error) {
-	uri, _, err := address.URI(target, a.Domain)
+	uri, _, err := sip.AddressURI(target, a.Domain)
 	if err != nil {
 		return "", fmt.Errorf("forward to %q: %w", target, err)
 	}

@@ -1,11 +1,11 @@
-package address
+package sip
 
 import (
 	"errors"
 	"testing"
 )
 
-func TestURI(t *testing.T) {
+func TestAddressURI(t *testing.T) {
 	const domain = "pbx.example:5080"
 	for in, want := range map[string]string{
 		"2000":                              "sip:2000@pbx.example:5080",
@@ -23,9 +23,9 @@ func TestURI(t *testing.T) {
 		"10.0.0.2:5070":                     "sip:10.0.0.2:5070",
 		"sip:alice@[::1]:5070":              "sip:alice@[::1]:5070",
 	} {
-		got, _, err := URI(in, domain)
+		got, _, err := AddressURI(in, domain)
 		if err != nil || got != want {
-			t.Errorf("URI(%q) = %q, %v; want %q", in, got, err, want)
+			t.Errorf("AddressURI(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 	for _, in := range []string{
@@ -33,19 +33,19 @@ func TestURI(t *testing.T) {
 		"sip:a@b\r\nX: y", "bob\r\nX: y", "tel:", "tel:+", "tel:+49 30", "tel:abc", "tel:+49+30",
 		"http://x", "mailto:x@example.com", "<sip:a@b>", "sip:b@example.com:99999",
 	} {
-		if got, _, err := URI(in, domain); err == nil {
-			t.Errorf("URI(%q) = %q, want an error", in, got)
+		if got, _, err := AddressURI(in, domain); err == nil {
+			t.Errorf("AddressURI(%q) = %q, want an error", in, got)
 		}
 	}
 	// Without a domain a user or number is well formed but has nowhere to go.
 	for _, in := range []string{"bob", "tel:+4930123", "sip:2000"} {
-		if _, _, err := URI(in, ""); !errors.Is(err, ErrNoDomain) {
-			t.Errorf("URI(%q, \"\"): %v, want ErrNoDomain", in, err)
+		if _, _, err := AddressURI(in, ""); !errors.Is(err, ErrNoDomain) {
+			t.Errorf("AddressURI(%q, \"\"): %v, want ErrNoDomain", in, err)
 		}
 	}
 	for _, in := range []string{"bob smith", "tel:x", "a\"b"} {
-		if _, _, err := URI(in, ""); err == nil || errors.Is(err, ErrNoDomain) {
-			t.Errorf("URI(%q, \"\"): %v, want it refused", in, err)
+		if _, _, err := AddressURI(in, ""); err == nil || errors.Is(err, ErrNoDomain) {
+			t.Errorf("AddressURI(%q, \"\"): %v, want it refused", in, err)
 		}
 	}
 }

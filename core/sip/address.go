@@ -1,32 +1,31 @@
-// Package address reads an address one way, whoever gives it: the user
-// (Dial, Transfer, SendMessage, Watch, forwarding and voicemail settings)
-// or a peer or server (a REFER's target, a 3xx Contact, the caller named
-// in a busy lamp's dialog state).
-package address
+package sip
 
 import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/softphone/softphone/core/sip"
 )
+
+// One reading of an address, whoever gives it: the user (Dial, Transfer,
+// SendMessage, Watch, forwarding and voicemail settings) or a peer or
+// server (a REFER's target, a 3xx Contact, the caller named in a busy
+// lamp's dialog state).
 
 // ErrNoDomain means the address is a user or number and there is no
 // account's domain to put it at.
 var ErrNoDomain = errors.New("a user or number needs an account: give a full address (sip:user@host)")
 
-// URI makes an address into the SIP URI to reach:
+// AddressURI makes an address into the SIP URI to reach:
 //   - a user or number ("bob", "2000", "+4930123", "sip:2000") is at domain;
 //   - tel:<number> is that number at domain, "+" kept, visual separators
 //     and parameters dropped;
 //   - user@host and host[:port] get the sip: scheme;
 //   - a sip: or sips: URI is used as it is.
 //
-// It returns the URI and its host. Every result passes sip.ParseTarget.
+// It returns the URI and its host. Every result passes ParseTarget.
 // With domain "" a well-formed user or number gives ErrNoDomain, so
-// URI(s, "") alone checks s.
-func URI(s, domain string) (uri, host string, err error) {
+// AddressURI(s, "") alone checks s.
+func AddressURI(s, domain string) (uri, host string, err error) {
 	t := strings.TrimSpace(s)
 	scheme, rest, hasScheme := strings.Cut(t, ":")
 	scheme = strings.ToLower(scheme)
@@ -40,12 +39,12 @@ func URI(s, domain string) (uri, host string, err error) {
 			return "", "", fmt.Errorf("address %q: %w", s, err)
 		}
 		scheme, user = "sip", n
-	case hasScheme && (scheme == "sip" || scheme == "sips") && isUser(rest):
+	case hasScheme && (scheme == "sip" || scheme == "sips") && isUserPart(rest):
 		user = rest
-	case !hasScheme && isUser(t):
+	case !hasScheme && isUserPart(t):
 		scheme, user = "sip", t
 	default:
-		u, err := sip.ParseTarget(t)
+		u, err := ParseTarget(t)
 		if err != nil {
 			return "", "", err
 		}
@@ -58,7 +57,7 @@ func URI(s, domain string) (uri, host string, err error) {
 	if at == "" {
 		at = "invalid" // checks the user part (RFC 2606 name)
 	}
-	u, err := sip.ParseTarget(scheme + ":" + user + "@" + at)
+	u, err := ParseTarget(scheme + ":" + user + "@" + at)
 	switch {
 	case err != nil:
 		return "", "", err
@@ -68,9 +67,9 @@ func URI(s, domain string) (uri, host string, err error) {
 	return u.String(), u.Host, nil
 }
 
-// isUser tells a user or number from an address with a host: it has no
+// isUserPart tells a user or number from an address with a host: it has no
 // "@" and nothing of a host name, IP address or port.
-func isUser(s string) bool { return !strings.ContainsAny(s, "@.:[") }
+func isUserPart(s string) bool { return !strings.ContainsAny(s, "@.:[") }
 
 // telNumber is the number of a tel: URI (RFC 3966) without its visual
 // separators and parameters.
