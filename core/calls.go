@@ -17,7 +17,6 @@ import (
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/codec"
-	"github.com/softphone/softphone/core/forward"
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/sdp"
 	"github.com/softphone/softphone/core/sip"
@@ -151,7 +150,7 @@ func (p *Engine) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*c
 func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions) {
 	start := time.Now()
 	d, answer, err := ua.Invite(ctx, o)
-	rd := forward.NewRedirects(o.To, redirectDomain(c), c.p.o.log)
+	rd := c.newRedirects(o.To)
 	for err != nil && !c.isEnded() { // 301/302 send us on to a Contact
 		next, ferr := rd.Follow(c.m, err)
 		if next == "" {
@@ -163,7 +162,7 @@ func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions
 	}
 	if err != nil {
 		var se *sip.StatusError
-		var ce *forward.End
+		var ce *callEnd
 		switch {
 		case errors.As(err, &ce):
 			c.end(ce.Reason, ce.Code)

@@ -44,6 +44,15 @@ func (p *Engine) screened(in *sip.Incoming, ln *line, reason string, code int) {
 	_ = m.End(reason, code)
 }
 
+// callEnd is an INVITE failure that ends the call with its own reason: a
+// redirect loop, too many redirects, or one that leads nowhere.
+type callEnd = forward.End
+
+// newRedirects starts following the 3xx answers to c's INVITE to first.
+func (c *activeCall) newRedirects(first string) *forward.Redirects {
+	return forward.NewRedirects(first, redirectDomain(c), c.p.o.log)
+}
+
 // redirectDomain is the call's account's domain, "" for a direct call.
 func redirectDomain(c *activeCall) string {
 	if c.ln == nil {

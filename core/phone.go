@@ -22,7 +22,6 @@ import (
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/sip"
 	"github.com/softphone/softphone/core/state"
-	"github.com/softphone/softphone/core/transfer"
 )
 
 // ErrUnknownAccount is returned for an account name not in the configuration.
@@ -55,8 +54,6 @@ type Engine struct {
 	ev       evState        // blf_lifecycle.go: voicemail, busy lamps, presence, messages
 	fx       phoneFX        // conference.go, recording.go: local conferences, recordings folder
 	msgs     messageSends   // messages.go: MESSAGEs on their way
-
-	xfer *transfer.Agent // runs the transfers, in every role
 }
 
 // line is one configured account with its running registration.
@@ -93,8 +90,8 @@ type options struct {
 	driver         audio.Driver
 	customAudio    bool
 	records        Records
-	secrets        *secrets // see WithSecrets
-	transferWait   transfer.Timeouts
+	secrets        *secrets         // see WithSecrets
+	transferWait   transferTimeouts // transfer.go; zero: the defaults
 }
 
 // Option configures a Phone.
@@ -156,7 +153,6 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 	}
 	p := &Engine{cfg: cfg, o: o, calls: map[string]*activeCall{}}
 	p.life, p.endLife = context.WithCancel(context.Background())
-	p.xfer = transfer.New(transferHost{p}, transfer.Config{Log: o.log, Life: p.life, Timeouts: o.transferWait})
 	p.recordsAPI = o.records
 	if p.recordsAPI == nil {
 		p.recordsAPI = noRecords{}

@@ -14,6 +14,17 @@ import (
 // calls and the address, and lends the transfer its calls (transferLeg)
 // and itself (transferHost).
 
+// transferTimeouts bound how long a transfer of ours waits for the
+// transferee's reports (WithTransferTimeouts in tests).
+type transferTimeouts = transfer.Timeouts
+
+// transfers is the phone's transfer agent. It keeps nothing between
+// transfers (each lives in the handler standing in for its call's), so
+// one is made per use.
+func (p *Engine) transfers() *transfer.Agent {
+	return transfer.New(transferHost{p}, transfer.Config{Log: p.o.log, Life: p.life, Timeouts: p.o.transferWait})
+}
+
 // Transfer hands call id over to target (blind transfer): a user or number
 // at the call's account domain, or a SIP URI. The call goes on hold, the
 // far end is asked to call target; Transfer returns once it accepted.
@@ -33,7 +44,7 @@ func (p *Engine) Transfer(ctx context.Context, id, target string) error {
 	if err != nil {
 		return fmt.Errorf("transfer: %w", err)
 	}
-	return p.xfer.Transfer(ctx, transferLeg{c}, nil, referTo)
+	return p.transfers().Transfer(ctx, transferLeg{c}, nil, referTo)
 }
 
 // AttendedTransfer joins call id's far end to consultation call
@@ -60,11 +71,11 @@ func (p *Engine) AttendedTransfer(ctx context.Context, id, consultID string) err
 	if err != nil {
 		return fmt.Errorf("attended transfer: %w", err)
 	}
-	return p.xfer.Transfer(ctx, transferLeg{c}, transferLeg{cc}, referTo)
+	return p.transfers().Transfer(ctx, transferLeg{c}, transferLeg{cc}, referTo)
 }
 
 // Refer takes the far end's transfer request (we are the transferee).
-func (c *activeCall) Refer(r sip.Refer) error { return c.p.xfer.Referred(transferLeg{c}, r) }
+func (c *activeCall) Refer(r sip.Refer) error { return c.p.transfers().Referred(transferLeg{c}, r) }
 
 // ReferProgress: a NOTIFY about a REFER of ours while no transfer follows
 // it any more (it settled meanwhile); nothing to do.
