@@ -9,7 +9,7 @@ import (
 )
 
 // Call forwarding runs in package forward; the account's settings decide
-// when (incoming_policy.go), and the phone records what it did.
+// when (screen, afterRing), and the phone records what it did.
 
 // Reasons of calls a redirect ended.
 const (

@@ -61,7 +61,8 @@ type legWatch struct {
 
 func (w *legWatch) Bye() { w.once.Do(func() { close(w.hungUp) }) }
 
-// run is one transfer of ours under way.
+// run is one transfer of ours under way. Transfer fills it before its
+// follow goroutine starts, which then owns it alone: no lock.
 type run struct {
 	a        *Agent
 	c        Leg
