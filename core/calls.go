@@ -152,9 +152,9 @@ func (p *Engine) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*c
 func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions) {
 	start := time.Now()
 	d, answer, err := ua.Invite(ctx, o)
-	rd := newRedirects(o.To)
-	for err != nil { // forward_follow.go: 301/302 send us on to a Contact
-		next, ferr := c.followRedirect(rd, err)
+	rd := c.newRedirects(o.To)
+	for err != nil && !c.isEnded() { // 301/302 send us on to a Contact
+		next, ferr := rd.Follow(c.m, err)
 		if next == "" {
 			err = ferr
 			break
@@ -167,7 +167,7 @@ func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions
 		var ce *callEnd
 		switch {
 		case errors.As(err, &ce):
-			c.end(ce.reason, ce.code)
+			c.end(ce.Reason, ce.Code)
 		case errors.As(err, &se):
 			c.end(se.Error(), se.Code)
 		case errors.Is(err, context.Canceled):

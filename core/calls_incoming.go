@@ -30,7 +30,7 @@ func (p *Engine) onIncoming(in *sip.Incoming) {
 		_ = in.Reject(403, "Forbidden")
 		return
 	}
-	if p.takeReplaces(in) { // transfer_target.go: attended transfer, pickup
+	if p.transfers().Replaces(in) { // attended transfer, pickup
 		return
 	}
 	if p.screen(in, ln) { // incoming_policy.go: forwarding, DND, busy

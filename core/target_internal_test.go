@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/softphone/softphone/core/config"
+	"github.com/softphone/softphone/core/forward"
 	"github.com/softphone/softphone/core/state"
 )
 
@@ -36,11 +37,11 @@ func TestOneTargetReading(t *testing.T) {
 	}
 
 	work := p.accounts[0]
-	c := testCall(work)
+	c := &activeCall{ln: work}
 	for _, in := range []string{"tel:+4930123", "sip:+4930123@pbx.example", "+4930123"} {
 		_, dial, derr := p.resolveTarget(in, "work")
-		fwd, ferr := forwardURI(work, in)
-		red, ok := c.redirectURI(in)
+		fwd, ferr := forward.URI(work.cfg, in)
+		red, ok := forward.ContactURI(in, redirectDomain(c))
 		watch, _, werr := watchAddress(in, work.cfg.Domain)
 		_, _, cerr := watchAddress(in, "")
 		if derr != nil || ferr != nil || !ok || werr != nil || dial != fwd || fwd != red || red != watch || cerr != nil {
@@ -49,8 +50,8 @@ func TestOneTargetReading(t *testing.T) {
 	}
 	for _, in := range []string{"bob smith@example.com", "sip:a>,<sip:x@evil.com>;y=\"@example.com", "sip:b@example.com:70000"} {
 		_, _, derr := p.resolveTarget(in, "work")
-		_, ferr := forwardURI(work, in)
-		_, ok := c.redirectURI(in)
+		_, ferr := forward.URI(work.cfg, in)
+		_, ok := forward.ContactURI(in, redirectDomain(c))
 		_, _, werr := watchAddress(in, work.cfg.Domain)
 		_, _, cerr := watchAddress(in, "")
 		if derr == nil || ferr == nil || ok || werr == nil || cerr == nil {
@@ -58,7 +59,7 @@ func TestOneTargetReading(t *testing.T) {
 		}
 	}
 	// A direct call has no domain for a tel: redirect.
-	if uri, ok := testCall(nil).redirectURI("tel:+4930123"); ok {
+	if uri, ok := forward.ContactURI("tel:+4930123", redirectDomain(&activeCall{})); ok {
 		t.Errorf("tel: redirect of a direct call = %q", uri)
 	}
 	if uri, host, err := watchAddress("2000", ""); uri != "" || host != "" || err != nil {

@@ -1,4 +1,4 @@
-package core
+package transfer
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/sip"
+	"github.com/softphone/softphone/core/state"
 )
 
 // The transferee's side: the far end asked us (REFER) to call someone
@@ -23,7 +24,7 @@ const (
 // transfereeWatch stands in for the old call's handler while the call the
 // REFER asked for is under way.
 type transfereeWatch struct {
-	*activeCall
+	sip.DialogHandler
 	hungUp chan struct{}
 	once   sync.Once
 }
@@ -35,38 +36,39 @@ func (w *transfereeWatch) Refer(sip.Refer) error {
 	return &sip.StatusError{Code: 491, Reason: "Request Pending"}
 }
 
-// Refer takes the far end's transfer request: only in an established
-// call; the new call starts at once, its progress goes back in NOTIFYs.
-func (c *activeCall) Refer(r sip.Refer) error {
-	if c.isEnded() {
+// Referred takes the far end's transfer request r in call c: only in an
+// established call; the new call starts at once, its progress goes back
+// in NOTIFYs. The error refuses r (a *sip.StatusError).
+func (a *Agent) Referred(c Leg, r sip.Refer) error {
+	if closed(c.Ended()) {
 		return &sip.StatusError{Code: 481, Reason: "Call/Transaction Does Not Exist"}
 	}
-	d := c.xferDialog()
-	if d == nil || !c.m.Info().Established() {
+	d := c.Dialog()
+	if d == nil || !c.Machine().Info().Established() {
 		return &sip.StatusError{Code: 603, Reason: "Decline"}
 	}
-	w := &transfereeWatch{activeCall: c, hungUp: make(chan struct{})}
-	if !d.SwapHandler(c, w) {
+	w := &transfereeWatch{DialogHandler: c.Handler(), hungUp: make(chan struct{})}
+	if !d.SwapHandler(c.Handler(), w) {
 		return &sip.StatusError{Code: 491, Reason: "Request Pending"}
 	}
-	c.p.o.log.Info("transfer request", "call", c.id, "target", r.Target, "attended", r.Replaces != nil, "referred_by", r.ReferredBy)
-	go c.p.followRefer(c, d, w, r)
+	a.log.Info("transfer request", "call", c.ID(), "target", r.Target, "attended", r.Replaces != nil, "referred_by", r.ReferredBy)
+	go a.followRefer(c, d, w, r)
 	return nil
 }
 
 // followRefer places the call r asks for and reports it to the transferor.
-func (p *Engine) followRefer(c *activeCall, d *sip.Dialog, w *transfereeWatch, r sip.Refer) {
+func (a *Agent) followRefer(c Leg, d *sip.Dialog, w *transfereeWatch, r sip.Refer) {
 	notify := func(code int, reason string, final bool) {
 		ctx, cancel := context.WithTimeout(context.Background(), referNotifyTimeout)
 		defer cancel()
 		if err := d.NotifyRefer(ctx, code, reason, final); err != nil {
-			p.o.log.Debug("transfer: notify", "call", c.id, "code", code, "error", err)
+			a.log.Debug("transfer: notify", "call", c.ID(), "code", code, "error", err)
 		}
 	}
 	giveBack := func() {
-		d.SwapHandler(w, c)
-		if chanClosed(w.hungUp) {
-			c.end("remote hung up", 0)
+		d.SwapHandler(w, c.Handler())
+		if closed(w.hungUp) {
+			c.End("remote hung up", 0, false)
 		}
 	}
 	notify(100, "Trying", false)
@@ -80,17 +82,13 @@ func (p *Engine) followRefer(c *activeCall, d *sip.Dialog, w *transfereeWatch, r
 	}
 	by := r.ReferredBy
 	if by == "" {
-		by = c.m.Info().Remote.URI
+		by = c.Machine().Info().Remote.URI
 	}
-	account := ""
-	if c.ln != nil {
-		account = c.ln.cfg.Name
-	}
-	events, unsubscribe := p.Events() // before the dial: its first events count
+	events, unsubscribe := a.host.Events() // before the dial: its first events count
 	defer unsubscribe()
-	nc, err := p.dial(r.Target, DialOptions{Account: account}, hdrs, func(i *call.Info) { i.ReferredBy = by })
+	id, err := a.host.Place(r.Target, c.Account(), hdrs, func(i *call.Info) { i.ReferredBy = by })
 	if err != nil {
-		p.o.log.Warn("transfer: could not place the call", "call", c.id, "target", r.Target, "error", err)
+		a.log.Warn("transfer: could not place the call", "call", c.ID(), "target", r.Target, "error", err)
 		notify(503, "Service Unavailable", true)
 		giveBack()
 		return
@@ -103,8 +101,8 @@ func (p *Engine) followRefer(c *activeCall, d *sip.Dialog, w *transfereeWatch, r
 			if !ok {
 				return // the phone closed
 			}
-			ce, isCall := e.(CallEvent)
-			if !isCall || ce.ID != nc.id {
+			ce, isCall := e.(state.CallEvent)
+			if !isCall || ce.ID != id {
 				continue
 			}
 			switch {
@@ -113,7 +111,7 @@ func (p *Engine) followRefer(c *activeCall, d *sip.Dialog, w *transfereeWatch, r
 				notify(180, "Ringing", false)
 			case ce.Established():
 				notify(200, "OK", true)
-				p.transfereeDone(c, w)
+				a.transfereeDone(c, w)
 				return
 			case ce.State == call.Ended:
 				code, reason := failureStatus(ce.Info)
@@ -125,22 +123,22 @@ func (p *Engine) followRefer(c *activeCall, d *sip.Dialog, w *transfereeWatch, r
 			// The transferor did not wait for the outcome: the old call is
 			// over, the new one goes on.
 			hungUp = nil
-			c.end("transferred", 0)
+			c.End("transferred", 0, false)
 		}
 	}
 }
 
 // transfereeDone ends the old call once the transferor hangs it up, or
 // hangs it up after a while if the transferor does not.
-func (p *Engine) transfereeDone(c *activeCall, w *transfereeWatch) {
+func (a *Agent) transfereeDone(c Leg, w *transfereeWatch) {
 	t := time.NewTimer(transfereeHangupWait)
 	defer t.Stop()
 	select {
 	case <-w.hungUp:
-		c.end("transferred", 0)
-	case <-c.ended:
+		c.End("transferred", 0, false)
+	case <-c.Ended():
 	case <-t.C:
-		p.endLeg(c, "transferred", 0, true)
+		c.End("transferred", 0, true)
 	}
 }
 
