@@ -47,10 +47,15 @@ run: deps build
 	./$(BIN) $(ARGS)
 
 # test is everything CI checks: formatting, vet, staticcheck, and every test
-# (the integration tests start a real Kamailio on 127.0.0.1).
+# (the integration tests start a real Kamailio, baresip, Xvfb... on
+# 127.0.0.1; with CI=true a missing one fails its tests instead of skipping).
 test: deps lint
 	CI=$${CI:-} $(GO) test $(TEST_FLAGS) ./...
 
+# unit: the tests that need no server, quickly (go test -short). Every test
+# that starts a real component (Kamailio, baresip, Xvfb, PulseAudio, D-Bus)
+# first calls internal/testlab's Require, which skips it under -short (and
+# testlab's own starters refuse to run a server then); `make test` runs them.
 unit:
 	$(GO) test -short -count=1 ./...
 
@@ -61,7 +66,7 @@ lint:
 	$(GO) vet -tags nogui ./cmd/softphone
 	$(GO) tool staticcheck ./...
 
-# bench: issue 7's report (about 13 minutes on 2 cores): our program and
+# bench: the performance report (about 13 minutes on 2 cores): our program and
 # baresip side by side on one loopback Kamailio, then latency, the jitter
 # buffer under impairment, capacity, the window's start-up and memory (with
 # linphone-desktop for comparison when installed), and the hot-path Go

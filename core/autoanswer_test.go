@@ -34,7 +34,8 @@ func TestAutoAnswerWithBaresip(t *testing.T) {
 		t.Fatal(err)
 	}
 	second := nextCall(t, alice.events, 5*time.Second, "carol's call ringing", func(i call.Info) bool { return i.State == call.Incoming })
-	time.Sleep(1500 * time.Millisecond)
+	// Auto-answer acts at once: 1.5 s without a change shows it did not.
+	stays(t, alice.events, 1500*time.Millisecond, "carol's waiting call", second.ID, call.Incoming)
 	if got := listed(alice); got[second.ID] != call.Incoming || got[in.ID] != call.Connected {
 		t.Errorf("calls 1.5 s after the second rang: %v, want it still ringing", got)
 	}
@@ -47,7 +48,13 @@ func TestAutoAnswerWithBaresip(t *testing.T) {
 		t.Fatal(err)
 	}
 	bobWait(t, carol, "CALL_CLOSED", 5*time.Second)
-	time.Sleep(time.Second)
+	// Bob's audio still flows after the reject, and enough of it is
+	// recorded for expectTone (2 s of 20 ms packets).
+	after := received(t, alice, in.ID)
+	testlab.Eventually(t, 5*time.Second, "bob's audio after carol's call was rejected", func() bool {
+		n := received(t, alice, in.ID)
+		return n >= after+25 && n >= 100
+	})
 	if err := alice.Hangup(in.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +118,7 @@ func TestAnswerAfterHint(t *testing.T) {
 	})
 	t.Run("the user acts first", func(t *testing.T) {
 		id, in := dial(t, alice, "alice", callInfo("2"))
-		time.Sleep(300 * time.Millisecond)
+		time.Sleep(300 * time.Millisecond) // the user acts while the 2 s answer-after timer runs
 		if err := alice.Reject(in.ID, 603); err != nil {
 			t.Fatal(err)
 		}
@@ -120,14 +127,16 @@ func TestAnswerAfterHint(t *testing.T) {
 			t.Errorf("caller's call ended %+v, want 603", end)
 		}
 		nextCall(t, alice.events, time.Second, "the rejected call ended", callState(in.ID, call.Ended))
-		time.Sleep(2500 * time.Millisecond)
+		// Past the 2 s timer: nothing is answered or comes back.
+		stays(t, alice.events, 2500*time.Millisecond, "the rejected call", in.ID, call.Ended)
 		if got := listed(alice); len(got) != 0 {
 			t.Errorf("calls left after the reject: %v", got)
 		}
 	})
 	t.Run("no hint rings", func(t *testing.T) {
 		id, in := dial(t, alice, "alice")
-		time.Sleep(1500 * time.Millisecond)
+		// A hint of 0 or 1 s would have answered by now.
+		stays(t, alice.events, 1500*time.Millisecond, "the unhinted call", in.ID, call.Incoming)
 		if got := listed(alice); got[in.ID] != call.Incoming {
 			t.Errorf("unhinted call: %v, want it ringing", got)
 		}
@@ -135,10 +144,42 @@ func TestAnswerAfterHint(t *testing.T) {
 	})
 	t.Run("hints off", func(t *testing.T) {
 		id, in := dial(t, carol, "carol", callInfo("0"))
-		time.Sleep(1500 * time.Millisecond)
+		// answer-after=0 would have answered at once.
+		stays(t, carol.events, 1500*time.Millisecond, "the hinted call", in.ID, call.Incoming)
 		if got := listed(carol); got[in.ID] != call.Incoming {
 			t.Errorf("hinted call to an account without answer_after_hints: %v, want it ringing", got)
 		}
 		hangup(t, id, carol, in)
 	})
+}
+
+// stays watches events for d and fails at the first event that moves call
+// id out of state want, e.g. a ringing call answered by itself. What must
+// not happen has no event to wait for: the window is the test.
+func stays(t *testing.T, events <-chan core.Event, d time.Duration, what, id string, want call.State) {
+	t.Helper()
+	deadline := time.After(d)
+	for {
+		select {
+		case e, open := <-events:
+			if !open {
+				t.Fatalf("events closed watching %s", what)
+			}
+			if ce, isCall := e.(core.CallEvent); isCall && ce.ID == id && ce.State != want {
+				t.Fatalf("%s left %s within %v: now %s (%q, %d)", what, want, d, ce.State, ce.Reason, ce.Code)
+			}
+		case <-deadline:
+			return
+		}
+	}
+}
+
+// received is how many RTP packets call id has received so far.
+func received(t *testing.T, p *tonePhone, id string) uint64 {
+	t.Helper()
+	s, err := p.CallStats(id)
+	if err != nil {
+		t.Fatalf("stats of %s: %v", id, err)
+	}
+	return s.PacketsReceived
 }

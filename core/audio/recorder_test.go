@@ -161,13 +161,13 @@ func TestRecorderOneSideStalls(t *testing.T) {
 	for off := 0; off < len(l); off += 160 {
 		r.Local(l[off : off+160])
 	}
-	time.Sleep(3 * recorderTick)
-	_, data, _ := headerSizes(t, path)
-	// 1.5 s were written at the lag limit, of which the first second's
-	// header patch is visible.
-	if data < uint32(4*rate) {
-		t.Errorf("with the remote side stalled, %d bytes are on record after a tick, want the local audio past the lag", data)
-	}
+	// 1.5 s are written at the lag limit, of which the first second's
+	// header patch becomes visible at the writer's next tick.
+	var data uint32
+	testlab.Eventually(t, 10*recorderTick, "local audio past the lag on record with the remote side stalled", func() bool {
+		_, data, _ = headerSizes(t, path)
+		return data >= uint32(4*rate)
+	})
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -197,9 +197,13 @@ func TestRecorderCrashLeavesPlayableFile(t *testing.T) {
 	}
 	defer r.Close()
 	feed(r, rate, 2.5, 440, 1000, 0.5)
-	time.Sleep(3 * recorderTick)
-	riff, data, size := headerSizes(t, path)
-	if data < uint32(4*rate) || int64(data) > size-44 || riff != data+36 {
+	var riff, data uint32
+	var size int64
+	testlab.Eventually(t, 10*recorderTick, "second of stereo described by the header mid-recording", func() bool {
+		riff, data, size = headerSizes(t, path)
+		return data >= uint32(4*rate)
+	})
+	if int64(data) > size-44 || riff != data+36 {
 		t.Fatalf("mid-recording header: RIFF %d, data %d, file %d bytes; want ≥ 1 s of stereo described, within the file", riff, data, size)
 	}
 	pcm, _, ch, err := testlab.ReadWAV(path)

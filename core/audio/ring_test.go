@@ -75,7 +75,7 @@ func TestRingBlocksUntilSpaceAndData(t *testing.T) {
 	}()
 	go func() {
 		for i := 0; i < 12; i += 4 {
-			time.Sleep(5 * time.Millisecond)
+			time.Sleep(5 * time.Millisecond) // the reader blocks between refills
 			_, _ = r.Write(seq(i, 4))
 		}
 	}()
@@ -113,7 +113,7 @@ func TestRingCloseUnblocks(t *testing.T) {
 	_, _ = w.Write([]int16{1})
 	writeErr := make(chan error)
 	go func() { _, err := w.Write([]int16{2}); writeErr <- err }()
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(20 * time.Millisecond) // both block first (nothing to observe); closing early passes too
 	r.CloseWithError(ErrDeviceLost)
 	_ = w.Close()
 	for name, c := range map[string]chan error{"Read": readErr, "Write": writeErr} {

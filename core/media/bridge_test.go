@@ -334,7 +334,7 @@ func TestBridgeLoop(t *testing.T) {
 	for i, p := range ports {
 		warm[i] = p.Stats()
 	}
-	time.Sleep(time.Second)
+	time.Sleep(time.Second) // the measured window: periods mixed in real time
 	got := b.Stop()
 	if got != audio.Device(dev) {
 		t.Fatal("Stop returned another device")

@@ -48,7 +48,7 @@ func TestSessionCountsConcealment(t *testing.T) {
 			}()
 		},
 	})
-	time.Sleep(2 * time.Second)
+	time.Sleep(2 * time.Second)   // two seconds of stream through the lossy relay
 	a.s.SetDirection(false, true) // stop the stream, let the buffer play out
 	time.Sleep(300 * time.Millisecond)
 	relay.Close()

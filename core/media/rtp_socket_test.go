@@ -38,7 +38,7 @@ func TestRTPReaderDrains(t *testing.T) {
 		if _, err := tx.WriteToUDPAddrPort([]byte{byte(i), 1, 2, 3}, to); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(30 * time.Millisecond)
+		time.Sleep(30 * time.Millisecond) // packets apart, for their arrival stamps
 	}
 	readAt := time.Now()
 	for i := range 3 {

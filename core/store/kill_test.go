@@ -134,7 +134,7 @@ func TestKillAtRandomMomentsKeepsHistoryConsistent(t *testing.T) {
 		if _, err := out.Read(buf); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(20+round*37) * time.Millisecond)
+		time.Sleep(time.Duration(20+round*37) * time.Millisecond) // each round kills at another moment
 		cmd.Process.Kill()
 		cmd.Wait()
 	}

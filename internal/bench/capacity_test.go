@@ -17,7 +17,7 @@ import (
 	"time"
 )
 
-// Capacity (issue 7): how many concurrent G.711 calls one headless process
+// Capacity: how many concurrent G.711 calls one headless process
 // of ours sustains on this machine with no late frames. Two load phones
 // (this test binary run again as TestCapacityChild, see
 // capacity_child_test.go) call each other directly over loopback: the
@@ -116,7 +116,7 @@ func (s capStep) String() string {
 		s.Failed, s.EndedCalls, s.Reasons, s.Retries)
 }
 
-// capacityFigures runs the ramp and returns issue 7's capacity figures.
+// capacityFigures runs the ramp and returns the report's capacity figures.
 func capacityFigures(tb testing.TB) []Figure {
 	tb.Helper()
 	steps, err := parseCapSteps(*capSteps)

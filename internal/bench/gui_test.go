@@ -23,7 +23,7 @@ var (
 	linphoneRuns = flag.Int("bench.linphoneruns", 3, "linphone-desktop idle runs, when it is installed")
 )
 
-// BenchmarkGUI measures the window's start-up and memory (issue 7) under
+// BenchmarkGUI measures the window's start-up and memory under
 // Xvfb when -bench.side is given; without it, it returns at once.
 func BenchmarkGUI(b *testing.B) {
 	if !*sideFlag {

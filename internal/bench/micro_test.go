@@ -23,7 +23,7 @@ type microSpec struct {
 	bench string
 }
 
-// microSpecs are the hot paths of issue 7: a codec's work per 20 ms frame,
+// microSpecs are the hot paths the report measures: a codec's work per 20 ms frame,
 // the resampler between a 48 kHz device and 8 kHz codecs, the jitter
 // buffer, the per-frame send and receive pipelines, and the SIP layer's
 // per-message work, and the conference mixer.

@@ -1,9 +1,9 @@
-// Package bench runs the side-by-side benchmarks of issue 7: the same
+// Package bench runs the side-by-side performance benchmarks: the same
 // scenarios on our program and on baresip, alternately (A B A B ...), on
 // one loopback Kamailio, and writes the report under docs/bench.
 //
 // The scenarios live in BenchmarkSideBySide and run only with both -bench
-// and -bench.side (see the Makefile's bench-side target), so `go test ./...`
+// and -bench.side (see the Makefile's bench target), so `go test ./...`
 // neither runs nor skips them.
 package bench
 

@@ -27,7 +27,7 @@ var (
 	idlePairs  = flag.Int("bench.idlepairs", 5, "start-up and idle-memory pairs")
 )
 
-// BenchmarkSideBySide runs issue 7's side-by-side scenarios once (whatever
+// BenchmarkSideBySide runs the side-by-side scenarios once (whatever
 // b.N) when -bench.side is given; without it, it returns at once.
 func BenchmarkSideBySide(b *testing.B) {
 	if !*sideFlag {

@@ -58,6 +58,9 @@ func (p *process) exitErr() error {
 // start picks ports, writes the config and runs baresip until ctrl_tcp
 // answers. On failure everything it started is stopped again.
 func (b *Baresip) start() error {
+	if err := startAllowed(); err != nil {
+		return err
+	}
 	mic, rate, chans, err := b.microphone()
 	if err != nil {
 		return err

@@ -247,6 +247,9 @@ func (k *Kamailio) prepare(opts KamailioOptions) (*cfgData, error) {
 // LogFile) and waits until it answers a SIP OPTIONS on UDP and kamcmd on its
 // ctl socket. It can be called again after Stop; the ports stay the same.
 func (k *Kamailio) Start() error {
+	if err := startAllowed(); err != nil {
+		return err
+	}
 	k.mu.Lock()
 	if k.cmd != nil {
 		k.mu.Unlock()

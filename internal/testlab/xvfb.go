@@ -17,6 +17,9 @@ import (
 func StartXvfb(tb testing.TB, first int) string {
 	tb.Helper()
 	Require(tb, "Xvfb", "xvfb")
+	if err := startAllowed(); err != nil {
+		tb.Fatal(err)
+	}
 	for n := first; n < first+50; n++ {
 		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
 		if fileExists(fmt.Sprintf("/tmp/.X%d-lock", n)) || fileExists(sock) {

@@ -169,6 +169,7 @@ func TestDeviceLostUnblocks(t *testing.T) {
 			}
 		}
 	}()
+	// The reader blocks first (nothing to observe); stopping early passes too.
 	time.Sleep(30 * time.Millisecond)
 	md.onStop() // what miniaudio calls when the device goes away
 	select {

@@ -169,7 +169,7 @@ func TestRingLoopsTheRingtoneInOrder(t *testing.T) {
 			t.Fatalf("sample %d = %d, want %d", i, s, want)
 		}
 	}
-	// Nothing more is written once stopped.
+	// Nothing more is written once stopped: a window for a wrong write.
 	time.Sleep(20 * time.Millisecond)
 	if w2, _, _ := d.state(); len(w2) != len(w) {
 		t.Errorf("%d samples written after Ring(false)", len(w2)-len(w))
@@ -219,7 +219,7 @@ func TestRingAgainOpensOneDeviceAtATime(t *testing.T) {
 	if open != 0 || d.maxOpen != 1 {
 		t.Errorf("open %d after Close, at most %d at once; want 0 and 1", open, d.maxOpen)
 	}
-	r.Ring(true) // after Close: nothing
+	r.Ring(true) // after Close: nothing, within a window for a wrong open
 	time.Sleep(10 * time.Millisecond)
 	if _, open, _ := d.state(); open != 0 {
 		t.Error("rang after Close")
