@@ -68,7 +68,7 @@ func TestUpdateAccountsAtRuntime(t *testing.T) {
 	if c := mustContacts(t, k, "alice"); len(c) != 0 {
 		t.Fatalf("removed account left contacts %q", c)
 	}
-	if len(p.Snapshot().Accounts) != 0 || len(p.Config().Accounts) != 0 {
-		t.Fatalf("account still there: %+v", p.Snapshot())
+	if len(p.State().Accounts) != 0 || len(p.Config().Accounts) != 0 {
+		t.Fatalf("account still there: %+v", p.State())
 	}
 }

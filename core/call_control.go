@@ -7,7 +7,6 @@ import (
 
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/media"
-	"github.com/softphone/softphone/core/sdp"
 )
 
 // Hangup ends a call in any state: CANCEL before the answer, 603 Decline
@@ -57,14 +56,8 @@ func (p *Engine) setHold(ctx context.Context, id string, on bool) error {
 	}
 	c.mu.Lock()
 	d := c.dialog
-	c.local.Version++
-	c.local.Direction = sdp.SendRecv
-	if on {
-		c.local.Direction = sdp.SendOnly
-	}
-	local := c.local
 	c.mu.Unlock()
-	offer, err := sdp.Offer(local)
+	offer, err := c.media.HoldOffer(on)
 	if err != nil {
 		return err
 	}
@@ -74,30 +67,10 @@ func (p *Engine) setHold(ctx context.Context, id string, on bool) error {
 	if err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
-	neg, err := sdp.ParseAnswer(local, answer)
-	if err != nil {
+	if err := c.media.Held(on, answer); err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
-	c.mu.Lock()
-	c.localHold = on
-	c.mu.Unlock()
-	c.applyNegotiated(neg)
 	return c.m.SetHold(true, on)
-}
-
-// applyNegotiated points the running media at a renegotiated stream.
-func (c *activeCall) applyNegotiated(neg sdp.Negotiated) {
-	c.mu.Lock()
-	sess, localHold := c.sess, c.localHold
-	c.neg = neg
-	c.mu.Unlock()
-	if sess == nil {
-		return
-	}
-	if neg.Remote.Port() != 0 && neg.Remote.Addr().IsValid() && !neg.Remote.Addr().IsUnspecified() {
-		sess.SetRemote(neg.Remote, neg.RemoteRTCP)
-	}
-	sess.SetDirection(neg.Direction.Sends() && !localHold, neg.Direction.Receives() && !localHold)
 }
 
 // Mute stops (or restarts) sending the microphone, without a re-INVITE.
@@ -131,21 +104,9 @@ func (p *Engine) SendDTMF(id string, digits string) error {
 
 // ReOffer answers the far end's re-INVITE (hold, resume, new address).
 func (c *activeCall) ReOffer(offer []byte) ([]byte, error) {
-	c.mu.Lock()
-	c.local.Version++
-	local := c.local
-	c.mu.Unlock()
-	answer, neg, err := sdp.Answer(offer, local)
+	answer, held, err := c.media.ReOffer(offer)
 	if err != nil {
 		return nil, err
-	}
-	c.applyNegotiated(neg)
-	// They hold us when they will not take our audio (sendonly/inactive).
-	held := !neg.Direction.Sends()
-	sess := c.session()
-	if sess != nil {
-		// Most phones send nothing while they hold: silence is expected.
-		sess.PauseMediaGuard(held)
 	}
 	_ = c.m.SetHold(false, held)
 	return answer, nil

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -14,9 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
-	"github.com/softphone/softphone/core/codec"
+	"github.com/softphone/softphone/core/callmedia"
 	"github.com/softphone/softphone/core/conference"
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/sdp"
@@ -43,21 +41,16 @@ type activeCall struct {
 	id string
 	ln *line // nil for a direct call
 
-	mu        sync.Mutex
-	dialog    *sip.Dialog
-	incoming  *sip.Incoming
-	cancel    context.CancelFunc // aborts an unanswered outgoing INVITE (CANCEL)
-	conn      *media.Conn
-	sess      *media.Session
-	local     sdp.Local
-	neg       sdp.Negotiated
-	localHold bool
-	codecs    []codec.Codec // offered in this call (settings may change meanwhile)
-	early     sip.Early     // an outgoing call's dialog before the answer (pickup)
-	settled   atomic.Bool   // an incoming call's final answer is chosen (see settle)
-	ended     chan struct{}
-	endOnce   sync.Once
-	leg       conference.Leg // its conference and waiting tone, guarded by p.confs
+	mu       sync.Mutex
+	dialog   *sip.Dialog
+	incoming *sip.Incoming
+	cancel   context.CancelFunc // aborts an unanswered outgoing INVITE (CANCEL)
+	media    *callmedia.Stream  // set before the call is listed, never changed
+	early    sip.Early          // an outgoing call's dialog before the answer (pickup)
+	settled  atomic.Bool        // an incoming call's final answer is chosen (see settle)
+	ended    chan struct{}
+	endOnce  sync.Once
+	leg      conference.Leg // its conference and waiting tone, guarded by p.confs
 }
 
 func newCallID() string {
@@ -126,9 +119,9 @@ func (p *Engine) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*c
 	if err := c.openMedia(dest); err != nil {
 		return nil, err
 	}
-	offer, err := sdp.Offer(c.local)
+	offer, err := c.media.Offer()
 	if err != nil {
-		c.conn.Close()
+		c.media.Close(nil)
 		return nil, err
 	}
 	account := ""
@@ -185,7 +178,7 @@ func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions
 		c.p.endLeg(c, "", 0, true)
 		return
 	}
-	neg, err := sdp.ParseAnswer(c.local, answer)
+	neg, err := c.media.ParseAnswer(answer)
 	if err != nil {
 		c.p.o.log.Warn("call: bad answer", "call", c.id, "error", err)
 		c.p.endLeg(c, "unusable answer: "+err.Error(), 488, true)
@@ -194,7 +187,7 @@ func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions
 	early := c.session()
 	if early != nil && strings.EqualFold(early.Stats().Codec, neg.Codec.Name) {
 		// Early media already flows: follow the final answer's address.
-		c.applyNegotiated(neg)
+		c.media.Apply(neg)
 		early.ResetMediaGuard()
 	} else if early != nil {
 		c.p.endLeg(c, "the answer changed the codec of early media", 488, true)
@@ -219,7 +212,7 @@ func (c *activeCall) progress(code int, reason string, body []byte) {
 	if c.session() != nil {
 		return
 	}
-	if neg, err := sdp.ParseAnswer(c.local, body); err == nil {
+	if neg, err := c.media.ParseAnswer(body); err == nil {
 		if err := c.startMedia(neg); err != nil {
 			c.p.o.log.Debug("call: early media", "error", err)
 		}
@@ -248,91 +241,40 @@ func (c *activeCall) openMedia(peer string) error {
 		bind, _ = netip.AddrFromSlice(la)
 		bind = bind.Unmap()
 	}
-	conn, err := media.Listen(bind, c.p.o.ports)
-	if err != nil {
-		return err
-	}
-	c.conn = conn
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	c.codecs = c.p.codecList()
-	infos := make([]codec.Info, 0, len(c.codecs))
-	for _, k := range c.codecs {
-		infos = append(infos, k.Info())
-	}
-	c.local = sdp.Local{Addr: adv, RTPPort: conn.Port(), Codecs: infos, DTMF: true, Ptime: 20,
-		SessionID: binary.BigEndian.Uint64(b[:]) >> 2, Version: 1, Username: "softphone"}
-	return nil
+	c.media, err = callmedia.Open(bind, adv, c.p.o.ports, callmedia.Config{
+		Codecs: c.p.codecList(), Encoder: c.p.o.encoder, NoMediaTimeout: c.p.o.noMediaTimeout, Log: c.p.o.log,
+	})
+	return err
 }
 
 // startMedia opens the audio device and runs the media session for neg.
 func (c *activeCall) startMedia(neg sdp.Negotiated) error {
-	k, ok := codec.Lookup(c.codecs, neg.Codec.Name)
-	if !ok {
-		return fmt.Errorf("negotiated codec %s is not enabled", neg.Codec.Name)
-	}
-	ptime := time.Duration(neg.Ptime) * time.Millisecond
-	if ptime <= 0 {
-		ptime = 20 * time.Millisecond
-	}
 	if c.session() != nil {
 		return nil
 	}
-	dev, err := c.p.o.audio(c.m.Info(), audio.Format{SampleRate: k.Info().SampleRate, Channels: 1, Period: ptime})
+	_, f, err := c.media.Format(neg)
+	if err != nil {
+		return err
+	}
+	dev, err := c.p.o.audio(c.m.Info(), f)
 	if err != nil {
 		return fmt.Errorf("audio device: %w", err)
 	}
 	dev = c.p.confs.Wrap(c, dev) // recording tap, waiting tone
-	sess, err := media.NewSession(c.conn, dev, media.Config{
-		Codec: k, SendPT: neg.Codec.PayloadType, RecvPT: neg.RecvPT,
-		DTMFSendPT: neg.DTMFPT, DTMFRecvPT: neg.RecvDTMFPT,
-		Ptime: ptime, Remote: neg.Remote, RemoteRTCP: neg.RemoteRTCP,
-		Encoder: c.p.o.encoder, NoMediaTimeout: c.p.o.noMediaTimeout, Log: c.p.o.log,
-	}, mediaHandler{c})
-	if err != nil {
-		dev.Close()
-		return err
+	started, err := c.media.Start(neg, dev, c.isEnded, mediaHandler{c})
+	if started && err == nil {
+		go c.media.ReportStats(c.ended, statsInterval, func(st media.Stats) {
+			c.p.bus.Publish(CallStatsEvent{CallID: c.id, Stats: st})
+		})
 	}
-	c.mu.Lock()
-	if c.sess != nil || c.isEnded() {
-		c.mu.Unlock()
-		dev.Close()
-		return nil
-	}
-	c.sess, c.neg = sess, neg
-	c.mu.Unlock()
-	sess.SetDirection(neg.Direction.Sends(), neg.Direction.Receives())
-	if err := sess.Start(); err != nil {
-		return err
-	}
-	go c.reportStats(sess)
-	return nil
-}
-
-// reportStats publishes the call's quality figures every few seconds
-// (RTCP's pace), for the in-call badge and scripts; end sends the last.
-func (c *activeCall) reportStats(sess *media.Session) {
-	t := time.NewTicker(statsInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-c.ended:
-			return
-		case <-t.C:
-			c.p.bus.Publish(CallStatsEvent{CallID: c.id, Stats: sess.Stats()})
-		}
-	}
+	return err
 }
 
 // statsInterval matches RTCP's 5 s report interval.
 const statsInterval = 5 * time.Second
 
 // session is the call's media session, nil before media starts.
-func (c *activeCall) session() *media.Session {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.sess
-}
+func (c *activeCall) session() *media.Session { return c.media.Session() }
 
 func (c *activeCall) isEnded() bool {
 	select {
@@ -350,14 +292,12 @@ func (c *activeCall) end(reason string, code int) {
 	c.endOnce.Do(func() {
 		close(c.ended)
 		c.mu.Lock()
-		sess, conn, cancel := c.sess, c.conn, c.cancel
+		cancel := c.cancel
 		c.mu.Unlock()
-		if sess != nil {
-			c.p.bus.Publish(CallStatsEvent{CallID: c.id, Stats: sess.Stats(), Final: true})
-			sess.Close() // also finishes its recording
-		} else if conn != nil {
-			conn.Close()
-		}
+		// Also finishes its recording.
+		c.media.Close(func(st media.Stats) {
+			c.p.bus.Publish(CallStatsEvent{CallID: c.id, Stats: st, Final: true})
+		})
 		if cancel != nil {
 			cancel()
 		}

@@ -74,8 +74,8 @@ func (p *Engine) newIncomingCall(in *sip.Incoming, ln *line) *activeCall {
 		_ = in.Reject(500, "Server Internal Error")
 		return nil
 	}
-	if _, _, err := sdp.Answer(in.Offer, c.local); err != nil {
-		c.conn.Close()
+	if _, _, err := c.media.Answer(in.Offer); err != nil {
+		c.media.Close(nil)
 		code, reason := 488, "Not Acceptable Here"
 		if errors.Is(err, sdp.ErrMalformed) {
 			code, reason = 400, "Bad Request"
@@ -111,7 +111,7 @@ func (c *activeCall) accept() error {
 		return fmt.Errorf("answer %s: %w", c.id, call.ErrTransition)
 	}
 	in := c.incoming
-	answer, neg, err := sdp.Answer(in.Offer, c.local)
+	answer, neg, err := c.media.Answer(in.Offer)
 	if err != nil {
 		_ = in.Reject(488, "Not Acceptable Here")
 		c.end("no common codec", 488)

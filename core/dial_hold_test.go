@@ -17,7 +17,7 @@ func TestDialHoldOthers(t *testing.T) {
 	c := startTonePhone(t, directConfig, 700, allCodecs)
 	first, _ := connectDirect(t, a, b)
 
-	second, err := a.Dial(context.Background(), "sip:peer@"+c.Snapshot().Listen, core.DialOptions{HoldOthers: true})
+	second, err := a.Dial(context.Background(), "sip:peer@"+c.State().Listen, core.DialOptions{HoldOthers: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestDialHoldOthers(t *testing.T) {
 	if err := a.Resume(context.Background(), first); err != nil {
 		t.Fatal(err)
 	}
-	third, err := a.Dial(context.Background(), "sip:peer@"+c.Snapshot().Listen, core.DialOptions{})
+	third, err := a.Dial(context.Background(), "sip:peer@"+c.State().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

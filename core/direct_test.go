@@ -61,7 +61,7 @@ func noCallEvents(t *testing.T, events <-chan core.Event, d time.Duration) {
 func TestDirectCallBetweenTwoPhones(t *testing.T) {
 	a := startTonePhone(t, directConfig, 440, allCodecs)
 	b := startTonePhone(t, directConfig, 1000, allCodecs)
-	aAddr, bAddr := a.Snapshot().Listen, b.Snapshot().Listen
+	aAddr, bAddr := a.State().Listen, b.State().Listen
 	bEvents, unsubscribe := b.Events()
 	defer unsubscribe()
 	dialed := time.Now()
@@ -123,7 +123,7 @@ func TestDirectCallBetweenTwoPhones(t *testing.T) {
 func TestDirectCallRefusedWhenNotAllowed(t *testing.T) {
 	a := startTonePhone(t, directConfig+"allow_direct = false\n", 440, allCodecs)
 	b := startTonePhone(t, directConfig, 1000, allCodecs)
-	id, err := b.Dial(context.Background(), "sip:anyone@"+a.Snapshot().Listen, core.DialOptions{})
+	id, err := b.Dial(context.Background(), "sip:anyone@"+a.State().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

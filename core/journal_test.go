@@ -43,7 +43,7 @@ func TestHistoryOfADirectCall(t *testing.T) {
 	a := startTonePhone(t, directConfig, 440, allCodecs, core.WithStore(sa))
 	b := startTonePhone(t, directConfig, 1000, allCodecs, core.WithStore(sb))
 
-	id, err := b.Dial(context.Background(), "sip:anyone@"+a.Snapshot().Listen, core.DialOptions{})
+	id, err := b.Dial(context.Background(), "sip:anyone@"+a.State().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestHistoryOfADirectCall(t *testing.T) {
 	waitEnded(t, a.events, 5*time.Second)
 
 	// Missed: b calls, gives up before a answers.
-	id2, err := b.Dial(context.Background(), "sip:anyone@"+a.Snapshot().Listen, core.DialOptions{})
+	id2, err := b.Dial(context.Background(), "sip:anyone@"+a.State().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestJournalEventCountsMissedCall(t *testing.T) {
 	sa := journalStore(t, t.TempDir())
 	a := startTonePhone(t, directConfig, 440, allCodecs, core.WithStore(sa))
 	b := startTonePhone(t, directConfig, 1000, allCodecs)
-	id, err := b.Dial(context.Background(), "sip:anyone@"+a.Snapshot().Listen, core.DialOptions{})
+	id, err := b.Dial(context.Background(), "sip:anyone@"+a.State().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,13 +150,13 @@ func TestCallContactFromStore(t *testing.T) {
 	sa := journalStore(t, t.TempDir())
 	a := startTonePhone(t, directConfig, 440, allCodecs, core.WithStore(sa))
 	b := startTonePhone(t, directConfig, 1000, allCodecs)
-	bob := core.Contact{Name: "Bob Builder", Numbers: []core.ContactNumber{{Value: "sip:bob@" + b.Snapshot().Listen}}}
+	bob := core.Contact{Name: "Bob Builder", Numbers: []core.ContactNumber{{Value: "sip:bob@" + b.State().Listen}}}
 	if err := a.SaveContact(ctx, &bob); err != nil {
 		t.Fatal(err)
 	}
 
 	// Outgoing: the first event already names bob.
-	id, err := a.Dial(ctx, "sip:bob@"+b.Snapshot().Listen, core.DialOptions{})
+	id, err := a.Dial(ctx, "sip:bob@"+b.State().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestCallContactFromStore(t *testing.T) {
 // then ends it.
 func ringFrom(t *testing.T, from, to *tonePhone) call.Info {
 	t.Helper()
-	id, err := from.Dial(context.Background(), "sip:anyone@"+to.Snapshot().Listen, core.DialOptions{})
+	id, err := from.Dial(context.Background(), "sip:anyone@"+to.State().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

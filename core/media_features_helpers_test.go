@@ -98,7 +98,7 @@ func waitGone(t *testing.T, p *core.Engine, id string, within time.Duration) {
 // answer, and returns both call ids once connected.
 func connectDirect(t *testing.T, from, to *tonePhone) (string, string) {
 	t.Helper()
-	id, err := from.Dial(context.Background(), "sip:peer@"+to.Snapshot().Listen, core.DialOptions{})
+	id, err := from.Dial(context.Background(), "sip:peer@"+to.State().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

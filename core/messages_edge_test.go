@@ -60,7 +60,7 @@ func sendRawMessage(t *testing.T, addr, from, callID string, cseq int, text stri
 // messages; one sender's resend is still one.
 func TestMessagesFromTwoSendersSameCallID(t *testing.T) {
 	p, events, st, stop := recordedPhone(t, directConfig)
-	addr := p.Snapshot().Listen
+	addr := p.State().Listen
 	const callID = "1@host"
 	sendRawMessage(t, addr, "<sip:eve@127.0.0.1>;tag=eve1", callID, 1, "from eve")
 	sendRawMessage(t, addr, "<sip:eve@127.0.0.1>;tag=eve1", callID, 1, "from eve") // resent

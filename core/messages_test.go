@@ -142,9 +142,9 @@ func TestMessagesBetweenPhones(t *testing.T) {
 
 	// A MESSAGE resent with the same Call-ID and CSeq is answered, not shown twice.
 	const eveFrom = "<sip:eve@127.0.0.1>;tag=eve"
-	sendRawMessage(t, dave.Snapshot().Listen, eveFrom, "dup-1@127.0.0.1", 7, "only once")
-	sendRawMessage(t, dave.Snapshot().Listen, eveFrom, "dup-1@127.0.0.1", 7, "only once") // resent
-	sendRawMessage(t, dave.Snapshot().Listen, eveFrom, "dup-1@127.0.0.1", 8, "a new one")
+	sendRawMessage(t, dave.State().Listen, eveFrom, "dup-1@127.0.0.1", 7, "only once")
+	sendRawMessage(t, dave.State().Listen, eveFrom, "dup-1@127.0.0.1", 7, "only once") // resent
+	sendRawMessage(t, dave.State().Listen, eveFrom, "dup-1@127.0.0.1", 8, "a new one")
 	if m := waitMessage(t, dev, "the first copy", func(m core.Message) bool { return m.Incoming }); m.Text != "only once" {
 		t.Fatalf("got %+v", m)
 	}

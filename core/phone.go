@@ -34,7 +34,11 @@ import (
 // ErrUnknownAccount is returned for an account name not in the configuration.
 var ErrUnknownAccount = errors.New("unknown account")
 
-// Phone is the softphone's engine: accounts, and (next) calls.
+// Engine is the phone behind the Phone interface: it owns the SIP user
+// agent, the accounts' registrations and the calls, and hands the rest to
+// its sub-packages (state, subs, journal, conference, transfer, forward,
+// callmedia). Each owns its state and its lock; see docs/architecture.md
+// for the lock order.
 type Engine struct {
 	recordsAPI // the store's queries (WithStore)
 
@@ -325,30 +329,6 @@ func (p *Engine) Register(name string) error {
 		}
 	}
 	return fmt.Errorf("%w %q", ErrUnknownAccount, name)
-}
-
-// Snapshot is the phone's state at one moment, for drawing a screen.
-type Snapshot struct {
-	Listen   string
-	Accounts []account.Status
-}
-
-// Snapshot returns the current state.
-func (p *Engine) Snapshot() Snapshot {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var s Snapshot
-	if p.ua != nil {
-		s.Listen = p.ua.Addr().String()
-	}
-	for _, l := range p.accounts {
-		if l.reg != nil {
-			s.Accounts = append(s.Accounts, l.reg.Status())
-		} else {
-			s.Accounts = append(s.Accounts, account.Status{Account: l.cfg.Name, State: account.Unregistered, At: time.Now()})
-		}
-	}
-	return s
 }
 
 // Close unregisters every account (bounded by ctx), closes the sockets and

@@ -142,7 +142,7 @@ func TestRecordingRefusals(t *testing.T) {
 	}
 	// A call still ringing has no audio to record.
 	b := startTonePhone(t, directConfig, 1000, []string{"pcmu"})
-	id, err := a.Dial(context.Background(), "sip:peer@"+b.Snapshot().Listen, core.DialOptions{})
+	id, err := a.Dial(context.Background(), "sip:peer@"+b.State().Listen, core.DialOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

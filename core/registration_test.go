@@ -107,7 +107,7 @@ func TestRegisterOverEachTransportAndUnregisterOnClose(t *testing.T) {
 				t.Fatalf("status %+v", s)
 			}
 			contacts := mustContacts(t, k, "alice")
-			port := strings.TrimPrefix(p.Snapshot().Listen, "127.0.0.1")
+			port := strings.TrimPrefix(p.State().Listen, "127.0.0.1")
 			if len(contacts) != 1 || !strings.Contains(contacts[0], port) {
 				t.Fatalf("registrar has contacts %q, want one with our port %s", contacts, port)
 			}
@@ -265,7 +265,7 @@ func TestTwoAccountsRegisterIndependently(t *testing.T) {
 			t.Fatalf("%s contacts %q", u, c)
 		}
 	}
-	if snap := p.Snapshot(); len(snap.Accounts) != 3 {
+	if snap := p.State(); len(snap.Accounts) != 3 {
 		t.Fatalf("snapshot %+v", snap)
 	}
 }

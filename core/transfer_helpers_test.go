@@ -45,7 +45,7 @@ func startXferPhone(t *testing.T, name, cfg string, hz float64, opts ...core.Opt
 }
 
 // directURI is how another phone reaches this one without a server.
-func (x *xferPhone) directURI() string { return "sip:" + x.name + "@" + x.Snapshot().Listen }
+func (x *xferPhone) directURI() string { return "sip:" + x.name + "@" + x.State().Listen }
 
 // waitFor returns the first call event (since the start) that pred
 // accepts, failing after within.

@@ -21,7 +21,7 @@ func waitRegistered(t *testing.T, x *xferPhone) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		s := x.Snapshot()
+		s := x.State()
 		if len(s.Accounts) > 0 && s.Accounts[0].State == account.Registered {
 			return
 		}

@@ -22,7 +22,7 @@ func TestAttendedTransfer(t *testing.T) {
 	a := startXferPhone(t, "a", directConfig, 440)
 	b := startXferPhone(t, "b", directConfig, 700)
 	c := startXferPhone(t, "c", directConfig, 1300)
-	attendedTransfer(t, a, b, c, b.directURI(), c.directURI(), a.Snapshot().Listen, b.Snapshot().Listen)
+	attendedTransfer(t, a, b, c, b.directURI(), c.directURI(), a.State().Listen, b.State().Listen)
 }
 
 // TestAttendedTransferThroughKamailio: the same with three registered
@@ -144,7 +144,7 @@ func TestBlindTransfer(t *testing.T) {
 	bc := b.waitFor(t, 3*time.Second, "call to C", func(i call.Info) bool {
 		return i.Direction == call.Outgoing && i.State == call.Connected
 	})
-	if !strings.Contains(bc.ReferredBy, a.Snapshot().Listen) {
+	if !strings.Contains(bc.ReferredBy, a.State().Listen) {
 		t.Errorf("B's new call referred by %q, want A", bc.ReferredBy)
 	}
 	if end := b.ended(t, ba, 5*time.Second); end.Reason != "transferred" {

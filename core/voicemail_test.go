@@ -123,7 +123,7 @@ func TestVoicemailUnsolicitedNotify(t *testing.T) {
 	cfg := "[sip]\nlisten = \"127.0.0.1:0\"\n\n[[account]]\nname = \"desk\"\nusername = \"alice\"\npassword = \"x\"\ndomain = \"127.0.0.1:1\"\n" +
 		"\n[[account]]\nname = \"quiet\"\nusername = \"carl\"\npassword = \"x\"\ndomain = \"127.0.0.1:1\"\nmwi = false\n"
 	p, events := startPhone(t, writeRawConfig(t, cfg), core.WithoutRegistration())
-	addr := p.Snapshot().Listen
+	addr := p.State().Listen
 
 	if code := rawNotify(t, addr, "alice", "application/simple-message-summary", "Messages-Waiting: yes\r\nVoice-Message: 3/1 (0/0)\r\n"); code != 200 {
 		t.Fatalf("NOTIFY answered %d, want 200", code)

@@ -150,7 +150,7 @@ func runLoadPhone(role, ports string, in io.Reader, out io.Writer) error {
 	go lp.watch(events)
 
 	enc := json.NewEncoder(out)
-	if err := enc.Encode(loadReply{Listen: p.Snapshot().Listen}); err != nil {
+	if err := enc.Encode(loadReply{Listen: p.State().Listen}); err != nil {
 		return err
 	}
 	sc := bufio.NewScanner(in)
