@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -225,21 +224,11 @@ func (c *activeCall) openMedia(peer string) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(c.p.life, 2*time.Second)
 	defer cancel()
-	ip, err := ua.LocalIPFor(ctx, peer)
+	bind, adv, err := ua.MediaAddrs(ctx, peer)
 	if err != nil {
 		return err
-	}
-	adv, ok := netip.AddrFromSlice(ip)
-	if !ok {
-		return fmt.Errorf("media: local address %v", ip)
-	}
-	adv = adv.Unmap()
-	bind := netip.IPv6Unspecified()
-	if la := ua.Addr().IP; la != nil && !la.IsUnspecified() {
-		bind, _ = netip.AddrFromSlice(la)
-		bind = bind.Unmap()
 	}
 	c.media, err = callmedia.Open(bind, adv, c.p.o.ports, callmedia.Config{
 		Codecs: c.p.codecList(), Encoder: c.p.o.encoder, NoMediaTimeout: c.p.o.noMediaTimeout, Log: c.p.o.log,

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -215,6 +216,26 @@ func (u *UA) Close() error {
 // what Contact and SDP carry when the listener is bound to all interfaces.
 func (u *UA) LocalIPFor(ctx context.Context, dest string) (net.IP, error) {
 	return u.localIPFor(ctx, dest)
+}
+
+// MediaAddrs are where a call's media to peer ("host:port") binds (the
+// listener's address, else every interface) and the address its SDP
+// advertises.
+func (u *UA) MediaAddrs(ctx context.Context, peer string) (bind, adv netip.Addr, err error) {
+	ip, err := u.localIPFor(ctx, peer)
+	if err != nil {
+		return netip.Addr{}, netip.Addr{}, err
+	}
+	adv, ok := netip.AddrFromSlice(ip)
+	if !ok {
+		return netip.Addr{}, netip.Addr{}, fmt.Errorf("sip: local address %v", ip)
+	}
+	bind = netip.IPv6Unspecified()
+	if la := u.Addr().IP; la != nil && !la.IsUnspecified() {
+		bind, _ = netip.AddrFromSlice(la)
+		bind = bind.Unmap()
+	}
+	return bind, adv.Unmap(), nil
 }
 
 func (u *UA) localIPFor(ctx context.Context, dest string) (net.IP, error) {
