@@ -12,13 +12,8 @@ import (
 	"github.com/softphone/softphone/core/config"
 )
 
-// lines is a snapshot of the configured accounts (they change with
-// UpdateAccounts).
-func (p *Engine) lines() []*line {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.accounts)
-}
+// lines are the accounts in force (they change with UpdateAccounts).
+func (p *Engine) lines() []*line { return p.acct.All() }
 
 // UpdateAccounts validates accounts, saves them to the configuration file
 // (atomically, keeping what the user did not touch) and applies them:
@@ -55,54 +50,20 @@ func (p *Engine) UpdateAccounts(ctx context.Context, accounts []config.Account) 
 		p.bus.Publish(NoticeEvent{Text: notice})
 	}
 
-	old := p.lines()
-	keep := map[string]*line{}
-	var stop []*line
-	for _, l := range old {
-		if a, ok := next.Account(l.cfg.Name); ok && sameRegistration(a, l.cfg) {
-			keep[l.cfg.Name] = l.withConfig(a) // incoming_policy.go: new call settings, same registration
-		} else {
-			stop = append(stop, l)
-		}
-	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	for _, l := range stop {
-		if err := p.stopLine(ctx, l); err != nil {
-			p.o.log.Warn("unregister changed account", "account", l.cfg.Name, "error", err)
-		}
-	}
-	var lines, start []*line
-	for _, a := range next.Accounts {
-		if l, ok := keep[a.Name]; ok {
-			lines = append(lines, l)
-			continue
-		}
-		if !a.Enabled {
-			continue
-		}
-		l := &line{cfg: a}
-		lines = append(lines, l)
-		start = append(start, l)
-	}
 	p.mu.Lock()
-	*p.cfg = next
-	p.accounts = lines
+	*p.conf = next
 	ua, trust := p.ua, p.trust
 	p.mu.Unlock()
+	stopCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	start := p.acct.Apply(stopCtx, next.Accounts)
 	p.bus.Publish(ConfigEvent{Config: next.Clone(), What: "accounts"})
-	defer p.syncEvents() // blf_lifecycle.go: subscriptions follow the accounts
+	defer p.syncEvents() // subscriptions follow the accounts
 	if ua == nil {
 		return nil // not started: Start registers them
 	}
-	if err := trust.Update(tlsPolicy(lines)); err != nil {
+	if err := trust.Update(p.acct.TLSPolicy()); err != nil {
 		return err
 	}
-	for _, l := range start {
-		if err := p.prepareLine(ua, l); err != nil {
-			return err
-		}
-		p.startLine(l)
-	}
-	return nil
+	return p.acct.Launch(p.life, ua, start)
 }

@@ -156,7 +156,7 @@ func (h mediaHandler) DeviceError(err error) {
 func (p *Engine) emitCall(info call.Info) {
 	p.o.log.Info("call", "call", info.ID, "state", info.State.String(), "reason", info.Reason)
 	p.bus.Publish(CallEvent{Info: info})
-	p.scheduleWaiting() // waiting.go: a call rang, was answered, held or ended
+	p.scheduleWaiting() // a call rang, was answered, held or ended
 }
 
 // Calls lists the current calls, oldest first (State().Calls).

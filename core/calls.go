@@ -101,7 +101,7 @@ func (p *Engine) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*c
 	var target *sip.Target
 	dest := ""
 	if ln != nil {
-		t := ln.target()
+		t := ln.Target()
 		target = &t
 		if dest, err = t.Destination(); err != nil {
 			return nil, err
@@ -125,10 +125,10 @@ func (p *Engine) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*c
 	}
 	account := ""
 	if ln != nil {
-		account = ln.cfg.Name
+		account = ln.Cfg.Name
 	}
 	c.m = call.New(c.id, call.Outgoing, account, call.Party{URI: uri}, p.emitCall, nil)
-	p.nameCall(c.m) // journal.go: caller ID
+	p.nameCall(c.m) // caller ID
 	if setup != nil {
 		c.m.Init(setup)
 	}

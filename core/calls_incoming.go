@@ -14,7 +14,7 @@ import (
 // lineFor is the account whose user a request is addressed to, or nil.
 func (p *Engine) lineFor(user string) *line {
 	for _, l := range p.lines() {
-		if strings.EqualFold(l.cfg.Username, user) {
+		if strings.EqualFold(l.Cfg.Username, user) {
 			return l
 		}
 	}
@@ -33,7 +33,7 @@ func (p *Engine) onIncoming(in *sip.Incoming) {
 	if p.transfers().Replaces(in) { // attended transfer, pickup
 		return
 	}
-	if p.screen(in, ln) { // incoming_policy.go: forwarding, DND, busy
+	if p.screen(in, ln) { // forwarding, DND, busy
 		return
 	}
 	c := p.newIncomingCall(in, ln)
@@ -45,7 +45,7 @@ func (p *Engine) onIncoming(in *sip.Incoming) {
 		c.end("could not ring: "+err.Error(), 0)
 		return
 	}
-	start := p.afterRing(c) // incoming_policy.go: auto-answer, no-answer forwarding
+	start := p.afterRing(c) // auto-answer, no-answer forwarding
 	p.emitCall(c.m.Info())  // after afterRing, so the first event says it auto-answers
 	start()
 	go func() {
@@ -85,10 +85,10 @@ func (p *Engine) newIncomingCall(in *sip.Incoming, ln *line) *activeCall {
 	}
 	account := ""
 	if ln != nil {
-		account = ln.cfg.Name
+		account = ln.Cfg.Name
 	}
 	c.m = call.New(c.id, call.Inbound, account, call.Party{DisplayName: in.From.DisplayName, URI: in.From.URI}, p.emitCall, nil)
-	p.nameCall(c.m) // journal.go: caller ID
+	p.nameCall(c.m) // caller ID
 	return c
 }
 

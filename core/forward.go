@@ -22,7 +22,7 @@ const (
 // reports the call as one that ended forwarded, for the history. False
 // when target is unusable: the call then rings as usual.
 func (p *Engine) forwardNow(in *sip.Incoming, ln *line, target, why string) bool {
-	reason, code, ok := forward.Now(p.o.log, in, ln.cfg, target, why)
+	reason, code, ok := forward.Now(p.o.log, in, ln.Cfg, target, why)
 	if ok {
 		p.screened(in, ln, reason, code)
 	}
@@ -32,14 +32,14 @@ func (p *Engine) forwardNow(in *sip.Incoming, ln *line, target, why string) bool
 // forwardOnNoAnswer forwards a ringing call to target once it has rung
 // for the account's no-answer delay, unless it was settled meanwhile.
 func (p *Engine) forwardOnNoAnswer(c *activeCall, target string) {
-	forward.OnNoAnswer(p.o.log, c.id, ringingCall{c}, c.ln.cfg, target)
+	forward.OnNoAnswer(p.o.log, c.id, ringingCall{c}, c.ln.Cfg, target)
 }
 
 // screened reports a call refused or forwarded before it rang: one ended
 // call event (no ringing one), so the history and the missed-call badge
 // show who called and why nothing rang.
 func (p *Engine) screened(in *sip.Incoming, ln *line, reason string, code int) {
-	m := call.New(newCallID(), call.Inbound, ln.cfg.Name,
+	m := call.New(newCallID(), call.Inbound, ln.Cfg.Name,
 		call.Party{DisplayName: in.From.DisplayName, URI: in.From.URI}, p.emitCall, nil)
 	_ = m.End(reason, code)
 }
@@ -58,7 +58,7 @@ func redirectDomain(c *activeCall) string {
 	if c.ln == nil {
 		return ""
 	}
-	return c.ln.cfg.Domain
+	return c.ln.Cfg.Domain
 }
 
 // ringingCall is a call ringing for us as no-answer forwarding sees it.

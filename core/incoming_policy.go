@@ -26,7 +26,7 @@ func (p *Engine) screen(in *sip.Incoming, ln *line) bool {
 	if ln == nil {
 		return false
 	}
-	f := ln.cfg.Features
+	f := ln.Cfg.Features
 	if f.ForwardAlways != "" && p.forwardNow(in, ln, f.ForwardAlways, "always") {
 		return true
 	}
@@ -44,13 +44,13 @@ func (p *Engine) screen(in *sip.Incoming, ln *line) bool {
 // refuseBusy answers 486 Busy Here, or forwards to the account's
 // busy target when it has one.
 func (p *Engine) refuseBusy(in *sip.Incoming, ln *line, why string) {
-	if ln.cfg.ForwardBusy != "" && p.forwardNow(in, ln, ln.cfg.ForwardBusy, why) {
+	if ln.Cfg.ForwardBusy != "" && p.forwardNow(in, ln, ln.Cfg.ForwardBusy, why) {
 		return
 	}
 	if err := in.Reject(486, "Busy Here"); err != nil {
-		p.o.log.Debug("call: refuse", "account", ln.cfg.Name, "error", err)
+		p.o.log.Debug("call: refuse", "account", ln.Cfg.Name, "error", err)
 	}
-	p.o.log.Info("call refused", "account", ln.cfg.Name, "from", in.From.URI, "why", why)
+	p.o.log.Info("call refused", "account", ln.Cfg.Name, "from", in.From.URI, "why", why)
 	p.screened(in, ln, why, 486)
 }
 
@@ -68,13 +68,13 @@ func (p *Engine) inCall() bool {
 
 // afterRing decides what follows once a call rings: answering it ourselves
 // (auto-answer, a caller's answer-after hint) and no-answer forwarding.
-// The waiting tone follows the call events (waiting.go). It marks the call
+// The waiting tone follows the call events. It marks the call
 // before its first event; start runs the timers once that event is out.
 func (p *Engine) afterRing(c *activeCall) (start func()) {
 	if c.ln == nil {
 		return func() {}
 	}
-	f := c.ln.cfg.Features
+	f := c.ln.Cfg.Features
 	delay, auto := p.autoAnswerDelay(c, f)
 	return func() {
 		if auto {
@@ -137,29 +137,4 @@ func (p *Engine) Decline(id string) error {
 		}
 	}
 	return p.Reject(id, code)
-}
-
-// sameRegistration reports whether two versions of an account can keep
-// one running line: the settings read per call (do not disturb, busy,
-// forwarding, auto-answer) do not touch the registration. Voicemail and
-// presence settings still count, since their subscriptions run with it.
-func sameRegistration(a, b config.Account) bool {
-	fa, fb := &a.Features, b.Features
-	fa.DND, fa.BusyWhenInCall = fb.DND, fb.BusyWhenInCall
-	fa.ForwardAlways, fa.ForwardBusy, fa.ForwardNoAnswer, fa.ForwardNoAnswerAfter =
-		fb.ForwardAlways, fb.ForwardBusy, fb.ForwardNoAnswer, fb.ForwardNoAnswerAfter
-	fa.AutoAnswer, fa.AnswerAfterHints = fb.AutoAnswer, fb.AnswerAfterHints
-	return sameLine(a, b)
-}
-
-// withConfig is l with the account's new settings: a fresh line sharing
-// the registration, because calls in progress read their line's settings
-// without a lock.
-func (l *line) withConfig(a config.Account) *line {
-	if l.cfg == a {
-		return l
-	}
-	n := *l
-	n.cfg = a
-	return &n
 }

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"slices"
 	"sync"
 	"time"
 
@@ -22,6 +20,7 @@ import (
 	"github.com/softphone/softphone/core/conference"
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/journal"
+	"github.com/softphone/softphone/core/lines"
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/secret"
 	"github.com/softphone/softphone/core/sip"
@@ -42,9 +41,9 @@ var ErrUnknownAccount = errors.New("unknown account")
 type Engine struct {
 	recordsAPI // the store's queries (WithStore)
 
-	cfg *config.Config
-	o   options
-	bus *state.Bus
+	conf *config.Config // the configuration in force; replaced whole under mu
+	o    options
+	bus  *state.Bus
 
 	// life is the phone's lifetime: work it starts on its own (auto-answer,
 	// a failed transfer's resume) runs under it; Close cancels it last.
@@ -54,15 +53,15 @@ type Engine struct {
 	keeper *secret.Keeper // where the passwords are kept
 	cfgMu  sync.Mutex     // one configuration change at a time
 
-	mu       sync.Mutex
-	ua       *sip.UA
-	accounts []*line
-	calls    map[string]*activeCall
-	meter    *audio.Meter // nil without a driver
-	trust    *sip.TLSTrust
-	closed   bool
-	byes     sync.WaitGroup // BYEs still on their way
-	subs     *subs.Manager  // busy lamps, voicemail, presence, messages; its lock is taken after mu, never before
+	mu     sync.Mutex
+	ua     *sip.UA
+	acct   *lines.Set // the accounts in force and their registrations
+	calls  map[string]*activeCall
+	meter  *audio.Meter // nil without a driver
+	trust  *sip.TLSTrust
+	closed bool
+	byes   sync.WaitGroup // BYEs still on their way
+	subs   *subs.Manager  // busy lamps, voicemail, presence, messages; its lock is taken after mu, never before
 
 	// Call effects, each under its own lock, never taken with p.mu held.
 	waiting waiting.Tone       // calls playing the call-waiting tone
@@ -72,19 +71,7 @@ type Engine struct {
 }
 
 // line is one configured account with its running registration.
-type line struct {
-	cfg  config.Account
-	reg  *account.Account
-	stop context.CancelFunc // ends the registration loop; nil when not running
-	done chan struct{}
-}
-
-func (l *line) target() sip.Target {
-	return sip.Target{
-		Username: l.cfg.Username, AuthUsername: l.cfg.AuthUser(), Password: l.cfg.Password,
-		DisplayName: l.cfg.DisplayName, Domain: l.cfg.Domain, Proxy: l.cfg.Proxy, Transport: l.cfg.Transport,
-	}
-}
+type line = lines.Line
 
 // AudioFactory opens the audio device of one call. preferred carries the
 // codec's rate and the packet time; the device may pick another rate (the
@@ -107,7 +94,7 @@ type options struct {
 	records        Records
 	secrets        secret.Store     // see WithSecrets
 	store          *store.Store     // see WithStore
-	transferWait   transferTimeouts // transfer.go; zero: the defaults
+	transferWait   transferTimeouts // zero: the defaults
 }
 
 // Option configures a Phone.
@@ -167,7 +154,7 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	p := &Engine{cfg: cfg, o: o, calls: map[string]*activeCall{}}
+	p := &Engine{conf: cfg, o: o, calls: map[string]*activeCall{}}
 	p.life, p.endLife = context.WithCancel(context.Background())
 	p.confs.Configure(p.confOptions())
 	p.recordsAPI = o.records
@@ -175,30 +162,28 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 		p.recordsAPI = journal.None{}
 	}
 	p.keeper = secret.NewKeeper(o.secrets, o.log)
-	p.keeper.Load(p.cfg) // before the lines below copy the accounts
+	p.keeper.Load(p.conf) // before the lines below copy the accounts
 	if o.driver != nil {
 		p.meter = audio.NewMeter(p.openMeterInput, o.log)
 	}
 	if o.driver != nil && !o.customAudio {
 		p.o.audio = p.driverAudio
 	}
+	accounts := cfg.Enabled()
 	if o.only != nil {
+		accounts = nil
 		for _, name := range o.only {
 			a, ok := cfg.Account(name)
 			if !ok {
 				return nil, fmt.Errorf("%w %q", ErrUnknownAccount, name)
 			}
-			p.accounts = append(p.accounts, &line{cfg: a})
-		}
-	} else {
-		for _, a := range cfg.Enabled() {
-			p.accounts = append(p.accounts, &line{cfg: a})
+			accounts = append(accounts, a)
 		}
 	}
-	names := make([]string, 0, len(p.accounts))
-	for _, l := range p.accounts {
-		names = append(names, l.cfg.Name)
-	}
+	p.acct = lines.New(accounts, lines.Options{
+		Log: o.log, Account: o.accountOpts, NoRegister: o.noRegister, Emit: p.emitStatus, Registrar: p.registrar,
+	})
+	names := p.acct.Names()
 	p.bus = state.NewBus(state.Seed(*cfg, names))
 	p.subs = p.newSubs()
 	p.initJournal()
@@ -225,89 +210,27 @@ func (p *Engine) Start(ctx context.Context) error {
 	if p.ua != nil || p.closed {
 		return errors.New("phone: already started")
 	}
-	trust, err := sip.NewTLSTrust(tlsPolicy(p.accounts))
+	trust, err := sip.NewTLSTrust(p.acct.TLSPolicy())
 	if err != nil {
 		return err
 	}
-	ua, err := sip.Listen(p.cfg.SIP.Listen,
-		sip.WithLogger(p.o.log), sip.WithUserAgent(p.cfg.SIP.UserAgent), sip.WithTLSConfig(trust.Config()))
+	ua, err := sip.Listen(p.conf.SIP.Listen,
+		sip.WithLogger(p.o.log), sip.WithUserAgent(p.conf.SIP.UserAgent), sip.WithTLSConfig(trust.Config()))
 	if err != nil {
 		return err
 	}
-	for _, l := range p.accounts {
-		if err := p.prepareLine(ua, l); err != nil {
-			ua.Close()
-			return err
-		}
+	if err := p.acct.Prepare(ua); err != nil {
+		ua.Close()
+		return err
 	}
-	p.startJournal() // journal.go: subscribed before the first event
+	p.startJournal() // subscribed before the first event
 	p.ua, p.trust = ua, trust
 	ua.HandleInvites(p.onIncoming)
 	p.o.log.Info("sip listening", "addr", ua.Addr().String())
 	p.bus.Publish(ListeningEvent{Addr: ua.Addr().String()})
 	p.subs.Start(ua) // before registering, so no Registered event is missed
-	for _, l := range p.accounts {
-		p.startLine(l)
-	}
+	p.acct.Run(p.life)
 	return nil
-}
-
-// prepareLine makes the account's registration state machine.
-func (p *Engine) prepareLine(ua *sip.UA, l *line) error {
-	reg, err := p.registrar(ua, l)
-	if err != nil {
-		return fmt.Errorf("account %s: %w", l.cfg.Name, err)
-	}
-	l.reg = account.New(l.cfg.Name, reg, l.cfg.Expires, p.o.accountOpts...)
-	return nil
-}
-
-// startLine runs the account's registration until stopLine.
-func (p *Engine) startLine(l *line) {
-	if p.o.noRegister {
-		return
-	}
-	ctx, cancel := context.WithCancel(p.life)
-	l.stop, l.done = cancel, make(chan struct{})
-	go func() {
-		defer close(l.done)
-		l.reg.Run(ctx, p.emitStatus)
-	}()
-}
-
-// stopLine ends the account's registration loop and unregisters it
-// (bounded by ctx).
-func (p *Engine) stopLine(ctx context.Context, l *line) error {
-	if l.stop == nil {
-		return nil
-	}
-	l.stop()
-	<-l.done
-	l.stop = nil
-	return l.reg.Unregister(ctx, p.emitStatus)
-}
-
-func tlsPolicy(lines []*line) sip.TLSPolicy {
-	var pol sip.TLSPolicy
-	for _, l := range lines {
-		if l.cfg.Transport != "tls" {
-			continue
-		}
-		if l.cfg.CAFile != "" {
-			pol.CAFiles = append(pol.CAFiles, l.cfg.CAFile)
-		}
-		host := l.cfg.Proxy
-		if host == "" {
-			host = l.cfg.Domain
-		}
-		host = sip.Host(host)
-		if l.cfg.TLSInsecureSkipVerify {
-			pol.InsecureHosts = append(pol.InsecureHosts, host)
-		} else if net.ParseIP(host) != nil {
-			pol.IPHosts = append(pol.IPHosts, host)
-		}
-	}
-	return pol
 }
 
 func (p *Engine) emitStatus(s account.Status) {
@@ -322,13 +245,10 @@ func (p *Engine) emitStatus(s account.Status) {
 // Register retries an account's registration now (after a wrong password
 // was fixed, or to skip a backoff wait).
 func (p *Engine) Register(name string) error {
-	for _, l := range p.lines() {
-		if l.cfg.Name == name && l.reg != nil {
-			l.reg.Retry()
-			return nil
-		}
+	if !p.acct.Retry(name) {
+		return fmt.Errorf("%w %q", ErrUnknownAccount, name)
 	}
-	return fmt.Errorf("%w %q", ErrUnknownAccount, name)
+	return nil
 }
 
 // Close unregisters every account (bounded by ctx), closes the sockets and
@@ -357,22 +277,9 @@ func (p *Engine) Close(ctx context.Context) error {
 	// Conference devices closed, recordings finished.
 	p.confs.Wait()
 	p.subs.Stop(ctx) // unsubscribe before unregistering; messages on their way fail
-	p.mu.Lock()
-	lines := slices.Clone(p.accounts)
-	p.mu.Unlock()
-	errs := make([]error, len(lines))
-	var wg sync.WaitGroup
-	for i, l := range lines {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = p.stopLine(ctx, l)
-		}()
-	}
-	wg.Wait()
-	errs = append(errs, ua.Close())
+	errs := []error{p.acct.Stop(ctx), ua.Close()}
 	p.endLife()
-	p.stopJournal() // journal.go: the calls' last events written
+	p.stopJournal() // the calls' last events written
 	p.bus.Close()
 	return errors.Join(errs...)
 }

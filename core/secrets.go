@@ -20,14 +20,14 @@ func WithSecrets(s secret.Store) Option {
 // registrar makes the registration of l: a real one, or, for a keyring
 // account whose password could not be read, one that fails with why.
 func (p *Engine) registrar(ua *sip.UA, l *line) (account.Registrar, error) {
-	if l.cfg.PasswordStore == config.PasswordInKeyring && l.cfg.Password == "" {
-		reason, missing := p.keeper.Missing(l.cfg.Name)
+	if l.Cfg.PasswordStore == config.PasswordInKeyring && l.Cfg.Password == "" {
+		reason, missing := p.keeper.Missing(l.Cfg.Name)
 		if !missing {
 			reason = secret.ErrNotFound.Error()
 		}
 		return missingPassword{reason: reason}, nil
 	}
-	reg, err := ua.NewRegistration(l.target())
+	reg, err := ua.NewRegistration(l.Target())
 	if err != nil {
 		return nil, err
 	}
@@ -52,11 +52,4 @@ type missingPasswordError string
 func (e missingPasswordError) Error() string { return string(e) }
 func (e missingPasswordError) Is(target error) bool {
 	return target == sip.ErrAuth || target == secret.ErrNotFound
-}
-
-// sameLine reports whether a running line for b can serve a: where the
-// password is kept does not matter to the registration.
-func sameLine(a, b config.Account) bool {
-	a.PasswordStore, b.PasswordStore = "", ""
-	return a == b
 }

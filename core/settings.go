@@ -27,7 +27,7 @@ func WithAudioDriver(d audio.Driver) Option {
 // driverAudio is the AudioFactory of WithAudioDriver.
 func (p *Engine) driverAudio(c call.Info, f audio.Format) (audio.Device, error) {
 	p.mu.Lock()
-	in, out := p.cfg.Audio.Input, p.cfg.Audio.Output
+	in, out := p.conf.Audio.Input, p.conf.Audio.Output
 	p.mu.Unlock()
 	dev, err := p.o.driver.Open(in, out, f)
 	if err == nil {
@@ -62,7 +62,7 @@ func (p *Engine) SetCallAudio(id, in, out string) error {
 	if err != nil {
 		return err
 	}
-	if err := c.swapDevice(dev); err != nil { // recording.go: keeps the recording, follows a conference
+	if err := c.swapDevice(dev); err != nil { // keeps the recording, follows a conference
 		dev.Close()
 		return err
 	}
@@ -73,7 +73,7 @@ func (p *Engine) SetCallAudio(id, in, out string) error {
 func (p *Engine) Config() config.Config {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.cfg.Clone()
+	return p.conf.Clone()
 }
 
 // UpdateSettings saves the [audio] and [ui] settings and applies them to
@@ -94,7 +94,7 @@ func (p *Engine) UpdateSettings(ctx context.Context, a config.Audio, ui config.U
 		return err
 	}
 	p.mu.Lock()
-	*p.cfg = next
+	*p.conf = next
 	p.o.codecs = cs
 	p.mu.Unlock()
 	p.bus.Publish(ConfigEvent{Config: next.Clone(), What: "settings"})
@@ -121,7 +121,7 @@ func (p *Engine) InputLevel() float64 {
 // openMeterInput opens the configured input for the level meter.
 func (p *Engine) openMeterInput() (audio.Device, error) {
 	p.mu.Lock()
-	in := p.cfg.Audio.Input
+	in := p.conf.Audio.Input
 	p.mu.Unlock()
 	return p.o.driver.Open(in, "", audio.Format{SampleRate: 16000, Channels: 1, Period: 20 * time.Millisecond})
 }

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/softphone/softphone/core/account"
 	"github.com/softphone/softphone/core/subs"
 )
 
@@ -59,9 +58,9 @@ func (p *Engine) subsLines() []subs.Line {
 
 func subsLine(l *line) subs.Line {
 	return subs.Line{
-		Name: l.cfg.Name, From: l.target(), Voicemail: l.cfg.Voicemail,
-		MWI: !l.cfg.NoMWI, Presence: l.cfg.Presence,
-		Registered: l.reg != nil && l.reg.Status().State == account.Registered,
+		Name: l.Cfg.Name, From: l.Target(), Voicemail: l.Cfg.Voicemail,
+		MWI: !l.Cfg.NoMWI, Presence: l.Cfg.Presence,
+		Registered: l.Registered(),
 	}
 }
 
@@ -100,16 +99,16 @@ func (p *Engine) SendMessage(account, to, text string) (Message, error) {
 // account that has one).
 func (p *Engine) DialVoicemail(ctx context.Context, account string) (string, error) {
 	for _, l := range p.lines() {
-		if account != "" && l.cfg.Name != account {
+		if account != "" && l.Cfg.Name != account {
 			continue
 		}
-		if l.cfg.Voicemail == "" {
+		if l.Cfg.Voicemail == "" {
 			if account != "" {
 				return "", fmt.Errorf("account %q: %w", account, ErrNoVoicemail)
 			}
 			continue
 		}
-		return p.Dial(ctx, l.cfg.Voicemail, DialOptions{Account: l.cfg.Name})
+		return p.Dial(ctx, l.Cfg.Voicemail, DialOptions{Account: l.Cfg.Name})
 	}
 	if account != "" {
 		return "", fmt.Errorf("%w %q", ErrUnknownAccount, account)

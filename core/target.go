@@ -24,20 +24,20 @@ func (p *Engine) resolveTarget(to string, account string) (*line, string, error)
 	domain := ""
 	if account != "" {
 		for _, l := range p.lines() {
-			if l.cfg.Name == account {
+			if l.Cfg.Name == account {
 				ln = l
 			}
 		}
 		if ln == nil {
 			return nil, "", fmt.Errorf("%w %q", ErrUnknownAccount, account)
 		}
-		domain = ln.cfg.Domain
+		domain = ln.Cfg.Domain
 	}
 	uri, host, err := targetURI(to, domain)
 	if errors.Is(err, errNoDomain) {
 		if all := p.lines(); len(all) > 0 {
 			ln = all[0]
-			uri, _, err = targetURI(to, ln.cfg.Domain)
+			uri, _, err = targetURI(to, ln.Cfg.Domain)
 		}
 	}
 	if err != nil {
@@ -45,7 +45,7 @@ func (p *Engine) resolveTarget(to string, account string) (*line, string, error)
 	}
 	if ln == nil {
 		for _, l := range p.lines() {
-			if strings.EqualFold(sip.Host(l.cfg.Domain), host) {
+			if strings.EqualFold(sip.Host(l.Cfg.Domain), host) {
 				ln = l
 				break
 			}

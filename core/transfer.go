@@ -95,7 +95,7 @@ func (l transferLeg) Account() string {
 	if l.c.ln == nil {
 		return ""
 	}
-	return l.c.ln.cfg.Name
+	return l.c.ln.Cfg.Name
 }
 
 func (l transferLeg) End(reason string, code int, bye bool) { l.c.p.endLeg(l.c, reason, code, bye) }

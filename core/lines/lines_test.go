@@ -1,4 +1,4 @@
-package core
+package lines
 
 import (
 	"testing"
@@ -25,11 +25,11 @@ func TestSameRegistration(t *testing.T) {
 			t.Errorf("a %s change keeps the running line", name)
 		}
 	}
-	l := &line{cfg: a}
+	l := &Line{Cfg: a}
 	if l.withConfig(a) != l {
 		t.Error("withConfig of the same settings made a new line")
 	}
-	if n := l.withConfig(b); n == l || n.cfg != b || l.cfg != a {
+	if n := l.withConfig(b); n == l || n.Cfg != b || l.Cfg != a {
 		t.Error("withConfig changed the old line or kept the old settings")
 	}
 }
