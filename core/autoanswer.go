@@ -5,6 +5,7 @@ import (
 
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/config"
+	"github.com/softphone/softphone/core/policy"
 )
 
 // Auto-answer: an intercom line (Features.AutoAnswer) answers every call
@@ -13,21 +14,15 @@ import (
 // way only while no other call is up: then the call rings as a waiting
 // call and the user decides.
 
-// autoAnswerDelay is how long c rings before we answer it ourselves; ok is
-// false when the user answers. It marks the call AutoAnswer.
+// autoAnswerDelay is how long c rings before we answer it ourselves
+// (policy.AutoAnswer); ok is false when the user answers. It marks the
+// call AutoAnswer.
 func (p *Engine) autoAnswerDelay(c *activeCall, f config.Features) (delay time.Duration, ok bool) {
-	why := "auto_answer"
-	if !f.AutoAnswer {
-		if !f.AnswerAfterHints {
-			return 0, false
+	delay, why, ok := policy.AutoAnswer(f, c.incoming.AnswerAfter, p.inCall())
+	if !ok {
+		if why != "" {
+			p.o.log.Info("auto-answer: another call is up, ringing instead", "call", c.id, "why", why)
 		}
-		if delay, ok = c.incoming.AnswerAfter(); !ok {
-			return 0, false
-		}
-		why = "caller's answer-after hint"
-	}
-	if p.inCall() {
-		p.o.log.Info("auto-answer: another call is up, ringing instead", "call", c.id, "why", why)
 		return 0, false
 	}
 	c.m.Init(func(i *call.Info) { i.AutoAnswer = true }) // before the call's first event

@@ -4,67 +4,47 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/config"
+	"github.com/softphone/softphone/core/policy"
 	"github.com/softphone/softphone/core/sip"
 )
 
-// What an account's settings do with a new call: forward it at once,
-// refuse it (do not disturb, busy when in a call), or let it ring and then
-// answer it ourselves or forward it when nobody answers.
+// What an account's settings do with a new call (policy.Screen): forward
+// it at once, refuse it (do not disturb, busy when in a call), or let it
+// ring and then answer it ourselves or forward it when nobody answers.
 
 // Reasons of calls that ended without ringing.
 const (
-	ReasonDND  = "do not disturb"
-	ReasonBusy = "busy in another call"
+	ReasonDND  = policy.ReasonDND
+	ReasonBusy = policy.ReasonBusy
 )
 
-// screen decides, before a new call rings, whether the account refuses or
-// forwards it; true when it has answered the INVITE. Direct calls have no
-// account, hence no settings.
+// screen acts on policy.Screen before a new call rings; true when it has
+// answered the INVITE. Direct calls have no account, hence no settings.
 func (p *Engine) screen(in *sip.Incoming, ln *line) bool {
 	if ln == nil {
 		return false
 	}
-	f := ln.Cfg.Features
-	if f.ForwardAlways != "" && p.forwardNow(in, ln, f.ForwardAlways, "always") {
+	s := policy.Screen(ln.Cfg.Features, p.inCall())
+	if s.ForwardAlways != "" && p.forwardNow(in, ln, s.ForwardAlways, "always") {
 		return true
 	}
-	switch {
-	case f.DND:
-		p.refuseBusy(in, ln, ReasonDND)
-		return true
-	case f.BusyWhenInCall && p.inCall():
-		p.refuseBusy(in, ln, ReasonBusy)
-		return true
+	if s.Refuse == "" {
+		return false
 	}
-	return false
-}
-
-// refuseBusy answers 486 Busy Here, or forwards to the account's
-// busy target when it has one.
-func (p *Engine) refuseBusy(in *sip.Incoming, ln *line, why string) {
-	if ln.Cfg.ForwardBusy != "" && p.forwardNow(in, ln, ln.Cfg.ForwardBusy, why) {
-		return
+	if s.ForwardBusy != "" && p.forwardNow(in, ln, s.ForwardBusy, s.Refuse) {
+		return true
 	}
 	if err := in.Reject(486, "Busy Here"); err != nil {
 		p.o.log.Debug("call: refuse", "account", ln.Cfg.Name, "error", err)
 	}
-	p.o.log.Info("call refused", "account", ln.Cfg.Name, "from", in.From.URI, "why", why)
-	p.screened(in, ln, why, 486)
+	p.o.log.Info("call refused", "account", ln.Cfg.Name, "from", in.From.URI, "why", s.Refuse)
+	p.screened(in, ln, s.Refuse, 486)
+	return true
 }
 
-// inCall reports whether a call of ours is established, or dialling or
-// ringing out: what makes a new call "busy". Calls ringing for us do not
-// count.
-func (p *Engine) inCall() bool {
-	for _, c := range p.callList() {
-		if c.m.Is(call.Dialing, call.Ringing, call.Connected, call.Held, call.RemoteHeld) {
-			return true
-		}
-	}
-	return false
-}
+// inCall is policy.Busy of the calls now.
+func (p *Engine) inCall() bool { return policy.Busy(p.callInfos()) }
 
 // afterRing decides what follows once a call rings: answering it ourselves
 // (auto-answer, a caller's answer-after hint) and no-answer forwarding.
@@ -129,12 +109,5 @@ func (p *Engine) editAccounts(ctx context.Context, account string, edit func(*co
 // Decline refuses a ringing call: 486 Busy Here while another call is up
 // (the caller hears busy, as from a phone in use), 603 Decline otherwise.
 func (p *Engine) Decline(id string) error {
-	code := 603
-	for _, c := range p.State().Calls {
-		if c.ID != id && c.State != call.Incoming && c.State != call.Ended {
-			code = 486
-			break
-		}
-	}
-	return p.Reject(id, code)
+	return p.Reject(id, policy.DeclineCode(p.callInfos(), id))
 }

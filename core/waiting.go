@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/policy"
 	"github.com/softphone/softphone/core/waiting"
 )
 
@@ -36,28 +38,27 @@ func (p *Engine) callList() []*activeCall {
 	return out
 }
 
-// holdOthers puts every other established call we have not held on hold
-// (re-INVITE a=sendonly), except the legs of call id's own conference:
-// the user is about to talk on id. Holds run side by side; one that fails
-// is logged, the answer or resume goes on.
-func (p *Engine) holdOthers(ctx context.Context, id string) {
-	conf := ""
-	if c, err := p.getCall(id); err == nil {
-		conf = c.m.Info().Conference
+// callInfos are the live calls' states.
+func (p *Engine) callInfos() []call.Info {
+	calls := p.callList()
+	out := make([]call.Info, len(calls))
+	for i, c := range calls {
+		out[i] = c.m.Info()
 	}
+	return out
+}
+
+// holdOthers puts on hold the calls policy.ToHold names (re-INVITE
+// a=sendonly): the user is about to talk on id. Holds run side by side;
+// one that fails is logged, the answer or resume goes on.
+func (p *Engine) holdOthers(ctx context.Context, id string) {
 	var wg sync.WaitGroup
-	for _, c := range p.callList() {
-		i := c.m.Info()
-		if i.ID == id || !i.Established() || i.LocalHold || (conf != "" && i.Conference == conf) {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := p.setHold(ctx, i.ID, true); err != nil {
-				p.o.log.Warn("call waiting: could not hold the call in progress", "call", i.ID, "error", err)
+	for _, h := range policy.ToHold(p.callInfos(), id) {
+		wg.Go(func() {
+			if err := p.setHold(ctx, h, true); err != nil {
+				p.o.log.Warn("call waiting: could not hold the call in progress", "call", h, "error", err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }

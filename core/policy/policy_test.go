@@ -1,0 +1,90 @@
+package policy
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/config"
+)
+
+func info(id string, st call.State, conf string) call.Info {
+	return call.Info{ID: id, State: st, LocalHold: st == call.Held, Conference: conf}
+}
+
+func TestBusy(t *testing.T) {
+	if Busy([]call.Info{info("a", call.Incoming, ""), info("b", call.Ended, "")}) {
+		t.Error("calls ringing for us made the phone busy")
+	}
+	for _, st := range []call.State{call.Dialing, call.Ringing, call.Connected, call.Held, call.RemoteHeld} {
+		if !Busy([]call.Info{info("a", call.Incoming, ""), info("b", st, "")}) {
+			t.Errorf("a %v call did not make the phone busy", st)
+		}
+	}
+}
+
+func TestScreen(t *testing.T) {
+	for name, c := range map[string]struct {
+		f    config.Features
+		busy bool
+		want Screening
+	}{
+		"rings":              {config.Features{}, true, Screening{}},
+		"always":             {config.Features{ForwardAlways: "x"}, false, Screening{ForwardAlways: "x"}},
+		"dnd":                {config.Features{DND: true, ForwardBusy: "vm"}, false, Screening{Refuse: ReasonDND, ForwardBusy: "vm"}},
+		"busy in a call":     {config.Features{BusyWhenInCall: true}, true, Screening{Refuse: ReasonBusy}},
+		"busy option, idle":  {config.Features{BusyWhenInCall: true, ForwardBusy: "vm"}, false, Screening{}},
+		"always then dnd":    {config.Features{ForwardAlways: "x", DND: true}, false, Screening{ForwardAlways: "x", Refuse: ReasonDND}},
+		"busy target unused": {config.Features{ForwardBusy: "vm"}, true, Screening{}},
+	} {
+		if got := Screen(c.f, c.busy); got != c.want {
+			t.Errorf("%s: %+v, want %+v", name, got, c.want)
+		}
+	}
+}
+
+func TestAutoAnswer(t *testing.T) {
+	hint := func() (time.Duration, bool) { return 2 * time.Second, true }
+	none := func() (time.Duration, bool) { return 0, false }
+	if d, _, ok := AutoAnswer(config.Features{AutoAnswer: true}, none, false); !ok || d != 0 {
+		t.Errorf("intercom: %v %v", d, ok)
+	}
+	if _, _, ok := AutoAnswer(config.Features{AutoAnswer: true}, none, true); ok {
+		t.Error("answered by itself during another call")
+	}
+	if d, why, ok := AutoAnswer(config.Features{AnswerAfterHints: true}, hint, false); !ok || d != 2*time.Second || why == "" {
+		t.Errorf("hint: %v %q %v", d, why, ok)
+	}
+	if _, _, ok := AutoAnswer(config.Features{AnswerAfterHints: true}, none, false); ok {
+		t.Error("answered with no hint")
+	}
+	if _, _, ok := AutoAnswer(config.Features{}, hint, false); ok {
+		t.Error("a hint honoured without answer_after_hints")
+	}
+}
+
+func TestDeclineCode(t *testing.T) {
+	if c := DeclineCode([]call.Info{info("r", call.Incoming, "")}, "r"); c != 603 {
+		t.Errorf("alone: %d", c)
+	}
+	if c := DeclineCode([]call.Info{info("r", call.Incoming, ""), info("other", call.Incoming, "")}, "r"); c != 603 {
+		t.Errorf("with another ringing call: %d", c)
+	}
+	if c := DeclineCode([]call.Info{info("up", call.Held, ""), info("r", call.Incoming, "")}, "r"); c != 486 {
+		t.Errorf("during a call: %d", c)
+	}
+}
+
+func TestToHold(t *testing.T) {
+	calls := []call.Info{
+		info("a", call.Connected, ""), info("b", call.Held, ""), info("c", call.RemoteHeld, ""),
+		info("d", call.Ringing, ""), info("e", call.Connected, "k"), info("f", call.Connected, "k"), info("new", call.Incoming, ""),
+	}
+	if got := ToHold(calls, "new"); !slices.Equal(got, []string{"a", "c", "e", "f"}) {
+		t.Errorf("answering new holds %v", got)
+	}
+	if got := ToHold(calls, "e"); !slices.Equal(got, []string{"a", "c"}) {
+		t.Errorf("talking on conference leg e holds %v", got)
+	}
+}
