@@ -34,36 +34,41 @@ import (
 var ErrUnknownAccount = errors.New("unknown account")
 
 // Engine is the phone behind the Phone interface: it owns the SIP user
-// agent, the accounts' registrations and the calls, and hands the rest to
-// its sub-packages (state, subs, journal, conference, transfer, forward,
-// callmedia). Each owns its state and its lock; see docs/architecture.md
-// for the lock order.
+// agent, the accounts in force and the calls, and hands the rest to its
+// sub-packages (state, lines, subs, journal, policy, conference, waiting,
+// transfer, forward, callmedia), each owning its state and its lock.
+//
+// Lock order, outermost first, where two meet: cfgMu → waiting.Tone →
+// conference.Manager → mu → (lines.Set, subs.Manager, a call's
+// call.Machine) → state.Bus, the innermost. A call's own c.mu and
+// callmedia.Stream's lock are leaves: nothing is taken under them.
 type Engine struct {
 	recordsAPI // the store's queries (WithStore)
 
-	conf *config.Config // the configuration in force; replaced whole under mu
-	o    options
-	bus  *state.Bus
-
-	// life is the phone's lifetime: work it starts on its own (auto-answer,
-	// a failed transfer's resume) runs under it; Close cancels it last.
+	// Set in New and never changed.
+	o       options
+	bus     *state.Bus     // every event and the read model, in one order
+	keeper  *secret.Keeper // where the passwords are kept
+	acct    *lines.Set     // the accounts in force and their registrations
+	subs    *subs.Manager  // busy lamps, voicemail, presence, messages
+	meter   *audio.Meter   // nil without a driver
 	life    context.Context
-	endLife context.CancelFunc
+	endLife context.CancelFunc // Close ends life last: work the phone starts itself runs under it
 
-	keeper *secret.Keeper // where the passwords are kept
-	cfgMu  sync.Mutex     // one configuration change at a time
+	// cfgMu makes configuration changes one at a time (check, save, apply).
+	cfgMu sync.Mutex
 
+	// mu guards what follows.
 	mu     sync.Mutex
+	conf   *config.Config // the configuration in force; replaced whole
 	ua     *sip.UA
-	acct   *lines.Set // the accounts in force and their registrations
-	calls  map[string]*activeCall
-	meter  *audio.Meter // nil without a driver
 	trust  *sip.TLSTrust
+	calls  map[string]*activeCall
 	closed bool
-	byes   sync.WaitGroup // BYEs still on their way
-	subs   *subs.Manager  // busy lamps, voicemail, presence, messages; its lock is taken after mu, never before
 
-	// Call effects, each under its own lock, never taken with p.mu held.
+	byes sync.WaitGroup // BYEs still on their way
+
+	// Call effects, each under its own lock.
 	waiting waiting.Tone       // calls playing the call-waiting tone
 	confs   conference.Manager // local conferences; what the user hears on each call
 	recs    calldev.Folder     // the recordings folder when none is configured
