@@ -5,11 +5,13 @@
 package guitest
 
 import (
+	"context"
 	"image"
 	"image/png"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +27,7 @@ import (
 	"gioui.org/unit"
 	"gioui.org/widget"
 
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/theme"
@@ -55,22 +58,22 @@ type Harness struct {
 }
 
 // NewPage makes a harness that lays out one page with phone ph in theme
-// th, on the theme's background. The model is read from ph each frame.
-// It lays out no frame yet.
-func NewPage(t testing.TB, ph env.Phone, th *theme.Theme, size image.Point, now time.Time, page func(gtx layout.Context, e *env.Env) layout.Dimensions) *Harness {
+// th, on the theme's background. The model is ph's State, read once per
+// frame as the window does. It lays out no frame yet.
+func NewPage(t testing.TB, ph core.Phone, th *theme.Theme, size image.Point, now time.Time, page func(gtx layout.Context, e *env.Env) layout.Dimensions) *Harness {
 	h := &Harness{T: t, Size: size, Now: now}
 	h.Env = &env.Env{
 		Theme: th,
 		Phone: ph,
-		Run: func(what string, cmd func() error) {
-			if err := cmd(); err != nil {
+		Run: func(what string, cmd func(ctx context.Context) error) {
+			if err := cmd(context.Background()); err != nil {
 				h.Errs = append(h.Errs, what+": "+err.Error())
 			}
 		},
 	}
 	h.Layout = func(gtx layout.Context) {
 		e := h.Env
-		e.Model = env.Model{Snapshot: e.Phone.Snapshot(), Calls: e.Phone.Calls(), Now: gtx.Now}
+		e.Model = env.Model{State: e.Phone.State(), Now: gtx.Now}
 		e.Size = env.SizeOf(gtx)
 		paint.Fill(gtx.Ops, e.Theme.Bg)
 		page(gtx, e)
@@ -323,5 +326,25 @@ func (ws Windows) Release() {
 	for k, w := range ws {
 		w.Release()
 		delete(ws, k)
+	}
+}
+
+// Async runs the page's commands as the window does: in order, on one
+// queue goroutine, while frames go on. wait blocks until the commands
+// queued so far are done. The queue ends with the test.
+func (h *Harness) Async() (wait func()) {
+	var mu sync.Mutex // guards Errs, written by the queue's goroutine
+	q := env.NewQueue(h.T.Context(), func(what string, err error) {
+		if err != nil {
+			mu.Lock()
+			h.Errs = append(h.Errs, what+": "+err.Error())
+			mu.Unlock()
+		}
+	})
+	h.Env.Run = q.Run
+	return func() {
+		done := make(chan struct{})
+		q.Run("wait", func(context.Context) error { close(done); return nil })
+		<-done
 	}
 }

@@ -28,13 +28,13 @@ type Page struct {
 	rows    map[string]*row  // by account name
 	ed      *editor          // nil: the status list is shown
 
-	// mu guards what commands running on other goroutines write.
+	// mu guards what commands running on other goroutines write, and
+	// the accounts they read.
 	mu       sync.Mutex
-	accounts []config.Account // e.Phone.Config().Accounts, read off the frame
-	loaded   bool
-	loading  bool
-	toggling map[string]bool // enable switches in flight: the value asked for
-	ver      int             // bumped whenever accounts changes
+	accounts []config.Account // the model's Config.Accounts, as of this frame
+	loaded   bool             // accounts were taken from a model
+	toggling map[string]bool  // enable switches in flight: the value asked for
+	ver      int              // bumped whenever accounts changes
 }
 
 // version tells the editor to validate again; call with mu held.
@@ -71,7 +71,7 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 
 // update handles input before drawing.
 func (p *Page) update(gtx layout.Context, e *env.Env) {
-	p.load(e, false)
+	p.sync(e.Model)
 	if p.ed != nil {
 		p.ed.update(gtx, e, p)
 		return
@@ -83,7 +83,7 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 		r := p.row(en.name)
 		if r.retry.Clicked(gtx) {
 			name := en.name
-			e.Run("Retry "+name, func() error { return e.Phone.Register(name) })
+			e.Run("Retry "+name, func(context.Context) error { return e.Phone.Register(name) })
 		}
 		if r.edit.Clicked(gtx) && en.hasCfg {
 			a := en.cfg
@@ -95,45 +95,31 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 	}
 }
 
-// load reads the accounts from the config on another goroutine, once (or
-// again when force is set, as when the editor opens).
-func (p *Page) load(e *env.Env, force bool) {
+// sync takes the accounts of the configuration in force, as the phone's
+// state has them this frame.
+func (p *Page) sync(m env.Model) {
 	p.mu.Lock()
-	start := !p.loading && (force || !p.loaded)
-	if start {
-		p.loading = true
-	}
-	p.mu.Unlock()
-	if !start {
-		return
-	}
-	e.Run("Read accounts", func() error {
-		accs := slices.Clone(e.Phone.Config().Accounts)
-		p.mu.Lock()
-		p.accounts, p.loaded, p.loading = accs, true, false
+	defer p.mu.Unlock()
+	if !p.loaded || !slices.Equal(p.accounts, m.Config.Accounts) {
+		p.accounts, p.loaded = slices.Clone(m.Config.Accounts), true
 		p.ver++
-		p.mu.Unlock()
-		return nil
-	})
+	}
 }
 
-// cached returns a copy of the accounts read from the config.
+// cached returns a copy of the accounts in force.
 func (p *Page) cached() ([]config.Account, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return slices.Clone(p.accounts), p.loaded
 }
 
-// saveAccounts sends the new list; on success it becomes the cached one.
-// done, if set, runs with the result on the command's goroutine, under mu.
+// saveAccounts sends the new list; once applied, the phone's state has
+// it. done, if set, runs with the result on the command's goroutine,
+// under mu.
 func (p *Page) saveAccounts(e *env.Env, what string, list []config.Account, done func(err error)) {
-	e.Run(what, func() error {
-		err := e.Phone.UpdateAccounts(context.Background(), list)
+	e.Run(what, func(ctx context.Context) error {
+		err := e.Phone.UpdateAccounts(ctx, list)
 		p.mu.Lock()
-		if err == nil {
-			p.accounts, p.loaded = slices.Clone(list), true
-			p.ver++
-		}
 		if done != nil {
 			done(err)
 		}
@@ -164,7 +150,6 @@ func (p *Page) setEnabled(e *env.Env, name string, on bool) {
 
 func (p *Page) openEditor(e *env.Env, a *config.Account) {
 	p.ed = newEditor(a)
-	p.load(e, true) // Save applies the edit to the newest list
 }
 
 func (p *Page) row(name string) *row {
@@ -183,7 +168,7 @@ func (p *Page) entries(e *env.Env) []entry {
 	var out []entry
 	seen := map[string]bool{}
 	status := func(name string) (account.Status, bool) {
-		for _, s := range e.Model.Snapshot.Accounts {
+		for _, s := range e.Model.Accounts {
 			if s.Account == name {
 				return s, true
 			}
@@ -195,7 +180,7 @@ func (p *Page) entries(e *env.Env) []entry {
 		out = append(out, entry{name: a.Name, cfg: a, hasCfg: true, status: s, known: known})
 		seen[a.Name] = true
 	}
-	for _, s := range e.Model.Snapshot.Accounts {
+	for _, s := range e.Model.Accounts {
 		if !seen[s.Account] {
 			out = append(out, entry{name: s.Account, status: s, known: true, cfg: config.Account{Enabled: true}, hasCfg: false})
 		}
@@ -246,10 +231,10 @@ func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
 
 // localAddress is the SIP address other phones can dial directly.
 func localAddress(e *env.Env) string {
-	if e.Model.Snapshot.Listen == "" {
+	if e.Model.Listen == "" {
 		return "(not listening yet)"
 	}
-	return "sip:" + e.Model.Snapshot.Listen
+	return "sip:" + e.Model.Listen
 }
 
 func (p *Page) layoutEmpty(gtx layout.Context, e *env.Env, loaded bool) layout.Dimensions {
