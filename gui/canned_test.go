@@ -41,7 +41,8 @@ func setAccounts(p *guitest.Phone, cfg []config.Account, st []account.Status) {
 // one failed), audio devices and settings.
 func phoneWithAccounts() *guitest.Phone {
 	f := guitest.NewPhone()
-	setAccounts(f, cannedAccounts())
+	cfg, st := cannedAccounts()
+	setAccounts(f, cfg, st)
 	f.Listen = "192.0.2.10:5060"
 	f.Cfg.Path = "/home/alice/.config/softphone/config.toml"
 	f.Cfg.Audio = config.Audio{Input: "mic-usb", Output: "", Codecs: []string{"opus", "g722", "pcmu", "pcma"}}

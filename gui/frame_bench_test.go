@@ -4,6 +4,7 @@ import (
 	"image"
 	"slices"
 	"testing"
+	"time"
 
 	"gioui.org/io/input"
 	"gioui.org/op"

@@ -116,12 +116,6 @@ func (r *Root) showError(what string, err error) {
 	r.mu.Unlock()
 }
 
-// Event takes one of the phone's events (from the window's event loop):
-// the screens that show events before the store has them see it.
-func (r *Root) Event(ev core.Event) {
-	r.Messages.Event(ev)
-}
-
 // Layout draws one frame.
 func (r *Root) Layout(gtx layout.Context) layout.Dimensions {
 	// One read of the phone per frame: every page draws the same moment.
@@ -172,8 +166,6 @@ func (r *Root) update(gtx layout.Context, e *env.Env) {
 	if r.backToCall.Clicked(gtx) {
 		r.InCall.Return()
 	}
-	// Whichever screen shows, the conversations stay current.
-	r.Messages.Update(gtx, e)
 	r.Router.Update(e.Model)
 	// Esc declines the ringing call (the phone picks the code), else
 	// closes an open in-call panel (the transfer field), else ends the

@@ -72,7 +72,6 @@ func Run(ctx context.Context, p core.Phone, o Options) error {
 			if n, ok := e.(core.NoticeEvent); ok {
 				root.showError("Note", errors.New(n.Text))
 			}
-			root.Event(e)
 			w.Invalidate() // the next frame reads the new state
 			announce(e, focused.Load(), o.Notifier)
 			announceMessage(ctx, e, focused.Load(), o.Notifier, p)
