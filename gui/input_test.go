@@ -268,3 +268,15 @@ func TestNavSwitchesTab(t *testing.T) {
 		})
 	}
 }
+
+// TestClicksReachThePhoneInOrder: taps made in quick succession (no wait
+// between them for the phone) reach it in the order they were made.
+func TestClicksReachThePhoneInOrder(t *testing.T) {
+	h := newHarness(t, phoneSize)
+	h.phone.SetCalls(connectedCall())
+	h.frames(2)
+	h.commands()
+	h.click(h.find("Mute the microphone"))
+	h.click(h.find("Put the call on hold")) // there, muted or not yet
+	h.want("Mute out-1 true", "Hold out-1")
+}

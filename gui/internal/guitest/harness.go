@@ -25,7 +25,6 @@ import (
 	"gioui.org/op/paint"
 	"gioui.org/text"
 	"gioui.org/unit"
-	"gioui.org/widget"
 
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/call"
@@ -246,32 +245,6 @@ func (h *Harness) Key(name key.Name) {
 	h.Router.Queue(key.Event{Name: name, State: key.Press}, key.Event{Name: name, State: key.Release})
 	h.Frame()
 	h.Frame()
-}
-
-// ShootList takes shot s of a page in a scrolling list: it switches to
-// the shot's theme and scale, runs setup in a window as wide as the shot
-// and tall enough that nothing scrolls away, then shrinks the window to
-// the shot's size, scrolls list to the top (or the end, if setup says so)
-// and writes the frame.
-func (h *Harness) ShootList(s Shot, list *widget.List, setup func() (atEnd bool)) {
-	h.T.Helper()
-	h.Env.Theme = theme.New(s.Dark, h.Env.Theme.Shaper)
-	h.Metric = unit.Metric{PxPerDp: s.Scale, PxPerSp: s.Scale}
-	h.Size = image.Pt(int(float32(s.Size.X)*s.Scale), int(3000*s.Scale))
-	atEnd := setup()
-	h.Size = image.Pt(int(float32(s.Size.X)*s.Scale), int(float32(s.Size.Y)*s.Scale))
-	h.Windows = s.Windows
-	if atEnd {
-		list.Position = layout.Position{BeforeEnd: false}
-		list.ScrollToEnd = true
-		h.Frame()
-		list.ScrollToEnd = false
-	} else {
-		list.Position = layout.Position{} // the setup may have scrolled
-	}
-	h.Frame()
-	h.Frame()
-	h.Screenshot(s.Path)
 }
 
 // Screenshot renders the last frame's ops to a PNG at path. It skips the
