@@ -1,5 +1,3 @@
-// Package gui is the softphone's window: it draws a snapshot of the core's
-// state each frame and sends the user's commands back. No SIP or RTP here.
 package gui
 
 import (
@@ -213,10 +211,7 @@ func (r *Root) layoutScreen(gtx layout.Context, e *env.Env) layout.Dimensions {
 // layoutBackBar leads back to the call the user left to add another.
 func (r *Root) layoutBackBar(gtx layout.Context, c call.Info) layout.Dimensions {
 	th := r.Theme
-	name := c.Remote.DisplayName
-	if name == "" {
-		name = c.Remote.URI
-	}
+	name := callerName(c)
 	return material.ButtonLayout(th.Theme, &r.backToCall).Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 		semantic.DescriptionOp("Back to the call with " + name).Add(gtx.Ops)
 		gtx.Constraints.Min.X = gtx.Constraints.Max.X
