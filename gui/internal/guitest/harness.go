@@ -32,6 +32,14 @@ import (
 	"github.com/softphone/softphone/gui/theme"
 )
 
+func init() {
+	// Without a display, Mesa's EGL finds no platform to draw on unless
+	// told to draw off screen: the screenshots need no window.
+	if os.Getenv("EGL_PLATFORM") == "" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		_ = os.Setenv("EGL_PLATFORM", "surfaceless")
+	}
+}
+
 // Shaper is a text shaper with the Go fonts, to share between tests:
 // building one loads the fonts.
 var Shaper = text.NewShaper(text.WithCollection(theme.Faces()))
@@ -65,7 +73,7 @@ func NewPage(t testing.TB, ph core.Phone, th *theme.Theme, size image.Point, now
 		Theme: th,
 		Phone: ph,
 		Run: func(what string, cmd func(ctx context.Context) error) {
-			if err := cmd(context.Background()); err != nil {
+			if err := cmd(t.Context()); err != nil {
 				h.Errs = append(h.Errs, what+": "+err.Error())
 			}
 		},
