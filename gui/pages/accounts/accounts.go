@@ -32,7 +32,6 @@ type Page struct {
 	// the accounts they read.
 	mu       sync.Mutex
 	accounts []config.Account // the model's Config.Accounts, as of this frame
-	loaded   bool             // accounts were taken from a model
 	toggling map[string]bool  // enable switches in flight: the value asked for
 	ver      int              // bumped whenever accounts changes
 }
@@ -77,7 +76,7 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 		return
 	}
 	if p.add.Clicked(gtx) || p.addHint.Clicked(gtx) {
-		p.openEditor(e, nil)
+		p.openEditor(nil)
 	}
 	for _, en := range p.entries(e) {
 		r := p.row(en.name)
@@ -87,7 +86,7 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 		}
 		if r.edit.Clicked(gtx) && en.hasCfg {
 			a := en.cfg
-			p.openEditor(e, &a)
+			p.openEditor(&a)
 		}
 		if r.enabled.Update(gtx) && en.hasCfg {
 			p.setEnabled(e, en.name, r.enabled.Value)
@@ -100,17 +99,17 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 func (p *Page) sync(m env.Model) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.loaded || !slices.Equal(p.accounts, m.Config.Accounts) {
-		p.accounts, p.loaded = slices.Clone(m.Config.Accounts), true
+	if p.ver == 0 || !slices.Equal(p.accounts, m.Config.Accounts) {
+		p.accounts = slices.Clone(m.Config.Accounts)
 		p.ver++
 	}
 }
 
 // cached returns a copy of the accounts in force.
-func (p *Page) cached() ([]config.Account, bool) {
+func (p *Page) cached() []config.Account {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return slices.Clone(p.accounts), p.loaded
+	return slices.Clone(p.accounts)
 }
 
 // saveAccounts sends the new list; once applied, the phone's state has
@@ -129,10 +128,7 @@ func (p *Page) saveAccounts(e *env.Env, what string, list []config.Account, done
 }
 
 func (p *Page) setEnabled(e *env.Env, name string, on bool) {
-	list, ok := p.cached()
-	if !ok {
-		return
-	}
+	list := p.cached()
 	i := slices.IndexFunc(list, func(a config.Account) bool { return a.Name == name })
 	if i < 0 {
 		return
@@ -148,7 +144,7 @@ func (p *Page) setEnabled(e *env.Env, name string, on bool) {
 	p.saveAccounts(e, verb+name, list, func(error) { delete(p.toggling, name) })
 }
 
-func (p *Page) openEditor(e *env.Env, a *config.Account) {
+func (p *Page) openEditor(a *config.Account) {
 	p.ed = newEditor(a)
 }
 
@@ -164,7 +160,7 @@ func (p *Page) row(name string) *row {
 // entries merges the config's accounts (file order) with the statuses the
 // core reports.
 func (p *Page) entries(e *env.Env) []entry {
-	accs, _ := p.cached()
+	accs := p.cached()
 	var out []entry
 	seen := map[string]bool{}
 	status := func(name string) (account.Status, bool) {
@@ -192,7 +188,6 @@ func (p *Page) entries(e *env.Env) []entry {
 func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
 	th := e.Theme
 	entries := p.entries(e)
-	_, loaded := p.cached()
 	items := []layout.Widget{
 		func(gtx layout.Context) layout.Dimensions {
 			return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
@@ -203,16 +198,13 @@ func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
 					if len(entries) == 0 {
 						return layout.Dimensions{}
 					}
-					if !loaded {
-						gtx = gtx.Disabled()
-					}
 					return widgets.Button(gtx, th, &p.add, icAdd, "Add account", "Add an account", widgets.Primary)
 				}),
 			)
 		},
 	}
 	if len(entries) == 0 {
-		items = append(items, func(gtx layout.Context) layout.Dimensions { return p.layoutEmpty(gtx, e, loaded) })
+		items = append(items, func(gtx layout.Context) layout.Dimensions { return p.layoutEmpty(gtx, e) })
 	}
 	for _, en := range entries {
 		items = append(items, func(gtx layout.Context) layout.Dimensions { return p.layoutEntry(gtx, e, en) })
@@ -237,17 +229,17 @@ func localAddress(e *env.Env) string {
 	return "sip:" + e.Model.Listen
 }
 
-func (p *Page) layoutEmpty(gtx layout.Context, e *env.Env, loaded bool) layout.Dimensions {
+func (p *Page) layoutEmpty(gtx layout.Context, e *env.Env) layout.Dimensions {
 	th := e.Theme
 	return widgets.Card(gtx, th, func(gtx layout.Context) layout.Dimensions {
 		gtx.Constraints.Min.X = gtx.Constraints.Max.X
 		return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-			return p.layoutEmptyContent(gtx, e, loaded)
+			return p.layoutEmptyContent(gtx, e)
 		})
 	})
 }
 
-func (p *Page) layoutEmptyContent(gtx layout.Context, e *env.Env, loaded bool) layout.Dimensions {
+func (p *Page) layoutEmptyContent(gtx layout.Context, e *env.Env) layout.Dimensions {
 	th := e.Theme
 	return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
 		widgets.VSpace(16),
@@ -284,9 +276,6 @@ func (p *Page) layoutEmptyContent(gtx layout.Context, e *env.Env, loaded bool) l
 		}),
 		widgets.VSpace(16),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			if !loaded {
-				gtx = gtx.Disabled()
-			}
 			return widgets.Button(gtx, th, &p.addHint, icAdd, "Add account", "Add an account", widgets.Primary)
 		}),
 		widgets.VSpace(16),
