@@ -73,7 +73,7 @@ type Page struct {
 
 	// mu guards what commands on other goroutines write, and base.
 	mu         sync.Mutex
-	base       *saved // the model's settings as of this frame; nil before the first
+	base       *saved // the model's settings as of this frame
 	devices    []audio.DeviceInfo
 	devErr     string
 	devLoaded  bool
@@ -107,14 +107,16 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 
 // update handles input before drawing.
 func (p *Page) update(gtx layout.Context, e *env.Env) {
-	p.sync(e.Model)
+	old := p.sync(e.Model)
 	p.loadDevices(e, false)
 
 	p.mu.Lock()
 	base, newTheme := p.base, p.newTheme
 	p.newTheme = ""
 	p.mu.Unlock()
-	if base != nil && !p.formSet {
+	// The form follows settings changed elsewhere (another front-end)
+	// unless the user has changed it.
+	if !p.formSet || (old != nil && !p.dirty(*old)) {
 		p.setForm(*base)
 	}
 	if newTheme != "" {
@@ -156,17 +158,19 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 	}
 }
 
-// sync takes the settings in force from the phone's state.
-func (p *Page) sync(m env.Model) {
+// sync takes the settings in force from the phone's state; when they
+// changed, it returns the ones they replaced (nil the first time).
+func (p *Page) sync(m env.Model) (old *saved) {
 	c := m.Config
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.base != nil && p.base.path == c.Path && p.base.ui == c.UI && sameAudio(p.base.audio, c.Audio) {
-		return
+		return nil
 	}
 	s := &saved{path: c.Path, audio: c.Audio, ui: c.UI}
 	s.audio.Codecs = slices.Clone(c.Audio.Codecs)
-	p.base = s
+	old, p.base = p.base, s
+	return old
 }
 
 func sameAudio(a, b config.Audio) bool {

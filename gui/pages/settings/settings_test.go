@@ -209,3 +209,28 @@ func TestAsyncRun(t *testing.T) {
 		t.Errorf("applied %d, listed %d; want 1, 1", applied, listed)
 	}
 }
+
+// TestFollowsSettingsChangedElsewhere: settings applied by another
+// front-end show in an untouched form; a form the user changed keeps
+// the changes, now compared with the new settings.
+func TestFollowsSettingsChangedElsewhere(t *testing.T) {
+	p := setupPhone()
+	h := newHarness(t, p)
+	p.Cfg.Audio.Ringtone = "/usr/share/sounds/bell.wav"
+	h.Frame()
+	if got := h.page.ringtone.Text(); got != "/usr/share/sounds/bell.wav" {
+		t.Fatalf("ringtone field %q after the change, want the new file", got)
+	}
+	if !h.Must("Apply and save the settings").Disabled {
+		t.Error("Apply enabled though the form shows the settings in force")
+	}
+	h.Click("Dark theme")
+	p.Cfg.Audio.Ringtone = "/usr/share/sounds/chime.wav"
+	h.Frame()
+	if got := h.page.ringtone.Text(); got != "/usr/share/sounds/bell.wav" {
+		t.Errorf("ringtone field %q: the user's form was overwritten", got)
+	}
+	if h.Must("Apply and save the settings").Disabled {
+		t.Error("Apply disabled with the user's change pending")
+	}
+}
