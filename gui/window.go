@@ -53,6 +53,7 @@ func Run(ctx context.Context, p core.Phone, o Options) error {
 		o.Width, o.Height = 1024, 700
 	}
 	// The window's lifetime: its command queue and lookups end with it.
+	parent := ctx
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	w := new(app.Window)
@@ -77,9 +78,14 @@ func Run(ctx context.Context, p core.Phone, o Options) error {
 			announceMessage(ctx, e, focused.Load(), o.Notifier, p)
 		}
 	}()
+	gone := make(chan struct{}) // the window is destroyed: nothing to close
+	defer close(gone)
 	go func() {
-		<-ctx.Done()
-		w.Perform(system.ActionClose)
+		select {
+		case <-parent.Done():
+			w.Perform(system.ActionClose)
+		case <-gone:
+		}
 	}()
 	var ops op.Ops
 	for {
