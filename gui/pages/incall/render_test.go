@@ -144,6 +144,15 @@ func TestRender(t *testing.T) {
 					}
 					ph.Cfg.Audio.Output = "hs"
 					root := gui.NewRoot(t.Context(), ph, th)
+					// Root runs commands (the device list) on its queue
+					// goroutine and asks for a frame after each.
+					done := make(chan struct{}, 1)
+					root.Invalidate = func() {
+						select {
+						case done <- struct{}{}:
+						default:
+						}
+					}
 					h := &guitest.Harness{T: t, Size: sz.size, Now: now, Windows: windows}
 					h.Layout = func(gtx layout.Context) { root.Layout(gtx) }
 					h.Frame()
@@ -153,9 +162,10 @@ func TestRender(t *testing.T) {
 					if sc.typed != "" {
 						h.Type(sc.typed)
 					}
-					// Root runs commands (the device list) on its queue
-					// goroutine: wait for what they bring.
-					for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); {
+					// Wait for what the commands bring.
+					timeout := time.After(3 * time.Second)
+				wait:
+					for {
 						missing := false
 						for _, d := range sc.described {
 							_, ok := h.FindPart(d)
@@ -164,8 +174,12 @@ func TestRender(t *testing.T) {
 						if !missing {
 							break
 						}
-						time.Sleep(10 * time.Millisecond)
-						h.Frame()
+						select {
+						case <-done:
+							h.Frame()
+						case <-timeout:
+							break wait
+						}
 					}
 					for _, d := range sc.described {
 						if _, ok := h.FindPart(d); !ok {
