@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/softphone/softphone/core"
@@ -48,7 +47,6 @@ type Phone struct {
 	calls    []call.Info
 	watched  []string
 	cmds     []string
-	changed  chan struct{} // closed when a command is recorded
 	accounts [][]config.Account
 	settings []Settings
 	subs     []chan core.Event
@@ -64,7 +62,7 @@ var _ core.Phone = (*Phone)(nil)
 
 // NewPhone makes a phone with these calls.
 func NewPhone(calls ...call.Info) *Phone {
-	return &Phone{calls: calls, Quality: map[string]core.Quality{}, Fail: map[string]error{}, changed: make(chan struct{})}
+	return &Phone{calls: calls, Quality: map[string]core.Quality{}, Fail: map[string]error{}}
 }
 
 // SetCalls replaces the calls.
@@ -166,31 +164,6 @@ func (p *Phone) Reset() {
 	p.mu.Unlock()
 }
 
-// WaitFor waits (at most a few seconds) until a command named name was
-// sent, for screens that send their commands on another goroutine, and
-// returns it.
-func (p *Phone) WaitFor(t testing.TB, name string) string {
-	t.Helper()
-	deadline := time.After(3 * time.Second)
-	for {
-		p.mu.Lock()
-		for _, c := range p.cmds {
-			if c == name || strings.HasPrefix(c, name+" ") {
-				p.mu.Unlock()
-				return c
-			}
-		}
-		changed := p.changed
-		p.mu.Unlock()
-		select {
-		case <-changed:
-		case <-deadline:
-			t.Fatalf("no %s command within 3 s; commands %q", name, p.Commands())
-			return ""
-		}
-	}
-}
-
 // SavedAccounts are the lists UpdateAccounts was given, failed or not.
 func (p *Phone) SavedAccounts() [][]config.Account {
 	p.mu.Lock()
@@ -214,10 +187,6 @@ func (p *Phone) record(name string, args ...any) error {
 	}
 	p.cmds = append(p.cmds, c)
 	p.version++
-	if p.changed != nil {
-		close(p.changed)
-	}
-	p.changed = make(chan struct{})
 	if err := p.Fail[name]; err != nil {
 		return err
 	}
