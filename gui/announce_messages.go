@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/gui/pages/messages"
+	"github.com/softphone/softphone/gui/widgets"
 )
 
 // Message notifications.
@@ -16,14 +16,19 @@ const (
 	notifyLookup = 2 * time.Second // for the sender's contact name
 )
 
+// Names finds a sender's contact: the phone's records.
+type Names interface {
+	MatchNumber(ctx context.Context, raw string) (core.Contact, bool, error)
+}
+
 // announceMessage notifies a received message when the window is in the
 // background, naming the sender's contact if names knows it.
-func announceMessage(ctx context.Context, e core.Event, focused bool, n core.Notifier, names messages.Names) {
+func announceMessage(ctx context.Context, e core.Event, focused bool, n core.Notifier, names Names) {
 	me, ok := e.(core.MessageEvent)
 	if !ok || !me.Incoming || focused || n == nil {
 		return
 	}
-	who := messages.ShortAddress(me.Peer)
+	who := widgets.ShortAddress(me.Peer)
 	if names != nil {
 		ctx, cancel := context.WithTimeout(ctx, notifyLookup)
 		c, found, err := names.MatchNumber(ctx, me.Peer)

@@ -27,3 +27,23 @@ func TestAnnounceIncomingOnlyInBackground(t *testing.T) {
 		t.Fatalf("notifications %q", n.got)
 	}
 }
+
+// TestAnnounceNamesTheCaller: the notification names the contact the
+// phone found, else the display name, else the address.
+func TestAnnounceNamesTheCaller(t *testing.T) {
+	for _, c := range []struct {
+		info call.Info
+		want string
+	}{
+		{call.Info{Contact: "Carol Smith", Remote: call.Party{DisplayName: "PBX 3", URI: "sip:carol@example.com"}}, "Carol Smith"},
+		{call.Info{Remote: call.Party{DisplayName: "PBX 3", URI: "sip:carol@example.com"}}, "PBX 3"},
+		{call.Info{Remote: call.Party{URI: "sip:carol@example.com"}}, "sip:carol@example.com"},
+	} {
+		n := &recordingNotifier{}
+		c.info.ID, c.info.State = "c1", call.Incoming
+		announce(core.CallEvent{Info: c.info}, false, n)
+		if len(n.got) != 1 || n.got[0] != "Incoming call: "+c.want {
+			t.Errorf("%+v: notifications %q, want %q", c.info, n.got, c.want)
+		}
+	}
+}

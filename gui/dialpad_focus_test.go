@@ -2,7 +2,6 @@ package gui
 
 import (
 	"testing"
-	"time"
 
 	"gioui.org/io/key"
 )
@@ -14,18 +13,15 @@ func TestAddCallTypesIntoDialpad(t *testing.T) {
 	for _, ff := range formFactors {
 		t.Run(ff.name, func(t *testing.T) {
 			h := newHarness(t, ff.size)
-			h.phone.setCalls(connectedCall())
-			h.phone.setStats("out-1", cannedStats("opus"))
+			h.phone.SetCalls(connectedCall())
+			h.phone.Quality["out-1"] = cannedStats("opus")
 			h.frames(2)
 			h.click(h.find("Place another call; this one stays on the list", "Add call"))
 			h.frames(1) // the frame the root asked for, with the dialpad
+			h.commands()
 			h.typeText("bob")
 			h.press(key.NameReturn)
-			c := h.phone.waitCommand(t, "Dial")
-			if c.Args[0] != "bob" {
-				t.Fatalf("dialled %q, want bob (%v)", c.Args[0], c)
-			}
-			h.phone.noCommand(t, "SendDTMF", 100*time.Millisecond)
+			h.want("Dial bob") // and no tones
 		})
 	}
 }
@@ -34,14 +30,13 @@ func TestAddCallTypesIntoDialpad(t *testing.T) {
 // field again without a click.
 func TestTypeAfterCallEnds(t *testing.T) {
 	h := newHarness(t, phoneSize)
-	h.phone.setCalls(connectedCall())
-	h.phone.setStats("out-1", cannedStats("opus"))
+	h.phone.SetCalls(connectedCall())
+	h.phone.Quality["out-1"] = cannedStats("opus")
 	h.frames(2)
-	h.phone.setCalls()
+	h.phone.SetCalls()
 	h.frames(2)
+	h.commands()
 	h.typeText("42")
 	h.press(key.NameReturn)
-	if c := h.phone.waitCommand(t, "Dial"); c.Args[0] != "42" {
-		t.Fatalf("dialled %q, want 42 (%v)", c.Args[0], c)
-	}
+	h.want("Dial 42")
 }

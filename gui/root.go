@@ -1,8 +1,7 @@
-// Package gui is the softphone's window: it draws a snapshot of the core's
-// state each frame and sends the user's commands back. No SIP or RTP here.
 package gui
 
 import (
+	"context"
 	"image"
 	"strconv"
 	"sync"
@@ -29,14 +28,15 @@ import (
 	"github.com/softphone/softphone/gui/pages/incoming"
 	"github.com/softphone/softphone/gui/pages/messages"
 	"github.com/softphone/softphone/gui/pages/settings"
+	"github.com/softphone/softphone/gui/router"
 	"github.com/softphone/softphone/gui/theme"
+	"github.com/softphone/softphone/gui/widgets"
 )
 
-// Tab is one of the screens the navigation bar reaches.
-type Tab int
-
+// The screens the navigation bar reaches, in its order (indexes into
+// Router.Tabs).
 const (
-	TabDialpad Tab = iota
+	TabDialpad router.Tab = iota
 	TabHistory
 	TabContacts
 	TabMessages
@@ -47,13 +47,15 @@ const (
 
 var tabNames = [tabCount]string{"Dialpad", "History", "Contacts", "Messages", "Accounts", "Settings"}
 
-// Root routes between the screens: an incoming call takes the window, an
-// active call shows the in-call screen, otherwise the chosen tab.
+// Root is the window's content: it reads the phone's state once per
+// frame, lets the router pick the page, and draws the navigation and the
+// last command error around it.
 type Root struct {
-	Phone env.Phone
+	Phone core.Phone
 	Theme *theme.Theme
 
-	Tab      Tab
+	// Router owns the navigation; its Tabs are the pages below.
+	Router   router.Router
 	nav      [tabCount]widget.Clickable
 	Dialpad  *dialpad.Page
 	History  *history.Page
@@ -64,64 +66,71 @@ type Root struct {
 	Incoming *incoming.Page
 	InCall   *incall.Page
 
-	// Invalidate asks for a new frame (set by the window).
+	// Invalidate asks for a new frame (set by the window before the first
+	// command runs).
 	Invalidate func()
 
+	queue      *env.Queue
 	backToCall widget.Clickable
-	seenCalls  map[string]bool // calls already shown once (a new one takes the screen)
-	onDialpad  bool            // the dialpad was on screen in the last frame
+	onDialpad  bool // the dialpad was on screen in the last frame
 
-	mu      sync.Mutex
+	mu      sync.Mutex // guards errText and errAt, written by the command queue
 	errText string
 	errAt   time.Time
 }
 
-// NewRoot builds every screen once.
-func NewRoot(p env.Phone, th *theme.Theme) *Root {
-	return &Root{
+// NewRoot builds every screen once; its commands run on one queue until
+// ctx ends (the window's lifetime).
+func NewRoot(ctx context.Context, p core.Phone, th *theme.Theme) *Root {
+	r := &Root{
 		Phone: p, Theme: th,
 		Dialpad: dialpad.New(), History: history.New(), Contacts: contacts.New(), Messages: messages.New(),
 		Accounts: accounts.New(), Settings: settings.New(),
 		Incoming: incoming.New(), InCall: incall.New(),
 		Invalidate: func() {},
-		seenCalls:  map[string]bool{},
 	}
+	r.Router = router.Router{
+		Tabs:     []router.Page{r.Dialpad, r.History, r.Contacts, r.Messages, r.Accounts, r.Settings},
+		Incoming: r.Incoming,
+		InCall:   r.InCall,
+	}
+	r.queue = env.NewQueue(ctx, r.done)
+	return r
 }
 
-// run sends a command off the frame goroutine; its error is shown.
-func (r *Root) run(what string, cmd func() error) {
-	go func() {
-		if err := cmd(); err != nil {
-			r.mu.Lock()
-			r.errText, r.errAt = what+": "+err.Error(), time.Now()
-			r.mu.Unlock()
-		}
-		r.Invalidate()
-	}()
+// done takes a command's outcome (on the queue's goroutine): its error
+// shows, and the next frame draws what the command changed.
+func (r *Root) done(what string, err error) {
+	if err != nil {
+		r.showError(what, err)
+	}
+	r.Invalidate()
 }
 
-// Event takes one of the phone's events (from the window's event loop):
-// the screens that show events before the store has them see it.
-func (r *Root) Event(ev core.Event) {
-	r.Messages.Event(ev)
+// showError shows err for a few seconds, under what failed.
+func (r *Root) showError(what string, err error) {
+	r.mu.Lock()
+	r.errText, r.errAt = what+": "+err.Error(), time.Now()
+	r.mu.Unlock()
 }
 
 // Layout draws one frame.
 func (r *Root) Layout(gtx layout.Context) layout.Dimensions {
+	// One read of the phone per frame: every page draws the same moment.
 	e := &env.Env{
 		Theme: r.Theme,
 		Phone: r.Phone,
-		Run:   r.run,
+		Run:   r.queue.Run,
 		Size:  env.SizeOf(gtx),
-		Model: env.Model{Snapshot: r.Phone.Snapshot(), Calls: r.Phone.Calls(), Now: gtx.Now},
+		Model: env.Model{State: r.Phone.State(), Now: gtx.Now},
 	}
 	r.update(gtx, e)
 	r.focusDialpad(gtx, e.Model)
-	hidden := r.InCall.Hidden
-	// Add call hides the in-call screen during its layout: draw the
+	left := r.InCall.Left()
+	// Add call leaves the in-call screen during its layout: draw the
 	// dialpad at once, or keys typed meanwhile go to the call as tones.
 	defer func() {
-		if r.InCall.Hidden != hidden {
+		if r.InCall.Left() != left {
 			gtx.Execute(op.InvalidateCmd{})
 		}
 	}()
@@ -149,32 +158,14 @@ func (r *Root) Layout(gtx layout.Context) layout.Dimensions {
 func (r *Root) update(gtx layout.Context, e *env.Env) {
 	for i := range r.nav {
 		if r.nav[i].Clicked(gtx) {
-			r.Tab = Tab(i)
+			r.Router.Tab = router.Tab(i)
 		}
 	}
 	if r.backToCall.Clicked(gtx) {
-		r.InCall.Hidden = false
+		r.InCall.Return()
 	}
-	// Whichever screen shows: the phone watches the BLF contacts and the
-	// speed-dial keys, and the unread badge stays current.
-	r.Contacts.SyncWatch(e)
-	r.Messages.Update(gtx, e)
-	// A call that appears (dialled from the dialpad, answered) takes the
-	// screen even if the user had left the in-call screen to add a call.
-	live := map[string]bool{}
-	for _, c := range e.Model.Calls {
-		live[c.ID] = true
-		if !r.seenCalls[c.ID] && c.State != call.Incoming {
-			r.seenCalls[c.ID] = true
-			r.InCall.Hidden = false
-		}
-	}
-	for id := range r.seenCalls {
-		if !live[id] {
-			delete(r.seenCalls, id)
-		}
-	}
-	// Esc declines the ringing call (busy while another call is up), else
+	r.Router.Update(e.Model)
+	// Esc declines the ringing call (the phone picks the code), else
 	// closes an open in-call panel (the transfer field), else ends the
 	// shown call (every leg of a conference, like its End button).
 	for {
@@ -186,8 +177,8 @@ func (r *Root) update(gtx layout.Context, e *env.Env) {
 			continue
 		}
 		if c, ok := e.Model.Ringing(); ok {
-			id, code := c.ID, incoming.DeclineCode(e.Model, c.ID)
-			e.Run("Decline", func() error { return e.Phone.Reject(id, code) })
+			id := c.ID
+			e.Run("Decline", func(context.Context) error { return e.Phone.Decline(id) })
 		} else if !r.InCall.Escape() {
 			r.InCall.EndCurrent(e)
 		}
@@ -198,9 +189,8 @@ func (r *Root) update(gtx layout.Context, e *env.Env) {
 // comes (back) on screen: after a call, or to add one. The focus would
 // otherwise stay with the in-call screen, gone, and typing would be lost.
 func (r *Root) focusDialpad(gtx layout.Context, m env.Model) {
-	_, ringing := m.Ringing()
-	_, active := m.Active()
-	on := !ringing && (!active || r.InCall.Hidden) && r.Tab == TabDialpad
+	w := r.Router.Where(m)
+	on := (w == router.ShowTab || w == router.ShowTabInCall) && r.Router.Tab == TabDialpad
 	if on && !r.onDialpad {
 		gtx.Execute(key.FocusCmd{Tag: &r.Dialpad.Number})
 	}
@@ -208,28 +198,20 @@ func (r *Root) focusDialpad(gtx layout.Context, m env.Model) {
 }
 
 func (r *Root) layoutScreen(gtx layout.Context, e *env.Env) layout.Dimensions {
-	if _, ok := e.Model.Ringing(); ok {
-		return r.Incoming.Layout(gtx, e)
-	}
-	if _, ok := e.Model.Active(); ok && !r.InCall.Hidden {
-		return r.InCall.Layout(gtx, e)
-	}
-	if c, ok := e.Model.Active(); ok {
+	if r.Router.Where(e.Model) == router.ShowTabInCall {
+		c, _ := e.Model.Active()
 		return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions { return r.layoutBackBar(gtx, c) }),
-			layout.Flexed(1, func(gtx layout.Context) layout.Dimensions { return r.layoutTab(gtx, e) }),
+			layout.Flexed(1, func(gtx layout.Context) layout.Dimensions { return r.Router.Current().Layout(gtx, e) }),
 		)
 	}
-	return r.layoutTab(gtx, e)
+	return r.Router.Page(e.Model).Layout(gtx, e)
 }
 
 // layoutBackBar leads back to the call the user left to add another.
 func (r *Root) layoutBackBar(gtx layout.Context, c call.Info) layout.Dimensions {
 	th := r.Theme
-	name := c.Remote.DisplayName
-	if name == "" {
-		name = c.Remote.URI
-	}
+	name := callerName(c)
 	return material.ButtonLayout(th.Theme, &r.backToCall).Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 		semantic.DescriptionOp("Back to the call with " + name).Add(gtx.Ops)
 		gtx.Constraints.Min.X = gtx.Constraints.Max.X
@@ -239,23 +221,6 @@ func (r *Root) layoutBackBar(gtx layout.Context, c call.Info) layout.Dimensions 
 			return l.Layout(gtx)
 		})
 	})
-}
-
-func (r *Root) layoutTab(gtx layout.Context, e *env.Env) layout.Dimensions {
-	switch r.Tab {
-	case TabHistory:
-		return r.History.Layout(gtx, e)
-	case TabContacts:
-		return r.Contacts.Layout(gtx, e)
-	case TabMessages:
-		return r.Messages.Layout(gtx, e)
-	case TabAccounts:
-		return r.Accounts.Layout(gtx, e)
-	case TabSettings:
-		return r.Settings.Layout(gtx, e)
-	default:
-		return r.Dialpad.Layout(gtx, e)
-	}
 }
 
 // layoutNav is the bottom bar (phone, tablet) or the side rail (desktop).
@@ -269,12 +234,12 @@ func (r *Root) layoutNav(gtx layout.Context, e *env.Env, axis layout.Axis) layou
 	for i := range r.nav {
 		item := func(gtx layout.Context) layout.Dimensions {
 			bg, fg := th.Surface, th.Fg
-			if r.Tab == Tab(i) {
+			if r.Router.Tab == router.Tab(i) {
 				bg, fg = th.ContrastBg, th.ContrastFg
 			}
 			bl := material.ButtonLayout(th.Theme, &r.nav[i])
 			bl.Background, bl.CornerRadius = bg, 0
-			badge := r.tabBadge(Tab(i))
+			badge := tabBadge(e.Model, router.Tab(i))
 			return bl.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 				desc := "Show " + tabNames[i]
 				if badge > 0 {
@@ -285,7 +250,7 @@ func (r *Root) layoutNav(gtx layout.Context, e *env.Env, axis layout.Axis) layou
 				over := e.Size == env.Handset
 				dims := layout.Inset{Top: 12, Bottom: 12, Left: 2, Right: 2}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 					return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-						l := material.Label(th.Theme, size, r.tabLabel(Tab(i)))
+						l := material.Label(th.Theme, size, tabLabel(e.Model, router.Tab(i)))
 						l.Color, l.MaxLines = fg, 1
 						if over {
 							return l.Layout(gtx)
@@ -320,9 +285,9 @@ func (r *Root) layoutNav(gtx layout.Context, e *env.Env, axis layout.Axis) layou
 
 // tabLabel is the tab's name, with the count of missed calls not seen
 // yet on History.
-func (r *Root) tabLabel(t Tab) string {
+func tabLabel(m env.Model, t router.Tab) string {
 	if t == TabHistory {
-		if n := r.History.Unseen(); n > 0 {
+		if n := m.UnseenMissed; n > 0 {
 			return tabNames[t] + " (" + strconv.Itoa(n) + ")"
 		}
 	}
@@ -330,9 +295,9 @@ func (r *Root) tabLabel(t Tab) string {
 }
 
 // tabBadge is the count drawn on a tab: unread messages.
-func (r *Root) tabBadge(t Tab) int {
+func tabBadge(m env.Model, t router.Tab) int {
 	if t == TabMessages {
-		return r.Messages.Unread()
+		return m.Unread
 	}
 	return 0
 }
@@ -352,7 +317,7 @@ func labelBadge(gtx layout.Context, th *theme.Theme, l material.LabelStyle, n in
 // navBadge is a tab's count: red, to stand out on the chosen tab's colour
 // too.
 func navBadge(gtx layout.Context, th *theme.Theme, n int, sp unit.Sp) layout.Dimensions {
-	return messages.CountBadge(gtx, th, n, sp, th.Danger, th.OnColor)
+	return widgets.CountBadge(gtx, th, n, sp, th.Danger, th.OnColor)
 }
 
 // layoutError shows the last command error for a few seconds.

@@ -31,28 +31,28 @@ func conferenceScreen(h *harness) {
 	for i := range calls {
 		calls[i].Conference = "conf-1"
 	}
-	h.phone.setCalls(calls...)
-	h.phone.setStats("out-1", cannedStats("opus"))
+	h.phone.SetCalls(calls...)
+	h.phone.Quality["out-1"] = cannedStats("opus")
 }
 
 func recordingScreen(h *harness) {
 	c := connectedCall()
 	c.Recording = "/home/alice/recordings/2025-03-14_15-08-45_carol.wav"
 	c.RecordingSince = fixedNow.Add(-41 * time.Second)
-	h.phone.setCalls(c)
-	h.phone.setStats("out-1", cannedStats("opus"))
+	h.phone.SetCalls(c)
+	h.phone.Quality["out-1"] = cannedStats("opus")
 }
 
 func transferFailedScreen(h *harness) {
 	c := connectedCall()
 	c.Transfer = "failed: 486 Busy Here"
-	h.phone.setCalls(c)
-	h.phone.setStats("out-1", cannedStats("opus"))
+	h.phone.SetCalls(c)
+	h.phone.Quality["out-1"] = cannedStats("opus")
 }
 
 func incomingWaitingScreen(h *harness) {
-	h.phone.setCalls(connectedCall(), incomingCall())
-	h.phone.setStats("out-1", cannedStats("opus"))
+	h.phone.SetCalls(connectedCall(), incomingCall())
+	h.phone.Quality["out-1"] = cannedStats("opus")
 }
 
 // dialpadBusinessScreen has do not disturb on, forwarding to the desk
@@ -64,13 +64,11 @@ func dialpadBusinessScreen(h *harness) {
 		cfg[i].Voicemail = "*97"
 	}
 	cfg[0].ForwardAlways = "sip:desk@sip.example.com"
-	h.phone.setAccounts(cfg, st)
-	h.root.Phone = vmPhone{h.phone, []core.VoicemailStatus{
+	setAccounts(h.phone, cfg, st)
+	h.phone.VM = []core.VoicemailStatus{
 		{Account: "alice", Waiting: true, New: 3, Old: 2, Number: "*97"},
-	}}
-	h.root.Tab = TabDialpad
-	// The bar reads the phone at most once a second.
-	h.now = h.now.Add(time.Second)
+	}
+	h.root.Router.Tab = TabDialpad
 }
 
 // accountCallHandlingScreen opens alice's account and scrolls to its call
@@ -82,8 +80,8 @@ func accountCallHandlingScreen(h *harness) {
 	cfg[0].ForwardNoAnswerAfter = 15
 	cfg[0].Voicemail = "*97"
 	cfg[0].BusyWhenInCall = true
-	h.phone.setAccounts(cfg, st)
-	h.root.Tab = TabAccounts
+	setAccounts(h.phone, cfg, st)
+	h.root.Router.Tab = TabAccounts
 	h.settle()
 	h.click(h.find("Edit account alice"))
 	h.settle()

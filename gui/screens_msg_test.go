@@ -4,10 +4,7 @@ import (
 	"time"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/store"
-	"github.com/softphone/softphone/gui/pages/contacts"
-	"github.com/softphone/softphone/gui/pages/history"
-	"github.com/softphone/softphone/gui/pages/messages"
+	"github.com/softphone/softphone/gui/internal/guitest"
 )
 
 // The messaging, busy-lamp and recording screens, added to TestScreens'
@@ -15,41 +12,53 @@ import (
 func init() {
 	screens = append(screens,
 		screen{"messages", func(h *harness) {
-			h.root.Tab = TabMessages
-			h.root.Messages.SetSource(messages.NewMemSource(cannedMessages()...))
+			h.root.Router.Tab = TabMessages
+			h.withRecords(messageRecords())
 		}},
 		screen{"messages-thread", func(h *harness) {
-			h.root.Tab = TabMessages
-			h.root.Messages.SetSource(messages.NewMemSource(cannedMessages()...))
+			h.root.Router.Tab = TabMessages
+			h.withRecords(messageRecords())
 			h.root.Messages.Open("sip:carol@sip.example.com")
 		}},
 		screen{"history-recording", func(h *harness) {
-			h.root.Tab = TabHistory
+			h.root.Router.Tab = TabHistory
 			calls := cannedHistory(12)
 			calls[0].Recording = "/home/alice/.local/share/softphone/recordings/2025-03-14_14-32-26_carol.wav"
 			calls[4].Recording = "/home/alice/.local/share/softphone/recordings/2025-03-14_12-05-26_carol.wav"
-			h.root.History.SetSource(history.NewMemSource(calls...))
+			rec := guitest.NewRecords()
+			rec.AddCalls(calls...)
+			h.withRecords(rec)
 			h.settle()
 			h.click(h.find("Recorded: show the recording of this call"))
 		}},
 		screen{"contacts-blf", func(h *harness) {
-			h.root.Tab = TabContacts
-			h.phone.setBLF(map[string]core.BLFState{
+			h.root.Router.Tab = TabContacts
+			h.phone.BLF = map[string]core.BLFState{
 				"sip:100@sip.example.com": core.BLFRinging,
 				"sip:101@sip.example.com": core.BLFBusy,
 				"sip:102@sip.example.com": core.BLFIdle,
-			})
-			h.root.Contacts.SetSource(contacts.NewMemSource(blfContacts()...))
+			}
+			h.withRecords(contactRecords(h.t, blfContacts()...))
 		}},
 	)
+}
+
+// messageRecords are records holding ms (none: cannedMessages).
+func messageRecords(ms ...core.StoredMessage) *guitest.Records {
+	if len(ms) == 0 {
+		ms = cannedMessages()
+	}
+	rec := guitest.NewRecords()
+	rec.AddMessage(ms...)
+	return rec
 }
 
 // cannedMessages are four conversations: Carol's with a message that
 // failed and one delivered, Bob's with two unread, a number, and a long
 // text.
-func cannedMessages() []store.Message {
+func cannedMessages() []core.StoredMessage {
 	at := func(d time.Duration) time.Time { return fixedNow.Add(-d) }
-	return []store.Message{
+	return []core.StoredMessage{
 		{Key: "p1", Peer: "sip:+33123456789@sip.example.com", Incoming: true, State: "received", Read: true,
 			Text: "Your appointment is confirmed for Monday at 10:30. Reply STOP to opt out.", At: at(50 * time.Hour)},
 		{Key: "d1", Peer: "sip:dave@pbx.example.org", Incoming: true, State: "received", Read: true,
@@ -73,13 +82,13 @@ func cannedMessages() []store.Message {
 
 // blfContacts are colleagues with busy lamps in each state, and people
 // without one.
-func blfContacts() []store.Contact {
-	return []store.Contact{
-		{Name: "Bob Dupont", Favourite: true, Numbers: []store.Number{{Label: "sip", Value: "sip:bob@sip.example.com"}}},
-		{Name: "Reception", BLF: true, Numbers: []store.Number{{Label: "ext", Value: "sip:100@sip.example.com"}}},
-		{Name: "Sales — Marie", BLF: true, Numbers: []store.Number{{Label: "ext", Value: "sip:101@sip.example.com"}, {Label: "mobile", Value: "+33 6 98 76 54 32"}}},
-		{Name: "Support desk", BLF: true, Numbers: []store.Number{{Label: "ext", Value: "sip:102@sip.example.com"}}},
-		{Name: "Warehouse", BLF: true, Numbers: []store.Number{{Label: "ext", Value: "sip:103@sip.example.com"}}},
-		{Name: "Zoë Nguyen", Numbers: []store.Number{{Label: "mobile", Value: "+1 555 0142"}}},
+func blfContacts() []core.Contact {
+	return []core.Contact{
+		{Name: "Bob Dupont", Favourite: true, Numbers: []core.ContactNumber{{Label: "sip", Value: "sip:bob@sip.example.com"}}},
+		{Name: "Reception", BLF: true, Numbers: []core.ContactNumber{{Label: "ext", Value: "sip:100@sip.example.com"}}},
+		{Name: "Sales — Marie", BLF: true, Numbers: []core.ContactNumber{{Label: "ext", Value: "sip:101@sip.example.com"}, {Label: "mobile", Value: "+33 6 98 76 54 32"}}},
+		{Name: "Support desk", BLF: true, Numbers: []core.ContactNumber{{Label: "ext", Value: "sip:102@sip.example.com"}}},
+		{Name: "Warehouse", BLF: true, Numbers: []core.ContactNumber{{Label: "ext", Value: "sip:103@sip.example.com"}}},
+		{Name: "Zoë Nguyen", Numbers: []core.ContactNumber{{Label: "mobile", Value: "+1 555 0142"}}},
 	}
 }

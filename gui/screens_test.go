@@ -20,8 +20,8 @@ import (
 	"gioui.org/text"
 	"gioui.org/unit"
 
-	"github.com/softphone/softphone/core/store"
-	"github.com/softphone/softphone/gui/pages/contacts"
+	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/gui/internal/guitest"
 	"github.com/softphone/softphone/gui/theme"
 )
 
@@ -72,61 +72,63 @@ type screen struct {
 }
 
 var screens = []screen{
-	{"dialpad", func(h *harness) { h.root.Tab = TabDialpad }},
+	{"dialpad", func(h *harness) { h.root.Router.Tab = TabDialpad }},
 	{"dialpad-number", func(h *harness) {
-		h.root.Tab = TabDialpad
+		h.root.Router.Tab = TabDialpad
 		h.click(h.findClass(semantic.Editor))
 		h.typeText("+1 555 0100")
 	}},
-	{"accounts", func(h *harness) { h.root.Tab = TabAccounts }},
+	{"accounts", func(h *harness) { h.root.Router.Tab = TabAccounts }},
 	{"accounts-none", func(h *harness) {
-		h.phone.setAccounts(nil, nil)
-		h.root.Tab = TabAccounts
+		setAccounts(h.phone, nil, nil)
+		h.root.Router.Tab = TabAccounts
 	}},
-	{"incoming", func(h *harness) { h.phone.setCalls(incomingCall()) }},
+	{"incoming", func(h *harness) { h.phone.SetCalls(incomingCall()) }},
 	{"incall", func(h *harness) {
-		h.phone.setCalls(connectedCall())
-		h.phone.setStats("out-1", cannedStats("opus"))
+		h.phone.SetCalls(connectedCall())
+		h.phone.Quality["out-1"] = cannedStats("opus")
 	}},
 	{"incall-held", func(h *harness) {
-		h.phone.setCalls(heldCall())
-		h.phone.setStats("out-1", cannedStats("opus"))
+		h.phone.SetCalls(heldCall())
+		h.phone.Quality["out-1"] = cannedStats("opus")
 	}},
 	{"two-calls", func(h *harness) {
-		h.phone.setCalls(heldCall(), secondCall())
-		h.phone.setStats("out-1", cannedStats("opus"))
-		h.phone.setStats("out-2", cannedStats("G722"))
+		h.phone.SetCalls(heldCall(), secondCall())
+		h.phone.Quality["out-1"] = cannedStats("opus")
+		h.phone.Quality["out-2"] = cannedStats("G722")
 	}},
 	{"history", func(h *harness) {
-		h.root.Tab = TabHistory
-		feedHistory(h.root, 40)
+		h.root.Router.Tab = TabHistory
+		feedHistory(h, 40)
 	}},
 	{"contacts", func(h *harness) {
-		h.root.Tab = TabContacts
-		h.root.Contacts.SetSource(contacts.NewMemSource(cannedContacts()...))
+		h.root.Router.Tab = TabContacts
+		h.withRecords(contactRecords(h.t, cannedContacts()...))
 	}},
-	{"settings", func(h *harness) { h.root.Tab = TabSettings }},
+	{"settings", func(h *harness) { h.root.Router.Tab = TabSettings }},
 }
 
 // cannedContacts is a small address book: favourites, several numbers,
 // SIP addresses.
-func cannedContacts() []store.Contact {
-	return []store.Contact{
-		{Name: "Bob Dupont", Favourite: true, Numbers: []store.Number{{Label: "sip", Value: "sip:bob@sip.example.com"}, {Label: "mobile", Value: "+33 6 12 34 56 78"}}},
-		{Name: "Carol Smith", Favourite: true, Numbers: []store.Number{{Label: "work", Value: "sip:carol@sip.example.com"}}},
-		{Name: "Dave Martin", Numbers: []store.Number{{Label: "mobile", Value: "+44 7700 900123"}}},
-		{Name: "Emma Rossi", Numbers: []store.Number{{Label: "home", Value: "+39 06 1234 5678"}, {Label: "work", Value: "sip:emma@pbx.example.org"}}},
-		{Name: "Reception", BLF: true, Numbers: []store.Number{{Label: "ext", Value: "100"}}},
-		{Name: "Support line", Numbers: []store.Number{{Value: "sip:support@example.net"}}},
-		{Name: "Zoë Nguyen", Note: "Prefers mornings", Numbers: []store.Number{{Label: "mobile", Value: "+1 555 0142"}}},
+func cannedContacts() []core.Contact {
+	return []core.Contact{
+		{Name: "Bob Dupont", Favourite: true, Numbers: []core.ContactNumber{{Label: "sip", Value: "sip:bob@sip.example.com"}, {Label: "mobile", Value: "+33 6 12 34 56 78"}}},
+		{Name: "Carol Smith", Favourite: true, Numbers: []core.ContactNumber{{Label: "work", Value: "sip:carol@sip.example.com"}}},
+		{Name: "Dave Martin", Numbers: []core.ContactNumber{{Label: "mobile", Value: "+44 7700 900123"}}},
+		{Name: "Emma Rossi", Numbers: []core.ContactNumber{{Label: "home", Value: "+39 06 1234 5678"}, {Label: "work", Value: "sip:emma@pbx.example.org"}}},
+		{Name: "Reception", BLF: true, Numbers: []core.ContactNumber{{Label: "ext", Value: "100"}}},
+		{Name: "Support line", Numbers: []core.ContactNumber{{Value: "sip:support@example.net"}}},
+		{Name: "Zoë Nguyen", Note: "Prefers mornings", Numbers: []core.ContactNumber{{Label: "mobile", Value: "+1 555 0142"}}},
 	}
 }
 
 // newTestRoot is the window's root over a fake phone in the usual idle
-// state, its commands recorded and its redraw requests counted.
-func newTestRoot(dark bool) (*fakePhone, *Root, chan struct{}) {
+// state, its commands recorded and its redraw requests counted. Its
+// command queue ends with the test.
+func newTestRoot(tb testing.TB, dark bool) (*guitest.Phone, *Root, chan struct{}) {
 	f := phoneWithAccounts()
-	r := NewRoot(f, testTheme(dark))
+	f.Records = guitest.NewRecords()
+	r := NewRoot(tb.Context(), f, testTheme(dark))
 	inval := make(chan struct{}, 1)
 	r.Invalidate = func() {
 		select {
@@ -214,6 +216,9 @@ func checkScreen(t *testing.T, name string, img *image.RGBA) {
 	}
 	ref := filepath.Join(screensDir, name+".png")
 	if *update {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("-update on CI: references are written by people, who look at them")
+		}
 		if err := writePNG(ref, img, png.BestCompression); err != nil {
 			t.Fatal(err)
 		}
@@ -221,14 +226,16 @@ func checkScreen(t *testing.T, name string, img *image.RGBA) {
 	}
 	want, err := readPNG(ref)
 	if os.IsNotExist(err) {
+		// A missing reference compares nothing: it fails, always. Off CI
+		// this run's picture becomes the reference, to look at and check
+		// in; the next run compares against it.
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("no reference %s (run go test ./gui -run TestScreens -update and check the pictures in)", ref)
+			t.Fatalf("no reference %s (run go test ./gui -run TestScreens -update, look at the pictures and check them in)", ref)
 		}
 		if err := writePNG(ref, img, png.BestCompression); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("no reference %s: wrote it from this run; look at it and check it in", ref)
-		return
+		t.Fatalf("no reference %s: wrote it from this run; look at it, check it in and run again", ref)
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -14,12 +15,6 @@ import (
 
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/call"
-	"github.com/softphone/softphone/gui/env"
-	"github.com/softphone/softphone/gui/pages/contacts"
-	"github.com/softphone/softphone/gui/pages/dialpad"
-	"github.com/softphone/softphone/gui/pages/history"
-	"github.com/softphone/softphone/gui/pages/incoming"
-	"github.com/softphone/softphone/gui/pages/messages"
 	"github.com/softphone/softphone/gui/theme"
 )
 
@@ -29,18 +24,6 @@ type Options struct {
 	Dark  bool
 	// Width and Height are the initial size in dp (default 1024×700).
 	Width, Height unit.Dp
-	// History and Contacts feed those screens (nil: the screens say there
-	// is no data).
-	History  history.Source
-	Contacts contacts.Source
-	// Messages feeds the messages screen (nil: it says there are none).
-	Messages messages.Source
-	// Lookup feeds the dialpad's suggestions and speed dial and the
-	// incoming call's caller ID (nil: none of them).
-	Lookup interface {
-		dialpad.Source
-		incoming.Source
-	}
 	// Notice is shown once at start (e.g. a database that was moved aside).
 	Notice string
 	// Notifier, if set, announces incoming calls and messages while the
@@ -58,60 +41,51 @@ type Options struct {
 	Shaper *text.Shaper
 }
 
-// EventSource is the phone's event stream: every event redraws the window.
-type EventSource interface {
-	Events() (<-chan core.Event, func())
-}
-
-// Run opens the window and runs it until it is closed or ctx ends. It
-// must not run on the main goroutine: app.Main owns that one.
-func Run(ctx context.Context, p env.Phone, events EventSource, o Options) error {
+// Run opens the window over phone p and runs it until it is closed or
+// ctx ends: every event of p redraws it from p's state, and the records
+// (history, contacts, messages) are p's. It must not run on the main
+// goroutine: app.Main owns that one.
+func Run(ctx context.Context, p core.Phone, o Options) error {
 	if o.Title == "" {
 		o.Title = "Softphone"
 	}
 	if o.Width == 0 || o.Height == 0 {
 		o.Width, o.Height = 1024, 700
 	}
+	// The window's lifetime: its command queue and lookups end with it.
+	parent := ctx
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	w := new(app.Window)
 	w.Option(app.Title(o.Title), app.Size(o.Width, o.Height), app.MinSize(320, 480))
-	root := NewRoot(p, theme.New(o.Dark, o.Shaper))
+	root := NewRoot(ctx, p, theme.New(o.Dark, o.Shaper))
 	root.Invalidate = w.Invalidate
-	if o.History != nil {
-		root.History.SetSource(o.History)
-	}
-	if o.Contacts != nil {
-		root.Contacts.SetSource(o.Contacts)
-	}
-	if o.Messages != nil {
-		root.Messages.SetSource(o.Messages)
-	}
-	if o.Lookup != nil {
-		root.Dialpad.SetSource(o.Lookup)
-		root.Incoming.SetSource(o.Lookup)
-		root.Messages.SetNames(o.Lookup)
-	}
 	if o.Notice != "" {
-		root.run("Data", func() error { return errors.New(o.Notice) })
+		root.showError("Data", errors.New(o.Notice))
 	}
 
-	evs, cancel := events.Events()
+	evs, cancel := p.Events()
 	defer cancel()
 	var focused atomic.Bool
 	focused.Store(true)
 	go func() {
 		for e := range evs {
 			if n, ok := e.(core.NoticeEvent); ok {
-				root.run("Note", func() error { return errors.New(n.Text) })
+				root.showError("Note", errors.New(n.Text))
 			}
-			root.Event(e)
 			w.Invalidate() // the next frame reads the new state
 			announce(e, focused.Load(), o.Notifier)
-			announceMessage(ctx, e, focused.Load(), o.Notifier, o.Lookup)
+			announceMessage(ctx, e, focused.Load(), o.Notifier, p)
 		}
 	}()
+	gone := make(chan struct{}) // the window is destroyed: nothing to close
+	defer close(gone)
 	go func() {
-		<-ctx.Done()
-		w.Perform(system.ActionClose)
+		select {
+		case <-parent.Done():
+			w.Perform(system.ActionClose)
+		case <-gone:
+		}
 	}()
 	var ops op.Ops
 	for {
@@ -139,13 +113,21 @@ func announce(e core.Event, focused bool, n core.Notifier) {
 	if !ok || ce.State != call.Incoming || focused || n == nil {
 		return
 	}
-	who := ce.Remote.DisplayName
-	if who == "" {
-		who = ce.Remote.URI
-	}
+	who := callerName(ce.Info)
 	body := who
 	if ce.Account != "" {
 		body += " (to " + ce.Account + ")"
 	}
 	_ = n.Notify("Incoming call", body) // the ringtone and the window still show it
+}
+
+// callerName is who calls, for a notification: the contact the phone
+// found, else the SIP display name, else the address.
+func callerName(c call.Info) string {
+	for _, s := range []string{c.Contact, c.Remote.DisplayName} {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return c.Remote.URI
 }

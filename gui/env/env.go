@@ -14,9 +14,6 @@ import (
 	"github.com/softphone/softphone/gui/theme"
 )
 
-// Phone is the core's one interface.
-type Phone = core.Phone
-
 // Model is the phone's state for one frame: one read of the core's
 // State per frame (calls oldest first), so every screen draws the same
 // moment and no lock is held while drawing.
@@ -29,7 +26,7 @@ type Model struct {
 type Env struct {
 	Theme *theme.Theme
 	Model Model
-	Phone Phone
+	Phone core.Phone
 	// Run queues a command for the window's one command goroutine (SIP
 	// commands block; the queue keeps them in the order they were given)
 	// and shows its error, if any, to the user. ctx ends with the window.

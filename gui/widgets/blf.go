@@ -10,7 +10,6 @@ import (
 	"gioui.org/unit"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/theme"
 )
 
@@ -20,26 +19,26 @@ import (
 // blinkPeriod is one on+off cycle of a ringing lamp.
 const blinkPeriod = time.Second
 
-// BLFOf is the state of the extension at addr in watched (as
-// Phone.Watched returns it): the entry with that exact key, else one for
+// BLFOf is the state of the extension at addr in lamps (the
+// State's Lamps): the entry with that exact key, else one for
 // the same number or address ("100" and "sip:100@pbx" match; a user
 // written without a host matches that user at any host), else unknown.
-func BLFOf(watched map[string]core.BLFState, addr string) core.BLFState {
+func BLFOf(lamps map[string]core.BLFState, addr string) core.BLFState {
 	if addr == "" {
 		return core.BLFUnknown
 	}
-	if s, ok := watched[addr]; ok {
+	if s, ok := lamps[addr]; ok {
 		return s
 	}
-	for k, s := range watched {
-		if store.SameNumber(k, addr) {
+	for k, s := range lamps {
+		if core.SameNumber(k, addr) {
 			return s
 		}
 	}
-	if n := store.Normalize(addr); n != "" {
-		for k, s := range watched {
+	if n := core.NormalizeNumber(addr); n != "" {
+		for k, s := range lamps {
 			noHost := !strings.Contains(k, "@") || !strings.Contains(addr, "@")
-			if noHost && store.Normalize(k) == n {
+			if noHost && core.NormalizeNumber(k) == n {
 				return s
 			}
 		}

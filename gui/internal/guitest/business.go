@@ -1,7 +1,7 @@
 package guitest
 
 import (
-	"maps"
+	"context"
 	"slices"
 	"time"
 
@@ -21,15 +21,15 @@ const (
 	RecordPath = "/tmp/rec.wav"
 )
 
-func (p *Phone) Transfer(id, target string) error {
+func (p *Phone) Transfer(_ context.Context, id, target string) error {
 	return p.change(id, func(c *call.Info) { c.Transfer = "trying" }, "Transfer", target)
 }
 
-func (p *Phone) AttendedTransfer(id, consultID string) error {
+func (p *Phone) AttendedTransfer(_ context.Context, id, consultID string) error {
 	return p.change(id, func(c *call.Info) { c.Transfer = "trying" }, "AttendedTransfer", consultID)
 }
 
-func (p *Phone) Merge(ids ...string) (string, error) {
+func (p *Phone) Merge(_ context.Context, ids ...string) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	args := make([]any, len(ids))
@@ -52,7 +52,7 @@ func (p *Phone) Merge(ids ...string) (string, error) {
 	return ConfID, nil
 }
 
-func (p *Phone) Split(id string) error {
+func (p *Phone) Split(_ context.Context, id string) error {
 	conf := ""
 	err := p.change(id, func(c *call.Info) { conf, c.Conference = c.Conference, "" }, "Split")
 	if err != nil || conf == "" {
@@ -120,26 +120,43 @@ func (p *Phone) eachLeg(conf string, f func(*call.Info)) {
 	}
 }
 
-func (p *Phone) SetDND(on bool) error {
+// SetDND sets do not disturb on account ("": every account).
+func (p *Phone) SetDND(_ context.Context, account string, on bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if err := p.record("SetDND", on); err != nil {
+	args := []any{on}
+	if account != "" {
+		args = []any{account, on}
+	}
+	if err := p.record("SetDND", args...); err != nil {
 		return err
 	}
 	p.Cfg.Accounts = slices.Clone(p.Cfg.Accounts)
 	for i := range p.Cfg.Accounts {
-		p.Cfg.Accounts[i].DND = on
+		if account == "" || p.Cfg.Accounts[i].Name == account {
+			p.Cfg.Accounts[i].DND = on
+		}
 	}
 	return nil
 }
 
-func (p *Phone) Voicemail() []core.VoicemailStatus {
+// SetForwarding sets account's forwarding targets.
+func (p *Phone) SetForwarding(_ context.Context, account string, f core.Forwarding) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return slices.Clone(p.VM)
+	if err := p.record("SetForwarding", account, f.Always, f.Busy, f.NoAnswer); err != nil {
+		return err
+	}
+	p.Cfg.Accounts = slices.Clone(p.Cfg.Accounts)
+	for i := range p.Cfg.Accounts {
+		if a := &p.Cfg.Accounts[i]; a.Name == account {
+			a.ForwardAlways, a.ForwardBusy, a.ForwardNoAnswer = f.Always, f.Busy, f.NoAnswer
+		}
+	}
+	return nil
 }
 
-func (p *Phone) DialVoicemail(account string) (string, error) {
+func (p *Phone) DialVoicemail(_ context.Context, account string) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return "vm", p.record("DialVoicemail", account)
@@ -152,19 +169,18 @@ func (p *Phone) SendMessage(account, to, text string) (core.Message, error) {
 		p.record("SendMessage", account, to, text)
 }
 
-func (p *Phone) Watch(uris []string) error {
+// Watch records the watched set; State lists it, new lamps unknown.
+func (p *Phone) Watch(_ context.Context, uris []string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.record("Watch", uris)
+	if err := p.record("Watch", uris); err != nil {
+		return err
+	}
+	p.watched = slices.Clone(uris)
+	return nil
 }
 
-func (p *Phone) Watched() map[string]core.BLFState {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return maps.Clone(p.BLF)
-}
-
-func (p *Phone) Pickup(uri string) (string, error) {
+func (p *Phone) Pickup(_ context.Context, uri string) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return "pickup", p.record("Pickup", uri)

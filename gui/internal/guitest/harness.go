@@ -5,11 +5,13 @@
 package guitest
 
 import (
+	"context"
 	"image"
 	"image/png"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,12 +25,20 @@ import (
 	"gioui.org/op/paint"
 	"gioui.org/text"
 	"gioui.org/unit"
-	"gioui.org/widget"
 
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/theme"
 )
+
+func init() {
+	// Without a display, Mesa's EGL finds no platform to draw on unless
+	// told to draw off screen: the screenshots need no window.
+	if os.Getenv("EGL_PLATFORM") == "" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		_ = os.Setenv("EGL_PLATFORM", "surfaceless")
+	}
+}
 
 // Shaper is a text shaper with the Go fonts, to share between tests:
 // building one loads the fonts.
@@ -55,22 +65,22 @@ type Harness struct {
 }
 
 // NewPage makes a harness that lays out one page with phone ph in theme
-// th, on the theme's background. The model is read from ph each frame.
-// It lays out no frame yet.
-func NewPage(t testing.TB, ph env.Phone, th *theme.Theme, size image.Point, now time.Time, page func(gtx layout.Context, e *env.Env) layout.Dimensions) *Harness {
+// th, on the theme's background. The model is ph's State, read once per
+// frame as the window does. It lays out no frame yet.
+func NewPage(t testing.TB, ph core.Phone, th *theme.Theme, size image.Point, now time.Time, page func(gtx layout.Context, e *env.Env) layout.Dimensions) *Harness {
 	h := &Harness{T: t, Size: size, Now: now}
 	h.Env = &env.Env{
 		Theme: th,
 		Phone: ph,
-		Run: func(what string, cmd func() error) {
-			if err := cmd(); err != nil {
+		Run: func(what string, cmd func(ctx context.Context) error) {
+			if err := cmd(t.Context()); err != nil {
 				h.Errs = append(h.Errs, what+": "+err.Error())
 			}
 		},
 	}
 	h.Layout = func(gtx layout.Context) {
 		e := h.Env
-		e.Model = env.Model{Snapshot: e.Phone.Snapshot(), Calls: e.Phone.Calls(), Now: gtx.Now}
+		e.Model = env.Model{State: e.Phone.State(), Now: gtx.Now}
 		e.Size = env.SizeOf(gtx)
 		paint.Fill(gtx.Ops, e.Theme.Bg)
 		page(gtx, e)
@@ -245,32 +255,6 @@ func (h *Harness) Key(name key.Name) {
 	h.Frame()
 }
 
-// ShootList takes shot s of a page in a scrolling list: it switches to
-// the shot's theme and scale, runs setup in a window as wide as the shot
-// and tall enough that nothing scrolls away, then shrinks the window to
-// the shot's size, scrolls list to the top (or the end, if setup says so)
-// and writes the frame.
-func (h *Harness) ShootList(s Shot, list *widget.List, setup func() (atEnd bool)) {
-	h.T.Helper()
-	h.Env.Theme = theme.New(s.Dark, h.Env.Theme.Shaper)
-	h.Metric = unit.Metric{PxPerDp: s.Scale, PxPerSp: s.Scale}
-	h.Size = image.Pt(int(float32(s.Size.X)*s.Scale), int(3000*s.Scale))
-	atEnd := setup()
-	h.Size = image.Pt(int(float32(s.Size.X)*s.Scale), int(float32(s.Size.Y)*s.Scale))
-	h.Windows = s.Windows
-	if atEnd {
-		list.Position = layout.Position{BeforeEnd: false}
-		list.ScrollToEnd = true
-		h.Frame()
-		list.ScrollToEnd = false
-	} else {
-		list.Position = layout.Position{} // the setup may have scrolled
-	}
-	h.Frame()
-	h.Frame()
-	h.Screenshot(s.Path)
-}
-
 // Screenshot renders the last frame's ops to a PNG at path. It skips the
 // test if there is no GPU backend (headless EGL or Vulkan) here.
 func (h *Harness) Screenshot(path string) *image.RGBA {
@@ -323,5 +307,25 @@ func (ws Windows) Release() {
 	for k, w := range ws {
 		w.Release()
 		delete(ws, k)
+	}
+}
+
+// Async runs the page's commands as the window does: in order, on one
+// queue goroutine, while frames go on. wait blocks until the commands
+// queued so far are done. The queue ends with the test.
+func (h *Harness) Async() (wait func()) {
+	var mu sync.Mutex // guards Errs, written by the queue's goroutine
+	q := env.NewQueue(h.T.Context(), func(what string, err error) {
+		if err != nil {
+			mu.Lock()
+			h.Errs = append(h.Errs, what+": "+err.Error())
+			mu.Unlock()
+		}
+	})
+	h.Env.Run = q.Run
+	return func() {
+		done := make(chan struct{})
+		q.Run("wait", func(context.Context) error { close(done); return nil })
+		<-done
 	}
 }

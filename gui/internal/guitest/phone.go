@@ -1,40 +1,55 @@
 package guitest
 
 import (
+	"cmp"
+	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/account"
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/config"
-	"github.com/softphone/softphone/core/media"
-	"github.com/softphone/softphone/gui/env"
 )
 
-// Phone is a fake env.Phone. Commands are recorded as "Name arg..." and
+// Phone is a fake core.Phone. Commands are recorded as "Name arg..." and
 // change the calls and the configuration as the real phone would (hold,
-// mute, answer, end, save). Set the exported fields before the screen
-// runs commands on other goroutines.
+// mute, answer, end, save); State serves them as the phone's read model.
+// Set the exported fields before the screen runs commands on other
+// goroutines.
 type Phone struct {
-	Snap    core.Snapshot
-	Cfg     config.Config
-	Stats   map[string]media.Stats
-	Devices []audio.DeviceInfo
-	Err     error            // returned by every command when set
-	Fail    map[string]error // returned by the command of that name ("UpdateAccounts")
-	VM      []core.VoicemailStatus
-	BLF     map[string]core.BLFState
-	Clock   func() time.Time // when StartRecording starts; nil: time.Now
+	// Records answers the record queries (history, contacts, messages);
+	// nil panics on a query, so a test that needs them sets one.
+	core.Records
 
-	mu       sync.Mutex
+	Accounts []account.Status
+	Listen   string
+	Cfg      config.Config
+	Quality  map[string]core.Quality // by call id
+	Devices  []audio.DeviceInfo
+	Level    float64          // what InputLevel reads
+	Err      error            // returned by every command when set
+	Fail     map[string]error // returned by the command of that name ("UpdateAccounts")
+	VM       []core.VoicemailStatus
+	BLF      map[string]core.BLFState // the lamps, by watched address
+	// MissedCount and UnreadCount are the journal's counts (State's
+	// UnseenMissed and Unread).
+	MissedCount, UnreadCount int
+	Clock                    func() time.Time // when StartRecording starts; nil: time.Now
+
+	mu       sync.Mutex // guards what follows, and the fields above once commands run
+	version  uint64
 	calls    []call.Info
+	watched  []string
 	cmds     []string
 	accounts [][]config.Account
 	settings []Settings
+	subs     []chan core.Event
 }
 
 // Settings are what UpdateSettings was given.
@@ -43,18 +58,85 @@ type Settings struct {
 	UI    config.UI
 }
 
-var _ env.Phone = (*Phone)(nil)
+var _ core.Phone = (*Phone)(nil)
 
-// NewPhone makes a phone with these calls (oldest first).
+// NewPhone makes a phone with these calls.
 func NewPhone(calls ...call.Info) *Phone {
-	return &Phone{calls: calls, Stats: map[string]media.Stats{}, Fail: map[string]error{}}
+	return &Phone{calls: calls, Quality: map[string]core.Quality{}, Fail: map[string]error{}}
 }
 
 // SetCalls replaces the calls.
 func (p *Phone) SetCalls(calls ...call.Info) {
 	p.mu.Lock()
 	p.calls = calls
+	p.version++
 	p.mu.Unlock()
+}
+
+// Calls are the calls as State lists them.
+func (p *Phone) Calls() []call.Info {
+	return p.State().Calls
+}
+
+// State is the read model of the fake's fields: the calls oldest first
+// (by start, then id, as the phone orders them), a version that moves
+// with each command.
+func (p *Phone) State() core.State {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	calls := slices.Clone(p.calls)
+	slices.SortStableFunc(calls, func(a, b call.Info) int {
+		if c := a.Started.Compare(b.Started); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	cfg := p.Cfg
+	cfg.Accounts = slices.Clone(cfg.Accounts)
+	cfg.Audio.Codecs = slices.Clone(cfg.Audio.Codecs)
+	lamps := maps.Clone(p.BLF)
+	if lamps == nil {
+		lamps = map[string]core.BLFState{}
+	}
+	for _, u := range p.watched {
+		if _, ok := lamps[u]; !ok {
+			lamps[u] = core.BLFUnknown
+		}
+	}
+	return core.State{
+		Version: p.version, Listen: p.Listen, Accounts: slices.Clone(p.Accounts),
+		Calls: calls, Quality: maps.Clone(p.Quality), Voicemail: slices.Clone(p.VM),
+		Lamps: lamps, Watched: slices.Clone(p.watched), Config: cfg,
+		UnseenMissed: p.MissedCount, Unread: p.UnreadCount,
+	}
+}
+
+// Events streams what Emit sends.
+func (p *Phone) Events() (<-chan core.Event, func()) {
+	ch := make(chan core.Event, 64)
+	p.mu.Lock()
+	p.subs = append(p.subs, ch)
+	p.mu.Unlock()
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			if i := slices.Index(p.subs, ch); i >= 0 {
+				p.subs = slices.Delete(p.subs, i, i+1)
+				close(ch)
+			}
+		})
+	}
+}
+
+// Emit sends ev to every Events stream.
+func (p *Phone) Emit(ev core.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, ch := range p.subs {
+		ch <- ev
+	}
 }
 
 // Commands returns the commands sent so far.
@@ -104,6 +186,7 @@ func (p *Phone) record(name string, args ...any) error {
 		c += " " + strings.TrimSuffix(fmt.Sprintln(args...), "\n")
 	}
 	p.cmds = append(p.cmds, c)
+	p.version++
 	if err := p.Fail[name]; err != nil {
 		return err
 	}
@@ -114,6 +197,10 @@ func (p *Phone) record(name string, args ...any) error {
 func (p *Phone) change(id string, f func(*call.Info), name string, args ...any) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.changeLocked(id, f, name, args...)
+}
+
+func (p *Phone) changeLocked(id string, f func(*call.Info), name string, args ...any) error {
 	if err := p.record(name, append([]any{id}, args...)...); err != nil {
 		return err
 	}
@@ -126,32 +213,31 @@ func (p *Phone) change(id string, f func(*call.Info), name string, args ...any) 
 	return fmt.Errorf("no call %q", id)
 }
 
-func (p *Phone) Snapshot() core.Snapshot {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.Snap
-}
-
-func (p *Phone) Calls() []call.Info {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.calls)
-}
-
-func (p *Phone) CallStats(id string) (media.Stats, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.Stats[id], nil
-}
-
-func (p *Phone) Dial(to string, o core.DialOptions) (string, error) {
+func (p *Phone) Dial(_ context.Context, to string, o core.DialOptions) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return "new", p.record("Dial", to)
 }
 
-func (p *Phone) Answer(id string) error {
-	return p.change(id, func(c *call.Info) { c.State, c.Answered = call.Connected, time.Now() }, "Answer")
+// Answer answers call id after holding the calls with audio going, as
+// the phone does (call waiting).
+func (p *Phone) Answer(_ context.Context, id string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	err := p.changeLocked(id, func(c *call.Info) { c.State, c.Answered = call.Connected, time.Now() }, "Answer")
+	if err != nil {
+		return err
+	}
+	for i := range p.calls {
+		if c := &p.calls[i]; c.ID != id && (c.State == call.Connected || c.State == call.RemoteHeld) {
+			c.LocalHold, c.State = true, call.Held
+		}
+	}
+	return nil
+}
+
+func (p *Phone) Decline(id string) error {
+	return p.change(id, func(c *call.Info) { c.State = call.Ended }, "Decline")
 }
 
 func (p *Phone) Reject(id string, code int) error {
@@ -162,11 +248,11 @@ func (p *Phone) Hangup(id string) error {
 	return p.change(id, func(c *call.Info) { c.State = call.Ended }, "Hangup")
 }
 
-func (p *Phone) Hold(id string) error {
+func (p *Phone) Hold(_ context.Context, id string) error {
 	return p.change(id, func(c *call.Info) { c.LocalHold, c.State = true, call.Held }, "Hold")
 }
 
-func (p *Phone) Resume(id string) error {
+func (p *Phone) Resume(_ context.Context, id string) error {
 	return p.change(id, func(c *call.Info) {
 		c.LocalHold, c.State = false, call.Connected
 		if c.RemoteHold {
@@ -199,16 +285,13 @@ func (p *Phone) AudioDevices() ([]audio.DeviceInfo, error) {
 	return slices.Clone(p.Devices), p.record("AudioDevices")
 }
 
-func (p *Phone) Config() config.Config {
+func (p *Phone) InputLevel() float64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	c := p.Cfg
-	c.Accounts = slices.Clone(c.Accounts)
-	c.Audio.Codecs = slices.Clone(c.Audio.Codecs)
-	return c
+	return p.Level
 }
 
-func (p *Phone) UpdateAccounts(list []config.Account) error {
+func (p *Phone) UpdateAccounts(_ context.Context, list []config.Account) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.accounts = append(p.accounts, slices.Clone(list))
@@ -219,7 +302,7 @@ func (p *Phone) UpdateAccounts(list []config.Account) error {
 	return nil
 }
 
-func (p *Phone) UpdateSettings(a config.Audio, ui config.UI) error {
+func (p *Phone) UpdateSettings(_ context.Context, a config.Audio, ui config.UI) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.settings = append(p.settings, Settings{a, ui})

@@ -169,8 +169,8 @@ func (l *Loader[S, T]) loadMore(e *env.Env) {
 // run runs read of src off the frame goroutine and, unless a reload
 // came since generation gen, takes its result with take (the lock held).
 func (l *Loader[S, T]) run(e *env.Env, gen int, src S, read Read[S, T], take func(Result[T])) {
-	e.Run(l.cfg.What, func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), l.cfg.Timeout)
+	e.Run(l.cfg.What, func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, l.cfg.Timeout)
 		defer cancel()
 		r, err := read(ctx, src)
 		l.mu.Lock()
@@ -200,8 +200,8 @@ func (l *Loader[S, T]) Do(e *env.Env, what string, f func(ctx context.Context, s
 	if !has {
 		return
 	}
-	e.Run(what, func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), l.cfg.Timeout)
+	e.Run(what, func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, l.cfg.Timeout)
 		defer cancel()
 		return f(ctx, src)
 	})

@@ -28,13 +28,12 @@ type Page struct {
 	rows    map[string]*row  // by account name
 	ed      *editor          // nil: the status list is shown
 
-	// mu guards what commands running on other goroutines write.
+	// mu guards what commands running on other goroutines write, and
+	// the accounts they read.
 	mu       sync.Mutex
-	accounts []config.Account // e.Phone.Config().Accounts, read off the frame
-	loaded   bool
-	loading  bool
-	toggling map[string]bool // enable switches in flight: the value asked for
-	ver      int             // bumped whenever accounts changes
+	accounts []config.Account // the model's Config.Accounts, as of this frame
+	toggling map[string]bool  // enable switches in flight: the value asked for
+	ver      int              // bumped whenever accounts changes
 }
 
 // version tells the editor to validate again; call with mu held.
@@ -71,23 +70,23 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 
 // update handles input before drawing.
 func (p *Page) update(gtx layout.Context, e *env.Env) {
-	p.load(e, false)
+	p.sync(e.Model)
 	if p.ed != nil {
 		p.ed.update(gtx, e, p)
 		return
 	}
 	if p.add.Clicked(gtx) || p.addHint.Clicked(gtx) {
-		p.openEditor(e, nil)
+		p.openEditor(nil)
 	}
 	for _, en := range p.entries(e) {
 		r := p.row(en.name)
 		if r.retry.Clicked(gtx) {
 			name := en.name
-			e.Run("Retry "+name, func() error { return e.Phone.Register(name) })
+			e.Run("Retry "+name, func(context.Context) error { return e.Phone.Register(name) })
 		}
 		if r.edit.Clicked(gtx) && en.hasCfg {
 			a := en.cfg
-			p.openEditor(e, &a)
+			p.openEditor(&a)
 		}
 		if r.enabled.Update(gtx) && en.hasCfg {
 			p.setEnabled(e, en.name, r.enabled.Value)
@@ -95,45 +94,31 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 	}
 }
 
-// load reads the accounts from the config on another goroutine, once (or
-// again when force is set, as when the editor opens).
-func (p *Page) load(e *env.Env, force bool) {
-	p.mu.Lock()
-	start := !p.loading && (force || !p.loaded)
-	if start {
-		p.loading = true
-	}
-	p.mu.Unlock()
-	if !start {
-		return
-	}
-	e.Run("Read accounts", func() error {
-		accs := slices.Clone(e.Phone.Config().Accounts)
-		p.mu.Lock()
-		p.accounts, p.loaded, p.loading = accs, true, false
-		p.ver++
-		p.mu.Unlock()
-		return nil
-	})
-}
-
-// cached returns a copy of the accounts read from the config.
-func (p *Page) cached() ([]config.Account, bool) {
+// sync takes the accounts of the configuration in force, as the phone's
+// state has them this frame.
+func (p *Page) sync(m env.Model) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return slices.Clone(p.accounts), p.loaded
+	if p.ver == 0 || !slices.Equal(p.accounts, m.Config.Accounts) {
+		p.accounts = slices.Clone(m.Config.Accounts)
+		p.ver++
+	}
 }
 
-// saveAccounts sends the new list; on success it becomes the cached one.
-// done, if set, runs with the result on the command's goroutine, under mu.
+// cached returns a copy of the accounts in force.
+func (p *Page) cached() []config.Account {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.accounts)
+}
+
+// saveAccounts sends the new list; once applied, the phone's state has
+// it. done, if set, runs with the result on the command's goroutine,
+// under mu.
 func (p *Page) saveAccounts(e *env.Env, what string, list []config.Account, done func(err error)) {
-	e.Run(what, func() error {
-		err := e.Phone.UpdateAccounts(context.Background(), list)
+	e.Run(what, func(ctx context.Context) error {
+		err := e.Phone.UpdateAccounts(ctx, list)
 		p.mu.Lock()
-		if err == nil {
-			p.accounts, p.loaded = slices.Clone(list), true
-			p.ver++
-		}
 		if done != nil {
 			done(err)
 		}
@@ -143,10 +128,7 @@ func (p *Page) saveAccounts(e *env.Env, what string, list []config.Account, done
 }
 
 func (p *Page) setEnabled(e *env.Env, name string, on bool) {
-	list, ok := p.cached()
-	if !ok {
-		return
-	}
+	list := p.cached()
 	i := slices.IndexFunc(list, func(a config.Account) bool { return a.Name == name })
 	if i < 0 {
 		return
@@ -162,9 +144,8 @@ func (p *Page) setEnabled(e *env.Env, name string, on bool) {
 	p.saveAccounts(e, verb+name, list, func(error) { delete(p.toggling, name) })
 }
 
-func (p *Page) openEditor(e *env.Env, a *config.Account) {
+func (p *Page) openEditor(a *config.Account) {
 	p.ed = newEditor(a)
-	p.load(e, true) // Save applies the edit to the newest list
 }
 
 func (p *Page) row(name string) *row {
@@ -179,11 +160,11 @@ func (p *Page) row(name string) *row {
 // entries merges the config's accounts (file order) with the statuses the
 // core reports.
 func (p *Page) entries(e *env.Env) []entry {
-	accs, _ := p.cached()
+	accs := p.cached()
 	var out []entry
 	seen := map[string]bool{}
 	status := func(name string) (account.Status, bool) {
-		for _, s := range e.Model.Snapshot.Accounts {
+		for _, s := range e.Model.Accounts {
 			if s.Account == name {
 				return s, true
 			}
@@ -195,7 +176,7 @@ func (p *Page) entries(e *env.Env) []entry {
 		out = append(out, entry{name: a.Name, cfg: a, hasCfg: true, status: s, known: known})
 		seen[a.Name] = true
 	}
-	for _, s := range e.Model.Snapshot.Accounts {
+	for _, s := range e.Model.Accounts {
 		if !seen[s.Account] {
 			out = append(out, entry{name: s.Account, status: s, known: true, cfg: config.Account{Enabled: true}, hasCfg: false})
 		}
@@ -207,7 +188,6 @@ func (p *Page) entries(e *env.Env) []entry {
 func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
 	th := e.Theme
 	entries := p.entries(e)
-	_, loaded := p.cached()
 	items := []layout.Widget{
 		func(gtx layout.Context) layout.Dimensions {
 			return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
@@ -218,16 +198,13 @@ func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
 					if len(entries) == 0 {
 						return layout.Dimensions{}
 					}
-					if !loaded {
-						gtx = gtx.Disabled()
-					}
 					return widgets.Button(gtx, th, &p.add, icAdd, "Add account", "Add an account", widgets.Primary)
 				}),
 			)
 		},
 	}
 	if len(entries) == 0 {
-		items = append(items, func(gtx layout.Context) layout.Dimensions { return p.layoutEmpty(gtx, e, loaded) })
+		items = append(items, func(gtx layout.Context) layout.Dimensions { return p.layoutEmpty(gtx, e) })
 	}
 	for _, en := range entries {
 		items = append(items, func(gtx layout.Context) layout.Dimensions { return p.layoutEntry(gtx, e, en) })
@@ -246,23 +223,23 @@ func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
 
 // localAddress is the SIP address other phones can dial directly.
 func localAddress(e *env.Env) string {
-	if e.Model.Snapshot.Listen == "" {
+	if e.Model.Listen == "" {
 		return "(not listening yet)"
 	}
-	return "sip:" + e.Model.Snapshot.Listen
+	return "sip:" + e.Model.Listen
 }
 
-func (p *Page) layoutEmpty(gtx layout.Context, e *env.Env, loaded bool) layout.Dimensions {
+func (p *Page) layoutEmpty(gtx layout.Context, e *env.Env) layout.Dimensions {
 	th := e.Theme
 	return widgets.Card(gtx, th, func(gtx layout.Context) layout.Dimensions {
 		gtx.Constraints.Min.X = gtx.Constraints.Max.X
 		return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-			return p.layoutEmptyContent(gtx, e, loaded)
+			return p.layoutEmptyContent(gtx, e)
 		})
 	})
 }
 
-func (p *Page) layoutEmptyContent(gtx layout.Context, e *env.Env, loaded bool) layout.Dimensions {
+func (p *Page) layoutEmptyContent(gtx layout.Context, e *env.Env) layout.Dimensions {
 	th := e.Theme
 	return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
 		widgets.VSpace(16),
@@ -299,9 +276,6 @@ func (p *Page) layoutEmptyContent(gtx layout.Context, e *env.Env, loaded bool) l
 		}),
 		widgets.VSpace(16),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			if !loaded {
-				gtx = gtx.Disabled()
-			}
 			return widgets.Button(gtx, th, &p.addHint, icAdd, "Add account", "Add an account", widgets.Primary)
 		}),
 		widgets.VSpace(16),

@@ -4,13 +4,11 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"gioui.org/io/key"
 
-	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/account"
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/gui/internal/guitest"
@@ -41,12 +39,10 @@ func lab() config.Account {
 func setupPhone() *guitest.Phone {
 	p := guitest.NewPhone()
 	p.Cfg = config.Config{Path: "/home/alice/.config/softphone/config.toml", Accounts: []config.Account{office(), home(), lab()}}
-	p.Snap = core.Snapshot{
-		Listen: "192.168.1.23:5060",
-		Accounts: []account.Status{
-			{Account: "office", State: account.Failed, Code: 403, Reason: "403 Forbidden", RetryIn: 30 * time.Second, At: testNow.Add(-5 * time.Second)},
-			{Account: "home", State: account.Registered, Code: 200, Expires: 300, At: testNow.Add(-time.Minute)},
-		},
+	p.Listen = "192.168.1.23:5060"
+	p.Accounts = []account.Status{
+		{Account: "office", State: account.Failed, Code: 403, Reason: "403 Forbidden", RetryIn: 30 * time.Second, At: testNow.Add(-5 * time.Second)},
+		{Account: "home", State: account.Registered, Code: 200, Expires: 300, At: testNow.Add(-time.Minute)},
 	}
 	return p
 }
@@ -68,7 +64,7 @@ func TestRetryRegisters(t *testing.T) {
 
 func TestNoAccount(t *testing.T) {
 	p := guitest.NewPhone()
-	p.Snap = core.Snapshot{Listen: "10.1.2.3:5060"}
+	p.Listen = "10.1.2.3:5060"
 	h := newHarness(t, p)
 	h.Must("No account — direct calls only")
 	h.Must("sip:10.1.2.3:5060")
@@ -316,73 +312,26 @@ func TestDescribeState(t *testing.T) {
 	}
 }
 
-// TestScreenshots renders the screen in each state at each size and
-// theme. With -shots DIR the PNGs are kept there.
-func TestScreenshots(t *testing.T) {
-	setups := map[string]func(h *harness){
-		"list": func(*harness) {},
-		"empty": func(h *harness) {
-			h.phone.Cfg.Accounts = nil
-			h.phone.Snap.Accounts = nil
-			h.page = New()
-			h.Frame()
-			h.Frame()
-		},
-		"editor": func(h *harness) {
-			h.Click("Add an account")
-			h.TypeInto("Account name", "mobile")
-			h.TypeInto("Username", "carol")
-			h.TypeInto("Domain", "sip:carol@example")
-			h.TypeInto("Password", "hunter2")
-		},
-		"editor-end": func(h *harness) {
-			h.Click("Edit account office")
-			h.TypeInto("Registration interval", "0")
-			h.atEnd = true
-		},
-		"remove": func(h *harness) {
-			h.Click("Edit account office")
-			h.Click("Remove account office")
-			h.atEnd = true
-		},
-	}
-	states := []string{"list", "empty", "editor", "editor-end", "remove"}
-	guitest.Shots(t, "accounts", states, func(t *testing.T, s guitest.Shot) {
-		h := newHarness(t, setupPhone())
-		h.ShootList(s, &h.page.list, func() bool {
-			setups[s.State](h)
-			return h.atEnd
-		})
-	})
-}
-
-// TestAsyncRun drives the screen with commands on their own goroutines, as
-// the window runs them (go test -race checks the page's locking).
+// TestAsyncRun drives the screen with commands on the window's queue
+// goroutine (go test -race checks the page's locking).
 func TestAsyncRun(t *testing.T) {
 	p := setupPhone()
 	h := newHarness(t, p)
-	var wg sync.WaitGroup
-	h.Env.Run = func(what string, cmd func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_ = cmd()
-		}()
-	}
+	wait := h.Async()
 	h.Click("Add an account")
-	wg.Wait()
+	wait()
 	h.TypeInto("Account name", "mobile")
 	h.TypeInto("Username", "carol")
 	h.TypeInto("Domain", "example.net")
 	h.Click("Save the account")
 	h.Frame() // frames go on while the save runs
-	wg.Wait()
+	wait()
 	h.Frame()
 	if h.page.ed != nil {
 		t.Fatal("the editor did not close after the save finished")
 	}
 	h.Click("Disable account home")
-	wg.Wait()
+	wait()
 	h.Frame()
 	h.Must("Enable account home")
 	if n := len(p.SavedAccounts()); n != 2 {

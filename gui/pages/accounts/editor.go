@@ -230,14 +230,13 @@ func (ed *editor) update(gtx layout.Context, e *env.Env, p *Page) {
 
 // others are the accounts the edited one must not clash with.
 func (ed *editor) others(p *Page) []config.Account {
-	list, _ := p.cached()
+	list := p.cached()
 	return slices.DeleteFunc(list, func(a config.Account) bool { return !ed.isNew && a.Name == ed.orig })
 }
 
 // valid reports whether Save may run.
 func (ed *editor) valid(p *Page) bool {
-	_, loaded := p.cached()
-	return loaded && len(ed.errs) == 0
+	return len(ed.errs) == 0
 }
 
 func (ed *editor) trySave(e *env.Env, p *Page) {
@@ -252,7 +251,7 @@ func (ed *editor) trySave(e *env.Env, p *Page) {
 		return
 	}
 	a := ed.account()
-	list, _ := p.cached()
+	list := p.cached()
 	i := slices.IndexFunc(list, func(x config.Account) bool { return !ed.isNew && x.Name == ed.orig })
 	if i < 0 {
 		list = append(list, a)
@@ -274,7 +273,7 @@ func (ed *editor) trySave(e *env.Env, p *Page) {
 }
 
 func (ed *editor) doRemove(e *env.Env, p *Page) {
-	list, _ := p.cached()
+	list := p.cached()
 	list = slices.DeleteFunc(list, func(a config.Account) bool { return a.Name == ed.orig })
 	p.mu.Lock()
 	ed.busy, ed.saveErr = true, ""

@@ -19,7 +19,6 @@ type harness struct {
 	*guitest.Harness
 	page  *Page
 	phone *guitest.Phone
-	atEnd bool // screenshot: scrolled to the bottom
 }
 
 // newHarness makes a page in a window tall enough that nothing scrolls.

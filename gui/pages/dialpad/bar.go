@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"strconv"
-	"time"
 
 	"gioui.org/font"
 	"gioui.org/io/semantic"
@@ -23,28 +22,22 @@ import (
 	"github.com/softphone/softphone/gui/widgets"
 )
 
-// pollEvery is how often the bar reads the configuration and the
-// voicemail status: both copy under the phone's lock, so not every frame.
-const pollEvery = time.Second
-
 // bar is the strip over the dialpad: do not disturb, forwarding and
-// voicemail, as the phone's configuration and MWI have them.
+// voicemail, as the phone's state (configuration and MWI) has them.
 type bar struct {
 	dnd, vm widget.Clickable
 
 	// Frame goroutine only.
-	polled time.Time
-	st     barState
+	st barState
 
 	// Under Page.mu: written by the commands' goroutines.
-	stale   bool  // a command changed what the bar shows: poll again
 	dndWant *bool // the DND asked for, until the command is done
 }
 
 // barState is what the bar shows.
 type barState struct {
 	accounts  int  // enabled accounts; no bar without one
-	dnd       bool // any enabled account refuses calls
+	dnd       bool // every enabled account refuses calls (State.DND)
 	fwdTarget string
 	fwdWhen   string // "" (always), "when busy", ...
 	fwdMore   int    // other accounts forwarding elsewhere
@@ -59,34 +52,19 @@ var (
 	icVM      = widgets.MustIcon(icons.CommunicationVoicemail)
 )
 
-// poll reads the state when it is due, and wakes the window once more so
-// that a change seen late still shows.
-func (p *Page) pollBar(gtx layout.Context, e *env.Env) {
-	b := &p.bar
-	p.mu.Lock()
-	stale := b.stale
-	b.stale = false
-	p.mu.Unlock()
-	if !stale && !b.polled.IsZero() && gtx.Now.Sub(b.polled) < pollEvery {
-		gtx.Execute(op.InvalidateCmd{At: b.polled.Add(pollEvery)})
-		return
-	}
-	b.polled = gtx.Now
-	b.st = readBar(e, p.Account)
-}
-
-// readBar sums up the configuration and the voicemail status; chosen is
-// the account the dialpad calls from ("" = automatic).
-func readBar(e *env.Env, chosen string) barState {
+// readBar sums up the configuration in force and the voicemail status
+// of the frame's model; chosen is the account the dialpad calls from
+// ("" = automatic).
+func readBar(m env.Model, chosen string) barState {
 	var st barState
-	cfg := e.Phone.Config()
+	cfg := m.Config
+	st.dnd = m.DND()
 	hasNumber := map[string]bool{}
 	for _, a := range cfg.Accounts {
 		if !a.Enabled {
 			continue
 		}
 		st.accounts++
-		st.dnd = st.dnd || a.DND
 		if a.Voicemail != "" {
 			hasNumber[a.Name] = true
 		}
@@ -109,7 +87,7 @@ func readBar(e *env.Env, chosen string) barState {
 			st.fwdMore++
 		}
 	}
-	vms := e.Phone.Voicemail()
+	vms := m.Voicemail
 	for _, v := range vms {
 		st.vmNew += v.New
 		if v.Number != "" {
@@ -148,18 +126,19 @@ func (p *Page) updateBar(gtx layout.Context, e *env.Env) {
 		p.mu.Lock()
 		b.dndWant = &on
 		p.mu.Unlock()
-		e.Run("Do not disturb", func() error {
-			err := e.Phone.SetDND(context.Background(), "", on)
+		e.Run("Do not disturb", func(ctx context.Context) error {
+			// Once set, the phone's state has it.
+			err := e.Phone.SetDND(ctx, "", on)
 			p.mu.Lock()
-			b.dndWant, b.stale = nil, true
+			b.dndWant = nil
 			p.mu.Unlock()
 			return err
 		})
 	}
 	if b.vm.Clicked(gtx) && b.st.vmAccount != "" {
 		account := b.st.vmAccount
-		e.Run("Voicemail", func() error {
-			_, err := e.Phone.DialVoicemail(context.Background(), account)
+		e.Run("Voicemail", func(ctx context.Context) error {
+			_, err := e.Phone.DialVoicemail(ctx, account)
 			return err
 		})
 	}

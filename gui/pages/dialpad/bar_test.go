@@ -2,9 +2,7 @@ package dialpad_test
 
 import (
 	"image"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/account"
@@ -28,7 +26,7 @@ func barScreen(t *testing.T, accs []config.Account, vm ...core.VoicemailStatus) 
 	ph.Cfg.Accounts = accs
 	ph.VM = vm
 	for _, a := range accs {
-		ph.Snap.Accounts = append(ph.Snap.Accounts, account.Status{Account: a.Name, State: account.Registered})
+		ph.Accounts = append(ph.Accounts, account.Status{Account: a.Name, State: account.Registered})
 	}
 	s := &guitest.Screen{Harness: guitest.NewPage(t, ph, theme.New(false, nil), image.Pt(400, 760), now, dialpad.New().Layout), Phone: ph}
 	s.Frame()
@@ -51,17 +49,18 @@ func TestDNDToggle(t *testing.T) {
 	s.ExpectPart("Do not disturb is off")
 }
 
+// TestDNDShownFromTheConfiguration: do not disturb is on when every
+// enabled account refuses calls (the phone's State.DND), read each frame.
 func TestDNDShownFromTheConfiguration(t *testing.T) {
 	accs := accounts()
 	accs[1].DND = true
 	s := barScreen(t, accs)
-	s.ExpectPart("Do not disturb is on")
+	s.ExpectPart("Do not disturb is off") // alice still takes calls
 	// A disabled account takes no calls: its DND does not count.
-	accs[1].Enabled = false
+	accs[0].Enabled = false
 	s.Phone.Cfg.Accounts = accs
-	s.Now = s.Now.Add(time.Second)
 	s.Frame()
-	s.ExpectPart("Do not disturb is off")
+	s.ExpectPart("Do not disturb is on")
 }
 
 func TestDNDFailureShowsTheOldState(t *testing.T) {
@@ -143,12 +142,7 @@ func TestVoicemailCountFollowsThePhone(t *testing.T) {
 		t.Error("a count with no new message")
 	}
 	s.Phone.VM = []core.VoicemailStatus{{Account: "alice", Number: "*97", Waiting: true, New: 1}}
-	// Read at most once a second, and the window wakes for it.
-	s.Frame()
-	if at, ok := s.Router.WakeupTime(); !ok || at.After(now.Add(time.Second)) {
-		t.Errorf("wake-up at %v (%v), want by %v", at, ok, now.Add(time.Second))
-	}
-	s.Now = s.Now.Add(time.Second)
+	// The next frame's state has it: no polling, no wait.
 	s.Frame()
 	s.ExpectPart("Call your voicemail: 1 new message")
 }
@@ -162,25 +156,18 @@ func TestNoBarWithoutAccounts(t *testing.T) {
 	}
 }
 
-// TestBarAsyncRun runs the commands on their own goroutines, as the
-// window does (go test -race checks the bar's locking).
+// TestBarAsyncRun runs the commands on the window's queue goroutine (go
+// test -race checks the bar's locking).
 func TestBarAsyncRun(t *testing.T) {
 	s := barScreen(t, accounts(), core.VoicemailStatus{Account: "alice", Number: "*97", New: 1})
-	var wg sync.WaitGroup
-	s.Env.Run = func(what string, cmd func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_ = cmd()
-		}()
-	}
+	wait := s.Async()
 	s.ClickPart("Do not disturb is off")
 	// While SetDND runs, the switch shows what was asked for.
 	s.Frame()
-	wg.Wait()
+	wait()
 	s.Frame()
 	s.ExpectPart("Do not disturb is on")
 	s.ClickPart("Call your voicemail")
-	wg.Wait()
+	wait()
 	s.Want("SetDND true", "DialVoicemail alice")
 }

@@ -45,7 +45,6 @@ type Page struct {
 
 	// Shared with the lookups (e.Run goroutines).
 	mu      sync.Mutex
-	src     Source
 	cache   map[string][]suggestion // by typed text
 	pending map[string]bool         // texts being looked up
 	gen     int                     // bumps when the cache is reset
@@ -241,7 +240,7 @@ func button(gtx layout.Context, th *theme.Theme, clk *widget.Clickable, label, d
 
 // update handles clicks and keys before drawing, as Gio's examples do.
 func (p *Page) update(gtx layout.Context, e *env.Env) {
-	p.pollBar(gtx, e)
+	p.bar.st = readBar(e.Model, p.Account)
 	p.updateBar(gtx, e)
 	if !p.focused {
 		// Typing goes to the number field from the first key press.
@@ -321,28 +320,25 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 
 // speedDial calls the number of the slot of the held digit d (1–9), and
 // reports whether it did: only when nothing is typed and no call takes
-// the digits as tones, and when there is a source.
+// the digits as tones.
 func (p *Page) speedDial(e *env.Env, d string) bool {
 	slot, err := strconv.Atoi(d)
-	src := p.source()
-	if err != nil || slot < 1 || slot > 9 || src == nil || strings.TrimSpace(p.Number.Text()) != "" {
+	if err != nil || slot < 1 || slot > 9 || strings.TrimSpace(p.Number.Text()) != "" {
 		return false
 	}
 	if c, ok := e.Model.Active(); ok && c.Established() {
 		return false
 	}
 	account := p.Account
-	e.Run("Speed dial "+d, func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
-		defer cancel()
-		sd, ok, err := src.SpeedDial(ctx, slot)
+	e.Run("Speed dial "+d, func(ctx context.Context) error {
+		sd, ok, err := e.Phone.SpeedDial(ctx, slot)
 		if err != nil {
 			return err
 		}
 		if !ok || strings.TrimSpace(sd.Number) == "" {
 			return errEmptySlot
 		}
-		_, err = e.Phone.Dial(context.Background(), sd.Number, core.DialOptions{Account: account, HoldOthers: true})
+		_, err = e.Phone.Dial(ctx, sd.Number, core.DialOptions{Account: account, HoldOthers: true})
 		return err
 	})
 	return true
@@ -383,8 +379,8 @@ func (p *Page) dialTo(e *env.Env, to string) {
 		return
 	}
 	account := p.Account
-	e.Run("Call "+to, func() error {
-		_, err := e.Phone.Dial(context.Background(), to, core.DialOptions{Account: account, HoldOthers: true})
+	e.Run("Call "+to, func(ctx context.Context) error {
+		_, err := e.Phone.Dial(ctx, to, core.DialOptions{Account: account, HoldOthers: true})
 		return err
 	})
 	p.Number.SetText("")
@@ -393,7 +389,7 @@ func (p *Page) dialTo(e *env.Env, to string) {
 func (p *Page) sendDTMFIfInCall(e *env.Env, d string) {
 	if c, ok := e.Model.Active(); ok && c.Established() {
 		id := c.ID
-		e.Run("DTMF", func() error { return e.Phone.SendDTMF(id, d) })
+		e.Run("DTMF", func(context.Context) error { return e.Phone.SendDTMF(id, d) })
 	}
 }
 
@@ -410,7 +406,7 @@ func filterDialable(s string) string {
 
 func accountNames(e *env.Env) []string {
 	var out []string
-	for _, a := range e.Model.Snapshot.Accounts {
+	for _, a := range e.Model.Accounts {
 		out = append(out, a.Account)
 	}
 	return out
@@ -454,7 +450,7 @@ func (p *Page) layoutKey(gtx layout.Context, th *theme.Theme, i int) layout.Dime
 	desc := "Key " + k.Digit
 	if k.Digit == "0" {
 		desc += ", hold for +"
-	} else if k.Digit >= "1" && k.Digit <= "9" && p.source() != nil {
+	} else if k.Digit >= "1" && k.Digit <= "9" {
 		desc += ", hold for speed dial"
 	}
 	b := &p.pad[i]

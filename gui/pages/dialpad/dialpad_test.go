@@ -11,7 +11,7 @@ import (
 	"gioui.org/f32"
 	"gioui.org/io/pointer"
 
-	"github.com/softphone/softphone/core/store"
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/gui/internal/guitest"
 	"github.com/softphone/softphone/gui/pages/dialpad"
 	"github.com/softphone/softphone/gui/theme"
@@ -19,27 +19,30 @@ import (
 
 var now = time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 
-// fakeSource answers from memory and counts the searches.
+// fakeSource answers the dialpad's record queries from memory and counts
+// the searches; the other queries are not the dialpad's (nil: they
+// panic).
 type fakeSource struct {
+	core.Records
 	mu       sync.Mutex
-	contacts []store.Contact
-	recent   []store.Call
+	contacts []core.Contact
+	recent   []core.HistoryEntry
 	slots    map[int]string
 	searches []string
 }
 
-func (f *fakeSource) SearchContacts(_ context.Context, text string, limit int) ([]store.Contact, error) {
+func (f *fakeSource) SearchContacts(_ context.Context, text string, limit int) ([]core.Contact, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.searches = append(f.searches, text)
-	var out []store.Contact
+	var out []core.Contact
 	for _, c := range f.contacts {
 		match := false
 		for _, w := range strings.Fields(strings.ToLower(c.Name)) {
 			match = match || strings.HasPrefix(w, strings.ToLower(text))
 		}
 		for _, n := range c.Numbers {
-			match = match || strings.HasPrefix(store.Normalize(n.Value), store.Normalize(text))
+			match = match || strings.HasPrefix(core.NormalizeNumber(n.Value), core.NormalizeNumber(text))
 		}
 		if match && len(out) < limit {
 			out = append(out, c)
@@ -48,13 +51,13 @@ func (f *fakeSource) SearchContacts(_ context.Context, text string, limit int) (
 	return out, nil
 }
 
-func (f *fakeSource) Recent(_ context.Context, limit int) ([]store.Call, error) {
+func (f *fakeSource) Recent(_ context.Context, limit int) ([]core.HistoryEntry, error) {
 	return f.recent[:min(limit, len(f.recent))], nil
 }
 
-func (f *fakeSource) SpeedDial(_ context.Context, slot int) (store.SpeedDial, bool, error) {
+func (f *fakeSource) SpeedDial(_ context.Context, slot int) (core.SpeedDial, bool, error) {
 	n, ok := f.slots[slot]
-	return store.SpeedDial{Slot: slot, Number: n}, ok, nil
+	return core.SpeedDial{Slot: slot, Number: n}, ok, nil
 }
 
 func (f *fakeSource) searched() []string {
@@ -65,11 +68,11 @@ func (f *fakeSource) searched() []string {
 
 func newSource() *fakeSource {
 	return &fakeSource{
-		contacts: []store.Contact{
-			{Name: "Bob Dupont", Numbers: []store.Number{{Value: "sip:bob@example.com"}}},
-			{Name: "Carol Smith", Numbers: []store.Number{{Value: "sip:carol@example.com"}, {Value: "+33 6 12 34 56 78"}}},
+		contacts: []core.Contact{
+			{Name: "Bob Dupont", Numbers: []core.ContactNumber{{Value: "sip:bob@example.com"}}},
+			{Name: "Carol Smith", Numbers: []core.ContactNumber{{Value: "sip:carol@example.com"}, {Value: "+33 6 12 34 56 78"}}},
 		},
-		recent: []store.Call{
+		recent: []core.HistoryEntry{
 			{RemoteURI: "sip:carol@example.com", ContactName: "Carol Smith"},
 			{RemoteURI: "sip:cafe@shop.example.org"},
 			{RemoteURI: "sip:+33612000000@pbx.example.org", DisplayName: "Front desk"},
@@ -78,12 +81,29 @@ func newSource() *fakeSource {
 	}
 }
 
-func newScreen(t *testing.T, src dialpad.Source) (*guitest.Screen, *dialpad.Page) {
+// noRecords is a phone without a store: every query fails.
+type noRecords struct{ core.Records }
+
+func (noRecords) SearchContacts(context.Context, string, int) ([]core.Contact, error) {
+	return nil, core.ErrNoRecords
+}
+
+func (noRecords) Recent(context.Context, int) ([]core.HistoryEntry, error) {
+	return nil, core.ErrNoRecords
+}
+
+func (noRecords) SpeedDial(context.Context, int) (core.SpeedDial, bool, error) {
+	return core.SpeedDial{}, false, core.ErrNoRecords
+}
+
+// newScreen is a dialpad over a phone whose records are src (nil: none).
+func newScreen(t *testing.T, src core.Records) (*guitest.Screen, *dialpad.Page) {
 	p := dialpad.New()
-	if src != nil {
-		p.SetSource(src)
+	if src == nil {
+		src = noRecords{}
 	}
 	s := guitest.NewScreen(t, theme.New(false, nil), image.Pt(400, 760), now, p.Layout)
+	s.Phone.Records = src
 	return s, p
 }
 
@@ -151,12 +171,12 @@ func TestSuggestionsCachedPerText(t *testing.T) {
 	}
 }
 
-func TestNoSourceNoSuggestions(t *testing.T) {
+func TestNoRecordsNoSuggestions(t *testing.T) {
 	s, _ := newScreen(t, nil)
 	s.Type("ca")
 	pause(s)
 	if _, ok := s.FindPart("Fill in"); ok {
-		t.Error("suggestions without a source")
+		t.Error("suggestions without records")
 	}
 }
 

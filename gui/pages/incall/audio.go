@@ -1,6 +1,7 @@
 package incall
 
 import (
+	"context"
 	"image"
 
 	"gioui.org/font"
@@ -18,8 +19,8 @@ import (
 	"github.com/softphone/softphone/gui/widgets"
 )
 
-// loadDevices reads the device list and the configured devices off the
-// frame goroutine; the frame shows the cached result.
+// loadDevices reads the device list off the frame goroutine; the frame
+// shows the cached result.
 func (p *Page) loadDevices(e *env.Env) {
 	p.mu.Lock()
 	if p.devLoading {
@@ -28,9 +29,8 @@ func (p *Page) loadDevices(e *env.Env) {
 	}
 	p.devLoading = true
 	p.mu.Unlock()
-	e.Run("Audio devices", func() error {
+	e.Run("Audio devices", func(ctx context.Context) error {
 		devs, err := e.Phone.AudioDevices()
-		cfg := e.Phone.Config()
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.devLoading = false
@@ -38,7 +38,6 @@ func (p *Page) loadDevices(e *env.Env) {
 		if err == nil {
 			p.devices = devs
 		}
-		p.defIn, p.defOut = cfg.Audio.Input, cfg.Audio.Output
 		return err
 	})
 }
@@ -64,12 +63,12 @@ func choices(devs []audio.DeviceInfo, capture bool) []deviceChoice {
 }
 
 // current is the call's input and output: what was chosen for it here,
-// else the configured devices.
-func (p *Page) current(id string) (in, out string) {
+// else the configured devices ("" = system default).
+func (p *Page) current(m env.Model, id string) (in, out string) {
 	if ch, ok := p.chosen[id]; ok {
 		return ch[0], ch[1]
 	}
-	return p.defIn, p.defOut
+	return m.Config.Audio.Input, m.Config.Audio.Output
 }
 
 // matches says whether the setting (an ID or a name, as the config
@@ -82,7 +81,7 @@ func matches(setting string, ch deviceChoice) bool {
 func (p *Page) updateAudio(gtx layout.Context, e *env.Env, c call.Info) {
 	p.mu.Lock()
 	devs := p.devices
-	in, out := p.current(c.ID)
+	in, out := p.current(e.Model, c.ID)
 	p.mu.Unlock()
 	ins, outs := choices(devs, true), choices(devs, false)
 	p.inRows = grow(p.inRows, len(ins))
@@ -105,7 +104,7 @@ func (p *Page) updateAudio(gtx layout.Context, e *env.Env, c call.Info) {
 	p.chosen[c.ID] = [2]string{in, out}
 	p.mu.Unlock()
 	id := c.ID
-	e.Run("Audio device", func() error { return e.Phone.SetCallAudio(id, in, out) })
+	e.Run("Audio device", func(ctx context.Context) error { return e.Phone.SetCallAudio(id, in, out) })
 }
 
 func grow(s []widget.Clickable, n int) []widget.Clickable {
@@ -121,7 +120,7 @@ func (p *Page) layoutAudio(gtx layout.Context, e *env.Env, c call.Info) layout.D
 	th := e.Theme
 	p.mu.Lock()
 	devs, err, loading := p.devices, p.devErr, p.devLoading
-	in, out := p.current(c.ID)
+	in, out := p.current(e.Model, c.ID)
 	p.mu.Unlock()
 
 	type row struct {

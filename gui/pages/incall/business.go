@@ -8,6 +8,7 @@ import (
 
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/gui/env"
+	"github.com/softphone/softphone/gui/widgets"
 )
 
 // conferenceOf lists the live calls in c's local conference, oldest
@@ -124,7 +125,7 @@ func recClock(calls []call.Info, now time.Time) (string, bool) {
 	if !recording || since.IsZero() {
 		return "", recording
 	}
-	return clock(max(now.Sub(since), 0)), true
+	return widgets.Clock(max(now.Sub(since), 0)), true
 }
 
 // nextTick is when a clock started at since shows its next second.
@@ -142,8 +143,8 @@ func (p *Page) updateBusiness(gtx layout.Context, e *env.Env, c call.Info, live,
 	if p.merge.Clicked(gtx) {
 		if ids := MergeIDs(live); ids != nil {
 			p.selected = ""
-			e.Run("Merge calls", func() error {
-				_, err := e.Phone.Merge(context.Background(), ids...)
+			e.Run("Merge calls", func(ctx context.Context) error {
+				_, err := e.Phone.Merge(ctx, ids...)
 				return err
 			})
 		}
@@ -157,10 +158,10 @@ func (p *Page) updateBusiness(gtx layout.Context, e *env.Env, c call.Info, live,
 			}
 		}
 		if stop != "" {
-			e.Run("Stop recording", func() error { return e.Phone.StopRecording(stop) })
+			e.Run("Stop recording", func(ctx context.Context) error { return e.Phone.StopRecording(stop) })
 		} else {
 			id := c.ID
-			e.Run("Record", func() error {
+			e.Run("Record", func(ctx context.Context) error {
 				_, err := e.Phone.StartRecording(id)
 				return err
 			})

@@ -125,7 +125,9 @@ func TestReferredAndForwardedLines(t *testing.T) {
 }
 
 func TestMergeAllEstablishedCalls(t *testing.T) {
-	ringing := call.Info{ID: "r", Remote: call.Party{URI: "sip:eve@example.com"}, State: call.Ringing, Started: now}
+	// Eve was dialled before Dave called: the phone lists the calls in
+	// that order, Dave's shown.
+	ringing := call.Info{ID: "r", Remote: call.Party{URI: "sip:eve@example.com"}, State: call.Ringing, Started: now.Add(-2 * time.Minute)}
 	s := newScreen(t, bob(), alice(), ringing, dave())
 	s.ClickPart("Merge all calls into a conference")
 	// Every answered call, held or not, oldest first; not the one ringing.

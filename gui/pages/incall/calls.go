@@ -47,11 +47,11 @@ func (p *Page) updateCalls(gtx layout.Context, e *env.Env, cur call.Info, live [
 		name, _ := widgets.Names(o.Remote)
 		if r.split.Clicked(gtx) && inConference(live, o) {
 			id := o.ID
-			e.Run("Split "+name, func() error { return e.Phone.Split(context.Background(), id) })
+			e.Run("Split "+name, func(ctx context.Context) error { return e.Phone.Split(ctx, id) })
 		}
 		if r.hangup.Clicked(gtx) {
 			id := o.ID
-			e.Run("Hang up "+name, func() error { return e.Phone.Hangup(id) })
+			e.Run("Hang up "+name, func(ctx context.Context) error { return e.Phone.Hangup(id) })
 		}
 		if !r.tap.Clicked(gtx) || inCalls(curLegs, o.ID) {
 			continue
@@ -69,14 +69,14 @@ func (p *Page) updateCalls(gtx layout.Context, e *env.Env, cur call.Info, live [
 				resume = append(resume, l.ID)
 			}
 		}
-		e.Run("Switch call", func() error {
+		e.Run("Switch call", func(ctx context.Context) error {
 			for _, id := range hold {
-				if err := e.Phone.Hold(context.Background(), id); err != nil {
+				if err := e.Phone.Hold(ctx, id); err != nil {
 					return err
 				}
 			}
 			for _, id := range resume {
-				if err := e.Phone.Resume(context.Background(), id); err != nil {
+				if err := e.Phone.Resume(ctx, id); err != nil {
 					return err
 				}
 			}
@@ -92,8 +92,8 @@ func (p *Page) updateCalls(gtx layout.Context, e *env.Env, cur call.Info, live [
 
 // rowStatus is a call's state and duration, for its row.
 func rowStatus(c call.Info, gtx layout.Context) string {
-	s := StateText(c)
-	if d := Duration(c, gtx.Now); d != "" {
+	s := widgets.StateText(c)
+	if d := widgets.Duration(c, gtx.Now); d != "" {
 		s += " · " + d
 	}
 	return s
@@ -171,7 +171,7 @@ func (p *Page) layoutCallRow(gtx layout.Context, th *theme.Theme, c call.Info, c
 					}),
 					layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 						shown := status
-						if d := Duration(c, gtx.Now); c.State == call.Connected && d != "" {
+						if d := widgets.Duration(c, gtx.Now); c.State == call.Connected && d != "" {
 							shown = d // the icon says it is connected; room for the name
 						}
 						l := material.Label(th.Theme, unit.Sp(13), shown)

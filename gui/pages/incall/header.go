@@ -30,8 +30,8 @@ func (p *Page) layoutHeader(gtx layout.Context, e *env.Env, c call.Info, legs []
 	conf := len(legs) > 1
 	name, uri := widgets.Names(c.Remote)
 	desc := "In call with " + name
-	status := StateText(c)
-	if d := Duration(c, gtx.Now); d != "" {
+	status := widgets.StateText(c)
+	if d := widgets.Duration(c, gtx.Now); d != "" {
 		status += " · " + d
 	}
 	if conf {
@@ -120,7 +120,7 @@ func confStatus(legs []call.Info, now time.Time) string {
 	if held {
 		s += " · On hold"
 	}
-	if d := Duration(first, now); d != "" {
+	if d := widgets.Duration(first, now); d != "" {
 		s += " · " + d
 	}
 	return s
@@ -160,10 +160,10 @@ func infoLines(th *theme.Theme, c call.Info) []infoLine {
 		out = append(out, infoLine{t, col})
 	}
 	if c.ReferredBy != "" {
-		out = append(out, infoLine{"Referred by " + PartyName(c.ReferredBy), th.Muted})
+		out = append(out, infoLine{"Referred by " + widgets.PartyName(c.ReferredBy), th.Muted})
 	}
 	if c.Redirected != "" {
-		out = append(out, infoLine{"Forwarded to " + PartyName(c.Redirected), th.Muted})
+		out = append(out, infoLine{"Forwarded to " + widgets.PartyName(c.Redirected), th.Muted})
 	}
 	if c.AutoAnswer {
 		out = append(out, infoLine{"Answered automatically", th.Muted})
@@ -211,25 +211,6 @@ func TransferText(t string) string {
 		return "Transfer failed: " + why
 	}
 	return "Transferring… " + t
-}
-
-// PartyName is the name to show for a header value such as
-// `"Bob" <sip:bob@example.com>` or sip:bob@example.com.
-func PartyName(v string) string {
-	v = strings.TrimSpace(v)
-	var p call.Party
-	if i := strings.IndexByte(v, '<'); i >= 0 {
-		p.DisplayName = strings.Trim(strings.TrimSpace(v[:i]), `"`)
-		rest := v[i+1:]
-		if j := strings.IndexByte(rest, '>'); j >= 0 {
-			rest = rest[:j]
-		}
-		p.URI = rest
-	} else {
-		p.URI = v
-	}
-	n, _ := widgets.Names(p)
-	return n
 }
 
 // recLight is the red recording pill: a dot, "REC" and the time (none

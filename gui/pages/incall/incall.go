@@ -6,6 +6,7 @@
 package incall
 
 import (
+	"context"
 	"strings"
 	"sync"
 
@@ -59,23 +60,17 @@ type Page struct {
 	quality quality
 
 	// Audio devices, read off the frame goroutine.
-	mu          sync.Mutex
-	devices     []audio.DeviceInfo
-	devErr      error
-	devLoading  bool
-	defIn       string // the configured devices, "" = system default
-	defOut      string
-	chosen      map[string][2]string // per call: input, output
-	inRows      []widget.Clickable
-	outRows     []widget.Clickable
-	devList     widget.List
-	dtmfQueue   []dtmf
-	dtmfSending bool
+	mu         sync.Mutex
+	devices    []audio.DeviceInfo
+	devErr     error
+	devLoading bool
+	chosen     map[string][2]string // per call: input, output
+	inRows     []widget.Clickable
+	outRows    []widget.Clickable
+	devList    widget.List
 
 	ic icons_
 }
-
-type dtmf struct{ id, digit string }
 
 // icons_ are the page's icons; each is drawn in one colour, so Gio's
 // cache of its image holds.
@@ -128,6 +123,12 @@ func (p *Page) Current(m env.Model) (call.Info, bool) {
 	return m.Active()
 }
 
+// Left says whether the user left the page for the tabs (Add call).
+func (p *Page) Left() bool { return p.Hidden }
+
+// Return shows the page again (a new call, Back to call).
+func (p *Page) Return() { p.Hidden = false }
+
 // EndCurrent does what "End call" does: it hangs up the shown call, or
 // every leg of its conference.
 func (p *Page) EndCurrent(e *env.Env) {
@@ -137,7 +138,7 @@ func (p *Page) EndCurrent(e *env.Env) {
 }
 
 func hangUp(e *env.Env, ids []string) {
-	e.Run("Hang up", func() error {
+	e.Run("Hang up", func(context.Context) error {
 		for _, id := range ids {
 			if err := e.Phone.Hangup(id); err != nil {
 				return err
@@ -173,7 +174,7 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 	live := liveCalls(e.Model)
 	legs := conferenceOf(live, c)
 	if c.Established() && len(legs) < 2 {
-		p.quality.poll(gtx.Now, c.ID, e.Phone.CallStats)
+		p.quality.observe(c.ID, e.Model.Quality)
 	}
 	// The badge, the timers and the recording's clock change each second.
 	for _, o := range live {
@@ -335,7 +336,7 @@ func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
 	if p.mute.Clicked(gtx) {
 		// The microphone goes to every leg of a conference.
 		on, ids := !c.Muted, callIDs(legs)
-		e.Run(map[bool]string{true: "Mute", false: "Unmute"}[on], func() error {
+		e.Run(map[bool]string{true: "Mute", false: "Unmute"}[on], func(context.Context) error {
 			for _, id := range ids {
 				if err := e.Phone.Mute(id, on); err != nil {
 					return err
@@ -413,13 +414,13 @@ func (p *Page) holdAll(e *env.Env, calls []call.Info, hold bool) {
 	if hold {
 		what = "Hold"
 	}
-	e.Run(what, func() error {
+	e.Run(what, func(ctx context.Context) error {
 		for _, id := range ids {
 			f := e.Phone.Resume
 			if hold {
 				f = e.Phone.Hold
 			}
-			if err := f(id); err != nil {
+			if err := f(ctx, id); err != nil {
 				return err
 			}
 		}
@@ -427,38 +428,13 @@ func (p *Page) holdAll(e *env.Env, calls []call.Info, hold bool) {
 	})
 }
 
-// sendDTMF queues a digit: one goroutine at a time sends the queue, so the
-// digits go out in the order they were typed.
+// sendDTMF sends a digit on the shown call; the window's command queue
+// keeps the digits in the order they were typed.
 func (p *Page) sendDTMF(e *env.Env, c call.Info, d string) {
 	if !c.Established() {
 		return
 	}
 	p.digits += d
-	p.mu.Lock()
-	p.dtmfQueue = append(p.dtmfQueue, dtmf{c.ID, d})
-	busy := p.dtmfSending
-	p.dtmfSending = true
-	p.mu.Unlock()
-	if busy {
-		return
-	}
-	e.Run("Send tone", func() error {
-		for {
-			p.mu.Lock()
-			if len(p.dtmfQueue) == 0 {
-				p.dtmfSending = false
-				p.mu.Unlock()
-				return nil
-			}
-			next := p.dtmfQueue[0]
-			p.dtmfQueue = p.dtmfQueue[1:]
-			p.mu.Unlock()
-			if err := e.Phone.SendDTMF(next.id, next.digit); err != nil {
-				p.mu.Lock()
-				p.dtmfQueue, p.dtmfSending = nil, false
-				p.mu.Unlock()
-				return err
-			}
-		}
-	})
+	id := c.ID
+	e.Run("Send tone", func(context.Context) error { return e.Phone.SendDTMF(id, d) })
 }

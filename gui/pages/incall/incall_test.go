@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
-	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/gui/internal/guitest"
 	"github.com/softphone/softphone/gui/pages/incall"
 	"github.com/softphone/softphone/gui/theme"
@@ -152,8 +152,7 @@ func TestRedrawsEachSecond(t *testing.T) {
 func TestQualityBadge(t *testing.T) {
 	s := newScreen(t, alice())
 	s.ExpectPart("Call quality not known yet")
-	s.Phone.Stats["a"] = media.Stats{PacketsReceived: 1000, Lost: 100, Jitter: 5 * time.Millisecond}
-	s.Now = s.Now.Add(2 * time.Second)
+	s.Phone.Quality["a"] = figures(1000, 100, 5*time.Millisecond, 0)
 	s.Frame()
 	s.ExpectPart("Call quality Poor. Opus · Jitter 5 ms · Loss 9.1% · RTT —")
 }
@@ -179,35 +178,31 @@ func TestGrade(t *testing.T) {
 	}
 }
 
+// figures is a call's quality reading: received and lost packets, jitter
+// and round trip.
+func figures(recv, lost uint64, jitter, rtt time.Duration) core.Quality {
+	var q core.Quality
+	q.PacketsSent, q.PacketsReceived, q.Lost, q.Jitter, q.RTT, q.At = recv, recv, lost, jitter, rtt, now
+	return q
+}
+
 func TestAssess(t *testing.T) {
-	if _, ok := incall.Assess(media.Stats{PacketsSent: 50}, media.Stats{}); ok {
+	var sent core.Quality
+	sent.PacketsSent = 50
+	if _, ok := incall.Assess(sent, core.Quality{}); ok {
 		t.Error("figures before any packet came in")
 	}
 	// Loss over the interval: 10 lost of the last 100.
-	f, ok := incall.Assess(media.Stats{PacketsReceived: 1090, Lost: 10}, media.Stats{PacketsReceived: 1000})
+	f, ok := incall.Assess(figures(1090, 10, 0, 0), figures(1000, 0, 0, 0))
 	if !ok || f.LossPct < 9.9 || f.LossPct > 10.1 {
 		t.Errorf("interval loss %v, want 10", f.LossPct)
 	}
 	// The far end's report counts too, and the worse jitter.
-	f, _ = incall.Assess(media.Stats{PacketsReceived: 100, RemoteFractionLost: 0.25, Jitter: time.Millisecond, RemoteJitter: 40 * time.Millisecond}, media.Stats{})
+	far := figures(100, 0, time.Millisecond, 0)
+	far.RemoteFractionLost, far.RemoteJitter = 0.25, 40*time.Millisecond
+	f, _ = incall.Assess(far, core.Quality{})
 	if f.LossPct != 25 || f.Jitter != 40*time.Millisecond {
 		t.Errorf("figures %+v, want 25%% loss, 40 ms jitter", f)
-	}
-}
-
-func TestDuration(t *testing.T) {
-	c := call.Info{Answered: now}
-	for d, want := range map[time.Duration]string{
-		0: "00:00", 59*time.Second + 999*time.Millisecond: "00:59", 61 * time.Second: "01:01",
-		59*time.Minute + 59*time.Second: "59:59", time.Hour + 2*time.Minute + 3*time.Second: "1:02:03",
-		-time.Second: "00:00",
-	} {
-		if got := incall.Duration(c, now.Add(d)); got != want {
-			t.Errorf("Duration after %v = %q, want %q", d, got, want)
-		}
-	}
-	if got := incall.Duration(call.Info{}, now); got != "" {
-		t.Errorf("unanswered: %q", got)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 	"gioui.org/unit"
 	"gioui.org/widget/material"
 
-	"github.com/softphone/softphone/core/media"
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/gui/theme"
 	"github.com/softphone/softphone/gui/widgets"
 )
@@ -51,10 +51,11 @@ func Grade(f Figures) Quality {
 	}
 }
 
-// Assess turns the call's stats into figures. Loss is over the interval
-// since prev when packets came in meanwhile (what the call sounds like
-// now), else since the start. ok is false until audio has come in.
-func Assess(cur, prev media.Stats) (f Figures, ok bool) {
+// Assess turns the call's figures into a grade's inputs. Loss is over
+// the interval since prev when packets came in meanwhile (what the call
+// sounds like now), else since the start. ok is false until audio has
+// come in.
+func Assess(cur, prev core.Quality) (f Figures, ok bool) {
 	if cur.PacketsReceived == 0 {
 		return Figures{}, false
 	}
@@ -71,46 +72,40 @@ func Assess(cur, prev media.Stats) (f Figures, ok bool) {
 	return f, true
 }
 
-// statsPoll is how often the badge reads the call's stats.
-const statsPoll = time.Second
-
 // statsWindow is how far back the loss is measured.
 const statsWindow = 5 * time.Second
 
-// quality keeps the stats readings of the shown call.
+// quality follows the figures of the shown call as the phone's state
+// reports them (a new reading every second or so).
 type quality struct {
 	id       string
-	at       time.Time
-	cur      media.Stats
-	base     media.Stats // reading at the start of the loss window
+	cur      core.Quality
+	base     core.Quality // reading at the start of the loss window
 	baseAt   time.Time
-	have     bool
-	err      error
+	seen     bool // cur holds a reading
 	fig      Figures
 	grade    Quality
 	figuresK bool
 }
 
-// poll reads the stats of call id at most once per statsPoll.
-func (q *quality) poll(now time.Time, id string, read func(string) (media.Stats, error)) {
+// observe takes call id's latest reading from the model's figures, if it
+// is a new one.
+func (q *quality) observe(id string, all map[string]core.Quality) {
 	if q.id != id {
 		*q = quality{id: id}
 	}
-	if q.have && now.Sub(q.at) < statsPoll {
+	r, ok := all[id]
+	if !ok || (q.seen && r == q.cur) {
 		return
 	}
-	s, err := read(id)
-	q.at, q.have, q.err = now, true, err
-	if err != nil {
-		return
-	}
-	if q.baseAt.IsZero() || now.Sub(q.baseAt) > statsWindow {
-		if !q.baseAt.IsZero() {
+	at := r.At
+	if q.baseAt.IsZero() || at.Sub(q.baseAt) > statsWindow {
+		if q.seen {
 			q.base = q.cur
 		}
-		q.baseAt = now
+		q.baseAt = at
 	}
-	q.cur = s
+	q.cur, q.seen = r, true
 	q.fig, q.figuresK = Assess(q.cur, q.base)
 	q.grade = Unknown
 	if q.figuresK {

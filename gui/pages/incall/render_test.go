@@ -11,9 +11,9 @@ import (
 
 	"gioui.org/layout"
 
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
-	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/gui"
 	"github.com/softphone/softphone/gui/internal/guitest"
 	"github.com/softphone/softphone/gui/theme"
@@ -45,15 +45,17 @@ func carol() call.Info {
 		State: call.Incoming, Started: now}
 }
 
-func goodStats() media.Stats {
-	return media.Stats{PacketsSent: 10000, PacketsReceived: 10000, Lost: 12, Jitter: 8 * time.Millisecond, RTT: 42 * time.Millisecond, Codec: "opus"}
+func goodStats() core.Quality {
+	q := figures(10000, 12, 8*time.Millisecond, 42*time.Millisecond)
+	q.Codec = "opus"
+	return q
 }
 
 // scenario is a state of the phone and what the user did.
 type scenario struct {
 	name  string
 	calls []call.Info
-	stats map[string]media.Stats
+	stats map[string]core.Quality
 	taps  []string // descriptions tapped in turn
 	typed string
 	// described must be on the screen.
@@ -89,25 +91,25 @@ func scenarios() []scenario {
 			described: []string{"Answer the call from Carol Nguyen", "Decline the call from Carol Nguyen"}},
 		{name: "incoming-waiting", calls: []call.Info{alice(), direct}, colours: answer,
 			described: []string{"Put the current call on hold and answer Carol Nguyen"}},
-		{name: "connected", calls: []call.Info{alice()}, stats: map[string]media.Stats{"a": goodStats()}, colours: danger,
+		{name: "connected", calls: []call.Info{alice()}, stats: map[string]core.Quality{"a": goodStats()}, colours: danger,
 			described: []string{"Hang up the call with Alice Martin", "Mute the microphone", "Put the call on hold", "Call quality Good", "Call state: Connected · 03:25"}},
 		{name: "ringing", calls: []call.Info{dialing}, colours: danger,
 			described: []string{"Call state: Ringing…"}},
-		{name: "two-calls", calls: []call.Info{bob(), muted}, stats: map[string]media.Stats{"a": {PacketsReceived: 500, Lost: 20, Jitter: 45 * time.Millisecond, RTT: 180 * time.Millisecond}},
+		{name: "two-calls", calls: []call.Info{bob(), muted}, stats: map[string]core.Quality{"a": figures(500, 20, 45*time.Millisecond, 180*time.Millisecond)},
 			colours: danger, described: []string{"Switch to +33612345678, On hold · 19:02", "Call quality Fair", "Microphone muted"}},
-		{name: "remote-held", calls: []call.Info{remoteHeld}, stats: map[string]media.Stats{"a": {PacketsReceived: 500, Lost: 60}},
+		{name: "remote-held", calls: []call.Info{remoteHeld}, stats: map[string]core.Quality{"a": figures(500, 60, 0, 0)},
 			colours: danger, described: []string{"Held by the other side", "Call quality Poor"}},
 		{name: "keypad", calls: []call.Info{alice()}, taps: []string{"Show the keypad"}, typed: "123#", colours: danger,
 			described: []string{"Send tone 5", "Tones sent: 123#", "Hide the keypad"}},
 		{name: "audio", calls: []call.Info{alice()}, taps: []string{"Choose the microphone"}, colours: danger,
 			described: []string{"Use USB headset as the microphone", "Use Built-in speakers as the speaker", "Close the audio device choice"}},
-		{name: "recording", calls: []call.Info{recording}, stats: map[string]media.Stats{"a": goodStats()}, colours: danger,
+		{name: "recording", calls: []call.Info{recording}, stats: map[string]core.Quality{"a": goodStats()}, colours: danger,
 			described: []string{"Recording · 02:07", "Stop recording the call"}},
-		{name: "transfer-failed", calls: []call.Info{failed}, stats: map[string]media.Stats{"a": goodStats()}, colours: danger,
+		{name: "transfer-failed", calls: []call.Info{failed}, stats: map[string]core.Quality{"a": goodStats()}, colours: danger,
 			described: []string{"Transfer failed: 486 Busy Here", "Referred by bob"}},
 		{name: "transfer", calls: []call.Info{bob(), alice()}, taps: []string{"Transfer the call to another"}, typed: "1002", colours: danger,
 			described: []string{"Transfer target", "Transfer Alice Martin to +33612345678 (on hold)"}},
-		{name: "conference", calls: conf, stats: map[string]media.Stats{"a": goodStats()}, colours: danger,
+		{name: "conference", calls: conf, stats: map[string]core.Quality{"a": goodStats()}, colours: danger,
 			described: []string{"In conference with +33612345678, Alice Martin, Dave Martin", "Split Dave Martin from the conference", "Recording · 00:42"}},
 		{name: "incoming-auto", calls: []call.Info{alice(), auto}, colours: answer,
 			described: []string{"Answering automatically", "Current call: Alice Martin"}},
@@ -133,7 +135,7 @@ func TestRender(t *testing.T) {
 					th := theme.New(dark, shaper)
 					ph := guitest.NewPhone(sc.calls...)
 					for id, s := range sc.stats {
-						ph.Stats[id] = s
+						ph.Quality[id] = s
 					}
 					ph.Devices = []audio.DeviceInfo{
 						{ID: "mic0", Name: "Built-in microphone", Capture: true, IsDefault: true},
@@ -141,7 +143,16 @@ func TestRender(t *testing.T) {
 						{ID: "spk0", Name: "Built-in speakers", Playback: true, IsDefault: true},
 					}
 					ph.Cfg.Audio.Output = "hs"
-					root := gui.NewRoot(ph, th)
+					root := gui.NewRoot(t.Context(), ph, th)
+					// Root runs commands (the device list) on its queue
+					// goroutine and asks for a frame after each.
+					done := make(chan struct{}, 1)
+					root.Invalidate = func() {
+						select {
+						case done <- struct{}{}:
+						default:
+						}
+					}
 					h := &guitest.Harness{T: t, Size: sz.size, Now: now, Windows: windows}
 					h.Layout = func(gtx layout.Context) { root.Layout(gtx) }
 					h.Frame()
@@ -151,9 +162,10 @@ func TestRender(t *testing.T) {
 					if sc.typed != "" {
 						h.Type(sc.typed)
 					}
-					// Root runs commands (the device list) on goroutines:
-					// wait for what they bring.
-					for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); {
+					// Wait for what the commands bring.
+					timeout := time.After(3 * time.Second)
+				wait:
+					for {
 						missing := false
 						for _, d := range sc.described {
 							_, ok := h.FindPart(d)
@@ -162,8 +174,12 @@ func TestRender(t *testing.T) {
 						if !missing {
 							break
 						}
-						time.Sleep(10 * time.Millisecond)
-						h.Frame()
+						select {
+						case <-done:
+							h.Frame()
+						case <-timeout:
+							break wait
+						}
 					}
 					for _, d := range sc.described {
 						if _, ok := h.FindPart(d); !ok {

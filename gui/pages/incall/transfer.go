@@ -88,7 +88,7 @@ func (p *Page) updateTransfer(gtx layout.Context, e *env.Env, c call.Info, live 
 			f.err = msg
 		} else {
 			id := c.ID
-			e.Run("Transfer", func() error { return e.Phone.Transfer(context.Background(), id, target) })
+			e.Run("Transfer", func(ctx context.Context) error { return e.Phone.Transfer(ctx, id, target) })
 			p.panel, p.focus = panelControls, true
 		}
 	}
@@ -96,7 +96,7 @@ func (p *Page) updateTransfer(gtx layout.Context, e *env.Env, c call.Info, live 
 	for _, o := range others {
 		if f.button(o.ID).Clicked(gtx) {
 			id, consult := c.ID, o.ID
-			e.Run("Transfer", func() error { return e.Phone.AttendedTransfer(context.Background(), id, consult) })
+			e.Run("Transfer", func(ctx context.Context) error { return e.Phone.AttendedTransfer(ctx, id, consult) })
 			p.panel, p.focus = panelControls, true
 		}
 	}
@@ -199,7 +199,7 @@ func (p *Page) layoutTransfer(gtx layout.Context, e *env.Env, c call.Info, live 
 		children = append(children, widgets.VSpace(8), layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 			gtx.Constraints.Min.X = gtx.Constraints.Max.X
 			return widgets.Button(gtx, th, f.button(o.ID), p.ic.transfer, "Transfer to "+other,
-				"Transfer "+name+" to "+other+" ("+strings.ToLower(StateText(o))+")", widgets.Secondary)
+				"Transfer "+name+" to "+other+" ("+strings.ToLower(widgets.StateText(o))+")", widgets.Secondary)
 		}))
 	}
 	return layout.Flex{Axis: layout.Vertical}.Layout(gtx, children...)

@@ -1,7 +1,8 @@
 // Package incoming is the screen of a call ringing for us: who calls, on
 // which account, and big Answer and Decline buttons. When another call is
-// going on (call waiting), the screen shows it too: answering first puts
-// it on hold, declining says busy (486).
+// going on (call waiting), the screen shows it too, and says that
+// answering puts it on hold (the phone does that, and picks the code a
+// declined call gets).
 package incoming
 
 import (
@@ -9,7 +10,6 @@ import (
 	"image"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"gioui.org/font"
@@ -25,7 +25,6 @@ import (
 	"golang.org/x/exp/shiny/materialdesign/icons"
 
 	"github.com/softphone/softphone/core/call"
-	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/theme"
 	"github.com/softphone/softphone/gui/widgets"
@@ -34,17 +33,6 @@ import (
 // resendAfter is how long the buttons stay inactive after a tap, so a
 // double tap sends one command; they come back if the command failed.
 const resendAfter = 3 * time.Second
-
-// lookupTimeout bounds one caller-ID lookup.
-const lookupTimeout = 5 * time.Second
-
-// Source finds the contact of a caller's number or address (caller ID):
-// *store.Store in the app.
-type Source interface {
-	MatchNumber(ctx context.Context, raw string) (store.Contact, bool, error)
-}
-
-var _ Source = (*store.Store)(nil)
 
 // Page is the screen's state between frames.
 type Page struct {
@@ -56,78 +44,15 @@ type Page struct {
 	sentAt time.Time
 
 	icAnswer, icDecline, icPerson, icTalk, icPaused *widget.Icon
-
-	// Caller ID, shared with the lookups (e.Run goroutines).
-	mu       sync.Mutex
-	src      Source
-	contacts map[string]string // contact name by call id ("" when none)
-	asked    map[string]bool   // call ids looked up or being looked up
-	gen      int               // bumps on SetSource
 }
 
-// SetSource sets where callers' names are looked up (nil: none).
-func (p *Page) SetSource(s Source) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.src = s
-	p.contacts, p.asked = map[string]string{}, map[string]bool{}
-	p.gen++
-}
-
-// contactName is the contact of call c, looking it up (once per call, off
-// the frame goroutine) if need be; "" while unknown.
-func (p *Page) contactName(e *env.Env, c call.Info) string {
-	p.mu.Lock()
-	if p.src == nil || c.Remote.URI == "" || p.asked[c.ID] {
-		name := p.contacts[c.ID]
-		p.mu.Unlock()
-		return name
-	}
-	// Forget the calls that are gone.
-	for id := range p.asked {
-		if !hasCall(e.Model, id) {
-			delete(p.asked, id)
-			delete(p.contacts, id)
-		}
-	}
-	p.asked[c.ID] = true
-	src, gen, id, uri := p.src, p.gen, c.ID, c.Remote.URI
-	p.mu.Unlock()
-	e.Run("Caller ID", func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
-		defer cancel()
-		ct, ok, err := src.MatchNumber(ctx, uri)
-		if err != nil || !ok {
-			return err
-		}
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if gen == p.gen {
-			p.contacts[id] = strings.TrimSpace(ct.Name)
-		}
-		return nil
-	})
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.contacts[id]
-}
-
-func hasCall(m env.Model, id string) bool {
-	for _, c := range m.Calls {
-		if c.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-// names are the caller's name to show (the contact's, if the caller is
-// one), and the line under it: the address, after the SIP display name
-// when the contact's name replaced it.
-func (p *Page) names(e *env.Env, c call.Info) (name, detail string) {
+// names are the caller's name to show (the contact's, if the phone
+// found the caller in the contacts), and the line under it: the address,
+// after the SIP display name when the contact's name replaced it.
+func names(c call.Info) (name, detail string) {
 	name, uri := widgets.Names(c.Remote)
 	detail = uri
-	if contact := p.contactName(e, c); contact != "" && contact != name {
+	if contact := strings.TrimSpace(c.Contact); contact != "" && contact != name {
 		if dn := strings.TrimSpace(c.Remote.DisplayName); dn != "" {
 			detail = "“" + dn + "” " + uri
 		}
@@ -139,8 +64,6 @@ func (p *Page) names(e *env.Env, c call.Info) (name, detail string) {
 // New makes the page.
 func New() *Page {
 	return &Page{
-		contacts:  map[string]string{},
-		asked:     map[string]bool{},
 		icAnswer:  widgets.MustIcon(icons.CommunicationCall),
 		icDecline: widgets.MustIcon(icons.CommunicationCallEnd),
 		icPerson:  widgets.MustIcon(icons.SocialPerson),
@@ -161,7 +84,7 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 	if busy {
 		gtx.Execute(op.InvalidateCmd{At: p.sentAt.Add(resendAfter)})
 	}
-	others := toHold(e.Model, c.ID)
+	others := talking(e.Model, c.ID)
 	current := currentCalls(e.Model, c.ID)
 	for _, o := range current {
 		if o.Established() {
@@ -218,7 +141,7 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 					if busy {
 						gtx = gtx.Disabled()
 					}
-					return p.layoutButtons(gtx, e, c, len(others) > 0)
+					return p.layoutButtons(gtx, e, c, others > 0)
 				}),
 				layout.Rigid(layout.Spacer{Height: 16}.Layout),
 			)
@@ -250,29 +173,13 @@ func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
 	switch {
 	case answer:
 		p.sent, p.sentAt = c.ID, gtx.Now
-		id, hold := c.ID, toHold(e.Model, c.ID)
-		e.Run("Answer", func() error {
-			for _, h := range hold {
-				if err := e.Phone.Hold(context.Background(), h); err != nil {
-					return err
-				}
-			}
-			return e.Phone.Answer(context.Background(), id)
-		})
+		id := c.ID
+		e.Run("Answer", func(ctx context.Context) error { return e.Phone.Answer(ctx, id) })
 	case p.decline.Clicked(gtx):
 		p.sent, p.sentAt = c.ID, gtx.Now
-		id, code := c.ID, DeclineCode(e.Model, c.ID)
-		e.Run("Decline", func() error { return e.Phone.Reject(id, code) })
+		id := c.ID
+		e.Run("Decline", func(context.Context) error { return e.Phone.Decline(id) })
 	}
-}
-
-// DeclineCode is the status a declined call gets: 486 Busy Here while
-// another call is up (call waiting: the user is busy), else 603 Decline.
-func DeclineCode(m env.Model, id string) int {
-	if len(currentCalls(m, id)) > 0 {
-		return 486
-	}
-	return 603
 }
 
 // currentCalls are the calls up besides the ringing one: answered, or
@@ -287,16 +194,16 @@ func currentCalls(m env.Model, except string) []call.Info {
 	return out
 }
 
-// toHold lists the calls to put on hold before answering: those with
-// audio going that we have not held already.
-func toHold(m env.Model, except string) []string {
-	var ids []string
+// talking counts the other calls with audio going: answering puts them
+// on hold, which the screen says beforehand.
+func talking(m env.Model, except string) int {
+	n := 0
 	for _, c := range m.Calls {
 		if c.ID != except && (c.State == call.Connected || c.State == call.RemoteHeld) {
-			ids = append(ids, c.ID)
+			n++
 		}
 	}
-	return ids
+	return n
 }
 
 // accountText names the account the call came to.
@@ -310,7 +217,7 @@ func accountText(account string) string {
 // layoutCaller is the avatar, the caller's name and address.
 func (p *Page) layoutCaller(gtx layout.Context, e *env.Env, c call.Info) layout.Dimensions {
 	th := e.Theme
-	name, uri := p.names(e, c)
+	name, uri := names(c)
 	avatar := gtx.Dp(112)
 	nameSize := unit.Sp(34)
 	if e.Size == env.Handset {
@@ -361,9 +268,9 @@ func (p *Page) layoutCaller(gtx layout.Context, e *env.Env, c call.Info) layout.
 
 // layoutNotices says what answering does to the other calls, and whether
 // more calls are waiting.
-func layoutNotices(gtx layout.Context, th *theme.Theme, hold []string, waiting int) layout.Dimensions {
+func layoutNotices(gtx layout.Context, th *theme.Theme, hold, waiting int) layout.Dimensions {
 	var lines []string
-	if n := len(hold); n == 1 {
+	if n := hold; n == 1 {
 		lines = append(lines, "Answering puts your current call on hold.")
 	} else if n > 1 {
 		lines = append(lines, "Answering puts your other calls on hold.")
@@ -385,7 +292,7 @@ func layoutNotices(gtx layout.Context, th *theme.Theme, hold []string, waiting i
 // layoutButtons is Decline on the left, Answer on the right, as phones do.
 func (p *Page) layoutButtons(gtx layout.Context, e *env.Env, c call.Info, holdFirst bool) layout.Dimensions {
 	th := e.Theme
-	name, _ := p.names(e, c)
+	name, _ := names(c)
 	answerLabel, answerDesc := "Answer", "Answer the call from "+name
 	if holdFirst {
 		answerLabel = "Hold & answer"

@@ -1,7 +1,6 @@
 package incoming_test
 
 import (
-	"context"
 	"image"
 	"testing"
 	"time"
@@ -9,8 +8,6 @@ import (
 	"gioui.org/io/key"
 
 	"github.com/softphone/softphone/core/call"
-	"github.com/softphone/softphone/core/store"
-	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/internal/guitest"
 	"github.com/softphone/softphone/gui/pages/incoming"
 	"github.com/softphone/softphone/gui/theme"
@@ -43,16 +40,19 @@ func TestAnswer(t *testing.T) {
 func TestDecline(t *testing.T) {
 	s := newScreen(t, carol())
 	s.ClickPart("Decline the call from Carol Nguyen")
-	s.Want("Reject c 603")
+	s.Want("Decline c") // the phone picks the code
 }
 
 func TestHoldAndAnswer(t *testing.T) {
 	held := alice()
 	held.ID, held.State, held.LocalHold = "h", call.Held, true
 	s := newScreen(t, held, alice(), carol())
+	if !s.HasPrefix("Answering puts your current call on hold.") {
+		t.Errorf("no notice that answering holds the call; have %q", s.Texts())
+	}
 	s.ClickPart("Put the current call on hold and answer Carol Nguyen")
-	// The held call stays as it is; the live one is held first.
-	s.Want("Hold a", "Answer c")
+	// The phone holds the live call itself: the screen only answers.
+	s.Want("Answer c")
 }
 
 func TestAnswerWithOnlyAHeldCall(t *testing.T) {
@@ -77,7 +77,7 @@ func TestDoubleTapSendsOnce(t *testing.T) {
 	s.Now = s.Now.Add(4 * time.Second)
 	s.Frame()
 	s.ClickPart("Decline the call from")
-	s.Want("Reject c 603")
+	s.Want("Decline c")
 }
 
 type errTest struct{}
@@ -116,49 +116,28 @@ var (
 	initials  = widgets.Initials
 )
 
-// matcher is a caller-ID source knowing one number.
-type matcher struct {
-	number, name string
-	asked        int
-}
-
-func (m *matcher) MatchNumber(_ context.Context, raw string) (store.Contact, bool, error) {
-	m.asked++
-	if store.SameNumber(raw, m.number) {
-		return store.Contact{Name: m.name, Numbers: []store.Number{{Value: m.number}}}, true, nil
-	}
-	return store.Contact{}, false, nil
-}
-
 func callFrom(id, display, uri string) call.Info {
 	return call.Info{ID: id, Direction: call.Inbound, Remote: call.Party{DisplayName: display, URI: uri}, State: call.Incoming, Started: now}
 }
 
-func newMatchedScreen(t *testing.T, m *matcher, c call.Info) *guitest.Screen {
-	p := incoming.New()
-	p.SetSource(m)
-	s := guitest.NewScreen(t, theme.New(true, nil), image.Pt(360, 700), now, p.Layout, c)
-	s.Frame()
-	return s
+// contactCall is a call the phone found in the contacts.
+func contactCall(id, display, uri, contact string) call.Info {
+	c := callFrom(id, display, uri)
+	c.Contact = contact
+	return c
 }
 
 func TestCallerIDShowsContactName(t *testing.T) {
-	m := &matcher{number: "+33 1234", name: "Dave Martin"}
-	s := newMatchedScreen(t, m, callFrom("x", "", "sip:+331234@x"))
+	s := newScreen(t, contactCall("x", "", "sip:+331234@x", "Dave Martin"))
 	s.ExpectPart("Call from Dave Martin")
 	s.ExpectPart("Answer the call from Dave Martin")
 	if _, ok := s.Find("sip:+331234@x"); !ok {
 		t.Errorf("the address is no longer shown; have %q", s.Descriptions())
 	}
-	s.Frame()
-	if m.asked != 1 {
-		t.Errorf("looked up %d times, want once per call", m.asked)
-	}
 }
 
 func TestCallerIDReplacesADifferentDisplayName(t *testing.T) {
-	m := &matcher{number: "+33 1234", name: "Dave Martin"}
-	s := newMatchedScreen(t, m, callFrom("x", "PBX trunk 3", "sip:+331234@x"))
+	s := newScreen(t, contactCall("x", "PBX trunk 3", "sip:+331234@x", "Dave Martin"))
 	s.ExpectPart("Call from Dave Martin")
 	if _, ok := s.Find("“PBX trunk 3” sip:+331234@x"); !ok {
 		t.Errorf("display name and address not shown; have %q", s.Descriptions())
@@ -166,8 +145,7 @@ func TestCallerIDReplacesADifferentDisplayName(t *testing.T) {
 }
 
 func TestCallerIDUnknownKeepsDisplayName(t *testing.T) {
-	m := &matcher{number: "+33 999", name: "Dave Martin"}
-	s := newMatchedScreen(t, m, carol())
+	s := newScreen(t, carol())
 	s.ExpectPart("Call from Carol Nguyen")
 }
 
@@ -194,38 +172,23 @@ func TestNoCurrentCallWhenAlone(t *testing.T) {
 	}
 }
 
-func TestWaitingDeclineSaysBusy(t *testing.T) {
+// TestWaitingDeclineLeavesTheCodeToThePhone: declining a waiting call
+// is one Decline; the phone says busy (486) since a call is up.
+func TestWaitingDeclineLeavesTheCodeToThePhone(t *testing.T) {
 	s := newScreen(t, alice(), carol())
 	s.ClickPart("Decline the call from Carol Nguyen")
-	s.Want("Reject c 486")
+	s.Want("Decline c")
 }
 
-func TestWaitingEnterHoldsAndAnswers(t *testing.T) {
+// TestWaitingEnterAnswers: Enter answers the waiting call in one
+// command, and the current call shows on hold after (the phone held it).
+func TestWaitingEnterAnswers(t *testing.T) {
 	s := newScreen(t, alice(), carol())
 	s.Key(key.NameReturn)
-	s.Want("Hold a", "Answer c")
-}
-
-func TestDeclineCode(t *testing.T) {
-	held := alice()
-	held.State, held.LocalHold = call.Held, true
-	ended := alice()
-	ended.State = call.Ended
-	other := carol()
-	other.ID = "o"
-	for _, c := range []struct {
-		calls []call.Info
-		want  int
-	}{
-		{[]call.Info{carol()}, 603},
-		{[]call.Info{ended, carol()}, 603},
-		{[]call.Info{other, carol()}, 603}, // another ringing call is not a current one
-		{[]call.Info{alice(), carol()}, 486},
-		{[]call.Info{held, carol()}, 486},
-	} {
-		if got := incoming.DeclineCode(env.Model{Calls: c.calls}, "c"); got != c.want {
-			t.Errorf("DeclineCode(%v) = %d, want %d", c.calls, got, c.want)
-		}
+	s.Want("Answer c")
+	st := s.Phone.State()
+	if c, _ := st.Call("a"); c.State != call.Held {
+		t.Errorf("current call %v after answering, want held", c.State)
 	}
 }
 

@@ -14,7 +14,6 @@ import (
 
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/gui/env"
-	"github.com/softphone/softphone/gui/pages/incall"
 	"github.com/softphone/softphone/gui/theme"
 	"github.com/softphone/softphone/gui/widgets"
 )
@@ -58,8 +57,8 @@ func (p *Page) layoutCurrent(gtx layout.Context, e *env.Env, current []call.Info
 
 func (p *Page) layoutCurrentRow(gtx layout.Context, th *theme.Theme, c call.Info) layout.Dimensions {
 	name, _ := widgets.Names(c.Remote)
-	status := incall.StateText(c)
-	if d := incall.Duration(c, gtx.Now); d != "" {
+	status := widgets.StateText(c)
+	if d := widgets.Duration(c, gtx.Now); d != "" {
 		status += " · " + d
 	}
 	held := c.State == call.Held || c.State == call.RemoteHeld
@@ -93,7 +92,7 @@ func layoutOrigin(gtx layout.Context, th *theme.Theme, c call.Info) layout.Dimen
 	if c.ReferredBy == "" {
 		return layout.Dimensions{}
 	}
-	s := "Transferred by " + incall.PartyName(c.ReferredBy)
+	s := "Transferred by " + widgets.PartyName(c.ReferredBy)
 	return layout.Inset{Top: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 		l := material.Body2(th.Theme, s)
 		l.Color, l.Alignment, l.MaxLines = th.Muted, text.Middle, 1

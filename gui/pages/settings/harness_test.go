@@ -14,14 +14,6 @@ import (
 
 var testNow = time.Date(2025, time.March, 14, 15, 9, 26, 0, time.Local)
 
-// meterPhone also measures the microphone.
-type meterPhone struct {
-	*guitest.Phone
-	level float64
-}
-
-func (m meterPhone) InputLevel() float64 { return m.level }
-
 // harness drives one page through frames with a router and no window.
 type harness struct {
 	*guitest.Harness
@@ -30,7 +22,7 @@ type harness struct {
 
 // makeHarness makes a page in a window tall enough that nothing scrolls,
 // and lays out no frame yet.
-func makeHarness(t *testing.T, p env.Phone) *harness {
+func makeHarness(t *testing.T, p *guitest.Phone) *harness {
 	h := &harness{page: New()}
 	h.Harness = guitest.NewPage(t, p, theme.New(false, guitest.Shaper), image.Pt(800, 2600), testNow,
 		func(gtx layout.Context, e *env.Env) layout.Dimensions { return h.page.Layout(gtx, e) })
@@ -38,7 +30,7 @@ func makeHarness(t *testing.T, p env.Phone) *harness {
 }
 
 // newHarness is makeHarness after two frames.
-func newHarness(t *testing.T, p env.Phone) *harness {
+func newHarness(t *testing.T, p *guitest.Phone) *harness {
 	h := makeHarness(t, p)
 	h.Frame()
 	h.Frame()

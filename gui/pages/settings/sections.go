@@ -75,7 +75,6 @@ func (p *Page) layoutDevices(gtx layout.Context, e *env.Env) layout.Dimensions {
 	p.mu.Lock()
 	ds, devErr, loaded, loading := p.devices, p.devErr, p.devLoaded, p.devLoading
 	p.mu.Unlock()
-	meter, hasMeter := e.Phone.(LevelMeter)
 	refresh := func(gtx layout.Context) layout.Dimensions {
 		if loading {
 			gtx = gtx.Disabled()
@@ -109,11 +108,9 @@ func (p *Page) layoutDevices(gtx layout.Context, e *env.Env) layout.Dimensions {
 			widgets.VSpace(4),
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions { return list(gtx, &p.input, true, "Microphone") }),
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-				if !hasMeter {
-					return layout.Dimensions{}
-				}
+				// InputLevel does not block: the phone measures on its own.
 				return layout.Inset{Top: 8, Left: 4}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-					return levelMeter(gtx, th, meter.InputLevel())
+					return levelMeter(gtx, th, e.Phone.InputLevel())
 				})
 			}),
 			widgets.VSpace(16),

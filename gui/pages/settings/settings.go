@@ -1,5 +1,5 @@
 // Package settings is the screen for the phone's settings: microphone and
-// speaker (with a live input level when the phone can measure it), codec
+// speaker (with the microphone's live input level), codec
 // order, ringtone, call recording and theme. Apply saves them to the
 // configuration file.
 package settings
@@ -22,12 +22,6 @@ import (
 	"github.com/softphone/softphone/gui/theme"
 	"github.com/softphone/softphone/gui/widgets"
 )
-
-// LevelMeter is implemented by a Phone that can measure the microphone.
-// InputLevel is the current input level from 0 (silence) to 1 (full
-// scale), e.g. the peak of the last few tens of milliseconds. It is read
-// on every frame while the meter shows, so it must not block.
-type LevelMeter interface{ InputLevel() float64 }
 
 // codecInfo names a codec the phone offers, by its config name.
 type codecInfo struct{ name, label, detail string }
@@ -55,7 +49,7 @@ type codecRow struct {
 	up, down widget.Clickable
 }
 
-// saved is what the config file holds, as read or last applied.
+// saved is what the configuration in force holds (the phone's state).
 type saved struct {
 	path  string
 	audio config.Audio
@@ -77,10 +71,9 @@ type Page struct {
 	refresh, apply, revert widget.Clickable
 	formSet                bool // the form shows the loaded settings
 
-	// mu guards what commands on other goroutines write.
+	// mu guards what commands on other goroutines write, and base.
 	mu         sync.Mutex
-	base       *saved // nil until read
-	loading    bool
+	base       *saved // the model's settings as of this frame
 	devices    []audio.DeviceInfo
 	devErr     string
 	devLoaded  bool
@@ -114,14 +107,16 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 
 // update handles input before drawing.
 func (p *Page) update(gtx layout.Context, e *env.Env) {
-	p.load(e)
+	old := p.sync(e.Model)
 	p.loadDevices(e, false)
 
 	p.mu.Lock()
 	base, newTheme := p.base, p.newTheme
 	p.newTheme = ""
 	p.mu.Unlock()
-	if base != nil && !p.formSet {
+	// The form follows settings changed elsewhere (another front-end)
+	// unless the user has changed it.
+	if !p.formSet || (old != nil && !p.dirty(*old)) {
 		p.setForm(*base)
 	}
 	if newTheme != "" {
@@ -163,24 +158,24 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 	}
 }
 
-// load reads the settings from the config on another goroutine, once.
-func (p *Page) load(e *env.Env) {
+// sync takes the settings in force from the phone's state; when they
+// changed, it returns the ones they replaced (nil the first time).
+func (p *Page) sync(m env.Model) (old *saved) {
+	c := m.Config
 	p.mu.Lock()
-	start := p.base == nil && !p.loading
-	p.loading = p.loading || start
-	p.mu.Unlock()
-	if !start {
-		return
-	}
-	e.Run("Read settings", func() error {
-		c := e.Phone.Config()
-		s := &saved{path: c.Path, audio: c.Audio, ui: c.UI}
-		s.audio.Codecs = slices.Clone(c.Audio.Codecs)
-		p.mu.Lock()
-		p.base, p.loading = s, false
-		p.mu.Unlock()
+	defer p.mu.Unlock()
+	if p.base != nil && p.base.path == c.Path && p.base.ui == c.UI && sameAudio(p.base.audio, c.Audio) {
 		return nil
-	})
+	}
+	s := &saved{path: c.Path, audio: c.Audio, ui: c.UI}
+	s.audio.Codecs = slices.Clone(c.Audio.Codecs)
+	old, p.base = p.base, s
+	return old
+}
+
+func sameAudio(a, b config.Audio) bool {
+	return a.Input == b.Input && a.Output == b.Output && a.Ringtone == b.Ringtone &&
+		a.RecordDir == b.RecordDir && a.RecordChannels == b.RecordChannels && slices.Equal(a.Codecs, b.Codecs)
 }
 
 // loadDevices lists the audio devices on another goroutine: once, and
@@ -193,7 +188,7 @@ func (p *Page) loadDevices(e *env.Env, force bool) {
 	if !start {
 		return
 	}
-	e.Run("List audio devices", func() error {
+	e.Run("List audio devices", func(context.Context) error {
 		ds, err := e.Phone.AudioDevices()
 		p.mu.Lock()
 		defer p.mu.Unlock()
@@ -329,8 +324,9 @@ func (p *Page) doApply(e *env.Env) {
 	p.mu.Lock()
 	p.applying, p.applyErr = true, ""
 	p.mu.Unlock()
-	e.Run("Apply settings", func() error {
-		err := e.Phone.UpdateSettings(context.Background(), a, ui)
+	e.Run("Apply settings", func(ctx context.Context) error {
+		// Once applied, the phone's state has the new settings.
+		err := e.Phone.UpdateSettings(ctx, a, ui)
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.applying = false
@@ -338,7 +334,6 @@ func (p *Page) doApply(e *env.Env) {
 			p.applyErr = err.Error()
 			return err
 		}
-		p.base = &saved{path: base.path, audio: a, ui: ui}
 		p.appliedAt = time.Now()
 		p.newTheme = themeName(ui.Theme)
 		return nil

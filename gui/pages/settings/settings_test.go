@@ -4,12 +4,10 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/config"
-	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/internal/guitest"
 )
 
@@ -166,11 +164,11 @@ func TestApplyErrorShown(t *testing.T) {
 }
 
 func TestLevelMeter(t *testing.T) {
-	h := newHarness(t, setupPhone())
-	if _, ok := h.FindPrefix("Microphone level"); ok {
-		t.Error("a meter shows for a phone that cannot measure")
-	}
-	h = newHarness(t, meterPhone{Phone: setupPhone(), level: 0.1}) // -20 dBFS
+	p := setupPhone()
+	h := newHarness(t, p)
+	h.Must("Microphone level 0%")
+	p.Level = 0.1 // -20 dBFS
+	h.Frame()
 	h.Must("Microphone level 67%")
 }
 
@@ -190,51 +188,49 @@ func TestDeviceListError(t *testing.T) {
 	h.Must("Microphone System default")
 }
 
-// TestScreenshots renders the screen in each state at each size and
-// theme. With -shots DIR the PNGs are kept there.
-func TestScreenshots(t *testing.T) {
-	guitest.Shots(t, "settings", []string{"main", "changed"}, func(t *testing.T, s guitest.Shot) {
-		var p env.Phone = meterPhone{Phone: setupPhone(), level: 0.12}
-		if s.State == "changed" {
-			p = setupPhone()
-		}
-		h := newHarness(t, p)
-		h.ShootList(s, &h.page.list, func() bool {
-			if s.State == "changed" {
-				h.Click("Microphone Jabra Evolve 20 Mono")
-				h.Click("Move PCMU up")
-				h.Click("Use PCMA")
-			}
-			return false
-		})
-	})
-}
-
-// TestAsyncRun reads, lists and applies with commands on their own
-// goroutines, as the window runs them (for go test -race).
+// TestAsyncRun lists and applies with commands on the window's queue
+// goroutine (for go test -race).
 func TestAsyncRun(t *testing.T) {
 	p := setupPhone()
-	var wg sync.WaitGroup
 	h := makeHarness(t, p)
-	h.Env.Run = func(what string, cmd func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_ = cmd()
-		}()
-	}
+	wait := h.Async()
 	h.Frame()
 	h.Frame() // frames go on while the commands run
-	wg.Wait()
+	wait()
 	h.Frame()
 	h.Click("Dark theme")
 	h.Click("Apply and save the settings")
-	wg.Wait()
+	wait()
 	h.Frame()
 	if !h.Env.Theme.Dark {
 		t.Error("the theme did not switch after the apply finished")
 	}
 	if applied, listed := len(p.SavedSettings()), p.Count("AudioDevices"); applied != 1 || listed != 1 {
 		t.Errorf("applied %d, listed %d; want 1, 1", applied, listed)
+	}
+}
+
+// TestFollowsSettingsChangedElsewhere: settings applied by another
+// front-end show in an untouched form; a form the user changed keeps
+// the changes, now compared with the new settings.
+func TestFollowsSettingsChangedElsewhere(t *testing.T) {
+	p := setupPhone()
+	h := newHarness(t, p)
+	p.Cfg.Audio.Ringtone = "/usr/share/sounds/bell.wav"
+	h.Frame()
+	if got := h.page.ringtone.Text(); got != "/usr/share/sounds/bell.wav" {
+		t.Fatalf("ringtone field %q after the change, want the new file", got)
+	}
+	if !h.Must("Apply and save the settings").Disabled {
+		t.Error("Apply enabled though the form shows the settings in force")
+	}
+	h.Click("Dark theme")
+	p.Cfg.Audio.Ringtone = "/usr/share/sounds/chime.wav"
+	h.Frame()
+	if got := h.page.ringtone.Text(); got != "/usr/share/sounds/bell.wav" {
+		t.Errorf("ringtone field %q: the user's form was overwritten", got)
+	}
+	if h.Must("Apply and save the settings").Disabled {
+		t.Error("Apply disabled with the user's change pending")
 	}
 }
