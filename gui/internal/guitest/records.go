@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/gui/env"
 )
 
 // Records is core.Records held in memory, for the screens' tests: the
@@ -378,7 +377,7 @@ func (r *Records) unread() int {
 // SetLamps, over the State of the phone it wraps; the rest is that
 // phone's. Give the wrapped phone Rec as its records.
 type JournalPhone struct {
-	env.Phone
+	core.Phone
 	Rec *Records
 
 	mu    sync.Mutex // guards lamps, held and last
@@ -388,7 +387,7 @@ type JournalPhone struct {
 }
 
 // NewJournalPhone wraps ph, whose records are rec.
-func NewJournalPhone(ph env.Phone, rec *Records) *JournalPhone {
+func NewJournalPhone(ph core.Phone, rec *Records) *JournalPhone {
 	return &JournalPhone{Phone: ph, Rec: rec}
 }
 
