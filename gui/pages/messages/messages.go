@@ -23,12 +23,6 @@ import (
 	"github.com/softphone/softphone/gui/internal/paged"
 )
 
-// Names finds the contact behind a peer's address (the phone's records
-// do).
-type Names interface {
-	MatchNumber(ctx context.Context, raw string) (core.Contact, bool, error)
-}
-
 // Tunables.
 const (
 	readTimeout = 10 * time.Second

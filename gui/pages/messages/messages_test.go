@@ -75,7 +75,7 @@ func (h *harness) mustHave(prefixes ...string) {
 	}
 }
 
-// conversation is a store with three conversations: Bob's with two
+// conversation is records with three conversations: Bob's with two
 // unread, Carol's read, and one with a number.
 func conversation() *guitest.Records {
 	at := func(min int) time.Time { return testNow.Add(time.Duration(-min) * time.Minute) }
