@@ -11,15 +11,15 @@ import (
 
 // Records is core.Records held in memory, for the screens' tests: the
 // history newest first, the contacts in name order, the speed-dial keys
-// and the messages as the recorder stores them. Its searches are simpler
+// and the messages as the phone's journal stores them. Its searches are simpler
 // than the store's: a contact matches by a part of its name or the start
 // of a number (SearchContacts: the start of a word of the name).
 //
 // Like the phone, it counts what the screens list: Journal goes up when a
 // call, its recording or a message is recorded (AddCall, SetRecording,
-// AddMessage, RecordMessage) and
-// when the counts change (MarkMissedSeen, MarkRead). Stamp copies the
-// counts into a State, as the core's JournalEvent does.
+// AddMessage, RecordMessage) and after the edits the phone reports
+// (MarkMissedSeen, MarkRead, DeleteCall, ClearHistory). Stamp copies the
+// counts into a State, as the phone's JournalEvent does.
 type Records struct {
 	mu          sync.Mutex // guards everything below
 	err         error
@@ -222,7 +222,7 @@ func (r *Records) unseenMissed() int {
 	return n
 }
 
-// MarkMissedSeen implements core.Records; the count changes.
+// MarkMissedSeen implements core.Records.
 func (r *Records) MarkMissedSeen(context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -248,6 +248,7 @@ func (r *Records) DeleteCall(_ context.Context, id int64) error {
 		return fmt.Errorf("%w: call %d", core.ErrNotFound, id)
 	}
 	r.calls = slices.Delete(r.calls, i, i+1)
+	r.journal++
 	return nil
 }
 
@@ -259,6 +260,7 @@ func (r *Records) ClearHistory(context.Context) error {
 		return r.err
 	}
 	r.calls = nil
+	r.journal++
 	return nil
 }
 
@@ -338,7 +340,7 @@ func (r *Records) MessageByKey(_ context.Context, key string) (core.StoredMessag
 	return core.StoredMessage{}, fmt.Errorf("%w: message %s", core.ErrNotFound, key)
 }
 
-// MarkRead implements core.Records; the count changes.
+// MarkRead implements core.Records.
 func (r *Records) MarkRead(_ context.Context, peer string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
