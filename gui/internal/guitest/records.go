@@ -11,9 +11,10 @@ import (
 
 // Records is core.Records held in memory, for the screens' tests: the
 // history newest first, the contacts in name order, the speed-dial keys
-// and the messages as the phone's journal stores them. Its searches are simpler
-// than the store's: a contact matches by a part of its name or the start
-// of a number (SearchContacts: the start of a word of the name).
+// and the messages as the phone's journal stores them. Its searches are
+// simpler than the store's: a contact matches by a part of its name or
+// the start of a number (SearchContacts: the start of a word of the
+// name).
 //
 // Like the phone, it counts what the screens list: Journal goes up when a
 // call, its recording or a message is recorded (AddCall, SetRecording,
