@@ -2,7 +2,6 @@ package contacts
 
 import (
 	"context"
-	"image"
 	"slices"
 	"strings"
 	"testing"
@@ -11,94 +10,58 @@ import (
 	"gioui.org/f32"
 	"gioui.org/io/pointer"
 	"gioui.org/io/semantic"
-	"gioui.org/layout"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/store"
-	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/internal/guitest"
-	"github.com/softphone/softphone/gui/theme"
 )
 
 // extensions are colleagues watched with a busy lamp, and one who is not.
-func extensions() []store.Contact {
-	return []store.Contact{
-		{Name: "Reception", BLF: true, Numbers: []store.Number{{Label: "ext", Value: "100"}}},
-		{Name: "Sales desk", BLF: true, Numbers: []store.Number{{Label: "mobile", Value: "+44 7700 900100"}, {Label: "sip", Value: "sip:sales@pbx.example"}}},
-		{Name: "Support", BLF: true, Numbers: []store.Number{{Label: "sip", Value: "sip:support@pbx.example"}}},
-		{Name: "Warehouse", BLF: true, Numbers: []store.Number{{Label: "ext", Value: "130"}}},
-		{Name: "Zed Outside", Numbers: []store.Number{{Label: "mobile", Value: "+1 555 0199"}}},
+func extensions() []core.Contact {
+	return []core.Contact{
+		{Name: "Reception", BLF: true, Numbers: []core.ContactNumber{{Label: "ext", Value: "100"}}},
+		{Name: "Sales desk", BLF: true, Numbers: []core.ContactNumber{{Label: "mobile", Value: "+44 7700 900100"}, {Label: "sip", Value: "sip:sales@pbx.example"}}},
+		{Name: "Support", BLF: true, Numbers: []core.ContactNumber{{Label: "sip", Value: "sip:support@pbx.example"}}},
+		{Name: "Warehouse", BLF: true, Numbers: []core.ContactNumber{{Label: "ext", Value: "130"}}},
+		{Name: "Zed Outside", Numbers: []core.ContactNumber{{Label: "mobile", Value: "+1 555 0199"}}},
 	}
 }
 
-// newWatchHarness is the contacts page as the window runs it: SyncWatch
-// every frame, then the page.
-func newWatchHarness(t *testing.T, src Source, blf map[string]core.BLFState) *harness {
-	h := &harness{page: New(), phone: guitest.NewPhone()}
-	h.phone.BLF = blf
-	h.Harness = guitest.NewPage(t, h.phone, theme.New(false, guitest.Shaper), image.Pt(420, 800), time.Date(2025, 3, 14, 15, 0, 0, 0, time.UTC),
-		func(gtx layout.Context, e *env.Env) layout.Dimensions {
-			h.page.SyncWatch(e)
-			return h.page.Layout(gtx, e)
-		})
-	h.page.SetSource(src)
-	for range 3 {
-		h.Frame()
-	}
+// newLampHarness shows the page over rec with the phone's busy lamps.
+func newLampHarness(t *testing.T, rec *guitest.Records, lamps map[string]core.BLFState) *harness {
+	h := newHarnessOver(t, rec)
+	h.journal.SetLamps(lamps)
+	h.Frame()
 	return h
 }
 
-// watches lists the sets Watch was given, then forgets the commands.
-func (h *harness) watches() []string {
-	var out []string
-	for _, c := range h.phone.Commands() {
-		if strings.HasPrefix(c, "Watch ") {
-			out = append(out, strings.TrimPrefix(c, "Watch "))
-		}
-	}
-	h.phone.Reset()
-	return out
-}
-
-func TestContactsWatchTheBLFContacts(t *testing.T) {
-	src := NewMemSource(extensions()...)
-	h := newWatchHarness(t, src, nil)
-	// At start: the BLF contacts' SIP address, else their number; not the
-	// contact without a lamp. Sorted, once.
-	if got := h.watches(); !slices.Equal(got, []string{"[100 130 sip:sales@pbx.example sip:support@pbx.example]"}) {
-		t.Fatalf("watch at start %q", got)
-	}
-	for range 5 {
+// TestContactsLeaveTheWatchingToThePhone: marking a contact, setting and
+// clearing keys, time passing: the page never asks the phone to watch,
+// and reads the contacts only to show them.
+func TestContactsLeaveTheWatchingToThePhone(t *testing.T) {
+	h := newHarness(t, extensions()...)
+	reads := h.rec.ContactReads()
+	for range 3 {
+		h.Now = h.Now.Add(2 * time.Minute)
 		h.Frame()
 	}
-	h.Now = h.Now.Add(blfRecheck + time.Second)
-	h.Frame()
-	h.Frame()
-	if got := h.watches(); len(got) != 0 {
-		t.Fatalf("same set watched again: %q", got)
+	if n := h.rec.ContactReads() - reads; n != 0 {
+		t.Fatalf("%d reads of the contacts with nothing changed", n)
 	}
-
-	// Marking a contact in the form watches it too.
 	h.ClickPrefix("Open Zed Outside")
 	h.ClickPrefix("Edit Zed Outside")
 	h.clickCheckBox(1) // the second: Watch presence (busy lamp)
 	h.ClickPrefix("Save the contact")
-	h.Frame()
-	if got := h.watches(); !slices.Equal(got, []string{"[+1 555 0199 100 130 sip:sales@pbx.example sip:support@pbx.example]"}) {
-		t.Fatalf("watch after marking %q (errors %q)", got, h.Errs)
+	cs, _ := h.rec.Contacts(context.Background(), core.ContactQuery{Search: "Zed"})
+	if len(cs) != 1 || !cs[0].BLF {
+		t.Fatalf("saved %+v (errors %q)", cs, h.Errs)
 	}
-
-	// A contact deleted elsewhere (another process) drops out at the next
-	// check.
-	cs, _ := src.Contacts(context.Background(), store.ContactQuery{Search: "Warehouse"})
-	if err := src.DeleteContact(context.Background(), cs[0].ID); err != nil {
-		t.Fatal(err)
-	}
-	h.Now = h.Now.Add(blfRecheck + time.Second)
-	h.Frame()
-	h.Frame()
-	if got := h.watches(); !slices.Equal(got, []string{"[+1 555 0199 100 sip:sales@pbx.example sip:support@pbx.example]"}) {
-		t.Fatalf("watch after a delete elsewhere %q", got)
+	h.ClickPrefix("Put +1 555 0199 on a speed-dial key")
+	h.ClickPrefix("Speed dial 4 for +1 555 0199")
+	h.ClickPrefix("Back to the contacts")
+	h.ClickPrefix("Show the speed-dial slots")
+	h.ClickPrefix("Clear speed dial 4")
+	if n := h.phone.Count("Watch"); n != 0 {
+		t.Fatalf("the page asked the phone to watch %d times: %q", n, h.phone.Commands())
 	}
 	if len(h.Errs) != 0 {
 		t.Fatal(h.Errs)
@@ -129,20 +92,13 @@ func (h *harness) clickCheckBox(i int) {
 	h.T.Fatalf("no check box %d", i)
 }
 
-func TestContactsWithoutBLFWatchNothing(t *testing.T) {
-	h := newWatchHarness(t, NewMemSource(people(3)...), nil)
-	if got := h.watches(); len(got) != 0 {
-		t.Fatalf("watched %q with no BLF contact", got)
-	}
-}
-
 func TestContactsBLFLamps(t *testing.T) {
-	blf := map[string]core.BLFState{
+	lamps := map[string]core.BLFState{
 		"sip:100@pbx.example":     core.BLFRinging, // the phone wrote the extension out in full
 		"sip:sales@pbx.example":   core.BLFBusy,
 		"sip:support@pbx.example": core.BLFIdle,
 	}
-	h := newWatchHarness(t, NewMemSource(extensions()...), blf)
+	h := newLampHarness(t, recordsOf(t, extensions()...), lamps)
 	for _, want := range []string{
 		"Open Reception, line ringing",
 		"Open Sales desk, line busy",
@@ -169,8 +125,8 @@ func TestContactsBLFLamps(t *testing.T) {
 }
 
 func TestContactsPickupOnTap(t *testing.T) {
-	blf := map[string]core.BLFState{"sip:100@pbx.example": core.BLFRinging, "sip:support@pbx.example": core.BLFRinging}
-	h := newWatchHarness(t, NewMemSource(extensions()...), blf)
+	lamps := map[string]core.BLFState{"sip:100@pbx.example": core.BLFRinging, "sip:support@pbx.example": core.BLFRinging}
+	h := newLampHarness(t, recordsOf(t, extensions()...), lamps)
 	h.phone.Reset()
 	h.ClickPrefix("Pick up the call ringing at Reception")
 	// The address the lamp comes from, as the phone knows it.
@@ -192,7 +148,7 @@ func TestContactsPickupOnTap(t *testing.T) {
 	h.phone.Reset()
 
 	// When the line stops ringing the button goes.
-	h.phone.BLF = map[string]core.BLFState{"sip:support@pbx.example": core.BLFBusy}
+	h.journal.SetLamps(map[string]core.BLFState{"sip:support@pbx.example": core.BLFBusy})
 	h.Frame()
 	if _, ok := h.FindPrefix("Pick up"); ok || !h.HasPrefix("Support's line: busy") {
 		t.Fatalf("after the ringing: %q", h.Texts())
@@ -201,15 +157,15 @@ func TestContactsPickupOnTap(t *testing.T) {
 
 func TestWatchAddress(t *testing.T) {
 	for _, tc := range []struct {
-		c    store.Contact
+		c    core.Contact
 		want string
 	}{
-		{store.Contact{Numbers: []store.Number{{Value: "+1 555"}, {Value: "bob@pbx"}}}, "bob@pbx"},
-		{store.Contact{Numbers: []store.Number{{Value: " 100 "}, {Value: "SIP:Bob@pbx"}}}, "SIP:Bob@pbx"},
-		{store.Contact{Numbers: []store.Number{{Value: " "}, {Value: "200"}}}, "200"},
-		{store.Contact{}, ""},
+		{core.Contact{Numbers: []core.ContactNumber{{Value: "+1 555"}, {Value: "bob@pbx"}}}, "bob@pbx"},
+		{core.Contact{Numbers: []core.ContactNumber{{Value: " 100 "}, {Value: "SIP:Bob@pbx"}}}, "SIP:Bob@pbx"},
+		{core.Contact{Numbers: []core.ContactNumber{{Value: " "}, {Value: "200"}}}, "200"},
+		{core.Contact{}, ""},
 	} {
-		if got := WatchAddress(tc.c); got != tc.want {
+		if got := watchAddress(tc.c); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.c.Numbers, got, tc.want)
 		}
 	}

@@ -1,37 +1,24 @@
 // Package contacts is the address book screen: a searchable list, each
 // contact's numbers (tap to call), favourites, adding, editing and
-// deleting, and the speed-dial slots. Everything is read from a Source off
-// the frame goroutine and cached; the list loads a page at a time.
+// deleting, and the speed-dial slots. Everything is read from the phone's
+// records off the frame goroutine and cached; the list loads a page at a
+// time. Watched contacts and keys show their busy lamps from the phone's
+// state (the phone decides what it watches).
 package contacts
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
 	"gioui.org/layout"
 	"gioui.org/widget"
 
-	"github.com/softphone/softphone/core/store"
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/internal/paged"
 )
-
-// Source is where the contacts come from: *store.Store in the app, a
-// MemSource in tests and previews.
-type Source interface {
-	Contacts(ctx context.Context, q store.ContactQuery) ([]store.Contact, error)
-	CountContacts(ctx context.Context, q store.ContactQuery) (int, error)
-	ContactByID(ctx context.Context, id int64) (store.Contact, error)
-	SaveContact(ctx context.Context, c *store.Contact) error
-	DeleteContact(ctx context.Context, id int64) error
-	SetFavourite(ctx context.Context, id int64, on bool) error
-	SpeedDials(ctx context.Context) ([]store.SpeedDial, error)
-	SetSpeedDial(ctx context.Context, d store.SpeedDial) error
-	ClearSpeedDial(ctx context.Context, slot int) error
-}
-
-var _ Source = (*store.Store)(nil)
 
 const (
 	pageSize    = 200 // contacts per read
@@ -53,15 +40,16 @@ const (
 // Page is the screen's state between frames.
 type Page struct {
 	// Shared with the loaders (e.Run goroutines), under mu.
-	mu      sync.Mutex
-	data    *paged.Loader[Source, store.Contact] // loaded, in name order
-	slots   []store.SpeedDial
-	detail  store.Contact  // the contact shown in viewDetail
-	saveErr string         // why the form could not be saved
-	saved   *store.Contact // the form was saved: show this
-	blf     blfWatch
+	mu          sync.Mutex
+	data        *paged.Loader[core.Records, core.Contact] // loaded, in name order
+	slots       []core.SpeedDial
+	detail      core.Contact  // the contact shown in viewDetail
+	saveErr     string        // why the form could not be saved
+	saved       *core.Contact // the form was saved: show this
+	unavailable bool          // the phone keeps no contacts
 
 	// Frame goroutine only.
+	src      core.Records // the phone read from
 	view     view
 	search   widget.Editor
 	query    string
@@ -78,7 +66,7 @@ type rowButtons struct {
 	open, star, pickup widget.Clickable
 }
 
-// New makes the page; it shows nothing until SetSource.
+// New makes the page; it reads the phone it is drawn with.
 func New() *Page {
 	p := &Page{rowBtns: map[int64]*rowButtons{}}
 	p.search.SingleLine = true
@@ -86,55 +74,54 @@ func New() *Page {
 	p.det.list.Axis = layout.Vertical
 	p.form.list.Axis = layout.Vertical
 	p.sd.list.Axis = layout.Vertical
-	p.data = paged.New(&p.mu, paged.Config[Source, store.Contact]{
+	p.data = paged.New(&p.mu, paged.Config[core.Records, core.Contact]{
 		What: "Load contacts", PageSize: pageSize, Prefetch: prefetch, Timeout: readTimeout, Counted: true,
-		First: func(limit int) paged.Read[Source, store.Contact] {
-			q := store.ContactQuery{Search: p.query, Limit: limit}
-			return func(ctx context.Context, s Source) (paged.Result[store.Contact], error) {
+		First: func(limit int) paged.Read[core.Records, core.Contact] {
+			q := core.ContactQuery{Search: p.query, Limit: limit}
+			return func(ctx context.Context, s core.Records) (paged.Result[core.Contact], error) {
 				cs, err := s.Contacts(ctx, q)
+				unavailable := errors.Is(err, core.ErrNoRecords)
+				if unavailable {
+					err = nil // said on the page, not as an error at every change
+				}
 				var total int
-				if err == nil {
+				if err == nil && !unavailable {
 					total, err = s.CountContacts(ctx, q)
 				}
-				var slots []store.SpeedDial
-				if err == nil {
+				var slots []core.SpeedDial
+				if err == nil && !unavailable {
 					slots, err = s.SpeedDials(ctx)
 				}
-				return paged.Result[store.Contact]{Items: cs, Total: total, Commit: func() error {
-					p.slots = slots
+				return paged.Result[core.Contact]{Items: cs, Total: total, Commit: func() error {
+					p.slots, p.unavailable = slots, unavailable
 					return nil
 				}}, err
 			}
 		},
-		Next: func(loaded []store.Contact, limit int) paged.Read[Source, store.Contact] {
-			q := store.ContactQuery{Search: p.query, Limit: limit, Offset: len(loaded)}
-			return func(ctx context.Context, s Source) (paged.Result[store.Contact], error) {
+		Next: func(loaded []core.Contact, limit int) paged.Read[core.Records, core.Contact] {
+			q := core.ContactQuery{Search: p.query, Limit: limit, Offset: len(loaded)}
+			return func(ctx context.Context, s core.Records) (paged.Result[core.Contact], error) {
 				cs, err := s.Contacts(ctx, q)
-				return paged.Result[store.Contact]{Items: cs}, err
+				return paged.Result[core.Contact]{Items: cs}, err
 			}
 		},
 	})
 	return p
 }
 
-// SetSource sets where contacts are read from and reloads.
-func (p *Page) SetSource(s Source) {
-	p.data.SetSource(s)
-	p.watchChanged()
-}
-
-// Refresh reloads the list and the slots at the next frame (and the
-// watched set: a contact may have gained or lost its busy lamp).
-func (p *Page) Refresh() {
-	p.data.Refresh()
-	p.watchChanged()
-}
+// Refresh reloads the list and the slots at the next frame.
+func (p *Page) Refresh() { p.data.Refresh() }
 
 // Len is how many contacts are loaded (for tests).
 func (p *Page) Len() int { return p.data.Len() }
 
-// update reloads when asked and reads the next page near the list's end.
+// update reads the phone's contacts when first drawn or asked, and the
+// next page near the list's end.
 func (p *Page) update(e *env.Env) {
+	if e.Phone != p.src {
+		p.src = e.Phone
+		p.data.SetSource(e.Phone)
+	}
 	if p.data.Update(e) && p.view == viewList {
 		p.data.More(e, p.list.Position, p.Len())
 	}
@@ -150,15 +137,23 @@ func (p *Page) setQuery(q string) {
 	p.data.Clear()
 }
 
-// open shows a contact's detail, read fresh from the source.
-func (p *Page) open(e *env.Env, c store.Contact) {
+// available reports whether the phone keeps contacts (as far as the last
+// read knows).
+func (p *Page) available() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.data.HasSource() && !p.unavailable
+}
+
+// open shows a contact's detail, read fresh from the phone.
+func (p *Page) open(e *env.Env, c core.Contact) {
 	p.mu.Lock()
 	p.detail = c
 	p.mu.Unlock()
 	p.view = viewDetail
 	p.det.reset()
 	id := c.ID
-	p.data.Do(e, "Open contact", func(ctx context.Context, s Source) error {
+	p.data.Do(e, "Open contact", func(ctx context.Context, s core.Records) error {
 		fresh, err := s.ContactByID(ctx, id)
 		if err != nil {
 			return err
@@ -177,7 +172,7 @@ func (p *Page) slotOf(number string) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, d := range p.slots {
-		if store.SameNumber(d.Number, number) {
+		if core.SameNumber(d.Number, number) {
 			return d.Slot
 		}
 	}

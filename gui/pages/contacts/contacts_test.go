@@ -9,7 +9,7 @@ import (
 
 	"gioui.org/layout"
 
-	"github.com/softphone/softphone/core/store"
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/internal/guitest"
 	"github.com/softphone/softphone/gui/theme"
@@ -17,17 +17,29 @@ import (
 
 type harness struct {
 	*guitest.Harness
-	page  *Page
-	phone *guitest.Phone
+	page    *Page
+	phone   *guitest.Phone
+	journal *guitest.JournalPhone // the phone the page is given: its lamps
+	rec     *guitest.Records
 }
 
-func newHarness(t *testing.T, src Source) *harness {
-	h := &harness{page: New(), phone: guitest.NewPhone()}
-	h.Harness = guitest.NewPage(t, h.phone, theme.New(false, guitest.Shaper), image.Pt(420, 800), time.Date(2025, 3, 14, 15, 0, 0, 0, time.UTC),
-		func(gtx layout.Context, e *env.Env) layout.Dimensions { return h.page.Layout(gtx, e) })
-	if src != nil {
-		h.page.SetSource(src)
+// newHarness shows the page with a phone whose records hold cs.
+func newHarness(t *testing.T, cs ...core.Contact) *harness {
+	t.Helper()
+	rec := guitest.NewRecords()
+	if err := rec.AddContact(cs...); err != nil {
+		t.Fatal(err)
 	}
+	return newHarnessOver(t, rec)
+}
+
+// newHarnessOver shows the page with a phone whose records are rec.
+func newHarnessOver(t *testing.T, rec *guitest.Records) *harness {
+	h := &harness{page: New(), phone: guitest.NewPhone(), rec: rec}
+	h.phone.Records = rec
+	h.journal = guitest.NewJournalPhone(h.phone, rec)
+	h.Harness = guitest.NewPage(t, h.journal, theme.New(false, guitest.Shaper), image.Pt(420, 800), time.Date(2025, 3, 14, 15, 0, 0, 0, time.UTC),
+		func(gtx layout.Context, e *env.Env) layout.Dimensions { return h.page.Layout(gtx, e) })
 	for range 3 {
 		h.Frame()
 	}
@@ -42,25 +54,30 @@ func (h *harness) dialled(to string) {
 	}
 }
 
-func people(n int) []store.Contact {
-	out := make([]store.Contact, n)
+func people(n int) []core.Contact {
+	out := make([]core.Contact, n)
 	for i := range out {
-		out[i] = store.Contact{Name: fmt.Sprintf("Person %05d", i), Numbers: []store.Number{{Label: "mobile", Value: fmt.Sprintf("+44 7700 9%05d", i)}}}
+		out[i] = core.Contact{Name: fmt.Sprintf("Person %05d", i), Numbers: []core.ContactNumber{{Label: "mobile", Value: fmt.Sprintf("+44 7700 9%05d", i)}}}
 	}
-	out = append(out, store.Contact{Name: "Ada Lovelace", Numbers: []store.Number{
+	out = append(out, core.Contact{Name: "Ada Lovelace", Numbers: []core.ContactNumber{
 		{Label: "mobile", Value: "+44 20 7946 0958"}, {Label: "sip", Value: "sip:ada@pbx"}}, Note: "engines"})
 	return out
 }
 
-func TestContactsPageWithoutSource(t *testing.T) {
-	h := newHarness(t, nil)
+func TestContactsPageWithoutRecords(t *testing.T) {
+	rec := guitest.NewRecords()
+	rec.SetErr(core.ErrNoRecords)
+	h := newHarnessOver(t, rec)
 	if !h.HasPrefix("Contacts are not available") {
 		t.Fatalf("%q", h.Texts())
+	}
+	if _, ok := h.FindPrefix("Add a contact"); ok || len(h.Errs) != 0 {
+		t.Fatalf("Add offered, or errors %q", h.Errs)
 	}
 }
 
 func TestContactsPageLoadsLazily(t *testing.T) {
-	h := newHarness(t, NewMemSource(people(1000)...))
+	h := newHarness(t, people(1000)...)
 	if h.page.Len() != pageSize || !h.HasPrefix("1001 contacts") {
 		t.Fatalf("%d loaded; %q", h.page.Len(), h.Texts()[:5])
 	}
@@ -74,7 +91,7 @@ func TestContactsPageLoadsLazily(t *testing.T) {
 }
 
 func TestContactsPageSearchOpenAndCall(t *testing.T) {
-	h := newHarness(t, NewMemSource(people(50)...))
+	h := newHarness(t, people(50)...)
 	h.TypeAfter("Search contacts", "ada")
 	if h.page.Len() != 1 || !h.HasPrefix("Open Ada Lovelace") {
 		t.Fatalf("search: %d; %q", h.page.Len(), h.Texts())
@@ -92,10 +109,10 @@ func TestContactsPageSearchOpenAndCall(t *testing.T) {
 }
 
 func TestContactsPageFavouriteAddEditDelete(t *testing.T) {
-	src := NewMemSource(people(3)...)
-	h := newHarness(t, src)
+	h := newHarness(t, people(3)...)
+	src := h.rec
 	h.ClickPrefix("Add Ada Lovelace to favourites")
-	if favs, _ := src.Contacts(context.Background(), store.ContactQuery{Favourites: true}); len(favs) != 1 || !h.HasPrefix("Remove Ada Lovelace from favourites") {
+	if favs, _ := src.Contacts(context.Background(), core.ContactQuery{Favourites: true}); len(favs) != 1 || !h.HasPrefix("Remove Ada Lovelace from favourites") {
 		t.Fatalf("favourite: %+v", favs)
 	}
 
@@ -105,7 +122,7 @@ func TestContactsPageFavouriteAddEditDelete(t *testing.T) {
 	h.ClickPrefix("Add another number")
 	h.TypeAfter("Number 2", "sip:grace@navy")
 	h.ClickPrefix("Save the contact")
-	cs, _ := src.Contacts(context.Background(), store.ContactQuery{Search: "grace"})
+	cs, _ := src.Contacts(context.Background(), core.ContactQuery{Search: "grace"})
 	if len(cs) != 1 || len(cs[0].Numbers) != 2 || cs[0].Numbers[0].Label != "mobile" || cs[0].Numbers[1].Value != "sip:grace@navy" {
 		t.Fatalf("added %+v (errors %q)", cs, h.Errs)
 	}
@@ -144,8 +161,8 @@ func TestContactsPageFavouriteAddEditDelete(t *testing.T) {
 }
 
 func TestContactsPageSpeedDial(t *testing.T) {
-	src := NewMemSource(people(3)...)
-	h := newHarness(t, src)
+	h := newHarness(t, people(3)...)
+	src := h.rec
 	h.ClickPrefix("Open Ada Lovelace")
 	h.ClickPrefix("Put +44 20 7946 0958 on a speed-dial key")
 	h.ClickPrefix("Speed dial 2 for +44 20 7946 0958")
@@ -166,19 +183,11 @@ func TestContactsPageSpeedDial(t *testing.T) {
 	}
 }
 
-func TestContactsPageReadsAStore(t *testing.T) {
+// TestContactsPageSearchesAndKeys: a search reads the phone's contacts,
+// and a key set from the result is the phone's speed dial.
+func TestContactsPageSearchesAndKeys(t *testing.T) {
 	ctx := context.Background()
-	s, err := store.OpenDir(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	for _, c := range people(2) {
-		if err := s.SaveContact(ctx, &c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	h := newHarness(t, s)
+	h := newHarness(t, people(2)...)
 	h.TypeAfter("Search contacts", "lovel")
 	if h.page.Len() != 1 {
 		t.Fatalf("%d; %q", h.page.Len(), h.Texts())
@@ -186,7 +195,7 @@ func TestContactsPageReadsAStore(t *testing.T) {
 	h.ClickPrefix("Open Ada Lovelace")
 	h.ClickPrefix("Put +44 20 7946 0958 on a speed-dial key")
 	h.ClickPrefix("Speed dial 3 for")
-	if to, ok, err := s.ResolveDial(ctx, "3"); err != nil || !ok || to != "+44 20 7946 0958" {
-		t.Fatalf("slot 3: %q %v %v", to, ok, err)
+	if d, ok, err := h.rec.SpeedDial(ctx, 3); err != nil || !ok || d.Number != "+44 20 7946 0958" {
+		t.Fatalf("slot 3: %+v %v %v", d, ok, err)
 	}
 }

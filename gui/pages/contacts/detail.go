@@ -10,7 +10,6 @@ import (
 	"gioui.org/widget/material"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/widgets"
 )
@@ -37,7 +36,7 @@ func (d *detailState) reset() {
 }
 
 // handleDetail reacts to the detail screen's buttons.
-func (p *Page) handleDetail(gtx layout.Context, e *env.Env, c store.Contact) {
+func (p *Page) handleDetail(gtx layout.Context, e *env.Env, c core.Contact) {
 	d := &p.det
 	if d.back.Clicked(gtx) {
 		p.view = viewList
@@ -60,7 +59,7 @@ func (p *Page) handleDetail(gtx layout.Context, e *env.Env, c store.Contact) {
 		d.confirming = false
 		p.view = viewList
 		id := c.ID
-		p.data.Do(e, "Delete contact", func(ctx context.Context, s Source) error {
+		p.data.Do(e, "Delete contact", func(ctx context.Context, s core.Records) error {
 			err := s.DeleteContact(ctx, id)
 			p.Refresh()
 			return err
@@ -72,8 +71,8 @@ func (p *Page) handleDetail(gtx layout.Context, e *env.Env, c store.Contact) {
 	for i, n := range c.Numbers {
 		if d.nums[i].call.Clicked(gtx) {
 			to := n.Value
-			e.Run("Call "+c.Name, func() error {
-				_, err := e.Phone.Dial(context.Background(), to, core.DialOptions{HoldOthers: true})
+			e.Run("Call "+c.Name, func(ctx context.Context) error {
+				_, err := e.Phone.Dial(ctx, to, core.DialOptions{HoldOthers: true})
 				return err
 			})
 		}
@@ -90,7 +89,7 @@ func (p *Page) handleDetail(gtx layout.Context, e *env.Env, c store.Contact) {
 		for k := range d.slotBtns {
 			if d.slotBtns[k].Clicked(gtx) {
 				d.picking = -1
-				p.setSlot(e, store.SpeedDial{Slot: k + 1, Number: n.Value, ContactID: c.ID})
+				p.setSlot(e, core.SpeedDial{Slot: k + 1, Number: n.Value, ContactID: c.ID})
 			}
 		}
 		if slot := p.slotOf(n.Value); d.unslot.Clicked(gtx) && slot > 0 {
@@ -100,8 +99,8 @@ func (p *Page) handleDetail(gtx layout.Context, e *env.Env, c store.Contact) {
 	}
 }
 
-func (p *Page) setSlot(e *env.Env, d store.SpeedDial) {
-	p.data.Do(e, fmt.Sprintf("Speed dial %d", d.Slot), func(ctx context.Context, s Source) error {
+func (p *Page) setSlot(e *env.Env, d core.SpeedDial) {
+	p.data.Do(e, fmt.Sprintf("Speed dial %d", d.Slot), func(ctx context.Context, s core.Records) error {
 		err := s.SetSpeedDial(ctx, d)
 		p.Refresh()
 		return err
@@ -109,7 +108,7 @@ func (p *Page) setSlot(e *env.Env, d store.SpeedDial) {
 }
 
 func (p *Page) clearSlot(e *env.Env, slot int) {
-	p.data.Do(e, fmt.Sprintf("Clear speed dial %d", slot), func(ctx context.Context, s Source) error {
+	p.data.Do(e, fmt.Sprintf("Clear speed dial %d", slot), func(ctx context.Context, s core.Records) error {
 		err := s.ClearSpeedDial(ctx, slot)
 		p.Refresh()
 		return err
@@ -139,7 +138,7 @@ func (p *Page) layoutDetail(gtx layout.Context, e *env.Env) layout.Dimensions {
 	}
 	if c.BLF {
 		p.pickup(gtx, e, &d.pickup, c)
-		st := lamp(e.Phone.Watched(), c)
+		st := lamp(e.Model.Lamps, c)
 		items = append(items,
 			func(gtx layout.Context) layout.Dimensions { return widgets.SectionTitle(gtx, th, "Line") },
 			func(gtx layout.Context) layout.Dimensions { return p.layoutLamp(gtx, e, c, st) })
@@ -161,7 +160,7 @@ func (p *Page) layoutDetail(gtx layout.Context, e *env.Env) layout.Dimensions {
 	)
 }
 
-func (p *Page) layoutDetailBar(gtx layout.Context, e *env.Env, c store.Contact) layout.Dimensions {
+func (p *Page) layoutDetailBar(gtx layout.Context, e *env.Env, c core.Contact) layout.Dimensions {
 	th := e.Theme
 	d := &p.det
 	return layout.Inset{Top: 8, Bottom: 8, Left: 4, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
@@ -196,7 +195,7 @@ func (p *Page) layoutDetailBar(gtx layout.Context, e *env.Env, c store.Contact) 
 }
 
 // layoutNumber is one number: tap to call; its speed-dial button.
-func (p *Page) layoutNumber(gtx layout.Context, e *env.Env, c store.Contact, i int, n store.Number) layout.Dimensions {
+func (p *Page) layoutNumber(gtx layout.Context, e *env.Env, c core.Contact, i int, n core.ContactNumber) layout.Dimensions {
 	th := e.Theme
 	b := &p.det.nums[i]
 	slot := p.slotOf(n.Value)
@@ -224,7 +223,7 @@ func (p *Page) layoutNumber(gtx layout.Context, e *env.Env, c store.Contact, i i
 }
 
 // layoutSlotPicker offers keys 1–9 for a number (a taken key is replaced).
-func (p *Page) layoutSlotPicker(gtx layout.Context, e *env.Env, n store.Number) layout.Dimensions {
+func (p *Page) layoutSlotPicker(gtx layout.Context, e *env.Env, n core.ContactNumber) layout.Dimensions {
 	th := e.Theme
 	d := &p.det
 	p.mu.Lock()
@@ -268,7 +267,7 @@ func (p *Page) layoutSlotPicker(gtx layout.Context, e *env.Env, n store.Number) 
 
 // layoutLamp is a watched contact's line state (busy lamp) and, while it
 // rings, Pick up.
-func (p *Page) layoutLamp(gtx layout.Context, e *env.Env, c store.Contact, st core.BLFState) layout.Dimensions {
+func (p *Page) layoutLamp(gtx layout.Context, e *env.Env, c core.Contact, st core.BLFState) layout.Dimensions {
 	th := e.Theme
 	return layout.Inset{Left: 16, Right: 8, Top: 4, Bottom: 4}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 		return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
@@ -282,7 +281,7 @@ func (p *Page) layoutLamp(gtx layout.Context, e *env.Env, c store.Contact, st co
 				l := material.Body1(th.Theme, widgets.BLFLabel(st))
 				l.MaxLines = 1
 				return widgets.Described(gtx, c.Name+"'s line: "+strings.ToLower(widgets.BLFLabel(st)), func(gtx layout.Context) layout.Dimensions {
-					return widgets.TwoLines(gtx, th, l, "busy lamp of "+WatchAddress(c))
+					return widgets.TwoLines(gtx, th, l, "busy lamp of "+watchAddress(c))
 				})
 			}),
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions {

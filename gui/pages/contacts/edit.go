@@ -9,7 +9,7 @@ import (
 	"gioui.org/widget"
 	"gioui.org/widget/material"
 
-	"github.com/softphone/softphone/core/store"
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/theme"
 	"github.com/softphone/softphone/gui/widgets"
@@ -33,7 +33,7 @@ type numField struct {
 	remove       widget.Clickable
 }
 
-func newNumField(n store.Number) *numField {
+func newNumField(n core.ContactNumber) *numField {
 	f := &numField{}
 	f.label.SingleLine, f.value.SingleLine = true, true
 	f.label.SetText(n.Label)
@@ -42,7 +42,7 @@ func newNumField(n store.Number) *numField {
 }
 
 // start fills the form from c (the zero Contact adds one).
-func (f *form) start(c store.Contact) {
+func (f *form) start(c core.Contact) {
 	f.id, f.uid, f.saving = c.ID, c.UID, false
 	f.name.SingleLine = true
 	f.name.SetText(c.Name)
@@ -53,17 +53,17 @@ func (f *form) start(c store.Contact) {
 		f.nums = append(f.nums, newNumField(n))
 	}
 	if len(f.nums) == 0 {
-		f.nums = append(f.nums, newNumField(store.Number{Label: "mobile"}))
+		f.nums = append(f.nums, newNumField(core.ContactNumber{Label: "mobile"}))
 	}
 	f.list.Position = layout.Position{}
 }
 
 // contact is what the form holds.
-func (f *form) contact() store.Contact {
-	c := store.Contact{ID: f.id, UID: f.uid, Name: strings.TrimSpace(f.name.Text()), Note: strings.TrimSpace(f.note.Text()),
+func (f *form) contact() core.Contact {
+	c := core.Contact{ID: f.id, UID: f.uid, Name: strings.TrimSpace(f.name.Text()), Note: strings.TrimSpace(f.note.Text()),
 		Favourite: f.fav.Value, BLF: f.blf.Value}
 	for _, n := range f.nums {
-		c.Numbers = append(c.Numbers, store.Number{Label: strings.TrimSpace(n.label.Text()), Value: strings.TrimSpace(n.value.Text())})
+		c.Numbers = append(c.Numbers, core.ContactNumber{Label: strings.TrimSpace(n.label.Text()), Value: strings.TrimSpace(n.value.Text())})
 	}
 	return c
 }
@@ -80,7 +80,7 @@ func (p *Page) handleEdit(gtx layout.Context, e *env.Env) {
 		return
 	}
 	if f.addNum.Clicked(gtx) {
-		f.nums = append(f.nums, newNumField(store.Number{}))
+		f.nums = append(f.nums, newNumField(core.ContactNumber{}))
 	}
 	for i := 0; i < len(f.nums); i++ {
 		if f.nums[i].remove.Clicked(gtx) {
@@ -92,7 +92,7 @@ func (p *Page) handleEdit(gtx layout.Context, e *env.Env) {
 		c := f.contact()
 		f.saving = true
 		p.setSaveErr("")
-		p.data.Do(e, "Save contact", func(ctx context.Context, s Source) error {
+		p.data.Do(e, "Save contact", func(ctx context.Context, s core.Records) error {
 			err := s.SaveContact(ctx, &c)
 			p.mu.Lock()
 			if err != nil {

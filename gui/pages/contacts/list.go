@@ -13,7 +13,6 @@ import (
 	"gioui.org/widget/material"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/widgets"
 )
@@ -33,15 +32,16 @@ func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
 	}
 	if p.add.Clicked(gtx) {
 		p.setSaveErr("")
-		p.form.start(store.Contact{})
+		p.form.start(core.Contact{})
 		p.view = viewEdit
 	}
 	if p.showSlot.Clicked(gtx) {
 		p.view = viewSlots
 		p.Refresh()
 	}
+	hasSrc := p.available()
 	p.mu.Lock()
-	contacts, total, hasSrc, loading := p.data.Items, p.data.Total, p.data.HasSource(), p.data.Loading
+	contacts, total, loading := p.data.Items, p.data.Total, p.data.Loading
 	p.mu.Unlock()
 	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
@@ -82,12 +82,12 @@ func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
 	)
 }
 
-func (p *Page) layoutRows(gtx layout.Context, e *env.Env, contacts []store.Contact, total int) layout.Dimensions {
+func (p *Page) layoutRows(gtx layout.Context, e *env.Env, contacts []core.Contact, total int) layout.Dimensions {
 	th := e.Theme
 	if len(p.rowBtns) > 4*pageSize {
 		p.rowBtns = map[int64]*rowButtons{}
 	}
-	watched := e.Phone.Watched()
+	lamps := e.Model.Lamps
 	return material.List(th.Theme, &p.list).Layout(gtx, len(contacts)+1, func(gtx layout.Context, i int) layout.Dimensions {
 		if i == 0 {
 			s := fmt.Sprintf("%d contacts", total)
@@ -97,13 +97,13 @@ func (p *Page) layoutRows(gtx layout.Context, e *env.Env, contacts []store.Conta
 			return widgets.SectionTitle(gtx, th, s)
 		}
 		c := contacts[i-1]
-		return p.layoutRow(gtx, e, c, lamp(watched, c))
+		return p.layoutRow(gtx, e, c, lamp(lamps, c))
 	})
 }
 
 // layoutRow is one contact: tap to open, the star to (un)favourite; a
 // watched one shows its busy lamp, and Pick up while it rings.
-func (p *Page) layoutRow(gtx layout.Context, e *env.Env, c store.Contact, st core.BLFState) layout.Dimensions {
+func (p *Page) layoutRow(gtx layout.Context, e *env.Env, c core.Contact, st core.BLFState) layout.Dimensions {
 	th := e.Theme
 	b := p.rowBtns[c.ID]
 	if b == nil {
@@ -165,7 +165,7 @@ func personWithLamp(gtx layout.Context, e *env.Env, st core.BLFState) layout.Dim
 }
 
 // pickupButton answers the call ringing at c's extension.
-func pickupButton(gtx layout.Context, e *env.Env, clk *widget.Clickable, c store.Contact) layout.Dimensions {
+func pickupButton(gtx layout.Context, e *env.Env, clk *widget.Clickable, c core.Contact) layout.Dimensions {
 	th := e.Theme
 	return layout.Inset{Right: 4}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 		return widgets.TextButton(gtx, th, clk, "Pick up", "Pick up the call ringing at "+c.Name, th.Accept, th.OnColor)
@@ -173,7 +173,7 @@ func pickupButton(gtx layout.Context, e *env.Env, clk *widget.Clickable, c store
 }
 
 // star is the favourite toggle of c.
-func (p *Page) star(gtx layout.Context, e *env.Env, clk *widget.Clickable, c store.Contact) layout.Dimensions {
+func (p *Page) star(gtx layout.Context, e *env.Env, clk *widget.Clickable, c core.Contact) layout.Dimensions {
 	th := e.Theme
 	if c.Favourite {
 		return widgets.TintedIconButton(gtx, th, clk, icStar, "Remove "+c.Name+" from favourites", th.Warning)
@@ -182,7 +182,7 @@ func (p *Page) star(gtx layout.Context, e *env.Env, clk *widget.Clickable, c sto
 }
 
 // toggleFavourite changes the star at once in what is shown, then in the
-// source.
+// phone's records.
 func (p *Page) toggleFavourite(e *env.Env, id int64, on bool) {
 	p.mu.Lock()
 	for i, c := range p.data.Items {
@@ -195,7 +195,7 @@ func (p *Page) toggleFavourite(e *env.Env, id int64, on bool) {
 	}
 	p.data.Version++
 	p.mu.Unlock()
-	p.data.Do(e, "Favourite", func(ctx context.Context, s Source) error {
+	p.data.Do(e, "Favourite", func(ctx context.Context, s core.Records) error {
 		err := s.SetFavourite(ctx, id, on)
 		if err != nil {
 			p.Refresh()

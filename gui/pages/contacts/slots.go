@@ -10,7 +10,6 @@ import (
 	"gioui.org/widget/material"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/widgets"
 )
@@ -27,8 +26,8 @@ type slotButtons struct {
 }
 
 // shownSlots are keys 1–9, filled or not, then the filled higher ones.
-func shownSlots(set []store.SpeedDial) []store.SpeedDial {
-	out := make([]store.SpeedDial, keypadSlots)
+func shownSlots(set []core.SpeedDial) []core.SpeedDial {
+	out := make([]core.SpeedDial, keypadSlots)
 	for i := range out {
 		out[i].Slot = i + 1
 	}
@@ -43,8 +42,8 @@ func shownSlots(set []store.SpeedDial) []store.SpeedDial {
 }
 
 // layoutSlots lists the speed-dial slots: tap one to call it, clear it;
-// slots are filled from a contact's numbers. Each filled key is watched:
-// its busy lamp shows, and Pick up while it rings.
+// slots are filled from a contact's numbers. The phone watches each
+// filled key: its busy lamp shows, and Pick up while it rings.
 func (p *Page) layoutSlots(gtx layout.Context, e *env.Env) layout.Dimensions {
 	th := e.Theme
 	s := &p.sd
@@ -58,7 +57,7 @@ func (p *Page) layoutSlots(gtx layout.Context, e *env.Env) layout.Dimensions {
 	p.mu.Lock()
 	slots := shownSlots(p.slots)
 	p.mu.Unlock()
-	watched := e.Phone.Watched()
+	lamps := e.Model.Lamps
 	return layout.Flex{Axis: layout.Vertical}.Layout(gtx,
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 			return layout.Inset{Top: 8, Bottom: 8, Left: 4}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
@@ -77,14 +76,14 @@ func (p *Page) layoutSlots(gtx layout.Context, e *env.Env) layout.Dimensions {
 		}),
 		layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
 			return material.List(th.Theme, &s.list).Layout(gtx, len(slots), func(gtx layout.Context, i int) layout.Dimensions {
-				return p.layoutSlot(gtx, e, slots[i], slotLamp(watched, slots[i]))
+				return p.layoutSlot(gtx, e, slots[i], slotLamp(lamps, slots[i]))
 			})
 		}),
 	)
 }
 
 // layoutSlot is one key, with its lamp st ("" for an empty key).
-func (p *Page) layoutSlot(gtx layout.Context, e *env.Env, d store.SpeedDial, st core.BLFState) layout.Dimensions {
+func (p *Page) layoutSlot(gtx layout.Context, e *env.Env, d core.SpeedDial, st core.BLFState) layout.Dimensions {
 	th := e.Theme
 	b := p.sd.btns[d.Slot]
 	if b == nil {
@@ -94,8 +93,8 @@ func (p *Page) layoutSlot(gtx layout.Context, e *env.Env, d store.SpeedDial, st 
 	if d.Number != "" {
 		if b.call.Clicked(gtx) {
 			to := d.Number
-			e.Run(fmt.Sprintf("Speed dial %d", d.Slot), func() error {
-				_, err := e.Phone.Dial(context.Background(), to, core.DialOptions{HoldOthers: true})
+			e.Run(fmt.Sprintf("Speed dial %d", d.Slot), func(ctx context.Context) error {
+				_, err := e.Phone.Dial(ctx, to, core.DialOptions{HoldOthers: true})
 				return err
 			})
 		}
@@ -110,7 +109,7 @@ func (p *Page) layoutSlot(gtx layout.Context, e *env.Env, d store.SpeedDial, st 
 	if d.Number == "" {
 		name, detail = "Empty", "set it from a contact's number"
 	}
-	pickupAt(gtx, e, &b.pickup, name, SlotAddress(d))
+	pickupAt(gtx, e, &b.pickup, name, slotAddress(d))
 	desc := ""
 	if d.Number != "" {
 		desc = fmt.Sprintf("Call speed dial %d, %s", d.Slot, name)

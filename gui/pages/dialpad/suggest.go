@@ -9,20 +9,13 @@ import (
 	"gioui.org/layout"
 	"gioui.org/op"
 
-	"github.com/softphone/softphone/core/store"
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/gui/env"
 )
 
-// Source is what the dialpad looks up: contacts and recent calls to
-// suggest as the user types, and the speed-dial slots. *store.Store in
-// the app.
-type Source interface {
-	SearchContacts(ctx context.Context, text string, limit int) ([]store.Contact, error)
-	Recent(ctx context.Context, limit int) ([]store.Call, error)
-	SpeedDial(ctx context.Context, slot int) (store.SpeedDial, bool, error)
-}
-
-var _ Source = (*store.Store)(nil)
+// As the user types, the dialpad suggests the phone's contacts and the
+// numbers of its recent calls that match, looked up through the phone's
+// records off the frame goroutine once the typing pauses.
 
 // Suggestion tunables.
 const (
@@ -49,21 +42,6 @@ func (s suggestion) title() string {
 		return s.Name
 	}
 	return s.Number
-}
-
-// SetSource sets where suggestions and speed-dial numbers come from (nil:
-// none).
-func (p *Page) SetSource(s Source) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.src = s
-	p.resetCacheLocked()
-}
-
-func (p *Page) source() Source {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.src
 }
 
 // resetCacheLocked forgets the cached lookups; lookups under way are
@@ -95,12 +73,16 @@ func (p *Page) watchText(gtx layout.Context, e *env.Env) {
 		return
 	}
 	p.mu.Lock()
-	src, gen := p.src, p.gen
+	gen := p.gen
 	p.mu.Unlock()
-	e.Run("Suggestions", func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	src := core.Records(e.Phone)
+	e.Run("Suggestions", func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 		defer cancel()
 		res, err := lookup(ctx, src, t)
+		if errors.Is(err, core.ErrNoRecords) {
+			err = nil // a phone without records suggests nothing, silently
+		}
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if gen != p.gen {
@@ -108,7 +90,7 @@ func (p *Page) watchText(gtx layout.Context, e *env.Env) {
 		}
 		delete(p.pending, t)
 		if err != nil {
-			res = nil // cached empty: a failing source is not asked at every frame
+			res = nil // cached empty: failing records are not asked at every frame
 		}
 		if len(p.cache) >= maxCached {
 			p.cache = map[string][]suggestion{}
@@ -127,10 +109,6 @@ func (p *Page) startLookup(gtx layout.Context, t string) bool {
 		p.shown = res
 		return false
 	}
-	if p.src == nil {
-		p.shown = nil
-		return false
-	}
 	// Until the lookup answers, the last suggestions stay.
 	if due := p.typedAt.Add(debounce); gtx.Now.Before(due) {
 		gtx.Execute(op.InvalidateCmd{At: due})
@@ -145,7 +123,7 @@ func (p *Page) startLookup(gtx layout.Context, t string) bool {
 
 // lookup finds the contacts matching text (name or number), then the
 // recent numbers starting with it, at most maxSuggestions in all.
-func lookup(ctx context.Context, src Source, text string) ([]suggestion, error) {
+func lookup(ctx context.Context, src core.Records, text string) ([]suggestion, error) {
 	cs, err := src.SearchContacts(ctx, text, maxSuggestions)
 	if err != nil {
 		return nil, err
@@ -181,7 +159,7 @@ func lookup(ctx context.Context, src Source, text string) ([]suggestion, error) 
 
 // bestNumber is the contact's number that starts with text, else its
 // first one ("" if it has none).
-func bestNumber(c store.Contact, text string) string {
+func bestNumber(c core.Contact, text string) string {
 	for _, n := range c.Numbers {
 		if numberStarts(n.Value, text) {
 			return n.Value
@@ -200,13 +178,13 @@ func numberStarts(v, text string) bool {
 	if strings.HasPrefix(strings.ToLower(v), strings.ToLower(text)) {
 		return true
 	}
-	nt := store.Normalize(text)
-	return nt != "" && strings.HasPrefix(store.Normalize(v), nt)
+	nt := core.NormalizeNumber(text)
+	return nt != "" && strings.HasPrefix(core.NormalizeNumber(v), nt)
 }
 
 func known(ss []suggestion, v string) bool {
 	for _, s := range ss {
-		if store.SameNumber(s.Number, v) {
+		if core.SameNumber(s.Number, v) {
 			return true
 		}
 	}

@@ -11,8 +11,6 @@ import (
 	"gioui.org/layout"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/call"
-	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/internal/guitest"
 	"github.com/softphone/softphone/gui/theme"
@@ -30,28 +28,48 @@ type dialPhone struct {
 	dials []string // account|to
 }
 
-func (f *dialPhone) Dial(to string, o core.DialOptions) (string, error) {
+func (f *dialPhone) Dial(ctx context.Context, to string, o core.DialOptions) (string, error) {
 	f.mu.Lock()
 	f.dials = append(f.dials, o.Account+"|"+to)
 	f.mu.Unlock()
-	return f.Phone.Dial(context.Background(), to, o)
+	return f.Phone.Dial(ctx, to, o)
 }
 
 type harness struct {
 	*guitest.Harness
-	page  *Page
-	phone *dialPhone
+	page    *Page
+	phone   *dialPhone
+	journal *guitest.JournalPhone
+	rec     *guitest.Records
 }
 
-func newHarness(t *testing.T, src Source) *harness {
-	h := &harness{page: New(), phone: &dialPhone{Phone: guitest.NewPhone()}}
-	h.Harness = guitest.NewPage(t, h.phone, theme.New(false, guitest.Shaper), image.Pt(400, 700), testNow,
+// newHarness shows the page with a phone whose history is calls (newest
+// first).
+func newHarness(t *testing.T, calls ...core.HistoryEntry) *harness {
+	rec := guitest.NewRecords()
+	rec.AddCalls(calls...)
+	return newHarnessOver(t, rec)
+}
+
+// newHarnessOver shows the page with a phone whose records are rec.
+func newHarnessOver(t *testing.T, rec *guitest.Records) *harness {
+	h := &harness{page: New(), phone: &dialPhone{Phone: guitest.NewPhone()}, rec: rec}
+	h.phone.Records = rec
+	h.journal = guitest.NewJournalPhone(h.phone, rec)
+	h.Harness = guitest.NewPage(t, h.journal, theme.New(false, guitest.Shaper), image.Pt(400, 700), testNow,
 		func(gtx layout.Context, e *env.Env) layout.Dimensions { return h.page.Layout(gtx, e) })
-	if src != nil {
-		h.page.SetSource(src)
-	}
 	h.frames(3)
 	return h
+}
+
+// stored is the history the phone holds.
+func (h *harness) stored() []core.HistoryEntry {
+	h.T.Helper()
+	calls, err := h.rec.History(context.Background(), core.HistoryQuery{})
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	return calls
 }
 
 func (h *harness) frames(n int) {
@@ -62,10 +80,10 @@ func (h *harness) frames(n int) {
 
 // calls makes n entries, one every 10 minutes back from testNow: every
 // fifth missed, odd ones outgoing.
-func calls(n int) []store.Call {
-	out := make([]store.Call, n)
+func calls(n int) []core.HistoryEntry {
+	out := make([]core.HistoryEntry, n)
 	for i := range out {
-		c := store.Call{CallID: fmt.Sprint("c", i), RemoteURI: fmt.Sprintf("sip:%d@pbx", i), Account: "work",
+		c := core.HistoryEntry{CallID: fmt.Sprint("c", i), RemoteURI: fmt.Sprintf("sip:%d@pbx", i), Account: "work",
 			Started: testNow.Add(-time.Duration(i) * 10 * time.Minute), State: "ended", Seen: true}
 		c.Ended = c.Started.Add(time.Minute)
 		switch {
@@ -84,16 +102,20 @@ func calls(n int) []store.Call {
 	return out
 }
 
-func TestHistoryPageWithoutSource(t *testing.T) {
-	h := newHarness(t, nil)
+func TestHistoryPageWithoutRecords(t *testing.T) {
+	rec := guitest.NewRecords()
+	rec.SetErr(core.ErrNoRecords)
+	h := newHarnessOver(t, rec)
 	if !h.HasPrefix("The call history is not available") {
 		t.Fatalf("%q", h.Texts())
+	}
+	if _, ok := h.FindPrefix("Delete all calls"); ok || len(h.Errs) != 0 {
+		t.Fatalf("clear offered, or errors %q", h.Errs)
 	}
 }
 
 func TestHistoryPageLoadsLazilyAndScrolls10000(t *testing.T) {
-	src := NewMemSource(calls(10000)...)
-	h := newHarness(t, src)
+	h := newHarness(t, calls(10000)...)
 	if n := h.page.Len(); n != pageSize {
 		t.Fatalf("%d entries loaded at first, want one page of %d", n, pageSize)
 	}
@@ -124,7 +146,7 @@ func TestHistoryPageLoadsLazilyAndScrolls10000(t *testing.T) {
 }
 
 func TestHistoryPageGroupsByDayAndTapCallsBack(t *testing.T) {
-	h := newHarness(t, NewMemSource(calls(300)...))
+	h := newHarness(t, calls(300)...)
 	for _, day := range []string{"Today", "Yesterday"} {
 		found := false
 		for _, r := range h.page.rows {
@@ -162,21 +184,20 @@ func TestHistoryDayLabels(t *testing.T) {
 }
 
 func TestHistoryPageDeleteOneAndAll(t *testing.T) {
-	src := NewMemSource(calls(5)...)
-	h := newHarness(t, src)
+	h := newHarness(t, calls(5)...)
 	h.ClickPrefix("Delete this call from the history")
-	if got, _ := src.History(context.Background(), store.HistoryQuery{}); len(got) != 4 || h.page.Len() != 4 {
-		t.Fatalf("after deleting one: source %d, page %d", len(got), h.page.Len())
+	if got := h.stored(); len(got) != 4 || h.page.Len() != 4 {
+		t.Fatalf("after deleting one: records %d, page %d", len(got), h.page.Len())
 	}
 	h.ClickPrefix("Delete all calls from the history")
 	h.ClickPrefix("Keep the call history")
-	if got, _ := src.History(context.Background(), store.HistoryQuery{}); len(got) != 4 {
+	if got := h.stored(); len(got) != 4 {
 		t.Fatal("cancel deleted")
 	}
 	h.ClickPrefix("Delete all calls from the history")
 	h.ClickPrefix("Delete the whole call history")
 	h.frames(2)
-	if got, _ := src.History(context.Background(), store.HistoryQuery{}); len(got) != 0 || !h.HasPrefix("No calls yet") {
+	if got := h.stored(); len(got) != 0 || !h.HasPrefix("No calls yet") {
 		t.Fatalf("after clear: %d left; %q", len(got), h.Texts())
 	}
 	if len(h.Errs) != 0 {
@@ -185,19 +206,35 @@ func TestHistoryPageDeleteOneAndAll(t *testing.T) {
 }
 
 func TestHistoryPageMissedFilterAndSeen(t *testing.T) {
-	src := NewMemSource(calls(20)...) // missed: 0, 5, 10 unseen; 15 seen
-	h := newHarness(t, src)
-	if h.page.Unseen() != 3 || !h.HasPrefix("Missed (3)") {
-		t.Fatalf("unseen %d; %q", h.page.Unseen(), h.Texts())
+	h := newHarness(t, calls(20)...) // missed: 0, 5, 10 unseen; 15 seen
+	if !h.HasPrefix("Missed (3)") {
+		t.Fatalf("%q", h.Texts())
 	}
 	h.ClickPrefix("Show missed calls only")
 	if h.page.Len() != 4 {
 		t.Fatalf("missed filter shows %d", h.page.Len())
 	}
+	// Not at once: the page must have been shown a moment.
+	if n, _ := h.rec.UnseenMissed(context.Background()); n != 3 {
+		t.Fatalf("marked seen at once: %d unseen", n)
+	}
+	// Asked once, even while the phone's new count is on its way.
+	h.journal.Late(true)
 	h.Now = h.Now.Add(2 * seenDelay)
 	h.frames(2)
-	if n, _ := src.UnseenMissed(context.Background()); n != 0 || h.page.Unseen() != 0 {
+	if n, _ := h.rec.UnseenMissed(context.Background()); n != 0 {
 		t.Fatalf("still unseen after being shown: %d", n)
+	}
+	journal := h.rec.Journal()
+	h.Now = h.Now.Add(2 * seenDelay)
+	h.frames(2)
+	if h.rec.Journal() != journal {
+		t.Fatal("missed calls marked seen again")
+	}
+	h.journal.Late(false)
+	h.frames(2)
+	if h.HasPrefix("Missed (") {
+		t.Fatalf("the count stays: %q", h.Texts())
 	}
 	h.ClickPrefix("Show all calls")
 	if h.page.Len() != 20 {
@@ -205,35 +242,32 @@ func TestHistoryPageMissedFilterAndSeen(t *testing.T) {
 	}
 }
 
-func TestHistoryPageReloadsWhenACallEnds(t *testing.T) {
-	src := NewMemSource(calls(3)...)
-	h := newHarness(t, src)
-	// (The recorder writes the call as it starts; here it is written ended.)
-	src.Add(store.Call{CallID: "new", RemoteURI: "sip:new@pbx", Direction: "outgoing", Started: h.Now, Ended: h.Now})
-	h.phone.SetCalls(call.Info{ID: "new", State: call.Connected})
+// TestHistoryPageReloadsWhenTheJournalChanges: a call the phone wrote to
+// its history shows at the next frame, and nothing is read while the
+// journal stands still.
+func TestHistoryPageReloadsWhenTheJournalChanges(t *testing.T) {
+	h := newHarness(t, calls(3)...)
+	reads := h.page.data.Gen
+	h.frames(5)
+	if h.page.data.Gen != reads {
+		t.Fatalf("%d reloads with nothing new", h.page.data.Gen-reads)
+	}
+	h.rec.AddCall(core.HistoryEntry{CallID: "new", RemoteURI: "sip:new@pbx", Direction: "outgoing", Started: h.Now, Ended: h.Now})
 	h.frames(2)
-	h.phone.SetCalls()
-	h.frames(3)
-	if h.page.Len() != 4 {
-		t.Fatalf("%d entries after a call ended", h.page.Len())
+	if h.page.Len() != 4 || !h.HasPrefix("Outgoing call, sip:new@pbx") {
+		t.Fatalf("%d entries after a call ended; %q", h.page.Len(), h.Texts())
 	}
 }
 
-func TestHistoryPageReadsAStore(t *testing.T) {
-	ctx := context.Background()
-	s, err := store.OpenDir(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+// TestHistoryPageReadsTheRecordersEntries: entries as the recorder
+// writes them (ids in order, newest first) are listed newest first.
+func TestHistoryPageReadsTheRecordersEntries(t *testing.T) {
+	rec := guitest.NewRecords()
 	for i := range 3 {
-		info := call.Info{ID: fmt.Sprint(i), Direction: call.Outgoing, Remote: call.Party{URI: fmt.Sprintf("sip:%d@pbx", i)},
-			State: call.Ended, Started: testNow.Add(-time.Hour), EndedAt: testNow}
-		if err := s.RecordCall(ctx, info); err != nil {
-			t.Fatal(err)
-		}
+		rec.AddCall(core.HistoryEntry{CallID: fmt.Sprint(i), Direction: "outgoing", RemoteURI: fmt.Sprintf("sip:%d@pbx", i),
+			State: "ended", Started: testNow.Add(-time.Hour), Ended: testNow})
 	}
-	h := newHarness(t, s)
+	h := newHarnessOver(t, rec)
 	if h.page.Len() != 3 || !h.HasPrefix("Outgoing call, sip:2@pbx") {
 		t.Fatalf("%d; %q", h.page.Len(), h.Texts())
 	}

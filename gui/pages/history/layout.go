@@ -15,7 +15,6 @@ import (
 	"golang.org/x/exp/shiny/materialdesign/icons"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/theme"
 	"github.com/softphone/softphone/gui/widgets"
@@ -44,7 +43,7 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 // buildRows refreshes the day headings and rows when the entries changed
 // (only the new ones when a page was appended) and returns the entries
 // the rows point into.
-func (p *Page) buildRows(now time.Time) []store.Call {
+func (p *Page) buildRows(now time.Time) []core.HistoryEntry {
 	p.mu.Lock()
 	calls, version, gen := p.data.Items, p.data.Version, p.data.Gen
 	p.mu.Unlock()
@@ -95,10 +94,8 @@ func dayLabel(t, now time.Time) string {
 // markSeen counts the missed calls as seen once the page has been shown
 // for a moment.
 func (p *Page) markSeen(gtx layout.Context, e *env.Env) {
-	p.mu.Lock()
-	unseen, hasSrc := p.unseen, p.data.HasSource()
-	p.mu.Unlock()
-	if unseen == 0 || !hasSrc {
+	// Once asked, not again until the phone's counts have moved on.
+	if e.Model.UnseenMissed == 0 || p.seenAt == e.Model.Journal+1 || !p.available() {
 		p.shownSince = time.Time{}
 		return
 	}
@@ -110,10 +107,8 @@ func (p *Page) markSeen(gtx layout.Context, e *env.Env) {
 		gtx.Execute(op.InvalidateCmd{At: at})
 		return
 	}
-	p.mu.Lock()
-	p.unseen = 0
-	p.mu.Unlock()
-	p.data.Do(e, "Mark missed calls seen", func(ctx context.Context, src Source) error {
+	p.seenAt, p.shownSince = e.Model.Journal+1, time.Time{}
+	p.data.Do(e, "Mark missed calls seen", func(ctx context.Context, src core.Records) error {
 		return src.MarkMissedSeen(ctx)
 	})
 }
@@ -141,7 +136,7 @@ func (p *Page) handleBar(gtx layout.Context, e *env.Env) {
 	}
 	if p.confirm.Clicked(gtx) {
 		p.confirming = false
-		p.data.Do(e, "Clear history", func(ctx context.Context, src Source) error {
+		p.data.Do(e, "Clear history", func(ctx context.Context, src core.Records) error {
 			err := src.ClearHistory(ctx)
 			p.Refresh()
 			return err
@@ -153,8 +148,9 @@ func (p *Page) handleBar(gtx layout.Context, e *env.Env) {
 // confirmation).
 func (p *Page) layoutBar(gtx layout.Context, e *env.Env) layout.Dimensions {
 	th := e.Theme
+	unseen, hasSrc := e.Model.UnseenMissed, p.available()
 	p.mu.Lock()
-	unseen, hasSrc, empty := p.unseen, p.data.HasSource(), len(p.data.Items) == 0
+	empty := len(p.data.Items) == 0
 	p.mu.Unlock()
 	return layout.Inset{Top: 12, Bottom: 8, Left: 16, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 		if p.confirming {
@@ -195,10 +191,11 @@ func (p *Page) layoutBar(gtx layout.Context, e *env.Env) layout.Dimensions {
 }
 
 // layoutList is the virtualised list of headings and calls.
-func (p *Page) layoutList(gtx layout.Context, e *env.Env, calls []store.Call) layout.Dimensions {
+func (p *Page) layoutList(gtx layout.Context, e *env.Env, calls []core.HistoryEntry) layout.Dimensions {
 	th := e.Theme
+	hasSrc := p.available()
 	p.mu.Lock()
-	hasSrc, loading, missedOnly := p.data.HasSource(), p.data.Loading, p.missedOnly
+	loading, missedOnly := p.data.Loading, p.missedOnly
 	p.mu.Unlock()
 	if len(p.rows) == 0 {
 		msg := "No calls yet"
@@ -222,7 +219,7 @@ func (p *Page) layoutList(gtx layout.Context, e *env.Env, calls []store.Call) la
 }
 
 // layoutCall is one entry: tap to call back, the bin to delete.
-func (p *Page) layoutCall(gtx layout.Context, e *env.Env, c store.Call) layout.Dimensions {
+func (p *Page) layoutCall(gtx layout.Context, e *env.Env, c core.HistoryEntry) layout.Dimensions {
 	th := e.Theme
 	b := p.btns[c.ID]
 	if b == nil {
@@ -231,8 +228,8 @@ func (p *Page) layoutCall(gtx layout.Context, e *env.Env, c store.Call) layout.D
 	}
 	if b.open.Clicked(gtx) && c.RemoteURI != "" {
 		to, account := c.RemoteURI, c.Account
-		e.Run("Call "+c.Name(), func() error {
-			_, err := e.Phone.Dial(context.Background(), to, core.DialOptions{Account: account, HoldOthers: true})
+		e.Run("Call "+c.Name(), func(ctx context.Context) error {
+			_, err := e.Phone.Dial(ctx, to, core.DialOptions{Account: account, HoldOthers: true})
 			return err
 		})
 	}
@@ -263,7 +260,7 @@ func (p *Page) layoutCall(gtx layout.Context, e *env.Env, c store.Call) layout.D
 
 // layoutRow is an entry's row: its kind, who and when, the recording
 // mark, the bin.
-func (p *Page) layoutRow(gtx layout.Context, e *env.Env, c store.Call, b *rowButtons, kind string, ic *widget.Icon, fg color.NRGBA, at string) layout.Dimensions {
+func (p *Page) layoutRow(gtx layout.Context, e *env.Env, c core.HistoryEntry, b *rowButtons, kind string, ic *widget.Icon, fg color.NRGBA, at string) layout.Dimensions {
 	th := e.Theme
 	return widgets.TapRow(gtx, &b.open, fmt.Sprintf("%s call, %s, %s. Call back", kind, c.Name(), at),
 		layout.Inset{Top: 8, Bottom: 8, Left: 16, Right: 8}, 16,
@@ -290,7 +287,7 @@ func (p *Page) layoutRow(gtx layout.Context, e *env.Env, c store.Call, b *rowBut
 }
 
 // layoutWho is the name over the details line.
-func layoutWho(gtx layout.Context, th *theme.Theme, c store.Call, kind string) layout.Dimensions {
+func layoutWho(gtx layout.Context, th *theme.Theme, c core.HistoryEntry, kind string) layout.Dimensions {
 	l := material.Body1(th.Theme, c.Name())
 	l.MaxLines, l.Font.Weight = 1, font.Medium
 	if c.Missed {
@@ -300,7 +297,7 @@ func layoutWho(gtx layout.Context, th *theme.Theme, c store.Call, kind string) l
 }
 
 // details is the second line: kind, account, length or why it ended.
-func details(c store.Call, kind string) string {
+func details(c core.HistoryEntry, kind string) string {
 	s := kind
 	if c.Name() != c.RemoteURI {
 		s += " · " + c.RemoteURI

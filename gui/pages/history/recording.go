@@ -15,7 +15,7 @@ import (
 	"gioui.org/widget"
 	"golang.org/x/exp/shiny/materialdesign/icons"
 
-	"github.com/softphone/softphone/core/store"
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/widgets"
 )
@@ -63,7 +63,7 @@ func OpenFolder(dir string) error {
 
 // recordingButton is an entry's recording mark: tap it to show where the
 // file is.
-func (p *Page) recordingButton(gtx layout.Context, e *env.Env, c store.Call) layout.Dimensions {
+func (p *Page) recordingButton(gtx layout.Context, e *env.Env, c core.HistoryEntry) layout.Dimensions {
 	th := e.Theme
 	b := p.recButtons(c.ID)
 	if b.show.Clicked(gtx) {
@@ -87,12 +87,12 @@ func (p *Page) recButtons(id int64) *recButtons {
 
 // layoutRecording is the recording's path under its entry, with Open
 // folder and Copy path.
-func (p *Page) layoutRecording(gtx layout.Context, e *env.Env, c store.Call) layout.Dimensions {
+func (p *Page) layoutRecording(gtx layout.Context, e *env.Env, c core.HistoryEntry) layout.Dimensions {
 	th := e.Theme
 	b := p.recButtons(c.ID)
 	if b.open.Clicked(gtx) {
 		dir, open := filepath.Dir(c.Recording), p.OpenFolder
-		e.Run("Open folder", func() error { return open(dir) })
+		e.Run("Open folder", func(context.Context) error { return open(dir) })
 	}
 	if b.copy.Clicked(gtx) {
 		gtx.Execute(clipboard.WriteCmd{Type: "application/text", Data: io.NopCloser(strings.NewReader(c.Recording))})

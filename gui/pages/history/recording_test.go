@@ -1,26 +1,25 @@
 package history
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/softphone/softphone/core/call"
-	"github.com/softphone/softphone/core/store"
+	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/gui/internal/guitest"
 )
 
 // recorded is the history with the second entry recorded.
-func recorded() []store.Call {
+func recorded() []core.HistoryEntry {
 	cs := calls(4)
 	cs[1].Recording = "/home/alice/Recordings/2025-03-14 14-59 1.wav"
 	return cs
 }
 
 func TestHistoryShowsTheRecording(t *testing.T) {
-	h := newHarness(t, NewMemSource(recorded()...))
+	h := newHarness(t, recorded()...)
 	var opened []string
 	h.page.OpenFolder = func(dir string) error {
 		opened = append(opened, dir)
@@ -73,21 +72,21 @@ func TestHistoryShowsTheRecording(t *testing.T) {
 	}
 }
 
-// TestHistoryRecordingFromTheStore: the path the recorder stored comes
-// back from the real store to the screen.
-func TestHistoryRecordingFromTheStore(t *testing.T) {
-	ctx := context.Background()
-	s, err := store.OpenDir(ctx, t.TempDir())
-	if err != nil {
+// TestHistoryRecordingWrittenLater: the recording's path the journal
+// adds to an entry after the call (when the file is finished) shows.
+func TestHistoryRecordingWrittenLater(t *testing.T) {
+	rec := guitest.NewRecords()
+	c := core.HistoryEntry{CallID: "rec-1", Direction: "outgoing", State: "ended", RemoteURI: "sip:bob@pbx",
+		Started: testNow.Add(-time.Minute), Answered: testNow.Add(-50 * time.Second), Ended: testNow}
+	rec.AddCall(c)
+	h := newHarnessOver(t, rec)
+	if _, ok := h.FindPrefix("Recorded"); ok {
+		t.Fatal("a recording mark before the recording")
+	}
+	if err := rec.SetRecording("rec-1", "/tmp/rec/one.wav"); err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	info := call.Info{ID: "rec-1", Direction: call.Outgoing, State: call.Connected, Remote: call.Party{URI: "sip:bob@pbx"},
-		Started: testNow.Add(-time.Minute), Answered: testNow.Add(-50 * time.Second), Recording: "/tmp/rec/one.wav"}
-	if err := s.RecordCall(ctx, info); err != nil {
-		t.Fatal(err)
-	}
-	h := newHarness(t, s)
+	h.Frame()
 	h.ClickPrefix("Recorded: show the recording of this call")
 	if !h.HasPrefix("Recording: /tmp/rec/one.wav") {
 		t.Fatalf("%q", h.Texts())

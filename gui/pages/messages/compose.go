@@ -1,6 +1,7 @@
 package messages
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,7 +12,6 @@ import (
 	"gioui.org/widget"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/widgets"
 )
@@ -103,7 +103,7 @@ func (p *Page) handleCompose(gtx layout.Context, e *env.Env) {
 		to, account = addr, ""
 	}
 	if len(text) > core.MaxMessageBytes {
-		e.Run("Send message", func() error {
+		e.Run("Send message", func(context.Context) error {
 			return fmt.Errorf("the message is %d bytes long; at most %d can be sent", len(text), core.MaxMessageBytes)
 		})
 		return
@@ -116,7 +116,7 @@ func (p *Page) handleCompose(gtx layout.Context, e *env.Env) {
 // text comes back to the field if the phone refuses it.
 func (p *Page) send(e *env.Env, to, account, text string) {
 	isNew := p.newThread
-	e.Run("Send message", func() error {
+	e.Run("Send message", func(context.Context) error {
 		m, err := e.Phone.SendMessage(account, to, text)
 		if err != nil {
 			p.mu.Lock()
@@ -133,7 +133,6 @@ func (p *Page) send(e *env.Env, to, account, text string) {
 			}
 			p.mu.Unlock()
 		}
-		p.Refresh()
 		return nil
 	})
 }
@@ -148,7 +147,7 @@ func checkAddress(s string) (string, error) {
 		return "", errors.New("type an address: a name, a number or sip:user@host")
 	case len(s) > 256:
 		return "", errors.New("the address is too long")
-	case store.IsPhoneNumber(s) && !strings.Contains(s, "@"):
+	case core.IsPhoneNumber(s) && !strings.Contains(s, "@"):
 		// A number as people write it: drop the separators.
 		s = strings.Map(func(r rune) rune {
 			if strings.ContainsRune(" -.()/\t\u00a0", r) {

@@ -18,11 +18,10 @@ import (
 	"gioui.org/widget/material"
 	"golang.org/x/exp/shiny/materialdesign/icons"
 
+	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/theme"
 	"github.com/softphone/softphone/gui/widgets"
-
-	"github.com/softphone/softphone/core/store"
 )
 
 var (
@@ -36,8 +35,8 @@ var (
 // Layout draws the page and handles its input: on a phone the list or the
 // open thread; wider, both side by side.
 func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
-	p.Update(gtx, e)
-	p.thread.Update(e)
+	p.update(e)
+	defer p.convs.InvalidateIfStale(gtx)
 	defer p.thread.InvalidateIfStale(gtx)
 	if p.newBtn.Clicked(gtx) {
 		p.startNew()
@@ -76,8 +75,9 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 // layoutList is the title, New message, and the conversations.
 func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
 	th := e.Theme
+	hasSrc := p.available()
 	p.mu.Lock()
-	convs, hasSrc, loading := p.convs.Items, p.convs.HasSource(), p.convs.Loading
+	convs, loading := p.convs.Items, p.convs.Loading
 	live := p.liveConversations()
 	p.mu.Unlock()
 	convs = merge(convs, live)
@@ -113,7 +113,7 @@ func (p *Page) layoutList(gtx layout.Context, e *env.Env) layout.Dimensions {
 
 // layoutConversation is one row: who, the last text, when, and the count
 // of unread messages; tap to open.
-func (p *Page) layoutConversation(gtx layout.Context, e *env.Env, c store.Conversation) layout.Dimensions {
+func (p *Page) layoutConversation(gtx layout.Context, e *env.Env, c core.Conversation) layout.Dimensions {
 	th := e.Theme
 	b := p.rowBtns[c.Peer]
 	if b == nil {

@@ -2,13 +2,14 @@
 // last text, time, unread count), a conversation's thread as bubbles with
 // the delivery state of what was sent, and a compose field (Enter sends);
 // a new conversation starts by typing an address. Conversations are read
-// from a Source (the store, which core.RecordMessages fills) off the frame
-// goroutine; the phone's message events show at once, before the store
-// has them.
+// from the phone's records off the frame goroutine, again whenever the
+// phone's journal says it stored something; a message sent here shows at
+// once, before the phone has stored it.
 package messages
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -18,34 +19,14 @@ import (
 	"gioui.org/widget"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/internal/paged"
 )
-
-// Source is where the conversations come from: *store.Store in the app, a
-// MemSource in tests and previews.
-type Source interface {
-	Conversations(ctx context.Context) ([]store.Conversation, error)
-	Messages(ctx context.Context, peer string, limit int) ([]store.Message, error)
-	MarkRead(ctx context.Context, peer string) error
-	Unread(ctx context.Context) (int, error)
-	MessageByKey(ctx context.Context, key string) (store.Message, error)
-}
-
-var _ Source = (*store.Store)(nil)
-
-// Names finds the contact behind a peer's address (the store's caller ID).
-type Names interface {
-	MatchNumber(ctx context.Context, raw string) (store.Contact, bool, error)
-}
 
 // Tunables.
 const (
 	readTimeout = 10 * time.Second
 	threadPage  = 200                    // messages of a thread read at first, and more each time
-	syncTimeout = 3 * time.Second        // how long to wait for the recorder to store an event (Page.syncWait)
-	syncPoll    = 50 * time.Millisecond  // how often to look meanwhile
 	unreadDelay = 600 * time.Millisecond // a thread must show this long to count as read
 )
 
@@ -57,23 +38,20 @@ type Page struct {
 	Background bool
 
 	// Shared with the loaders (e.Run goroutines), under mu.
-	mu     sync.Mutex
-	convs  *paged.Loader[Source, store.Conversation] // newest first
-	thread *paged.Loader[Source, store.Message]      // the open one, oldest first
-	unread int                                       // in the store
-	live   map[string]core.Message                   // by key: events the store may not have yet
-	seen   map[string]bool                           // live keys marked read here
-	names  map[string]string                         // peer → contact name ("" none)
-	namer  Names
-	lookup map[string]bool // peers being looked up
-	// syncWait bounds the wait for the recorder (syncTimeout; tests
-	// shorten it).
-	syncWait time.Duration
-	back     string // text of a failed send, to put back in the field
-	openNext string // the peer a new conversation turned out to be
+	mu          sync.Mutex
+	convs       *paged.Loader[core.Records, core.Conversation]  // newest first
+	thread      *paged.Loader[core.Records, core.StoredMessage] // the open one, oldest first
+	live        map[string]core.Message                         // by key: sent here, not yet in the records
+	names       map[string]string                               // peer → contact name ("" none)
+	lookup      map[string]bool                                 // peers being looked up
+	unavailable bool                                            // the phone keeps no messages
+	back        string                                          // text of a failed send, to put back in the field
+	openNext    string                                          // the peer a new conversation turned out to be
 
 	// Frame goroutine only.
-	peer      string // the open thread; "" with newThread: a new one
+	src       core.Records // the phone read from
+	journal   uint64       // the journal version the conversations were read at
+	peer      string       // the open thread; "" with newThread: a new one
 	newThread bool
 	limit     int // messages of the thread to read
 	list      widget.List
@@ -94,110 +72,99 @@ type Page struct {
 	markedAt  int       // and the version of the thread marked
 }
 
-// New makes the page; it shows nothing until SetSource.
+// New makes the page; it reads the phone it is drawn with.
 func New() *Page {
 	p := &Page{
-		live: map[string]core.Message{}, seen: map[string]bool{}, names: map[string]string{}, lookup: map[string]bool{},
+		live: map[string]core.Message{}, names: map[string]string{}, lookup: map[string]bool{},
 		rowBtns: map[string]*widget.Clickable{}, retry: map[string]*widget.Clickable{},
-		limit: threadPage, syncWait: syncTimeout,
+		limit: threadPage,
 	}
 	p.list.Axis, p.bubbles.Axis = layout.Vertical, layout.Vertical
 	p.bubbles.ScrollToEnd = true // the newest message at the bottom, in view
 	p.to.SingleLine, p.to.Submit = true, true
 	p.compose.Submit = true // Enter sends; the field still wraps long text
-	p.convs = paged.New(&p.mu, paged.Config[Source, store.Conversation]{
+	p.convs = paged.New(&p.mu, paged.Config[core.Records, core.Conversation]{
 		What: "Load messages", PageSize: 1 << 30, Timeout: readTimeout,
-		First: func(int) paged.Read[Source, store.Conversation] {
-			return func(ctx context.Context, src Source) (paged.Result[store.Conversation], error) {
-				stored := p.waitRecorded(ctx, src, p.pending())
+		First: func(int) paged.Read[core.Records, core.Conversation] {
+			sent := p.pending()
+			return func(ctx context.Context, src core.Records) (paged.Result[core.Conversation], error) {
 				cs, err := src.Conversations(ctx)
-				if err != nil {
-					return paged.Result[store.Conversation]{}, err
+				unavailable := errors.Is(err, core.ErrNoRecords)
+				if err != nil && !unavailable {
+					return paged.Result[core.Conversation]{}, err
 				}
-				n, err := src.Unread(ctx)
-				return paged.Result[store.Conversation]{Items: cs, Commit: func() error {
-					p.unread = n
+				stored := storedOf(ctx, src, sent)
+				return paged.Result[core.Conversation]{Items: cs, Commit: func() error {
+					p.unavailable = unavailable // said on the page, not as an error at every change
 					p.dropStored(stored)
 					return nil
-				}}, err
+				}}, nil
 			}
 		},
-		Next: func([]store.Conversation, int) paged.Read[Source, store.Conversation] {
-			return func(context.Context, Source) (paged.Result[store.Conversation], error) {
-				return paged.Result[store.Conversation]{}, nil // all are read at once
+		Next: func([]core.Conversation, int) paged.Read[core.Records, core.Conversation] {
+			return func(context.Context, core.Records) (paged.Result[core.Conversation], error) {
+				return paged.Result[core.Conversation]{}, nil // all are read at once
 			}
 		},
 	})
-	p.thread = paged.New(&p.mu, paged.Config[Source, store.Message]{
+	p.thread = paged.New(&p.mu, paged.Config[core.Records, core.StoredMessage]{
 		What: "Load conversation", PageSize: 1 << 30, Timeout: readTimeout,
-		First: func(int) paged.Read[Source, store.Message] {
+		First: func(int) paged.Read[core.Records, core.StoredMessage] {
 			peer, limit := p.peer, p.limit
-			return func(ctx context.Context, src Source) (paged.Result[store.Message], error) {
+			return func(ctx context.Context, src core.Records) (paged.Result[core.StoredMessage], error) {
 				if peer == "" {
-					return paged.Result[store.Message]{}, nil
+					return paged.Result[core.StoredMessage]{}, nil
 				}
-				stored := p.waitRecorded(ctx, src, p.pending())
 				ms, err := src.Messages(ctx, peer, limit)
+				if errors.Is(err, core.ErrNoRecords) {
+					return paged.Result[core.StoredMessage]{}, nil // the list says so
+				}
 				ms = slices.Clone(ms)
-				slices.SortStableFunc(ms, func(a, b store.Message) int { return a.At.Compare(b.At) })
-				return paged.Result[store.Message]{Items: ms, Commit: func() error {
-					p.dropStored(stored)
-					return nil
-				}}, err
+				slices.SortStableFunc(ms, func(a, b core.StoredMessage) int { return a.At.Compare(b.At) })
+				return paged.Result[core.StoredMessage]{Items: ms}, err
 			}
 		},
-		Next: func([]store.Message, int) paged.Read[Source, store.Message] {
-			return func(context.Context, Source) (paged.Result[store.Message], error) {
-				return paged.Result[store.Message]{}, nil
+		Next: func([]core.StoredMessage, int) paged.Read[core.Records, core.StoredMessage] {
+			return func(context.Context, core.Records) (paged.Result[core.StoredMessage], error) {
+				return paged.Result[core.StoredMessage]{}, nil
 			}
 		},
 	})
 	return p
 }
 
-// SetSource sets where conversations are read from and reloads them.
-func (p *Page) SetSource(s Source) {
-	p.convs.SetSource(s)
-	p.thread.SetSource(s)
+// update reads the conversations when first drawn and again when the
+// phone's journal changed (a message stored, or its delivery state, or
+// the counts), and the open thread with them.
+func (p *Page) update(e *env.Env) {
+	switch {
+	case e.Phone != p.src:
+		p.src, p.journal = e.Phone, e.Model.Journal
+		p.mu.Lock()
+		p.names = map[string]string{}
+		p.mu.Unlock()
+		p.convs.SetSource(e.Phone)
+		p.thread.SetSource(e.Phone)
+	case e.Model.Journal != p.journal:
+		p.journal = e.Model.Journal
+		p.Refresh()
+	}
+	p.convs.Update(e)
+	p.thread.Update(e)
 }
 
-// SetNames sets where the peers' contact names are looked up (nil: none).
-func (p *Page) SetNames(n Names) {
+// available reports whether the phone keeps messages (as far as the last
+// read knows).
+func (p *Page) available() bool {
 	p.mu.Lock()
-	p.namer, p.names = n, map[string]string{}
-	p.mu.Unlock()
+	defer p.mu.Unlock()
+	return p.convs.HasSource() && !p.unavailable
 }
 
 // Refresh reloads the conversations and the open thread at the next frame.
 func (p *Page) Refresh() {
 	p.convs.Refresh()
 	p.thread.Refresh()
-}
-
-// Unread is the number of received messages not read yet, for a badge:
-// the store's count plus received ones it does not hold yet.
-func (p *Page) Unread() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	n := p.unread
-	for k, m := range p.live {
-		if m.Incoming && !p.seen[k] {
-			n++
-		}
-	}
-	return n
-}
-
-// Event takes one of the phone's events (from the window's event loop, any
-// goroutine): a message shows at once, then the conversations reload once
-// the recorder has stored it.
-func (p *Page) Event(ev core.Event) {
-	me, ok := ev.(core.MessageEvent)
-	if !ok {
-		return
-	}
-	p.note(me.Message)
-	p.Refresh()
 }
 
 // Open shows peer's thread (from a contact, a notification).
@@ -228,13 +195,6 @@ func (p *Page) closeThread() {
 	p.thread.Clear()
 }
 
-// Update keeps the badge current: the window calls it every frame,
-// whichever screen shows.
-func (p *Page) Update(gtx layout.Context, e *env.Env) {
-	p.convs.Update(e)
-	p.convs.InvalidateIfStale(gtx)
-}
-
 // markRead marks the open thread read once it has shown a moment with
 // unread messages in it.
 func (p *Page) markRead(gtx layout.Context, e *env.Env) {
@@ -243,11 +203,6 @@ func (p *Page) markRead(gtx layout.Context, e *env.Env) {
 	for _, c := range p.convs.Items {
 		if samePeer(c.Peer, peer) {
 			unread = c.Unread
-		}
-	}
-	for k, m := range p.live {
-		if m.Incoming && samePeer(m.Peer, peer) && !p.seen[k] {
-			unread++
 		}
 	}
 	p.mu.Unlock()
@@ -263,28 +218,17 @@ func (p *Page) markRead(gtx layout.Context, e *env.Env) {
 		return
 	}
 	p.markedFor, p.markedAt, p.shownAt = peer, version, time.Time{}
-	want := p.pending()
 	p.mu.Lock()
 	for i := range p.convs.Items {
 		if c := &p.convs.Items[i]; samePeer(c.Peer, peer) {
-			p.unread -= min(c.Unread, p.unread)
 			c.Unread = 0
-		}
-	}
-	for k, m := range p.live {
-		if m.Incoming && samePeer(m.Peer, peer) {
-			p.seen[k] = true // the store has it or will, and marks it read
 		}
 	}
 	p.convs.Version++
 	p.mu.Unlock()
-	p.convs.Do(e, "Mark read", func(ctx context.Context, src Source) error {
-		// Wait for the store to hold what was shown, or the later write
-		// would come in unread.
-		p.waitRecorded(ctx, src, want)
-		err := src.MarkRead(ctx, peer)
-		p.convs.Refresh()
-		return err
+	// The phone then reports its new count, and the list is read again.
+	p.convs.Do(e, "Mark read", func(ctx context.Context, src core.Records) error {
+		return src.MarkRead(ctx, peer)
 	})
 }
 
@@ -294,19 +238,19 @@ func (p *Page) markRead(gtx layout.Context, e *env.Env) {
 func (p *Page) name(e *env.Env, peer string) string {
 	p.mu.Lock()
 	n, known := p.names[peer]
-	namer, busy := p.namer, p.lookup[peer]
-	if !known && namer != nil && !busy {
+	busy := p.lookup[peer]
+	if !known && !busy {
 		p.lookup[peer] = true
 	}
 	p.mu.Unlock()
 	if known && n != "" {
 		return n
 	}
-	if !known && namer != nil && !busy {
-		e.Run("Look up "+peer, func() error {
-			ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+	if !known && !busy {
+		e.Run("Look up "+peer, func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(ctx, readTimeout)
 			defer cancel()
-			c, ok, err := namer.MatchNumber(ctx, peer)
+			c, ok, err := e.Phone.MatchNumber(ctx, peer)
 			p.mu.Lock()
 			defer p.mu.Unlock()
 			delete(p.lookup, peer)
@@ -320,8 +264,8 @@ func (p *Page) name(e *env.Env, peer string) string {
 	return ShortAddress(peer)
 }
 
-// samePeer reports whether a and b are one conversation (the store
-// groups messages by the normalised address).
+// samePeer reports whether a and b are one conversation (the records
+// group messages by the normalised address).
 func samePeer(a, b string) bool {
-	return a == b || (a != "" && store.Normalize(a) == store.Normalize(b))
+	return a == b || (a != "" && core.NormalizeNumber(a) == core.NormalizeNumber(b))
 }

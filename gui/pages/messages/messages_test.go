@@ -13,7 +13,6 @@ import (
 	"gioui.org/layout"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/internal/guitest"
 	"github.com/softphone/softphone/gui/theme"
@@ -24,29 +23,24 @@ var testNow = time.Date(2025, time.March, 14, 15, 9, 0, 0, time.UTC)
 type harness struct {
 	*guitest.Harness
 	page  *Page
-	phone *guitest.MessagePhone
-	src   *MemSource
+	phone *sender
+	src   *guitest.Records
 }
 
-// newHarness shows the page over src with a phone whose message events
-// reach the page (as the window forwards them) and, if record, the store
-// (as core.RecordMessages does).
-func newHarness(t *testing.T, src *MemSource, size image.Point, record bool) *harness {
-	h := &harness{page: New(), phone: guitest.NewMessagePhone(), src: src}
-	h.page.syncWait = 100 * time.Millisecond // the harness runs reads on the frame goroutine
-	h.phone.Now = testNow
-	h.phone.Events = func(e core.MessageEvent) {
-		if record {
-			src.Record(e.Message)
-		}
-		h.page.Event(e)
-	}
-	h.Harness = guitest.NewPage(t, h.phone, theme.New(false, guitest.Shaper), size, testNow,
+// newHarness shows the page with a phone whose records are src and, if
+// record, whose message events are stored there (as the phone's journal
+// does, which then moves).
+func newHarness(t *testing.T, src *guitest.Records, size image.Point, record bool) *harness {
+	h := &harness{page: New(), phone: newSender(src, record, testNow), src: src}
+	h.Harness = guitest.NewPage(t, guitest.NewJournalPhone(h.phone, src), theme.New(false, guitest.Shaper), size, testNow,
 		func(gtx layout.Context, e *env.Env) layout.Dimensions { return h.page.Layout(gtx, e) })
-	h.page.SetSource(src)
 	h.frames(3)
 	return h
 }
+
+// unread is the count of unread messages the window's badge shows (the
+// phone's).
+func (h *harness) unread() int { return h.Env.Model.Unread }
 
 func (h *harness) frames(n int) {
 	for range n {
@@ -81,18 +75,20 @@ func (h *harness) mustHave(prefixes ...string) {
 	}
 }
 
-// conversation is a store with three conversations: Bob's with two
+// conversation is records with three conversations: Bob's with two
 // unread, Carol's read, and one with a number.
-func conversation() *MemSource {
+func conversation() *guitest.Records {
 	at := func(min int) time.Time { return testNow.Add(time.Duration(-min) * time.Minute) }
-	return NewMemSource(
-		store.Message{Key: "c1", Peer: "sip:carol@pbx.example", Text: "Lunch at one?", State: "received", Incoming: true, At: at(200), Read: true},
-		store.Message{Key: "c2", Account: "office", Peer: "sip:carol@pbx.example", Text: "Yes, see you there", State: "delivered", At: at(190)},
-		store.Message{Key: "n1", Peer: "sip:+15550100@pbx.example", Text: "Your parcel is on its way", State: "received", Incoming: true, At: at(3000), Read: true},
-		store.Message{Key: "b1", Account: "office", Peer: "sip:bob@pbx.example", Text: "Did you get the report?", State: "delivered", At: at(30)},
-		store.Message{Key: "b2", Peer: "sip:bob@pbx.example", Text: "Not yet", State: "received", Incoming: true, At: at(20)},
-		store.Message{Key: "b3", Peer: "sip:bob@pbx.example", Text: "Sending it now", State: "received", Incoming: true, At: at(19)},
+	rec := guitest.NewRecords()
+	rec.AddMessage(
+		core.StoredMessage{Key: "c1", Peer: "sip:carol@pbx.example", Text: "Lunch at one?", State: "received", Incoming: true, At: at(200), Read: true},
+		core.StoredMessage{Key: "c2", Account: "office", Peer: "sip:carol@pbx.example", Text: "Yes, see you there", State: "delivered", At: at(190)},
+		core.StoredMessage{Key: "n1", Peer: "sip:+15550100@pbx.example", Text: "Your parcel is on its way", State: "received", Incoming: true, At: at(3000), Read: true},
+		core.StoredMessage{Key: "b1", Account: "office", Peer: "sip:bob@pbx.example", Text: "Did you get the report?", State: "delivered", At: at(30)},
+		core.StoredMessage{Key: "b2", Peer: "sip:bob@pbx.example", Text: "Not yet", State: "received", Incoming: true, At: at(20)},
+		core.StoredMessage{Key: "b3", Peer: "sip:bob@pbx.example", Text: "Sending it now", State: "received", Incoming: true, At: at(19)},
 	)
+	return rec
 }
 
 func TestMessagesListShowsConversations(t *testing.T) {
@@ -102,7 +98,7 @@ func TestMessagesListShowsConversations(t *testing.T) {
 		"Open the conversation with carol@pbx.example",
 		"Open the conversation with +15550100@pbx.example",
 	)
-	if got := h.page.Unread(); got != 2 {
+	if got := h.unread(); got != 2 {
 		t.Fatalf("unread %d, want 2", got)
 	}
 	// Newest first, with the last text (ours prefixed) and its time.
@@ -135,8 +131,8 @@ func TestMessagesOpeningAThreadMarksItRead(t *testing.T) {
 	if n, _ := src.Unread(context.Background()); n != 0 {
 		t.Fatalf("%d unread after showing the thread", n)
 	}
-	if h.page.Unread() != 0 {
-		t.Fatalf("badge %d", h.page.Unread())
+	if h.unread() != 0 {
+		t.Fatalf("badge %d", h.unread())
 	}
 	h.ClickPrefix("Back to the conversations")
 	h.frames(2)
@@ -247,22 +243,26 @@ func TestMessagesNewConversation(t *testing.T) {
 	h.mustHave("Open the conversation with +15550142")
 }
 
-func TestMessagesReceivedShowAtOnce(t *testing.T) {
+// TestMessagesReceivedShowOnceStored: a message received shows when the
+// phone's journal has it, counted once.
+func TestMessagesReceivedShowOnceStored(t *testing.T) {
 	src := conversation()
-	// The recorder is slow: the store gets the message only later.
+	// The journal is slow: it stores the message only later.
 	h := newHarness(t, src, image.Pt(400, 700), false)
 	m := h.phone.Receive("d1", "sip:dave@pbx.example", "Call me back", testNow)
 	h.frames(3)
-	h.mustHave("Open the conversation with dave@pbx.example, 1 unread")
-	if h.page.Unread() != 3 {
-		t.Fatalf("badge %d, want 3", h.page.Unread())
+	if _, ok := h.FindPrefix("Open the conversation with dave@pbx.example"); ok {
+		t.Fatalf("shown before the phone stored it: %q", h.Descriptions())
 	}
-	src.Record(m)
-	h.page.Refresh()
+	src.RecordMessage(m)
+	h.frames(2)
+	h.mustHave("Open the conversation with dave@pbx.example, 1 unread")
+	if h.unread() != 3 {
+		t.Fatalf("badge %d, want 3", h.unread())
+	}
 	h.frames(3)
-	// Counted once, from the store now.
-	if h.page.Unread() != 3 || len(h.page.live) != 0 {
-		t.Fatalf("badge %d, live %v", h.page.Unread(), h.page.live)
+	if h.unread() != 3 || len(h.page.live) != 0 {
+		t.Fatalf("badge %d, live %v", h.unread(), h.page.live)
 	}
 	// One arriving in the open thread while the window is in the
 	// background stays unread until the window is back.
@@ -275,12 +275,39 @@ func TestMessagesReceivedShowAtOnce(t *testing.T) {
 	h.page.Background = false
 	// One arriving in the open thread is read there.
 	h.later(unreadDelay + time.Millisecond)
-	src.Record(h.phone.Receive("d2", "sip:dave@pbx.example", "Or now", testNow.Add(time.Second)))
+	src.RecordMessage(h.phone.Receive("d2", "sip:dave@pbx.example", "Or now", testNow.Add(time.Second)))
 	h.frames(2)
 	h.mustHave("Received at 15:09: Or now")
 	h.later(unreadDelay + time.Millisecond)
-	if n, _ := src.Unread(context.Background()); n != 2 || h.page.Unread() != 2 {
-		t.Fatalf("unread: store %d, badge %d; want Bob's 2", n, h.page.Unread())
+	if n, _ := src.Unread(context.Background()); n != 2 || h.unread() != 2 {
+		t.Fatalf("unread: records %d, badge %d; want Bob's 2", n, h.unread())
+	}
+}
+
+// TestMessagesSentShowBeforeStored: a message sent here shows at once;
+// once the journal has it, the page keeps no copy and shows how it went.
+func TestMessagesSentShowBeforeStored(t *testing.T) {
+	src := conversation()
+	h := newHarness(t, src, image.Pt(400, 700), false)
+	h.ClickPrefix("Open the conversation with carol@pbx.example")
+	h.TypeAfter("Message", "On my way")
+	h.Key(key.NameReturn)
+	h.frames(2)
+	h.mustHave("Sent at 15:09: On my way. Sending…")
+	if len(h.page.live) != 1 {
+		t.Fatalf("live %v", h.page.live)
+	}
+	h.phone.Deliver("sent-1", "delivered", 200, "OK")
+	src.RecordMessage(h.phone.sent["sent-1"])
+	h.frames(2)
+	h.mustHave("Sent at 15:09: On my way. Delivered")
+	if len(h.page.live) != 0 {
+		t.Fatalf("live %v after the journal stored it", h.page.live)
+	}
+	h.ClickPrefix("Back to the conversations")
+	h.mustHave("Open the conversation with carol@pbx.example")
+	if !slices.Contains(h.Texts(), "You: On my way") {
+		t.Fatalf("last text: %q", h.Texts())
 	}
 }
 
@@ -294,12 +321,14 @@ func TestMessagesWideShowsListAndThread(t *testing.T) {
 	}
 }
 
-func TestMessagesWithoutSource(t *testing.T) {
-	h := &harness{page: New(), phone: guitest.NewMessagePhone()}
-	h.Harness = guitest.NewPage(t, h.phone, theme.New(false, guitest.Shaper), image.Pt(400, 700), testNow,
-		func(gtx layout.Context, e *env.Env) layout.Dimensions { return h.page.Layout(gtx, e) })
-	h.frames(2)
+func TestMessagesWithoutRecords(t *testing.T) {
+	rec := guitest.NewRecords()
+	rec.SetErr(core.ErrNoRecords)
+	h := newHarness(t, rec, image.Pt(400, 700), false)
 	h.mustHave("Messages are not available")
+	if _, ok := h.FindPrefix("Write a new message"); ok || len(h.Errs) != 0 {
+		t.Fatalf("New offered, or errors %q", h.Errs)
+	}
 }
 
 func TestCheckAddress(t *testing.T) {
@@ -326,38 +355,21 @@ func TestCheckAddress(t *testing.T) {
 	}
 }
 
-// TestMessagesPageReadsAStore runs the page over the real store, written
-// as core.RecordMessages writes it.
-func TestMessagesPageReadsAStore(t *testing.T) {
+// TestMessagesPageOverRecorderWrites runs the page over records written
+// as the phone's journal writes them: a peer's address with parameters
+// is the same conversation, a sent message's state is updated in place.
+func TestMessagesPageOverRecorderWrites(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.OpenDir(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	for _, m := range []store.Message{
+	st := guitest.NewRecords()
+	for _, m := range []core.StoredMessage{
 		{Key: "a", Peer: "sip:bob@pbx.example", Incoming: true, State: "received", Text: "First", At: testNow.Add(-2 * time.Hour)},
 		{Key: "b", Peer: "sip:bob@pbx.example;transport=tcp", Incoming: true, State: "received", Text: "Second", At: testNow.Add(-time.Hour)},
 		{Key: "c", Peer: "sip:carol@pbx.example", State: "sending", Text: "Hello", At: testNow.Add(-time.Minute)},
 		{Key: "c", Peer: "sip:carol@pbx.example", State: "failed", Code: 480, Reason: "Temporarily Unavailable"},
 	} {
-		if err := st.RecordMessage(ctx, m); err != nil {
-			t.Fatal(err)
-		}
+		st.AddMessage(m)
 	}
-	h := &harness{page: New(), phone: guitest.NewMessagePhone()}
-	h.phone.Now = testNow
-	h.phone.Events = func(e core.MessageEvent) {
-		if err := st.RecordMessage(ctx, store.Message{Key: e.Key, Account: e.Account, Peer: e.Peer, Incoming: e.Incoming,
-			Text: e.Text, State: e.State, Code: e.Code, Reason: e.Reason, At: e.At}); err != nil {
-			t.Error(err)
-		}
-		h.page.Event(e)
-	}
-	h.Harness = guitest.NewPage(t, h.phone, theme.New(false, guitest.Shaper), image.Pt(900, 700), testNow,
-		func(gtx layout.Context, e *env.Env) layout.Dimensions { return h.page.Layout(gtx, e) })
-	h.page.SetSource(st)
-	h.frames(3)
+	h := newHarness(t, st, image.Pt(900, 700), true)
 	h.mustHave("Open the conversation with carol@pbx.example", "Open the conversation with bob@pbx.example, 2 unread")
 	h.ClickPrefix("Open the conversation with carol@pbx.example")
 	h.mustHave("Sent at 15:08: Hello. Not delivered: 480 Temporarily Unavailable")
@@ -365,7 +377,7 @@ func TestMessagesPageReadsAStore(t *testing.T) {
 	h.mustHave("Received at 13:09: First", "Received at 14:09: Second")
 	h.later(unreadDelay + time.Millisecond)
 	if n, _ := st.Unread(ctx); n != 0 {
-		t.Fatalf("%d unread in the store", n)
+		t.Fatalf("%d unread in the records", n)
 	}
 	h.TypeAfter("Message", "Thanks")
 	h.Key(key.NameReturn)

@@ -16,7 +16,6 @@ import (
 	"gioui.org/widget/material"
 
 	"github.com/softphone/softphone/core"
-	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/widgets"
 )
@@ -61,8 +60,8 @@ func (p *Page) handleThread(gtx layout.Context, e *env.Env) {
 	}
 	if p.callBtn.Clicked(gtx) && p.peer != "" {
 		to, account := p.peer, p.account()
-		e.Run("Call "+ShortAddress(to), func() error {
-			_, err := e.Phone.Dial(context.Background(), to, core.DialOptions{Account: account, HoldOthers: true})
+		e.Run("Call "+ShortAddress(to), func(ctx context.Context) error {
+			_, err := e.Phone.Dial(ctx, to, core.DialOptions{Account: account, HoldOthers: true})
 			return err
 		})
 	}
@@ -155,7 +154,7 @@ type item struct {
 }
 
 // layoutBubbles is the thread's messages by day, the newest at the bottom.
-func (p *Page) layoutBubbles(gtx layout.Context, e *env.Env, msgs []store.Message, more bool) layout.Dimensions {
+func (p *Page) layoutBubbles(gtx layout.Context, e *env.Env, msgs []core.StoredMessage, more bool) layout.Dimensions {
 	th := e.Theme
 	items := make([]item, 0, len(msgs)+8)
 	if more {
@@ -189,7 +188,7 @@ func (p *Page) layoutBubbles(gtx layout.Context, e *env.Env, msgs []store.Messag
 
 // layoutBubble is one message: received on the left, sent on the right
 // with its delivery state under it (and Retry when it failed).
-func (p *Page) layoutBubble(gtx layout.Context, e *env.Env, m store.Message) layout.Dimensions {
+func (p *Page) layoutBubble(gtx layout.Context, e *env.Env, m core.StoredMessage) layout.Dimensions {
 	th := e.Theme
 	bg, fg := th.Surface, th.Fg
 	if !m.Incoming {
@@ -282,7 +281,7 @@ func (p *Page) layoutBubble(gtx layout.Context, e *env.Env, m store.Message) lay
 
 // statusText is a sent message's delivery state for people; bad when it
 // failed.
-func statusText(m store.Message) (s string, bad bool) {
+func statusText(m core.StoredMessage) (s string, bad bool) {
 	if m.Incoming {
 		return "", false
 	}
