@@ -7,6 +7,7 @@ import (
 
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/media"
+	"github.com/softphone/softphone/core/policy"
 )
 
 // Hangup ends a call in any state: CANCEL before the answer, 603 Decline
@@ -71,6 +72,22 @@ func (p *Engine) setHold(ctx context.Context, id string, on bool) error {
 		return fmt.Errorf("hold: %w", err)
 	}
 	return c.m.SetHold(true, on)
+}
+
+// SwitchTo makes id the call the user talks on (a tap on it in a list of
+// calls): the others go on hold (policy.ToHold), and id, or its
+// conference, comes off hold (policy.ToResume).
+func (p *Engine) SwitchTo(ctx context.Context, id string) error {
+	if _, err := p.getCall(id); err != nil {
+		return err
+	}
+	p.holdOthers(ctx, id)
+	for _, r := range policy.ToResume(p.callInfos(), id) {
+		if err := p.setHold(ctx, r, false); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Mute stops (or restarts) sending the microphone, without a re-INVITE.

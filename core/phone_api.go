@@ -29,6 +29,9 @@ type Phone interface {
 	Hangup(id string) error
 	Hold(ctx context.Context, id string) error
 	Resume(ctx context.Context, id string) error
+	// SwitchTo makes id the call the user talks on: the others go on
+	// hold, id (or its conference) comes off hold.
+	SwitchTo(ctx context.Context, id string) error
 	Mute(id string, on bool) error
 	SendDTMF(id, digits string) error
 	SetCallAudio(id, in, out string) error

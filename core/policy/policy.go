@@ -110,3 +110,21 @@ func ToHold(calls []call.Info, id string) []string {
 	}
 	return out
 }
+
+// ToResume lists the calls to take off hold when the user switches to id:
+// id, or every leg of its conference, that we hold.
+func ToResume(calls []call.Info, id string) []string {
+	conf := ""
+	for _, c := range calls {
+		if c.ID == id {
+			conf = c.Conference
+		}
+	}
+	var out []string
+	for _, c := range calls {
+		if (c.ID == id || (conf != "" && c.Conference == conf)) && c.LocalHold {
+			out = append(out, c.ID)
+		}
+	}
+	return out
+}

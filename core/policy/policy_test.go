@@ -88,3 +88,18 @@ func TestToHold(t *testing.T) {
 		t.Errorf("talking on conference leg e holds %v", got)
 	}
 }
+
+func TestToResume(t *testing.T) {
+	calls := []call.Info{
+		info("a", call.Connected, ""), info("b", call.Held, ""), info("c", call.Held, "k"), info("d", call.Held, "k"), info("e", call.Connected, "k"),
+	}
+	if got := ToResume(calls, "b"); !slices.Equal(got, []string{"b"}) {
+		t.Errorf("switching to b resumes %v", got)
+	}
+	if got := ToResume(calls, "e"); !slices.Equal(got, []string{"c", "d"}) {
+		t.Errorf("switching to conference leg e resumes %v", got)
+	}
+	if got := ToResume(calls, "a"); len(got) != 0 {
+		t.Errorf("switching to a call not held resumes %v", got)
+	}
+}

@@ -1,5 +1,5 @@
 // Package sip is the softphone's SIP layer on top of sipgo: it owns the
-// signalling sockets and runs transactions (registration today; dialogs next).
+// signalling sockets and runs transactions: registrations, dialogs, subscriptions, messages.
 package sip
 
 import (
@@ -101,7 +101,7 @@ func Listen(listen string, opts ...Option) (*UA, error) {
 		return nil, fmt.Errorf("sip: client: %w", err)
 	}
 	u := &UA{ua: ua, srv: srv, client: client, udp: udp, tcp: tcp, log: o.log, name: o.name, done: make(chan struct{})}
-	// Requests nobody handles yet (calls arrive with the next issue) get a
+	// Requests nobody handles (methods we do not take) get a
 	// clean final answer instead of a transaction that times out.
 	srv.OnNoRoute(func(req *sip.Request, tx sip.ServerTransaction) {
 		res := sip.NewResponseFromRequest(req, sip.StatusMethodNotAllowed, "Method Not Allowed", nil)

@@ -15,6 +15,7 @@ import (
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/config"
+	"github.com/softphone/softphone/core/policy"
 )
 
 // Phone is a fake core.Phone. Commands are recorded as "Name arg..." and
@@ -259,6 +260,30 @@ func (p *Phone) Resume(_ context.Context, id string) error {
 			c.State = call.RemoteHeld
 		}
 	}, "Resume")
+}
+
+// SwitchTo holds the other calls and resumes id (or its conference), by
+// the phone's own policy.
+func (p *Phone) SwitchTo(_ context.Context, id string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.changeLocked(id, func(*call.Info) {}, "SwitchTo"); err != nil {
+		return err
+	}
+	hold, resume := policy.ToHold(p.calls, id), policy.ToResume(p.calls, id)
+	for i := range p.calls {
+		c := &p.calls[i]
+		switch {
+		case slices.Contains(hold, c.ID):
+			c.LocalHold, c.State = true, call.Held
+		case slices.Contains(resume, c.ID):
+			c.LocalHold, c.State = false, call.Connected
+			if c.RemoteHold {
+				c.State = call.RemoteHeld
+			}
+		}
+	}
+	return nil
 }
 
 func (p *Phone) Mute(id string, on bool) error {

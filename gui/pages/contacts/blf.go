@@ -16,24 +16,6 @@ import (
 // page only finds each one's lamp in the phone's state, under the address
 // the phone watches it at.
 
-// watchAddress is the address the phone watches for contact c's busy
-// lamp: its first SIP address, else its first number (an extension), ""
-// if it has none.
-func watchAddress(c core.Contact) string {
-	for _, n := range c.Numbers {
-		v := strings.TrimSpace(n.Value)
-		if strings.HasPrefix(strings.ToLower(v), "sip:") || strings.HasPrefix(strings.ToLower(v), "sips:") || strings.Contains(v, "@") {
-			return v
-		}
-	}
-	for _, n := range c.Numbers {
-		if v := strings.TrimSpace(n.Value); v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 // slotAddress is the address the phone watches for a speed-dial key: the
 // number it dials, "" for an empty key.
 func slotAddress(d core.SpeedDial) string {
@@ -45,7 +27,7 @@ func lamp(lamps map[string]core.BLFState, c core.Contact) core.BLFState {
 	if !c.BLF {
 		return ""
 	}
-	return widgets.BLFOf(lamps, watchAddress(c))
+	return widgets.BLFOf(lamps, core.WatchAddress(c))
 }
 
 // slotLamp is the BLF state of speed-dial key d, or "" if it is empty.
@@ -59,7 +41,7 @@ func slotLamp(lamps map[string]core.BLFState, d core.SpeedDial) core.BLFState {
 
 // pickup answers the call ringing at c's extension.
 func (p *Page) pickup(gtx layout.Context, e *env.Env, clk *widget.Clickable, c core.Contact) {
-	pickupAt(gtx, e, clk, c.Name, watchAddress(c))
+	pickupAt(gtx, e, clk, c.Name, core.WatchAddress(c))
 }
 
 // pickupAt answers the call ringing at the watched address addr when clk

@@ -154,19 +154,3 @@ func TestContactsPickupOnTap(t *testing.T) {
 		t.Fatalf("after the ringing: %q", h.Texts())
 	}
 }
-
-func TestWatchAddress(t *testing.T) {
-	for _, tc := range []struct {
-		c    core.Contact
-		want string
-	}{
-		{core.Contact{Numbers: []core.ContactNumber{{Value: "+1 555"}, {Value: "bob@pbx"}}}, "bob@pbx"},
-		{core.Contact{Numbers: []core.ContactNumber{{Value: " 100 "}, {Value: "SIP:Bob@pbx"}}}, "SIP:Bob@pbx"},
-		{core.Contact{Numbers: []core.ContactNumber{{Value: " "}, {Value: "200"}}}, "200"},
-		{core.Contact{}, ""},
-	} {
-		if got := watchAddress(tc.c); got != tc.want {
-			t.Errorf("%+v: %q, want %q", tc.c.Numbers, got, tc.want)
-		}
-	}
-}

@@ -281,7 +281,7 @@ func (p *Page) layoutLamp(gtx layout.Context, e *env.Env, c core.Contact, st cor
 				l := material.Body1(th.Theme, widgets.BLFLabel(st))
 				l.MaxLines = 1
 				return widgets.Described(gtx, c.Name+"'s line: "+strings.ToLower(widgets.BLFLabel(st)), func(gtx layout.Context) layout.Dimensions {
-					return widgets.TwoLines(gtx, th, l, "busy lamp of "+watchAddress(c))
+					return widgets.TwoLines(gtx, th, l, "busy lamp of "+core.WatchAddress(c))
 				})
 			}),
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions {

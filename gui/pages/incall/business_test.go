@@ -182,10 +182,12 @@ func TestSwitchFromConferenceToACall(t *testing.T) {
 	other.State, other.LocalHold = call.Held, true
 	s := newScreen(t, append(cs, other)...)
 	s.ClickPart("Switch to Dave Martin")
-	s.Want("Hold b", "Hold a", "Resume d")
+	s.Want("SwitchTo d")
+	wantStates(t, s.Screen, map[string]call.State{"b": call.Held, "a": call.Held, "d": call.Connected})
 	s.ExpectPart("In call with Dave Martin")
 	s.ClickPart("Switch to Alice Martin")
-	s.Want("Hold d", "Resume b", "Resume a")
+	s.Want("SwitchTo a")
+	wantStates(t, s.Screen, map[string]call.State{"b": call.Connected, "a": call.Connected, "d": call.Held})
 	s.ExpectPart("In conference with")
 }
 

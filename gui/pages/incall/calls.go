@@ -36,9 +36,8 @@ func (p *Page) row(id string) *callRow {
 	return r
 }
 
-// updateCalls handles the list: tapping another call holds the shown one
-// (or the shown conference, if it has audio going) and resumes the tapped
-// one (or its conference) if we held it; a conference leg splits off or
+// updateCalls handles the list: tapping another call switches to it (the
+// phone holds the others and resumes it); a conference leg splits off or
 // hangs up on its own.
 func (p *Page) updateCalls(gtx layout.Context, e *env.Env, cur call.Info, live []call.Info) {
 	curLegs := conferenceOf(live, cur)
@@ -58,30 +57,8 @@ func (p *Page) updateCalls(gtx layout.Context, e *env.Env, cur call.Info, live [
 		}
 		p.selected = o.ID
 		p.focus = true
-		var hold, resume []string
-		for _, l := range curLegs {
-			if l.State == call.Connected || l.State == call.RemoteHeld {
-				hold = append(hold, l.ID)
-			}
-		}
-		for _, l := range conferenceOf(live, o) {
-			if l.LocalHold {
-				resume = append(resume, l.ID)
-			}
-		}
-		e.Run("Switch call", func(ctx context.Context) error {
-			for _, id := range hold {
-				if err := e.Phone.Hold(ctx, id); err != nil {
-					return err
-				}
-			}
-			for _, id := range resume {
-				if err := e.Phone.Resume(ctx, id); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		id := o.ID
+		e.Run("Switch call", func(ctx context.Context) error { return e.Phone.SwitchTo(ctx, id) })
 	}
 	for id := range p.rows {
 		if !inCalls(live, id) {

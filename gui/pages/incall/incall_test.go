@@ -121,11 +121,24 @@ func TestSwitchBetweenCalls(t *testing.T) {
 	s.ExpectPart("In call with Alice Martin")
 	s.ExpectPart("Alice Martin, Connected · 03:25, shown")
 	s.ClickPart("Switch to +33612345678")
-	s.Want("Hold a", "Resume b")
+	s.Want("SwitchTo b")
+	wantStates(t, s.Screen, map[string]call.State{"a": call.Held, "b": call.Connected})
 	s.ExpectPart("In call with +33612345678")
 	s.ClickPart("Switch to Alice Martin")
-	s.Want("Hold b", "Resume a")
+	s.Want("SwitchTo a")
+	wantStates(t, s.Screen, map[string]call.State{"a": call.Connected, "b": call.Held})
 	s.ExpectPart("In call with Alice Martin")
+}
+
+// wantStates checks the calls' states after a command: the fake phone
+// applies the core's policy, so this is what the user gets.
+func wantStates(t *testing.T, s *guitest.Screen, want map[string]call.State) {
+	t.Helper()
+	for _, c := range s.Phone.Calls() {
+		if st, ok := want[c.ID]; ok && c.State != st {
+			t.Errorf("call %s is %v, want %v", c.ID, c.State, st)
+		}
+	}
 }
 
 func TestOneCallHasNoStrip(t *testing.T) {

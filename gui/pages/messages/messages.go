@@ -21,6 +21,7 @@ import (
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/internal/paged"
+	"github.com/softphone/softphone/gui/widgets"
 )
 
 // Tunables.
@@ -261,7 +262,7 @@ func (p *Page) name(e *env.Env, peer string) string {
 			return nil
 		})
 	}
-	return ShortAddress(peer)
+	return widgets.ShortAddress(peer)
 }
 
 // samePeer reports whether a and b are one conversation (the records

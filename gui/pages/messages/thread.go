@@ -60,7 +60,7 @@ func (p *Page) handleThread(gtx layout.Context, e *env.Env) {
 	}
 	if p.callBtn.Clicked(gtx) && p.peer != "" {
 		to, account := p.peer, p.account()
-		e.Run("Call "+ShortAddress(to), func(ctx context.Context) error {
+		e.Run("Call "+widgets.ShortAddress(to), func(ctx context.Context) error {
 			_, err := e.Phone.Dial(ctx, to, core.DialOptions{Account: account, HoldOthers: true})
 			return err
 		})
@@ -135,7 +135,7 @@ func (p *Page) layoutThreadBar(gtx layout.Context, e *env.Env) layout.Dimensions
 			layout.Flexed(1, func(gtx layout.Context) layout.Dimensions {
 				l := material.Body1(th.Theme, who)
 				l.MaxLines, l.Font.Weight = 1, font.SemiBold
-				if sub := ShortAddress(p.peer); sub != who {
+				if sub := widgets.ShortAddress(p.peer); sub != who {
 					return widgets.TwoLines(gtx, th, l, sub)
 				}
 				return l.Layout(gtx)
