@@ -71,6 +71,7 @@ type Root struct {
 	Invalidate func()
 
 	queue      *env.Queue
+	model      env.Model // the last frame's (read on the frame goroutine only)
 	backToCall widget.Clickable
 	onDialpad  bool // the dialpad was on screen in the last frame
 
@@ -114,6 +115,9 @@ func (r *Root) showError(what string, err error) {
 	r.mu.Unlock()
 }
 
+// Model is what the last frame drew from (on the frame goroutine).
+func (r *Root) Model() env.Model { return r.model }
+
 // Layout draws one frame.
 func (r *Root) Layout(gtx layout.Context) layout.Dimensions {
 	// One read of the phone per frame: every page draws the same moment.
@@ -124,6 +128,7 @@ func (r *Root) Layout(gtx layout.Context) layout.Dimensions {
 		Size:  env.SizeOf(gtx),
 		Model: env.Model{State: r.Phone.State(), Now: gtx.Now},
 	}
+	r.model = e.Model
 	r.update(gtx, e)
 	r.focusDialpad(gtx, e.Model)
 	left := r.InCall.Left()
