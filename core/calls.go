@@ -132,7 +132,7 @@ func (p *Engine) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*c
 	if setup != nil {
 		c.m.Init(setup)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(p.life)
 	c.cancel = cancel
 	c.early = sip.NewEarly() // before the call is listed: pickup looks for it
 	p.addCall(c)
@@ -323,7 +323,7 @@ func (c *activeCall) bye() {
 	if d == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(c.p.life, 5*time.Second)
 	defer cancel()
 	if err := d.Bye(ctx); err != nil {
 		c.p.o.log.Debug("call: bye", "call", c.id, "error", err)

@@ -163,7 +163,19 @@ func (u *UA) Invite(ctx context.Context, o InviteOptions) (*Dialog, []byte, erro
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: INVITE %s: %v", ErrNoResponse, o.To, err)
 		}
+		var progress *sip.Response // the latest 1xx from the far end
 		err = sess.WaitAnswer(ctx, sipgo.AnswerOptions{OnResponse: func(res *sip.Response) error {
+			switch {
+			case res.StatusCode == sip.StatusTrying && progress != nil:
+				// A proxy's 100 can arrive after the far end's 180 (each
+				// response has its own goroutine); sipgo routes a CANCEL
+				// by the response it kept last, and only the far end's
+				// carries the Record-Route that leads back through the
+				// proxy: without it the CANCEL would go to port 5060.
+				sess.InviteResponse = progress
+			case res.IsProvisional() && res.StatusCode != sip.StatusTrying:
+				progress = res
+			}
 			if res.IsProvisional() && o.Progress != nil {
 				o.Progress(res.StatusCode, res.Reason, res.Body())
 			}

@@ -99,11 +99,14 @@ func serveUDP(t *testing.T, answer func(req *sip.Request, raw string, from net.A
 				bad(fmt.Sprintf("%v: %q", err, raw))
 				continue
 			}
+			// A retransmission has the branch and method of the original;
+			// a CANCEL shares only the branch of the INVITE it cancels.
 			branch, _ := req.Via().Params.Get("branch")
-			a, seen := answers[branch]
+			key := branch + " " + string(req.Method)
+			a, seen := answers[key]
 			if !seen {
 				a = answer(req, raw, from)
-				answers[branch] = a
+				answers[key] = a
 			}
 			if a != "" {
 				conn.WriteTo([]byte(a), from)
