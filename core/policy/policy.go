@@ -95,12 +95,7 @@ func DeclineCode(calls []call.Info, id string) int {
 // (answers it, resumes it): every other established call not held
 // already, except the legs of id's own conference.
 func ToHold(calls []call.Info, id string) []string {
-	conf := ""
-	for _, c := range calls {
-		if c.ID == id {
-			conf = c.Conference
-		}
-	}
+	conf := conferenceOf(calls, id)
 	var out []string
 	for _, c := range calls {
 		if c.ID == id || !c.Established() || c.LocalHold || (conf != "" && c.Conference == conf) {
@@ -114,12 +109,7 @@ func ToHold(calls []call.Info, id string) []string {
 // ToResume lists the calls to take off hold when the user switches to id:
 // id, or every leg of its conference, that we hold.
 func ToResume(calls []call.Info, id string) []string {
-	conf := ""
-	for _, c := range calls {
-		if c.ID == id {
-			conf = c.Conference
-		}
-	}
+	conf := conferenceOf(calls, id)
 	var out []string
 	for _, c := range calls {
 		if (c.ID == id || (conf != "" && c.Conference == conf)) && c.LocalHold {
@@ -127,4 +117,14 @@ func ToResume(calls []call.Info, id string) []string {
 		}
 	}
 	return out
+}
+
+// conferenceOf is the conference call id is in ("" for none).
+func conferenceOf(calls []call.Info, id string) string {
+	for _, c := range calls {
+		if c.ID == id {
+			return c.Conference
+		}
+	}
+	return ""
 }
