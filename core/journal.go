@@ -6,81 +6,56 @@ import (
 
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/journal"
-	"github.com/softphone/softphone/core/store"
 )
 
-// With a store (WithStore) the engine keeps its journal itself: history
-// and messages are written as they happen, each write is reported as a
-// JournalEvent with the counts the screens badge, calls carry the
-// contact's name, and the busy lamps follow the contacts and speed-dial
-// keys marked in the store.
+// With a store (WithStore) the engine keeps its journal.Book: history and
+// messages written as they happen and reported as JournalEvents, calls
+// named after the contact, busy lamps that follow the contacts and
+// speed-dial keys, and the record queries and edits (the embedded
+// recordsAPI is the book).
 
-// journalState is the engine's journal; its zero value is "no store".
-type journalState struct {
-	store *store.Store
-	j     *journal.Journal
-	watch *journal.Watchlist
-	// Set by startJournal, used by stopJournal: the watch list's loop.
-	stopWatch func()
-	watchDone chan struct{}
-}
-
-// initJournal prepares the journal of the store given, if any. Called by
-// New once the bus exists.
-func (p *Engine) initJournal() {
+// initBook prepares the book of the store given, if any. Called by New
+// once the bus exists.
+func (p *Engine) initBook() {
 	st := p.o.store
 	if st == nil {
+		p.recordsAPI = journal.None{}
 		return
 	}
 	if path := st.Path(); path != "" {
 		// Call recordings go next to the history, unless configured.
 		p.setDefaultRecordDir(filepath.Join(filepath.Dir(path), "recordings"))
 	}
-	p.jr = journalState{
-		store: st,
-		j:     journal.New(st, p.bus.Publish, p.o.log),
-		watch: journal.NewWatchlist(st, p.watchExactly, p.o.log),
+	p.book = journal.NewBook(st, p.bus.Publish, p.watchExactly, p.o.log)
+	p.recordsAPI = p.book
+}
+
+// startBook subscribes the journal before Start publishes anything. Called
+// by Start (p.mu held: nothing here may take it).
+func (p *Engine) startBook() {
+	if p.book != nil {
+		events, unsubscribe := p.bus.Subscribe()
+		p.book.Start(p.life, events, unsubscribe)
 	}
 }
 
-// startJournal subscribes the journal before Start publishes anything
-// and starts keeping the busy lamps in line with the store. Called by
-// Start (p.mu held: nothing here may take it).
-func (p *Engine) startJournal() {
-	if p.jr.j == nil {
-		return
-	}
-	events, unsubscribe := p.bus.Subscribe()
-	p.jr.j.Start(events, unsubscribe)
-	ctx, cancel := context.WithCancel(p.life)
-	done := make(chan struct{})
-	p.jr.stopWatch, p.jr.watchDone = cancel, done
-	go func() {
-		defer close(done)
-		p.jr.watch.Run(ctx)
-	}()
-}
-
-// stopJournal ends the journal once it has written every event published
-// so far. Called by Close after the calls have ended and before the bus
+// stopBook ends the journal once it has written every event published so
+// far. Called by Close after the calls have ended and before the bus
 // closes, so the history is complete and its last JournalEvents go out.
-func (p *Engine) stopJournal() {
-	if p.jr.stopWatch == nil {
-		return
+func (p *Engine) stopBook() {
+	if p.book != nil {
+		p.book.Stop(p.bus.State().Version)
 	}
-	p.jr.stopWatch()
-	<-p.jr.watchDone
-	p.jr.j.Stop(p.bus.State().Version)
 }
 
 // nameCall gives a new call the name of the contact owning its remote
 // number (caller ID), before its first event. Bounded by
 // journal.LookupTimeout: a slow store only loses the name.
 func (p *Engine) nameCall(m *call.Machine) {
-	if p.jr.store == nil {
+	if p.book == nil {
 		return
 	}
-	if name := journal.ContactName(p.life, p.jr.store, m.Info().Remote.URI); name != "" {
+	if name := p.book.ContactName(p.life, m.Info().Remote.URI); name != "" {
 		m.Init(func(i *call.Info) { i.Contact = name })
 	}
 }
@@ -90,8 +65,8 @@ func (p *Engine) nameCall(m *call.Machine) {
 // contacts marked BLF and the speed-dial keys; the error is the whole
 // set's.
 func (p *Engine) Watch(ctx context.Context, uris []string) error {
-	if p.jr.watch == nil {
+	if p.book == nil {
 		return p.watchExactly(ctx, uris)
 	}
-	return p.jr.watch.SetExplicit(ctx, uris)
+	return p.book.Watch(ctx, uris)
 }

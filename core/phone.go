@@ -43,7 +43,7 @@ var ErrUnknownAccount = errors.New("unknown account")
 // call.Machine) → state.Bus, the innermost. A call's own c.mu and
 // callmedia.Stream's lock are leaves: nothing is taken under them.
 type Engine struct {
-	recordsAPI // the store's queries (WithStore)
+	recordsAPI // the record queries: the book, or journal.None without a store
 
 	// Set in New and never changed.
 	o       options
@@ -72,7 +72,7 @@ type Engine struct {
 	waiting waiting.Tone       // calls playing the call-waiting tone
 	confs   conference.Manager // local conferences; what the user hears on each call
 	recs    calldev.Folder     // the recordings folder when none is configured
-	jr      journalState       // history, messages, caller ID, busy lamps from the store
+	book    *journal.Book      // history, messages, caller ID, busy lamps from the store; nil without one
 }
 
 // line is one configured account with its running registration.
@@ -96,7 +96,6 @@ type options struct {
 	noRegister     bool
 	driver         audio.Driver
 	customAudio    bool
-	records        Records
 	secrets        secret.Store     // see WithSecrets
 	store          *store.Store     // see WithStore
 	transferWait   transferTimeouts // zero: the defaults
@@ -162,10 +161,6 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 	p := &Engine{conf: cfg, o: o, calls: map[string]*activeCall{}}
 	p.life, p.endLife = context.WithCancel(context.Background())
 	p.confs.Configure(p.confOptions())
-	p.recordsAPI = o.records
-	if p.recordsAPI == nil {
-		p.recordsAPI = journal.None{}
-	}
 	p.keeper = secret.NewKeeper(o.secrets, o.log)
 	p.keeper.Load(p.conf) // before the lines below copy the accounts
 	if o.driver != nil {
@@ -191,7 +186,7 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 	names := p.acct.Names()
 	p.bus = state.NewBus(state.Seed(*cfg, names))
 	p.subs = p.newSubs()
-	p.initJournal()
+	p.initBook()
 	return p, nil
 }
 
@@ -228,7 +223,7 @@ func (p *Engine) Start(ctx context.Context) error {
 		ua.Close()
 		return err
 	}
-	p.startJournal() // subscribed before the first event
+	p.startBook() // subscribed before the first event
 	p.ua, p.trust = ua, trust
 	ua.HandleInvites(p.onIncoming)
 	p.o.log.Info("sip listening", "addr", ua.Addr().String())
@@ -284,7 +279,7 @@ func (p *Engine) Close(ctx context.Context) error {
 	p.subs.Stop(ctx) // unsubscribe before unregistering; messages on their way fail
 	errs := []error{p.acct.Stop(ctx), ua.Close()}
 	p.endLife()
-	p.stopJournal() // the calls' last events written
+	p.stopBook() // the calls' last events written
 	p.bus.Close()
 	return errors.Join(errs...)
 }

@@ -53,7 +53,7 @@ type Records = journal.Records
 func WithStore(st *store.Store) Option {
 	return func(o *options) {
 		if st != nil { // a nil *Store in the interface would not read as "none"
-			o.records, o.store = st, st
+			o.store = st
 		}
 	}
 }
