@@ -1,6 +1,7 @@
 // Package core is the telephony engine behind every face of the softphone
-// (GUI, CLI, local API): commands go in as method calls on Phone, and what
-// happens comes out as a stream of typed events and as snapshots.
+// (window, console and commands, local API): commands go in through the
+// one Phone interface, and what happens comes out as one ordered stream
+// of events and one immutable State, versioned together.
 package core
 
 import (
