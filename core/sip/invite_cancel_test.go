@@ -20,9 +20,11 @@ import (
 func TestCancelThroughProxyAfterLateTrying(t *testing.T) {
 	ua := listenUA(t)
 	var proxy net.PacketConn
-	var invite *sip.Request // the handler's goroutine only
+	ready := make(chan struct{}) // proxy is set
+	var invite *sip.Request      // the handler's goroutine only
 	cancels := make(chan *sip.Request, 1)
 	f := newFakePeer(t, func(req *sip.Request) string {
+		<-ready
 		switch req.Method {
 		case sip.INVITE:
 			invite = req
@@ -44,6 +46,7 @@ func TestCancelThroughProxyAfterLateTrying(t *testing.T) {
 		return ""
 	})
 	proxy = f.conn
+	close(ready)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	sawRinging := false
