@@ -8,6 +8,7 @@ type (
 	Event             = state.Event
 	State             = state.State
 	Quality           = state.Quality
+	Qualities         = state.Qualities
 	RegistrationEvent = state.RegistrationEvent
 	ListeningEvent    = state.ListeningEvent
 	CallEvent         = state.CallEvent

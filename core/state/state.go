@@ -9,7 +9,6 @@ import (
 	"github.com/softphone/softphone/core/account"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/config"
-	"github.com/softphone/softphone/core/media"
 )
 
 // State is the phone at one version: everything a front-end draws. It is
@@ -23,8 +22,8 @@ type State struct {
 	// Calls are the calls in progress, oldest first (by start time, then
 	// id): the same order on every read and in every front-end.
 	Calls     []call.Info
-	Quality   map[string]Quality // by call id: the latest figures of each call with media
-	Voicemail []VoicemailStatus  // one per account, in the configuration's order
+	Quality   Qualities         // by call id: the latest figures of each call with media
+	Voicemail []VoicemailStatus // one per account, in the configuration's order
 	Lamps     map[string]BLFState
 	Watched   []string      // the watched extensions, in the order given
 	Config    config.Config // the settings in force (DND and forwarding are per account here)
@@ -35,12 +34,6 @@ type State struct {
 	Unread       int
 	// Notices are the one-time messages for the user, oldest first.
 	Notices []string
-}
-
-// Quality is a call's media figures as RTCP and the receiver see them.
-type Quality struct {
-	media.Stats
-	At time.Time // when they were read
 }
 
 // Call is the call with id, if it is listed.
@@ -71,7 +64,7 @@ func (s State) DND() bool {
 // Seed is the state before any event: the configuration's accounts, not
 // registered yet, with their voicemail numbers.
 func Seed(cfg config.Config, accounts []string) State {
-	s := State{Config: cfg, Lamps: map[string]BLFState{}, Quality: map[string]Quality{}}
+	s := State{Config: cfg, Lamps: map[string]BLFState{}}
 	now := time.Now()
 	for _, name := range accounts {
 		s.Accounts = append(s.Accounts, account.Status{Account: name, State: account.Unregistered, At: now})
@@ -95,10 +88,7 @@ func (s State) apply(e Event) State {
 		s.Calls, s.Quality = applyCall(s.Calls, s.Quality, e.Info)
 	case CallStatsEvent:
 		if _, ok := s.Call(e.CallID); ok && !e.Final {
-			q := make(map[string]Quality, len(s.Quality)+1)
-			maps.Copy(q, s.Quality)
-			q[e.CallID] = Quality{Stats: e.Stats, At: time.Now()}
-			s.Quality = q
+			s.Quality = s.Quality.With(e.CallID, Quality{Stats: e.Stats, At: time.Now()})
 		}
 	case VoicemailEvent:
 		s.Voicemail = slices.Clone(s.Voicemail)
@@ -182,17 +172,13 @@ func replaceAccount(list []account.Status, st account.Status) []account.Status {
 
 // applyCall lists, updates or (once ended) drops a call, keeping the list
 // in start order.
-func applyCall(calls []call.Info, q map[string]Quality, info call.Info) ([]call.Info, map[string]Quality) {
+func applyCall(calls []call.Info, q Qualities, info call.Info) ([]call.Info, Qualities) {
 	i := slices.IndexFunc(calls, func(c call.Info) bool { return c.ID == info.ID })
 	if info.State == call.Ended {
 		if i < 0 {
 			return calls, q
 		}
-		if _, ok := q[info.ID]; ok {
-			q = maps.Clone(q)
-			delete(q, info.ID)
-		}
-		return slices.Delete(slices.Clone(calls), i, i+1), q
+		return slices.Delete(slices.Clone(calls), i, i+1), q.Without(info.ID)
 	}
 	out := slices.Clone(calls)
 	if i >= 0 {

@@ -2,6 +2,7 @@ package state
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,14 +103,14 @@ func TestQualityFollowsStatsAndCall(t *testing.T) {
 	ev := CallStatsEvent{CallID: "x"}
 	ev.Stats.PacketsReceived = 50
 	b.Publish(ev)
-	if q := b.State().Quality["x"]; q.PacketsReceived != 50 {
+	if q, _ := b.State().Quality.Get("x"); q.PacketsReceived != 50 {
 		t.Fatalf("quality %+v", q)
 	}
-	if _, ok := b.State().Quality["gone"]; ok {
+	if _, ok := b.State().Quality.Get("gone"); ok {
 		t.Fatal("quality kept for a call not listed")
 	}
 	b.Publish(callAt("x", call.Ended, time.Now()))
-	if len(b.State().Quality) != 0 {
+	if b.State().Quality.Len() != 0 {
 		t.Fatal("quality outlives its call")
 	}
 }
@@ -145,5 +146,56 @@ func TestJSONCarriesVersion(t *testing.T) {
 	}
 	if string(out) != `{"event":"dtmf","call":"x","digit":"5","via":"rtp","version":1}` {
 		t.Fatalf("json %s", out)
+	}
+}
+
+func TestQualitiesCopyOnWrite(t *testing.T) {
+	var q Qualities
+	if _, ok := q.Get("a"); ok || q.Len() != 0 {
+		t.Fatal("the zero Qualities holds something")
+	}
+	ids := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r"}
+	for i, id := range ids {
+		var v Quality
+		v.PacketsReceived = uint64(i)
+		q = q.With(id, v)
+	}
+	old := q
+	var v Quality
+	v.PacketsReceived = 99
+	q = q.With("a", v).Without("b")
+	if got, _ := old.Get("a"); got.PacketsReceived != 0 {
+		t.Errorf("an earlier value changed: a = %d", got.PacketsReceived)
+	}
+	if _, ok := old.Get("b"); !ok || old.Len() != len(ids) {
+		t.Errorf("an earlier value lost b or changed size (%d)", old.Len())
+	}
+	if got, _ := q.Get("a"); got.PacketsReceived != 99 {
+		t.Errorf("a = %d, want 99", got.PacketsReceived)
+	}
+	if _, ok := q.Get("b"); ok || q.Len() != len(ids)-1 {
+		t.Errorf("b still there, or size %d", q.Len())
+	}
+	for i, id := range ids[2:] {
+		if got, ok := q.Get(id); !ok || got.PacketsReceived != uint64(i+2) {
+			t.Errorf("%s = %d %v", id, got.PacketsReceived, ok)
+		}
+	}
+}
+
+// BenchmarkStatsEvent is the cost of one call's figures in the read model
+// while 800 calls run (each reports every few seconds).
+func BenchmarkStatsEvent(b *testing.B) {
+	bus := NewBus(State{})
+	for i := range 800 {
+		id := strconv.Itoa(i)
+		bus.Publish(callAt(id, call.Connected, time.Unix(int64(i), 0)))
+		bus.Publish(CallStatsEvent{CallID: id})
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		bus.Publish(CallStatsEvent{CallID: strconv.Itoa(i % 800)})
+		i++
 	}
 }

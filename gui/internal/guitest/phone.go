@@ -106,7 +106,7 @@ func (p *Phone) State() core.State {
 	}
 	return core.State{
 		Version: p.version, Listen: p.Listen, Accounts: slices.Clone(p.Accounts),
-		Calls: calls, Quality: maps.Clone(p.Quality), Voicemail: slices.Clone(p.VM),
+		Calls: calls, Quality: qualities(p.Quality), Voicemail: slices.Clone(p.VM),
 		Lamps: lamps, Watched: slices.Clone(p.watched), Config: cfg,
 		UnseenMissed: p.MissedCount, Unread: p.UnreadCount,
 	}
@@ -336,4 +336,13 @@ func (p *Phone) UpdateSettings(_ context.Context, a config.Audio, ui config.UI) 
 	}
 	p.Cfg.Audio, p.Cfg.UI = a, ui
 	return nil
+}
+
+// qualities is the read model's form of the fake's figures.
+func qualities(m map[string]core.Quality) core.Qualities {
+	var q core.Qualities
+	for id, v := range m {
+		q = q.With(id, v)
+	}
+	return q
 }

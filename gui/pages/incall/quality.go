@@ -90,11 +90,11 @@ type quality struct {
 
 // observe takes call id's latest reading from the model's figures, if it
 // is a new one.
-func (q *quality) observe(id string, all map[string]core.Quality) {
+func (q *quality) observe(id string, all core.Qualities) {
 	if q.id != id {
 		*q = quality{id: id}
 	}
-	r, ok := all[id]
+	r, ok := all.Get(id)
 	if !ok || (q.seen && r == q.cur) {
 		return
 	}
