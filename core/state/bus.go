@@ -17,7 +17,11 @@ type Bus struct {
 	mu     sync.Mutex
 	subs   map[*subscriber]struct{}
 	closed bool
-	state  atomic.Pointer[State] // read without mu
+	cur    State     // the read model but its calls and figures (under mu)
+	calls  liveCalls // the calls and figures (under mu)
+	// snap is the read model as last copied out; nil once an event
+	// changed it. State reads it without mu.
+	snap atomic.Pointer[State]
 }
 
 type subscriber struct {
@@ -30,15 +34,28 @@ type subscriber struct {
 
 // NewBus starts the read model at seed (its Version is ignored: 0).
 func NewBus(seed State) *Bus {
-	b := &Bus{subs: map[*subscriber]struct{}{}}
-	seed.Version = 0
-	b.state.Store(&seed)
+	b := &Bus{subs: map[*subscriber]struct{}{}, calls: newLiveCalls(seed.Calls, seed.Quality)}
+	seed.Version, seed.Calls, seed.Quality = 0, nil, Qualities{}
+	b.cur = seed
 	return b
 }
 
 // State is the read model now. Every event a subscriber has received is
-// in it.
-func (b *Bus) State() State { return *b.state.Load() }
+// in it. The copy made for a read serves every read until the next event.
+func (b *Bus) State() State {
+	if s := b.snap.Load(); s != nil {
+		return *s
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if s := b.snap.Load(); s != nil {
+		return *s
+	}
+	s := b.cur
+	s.Calls, s.Quality = b.calls.snapshot()
+	b.snap.Store(&s)
+	return s
+}
 
 // Subscribe receives the events published from now on. The channel is
 // closed after Close; call cancel to stop receiving earlier.
@@ -69,11 +86,17 @@ func (b *Bus) Subscribe() (<-chan Event, func()) {
 func (b *Bus) Publish(e Event) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	cur := b.state.Load()
-	e = e.stamped(cur.Version + 1)
-	next := cur.apply(e)
-	next.Version = e.Version()
-	b.state.Store(&next)
+	e = e.stamped(b.cur.Version + 1)
+	switch e := e.(type) {
+	case CallEvent:
+		b.calls.call(e.Info)
+	case CallStatsEvent:
+		b.calls.stats(e)
+	default:
+		b.cur = b.cur.apply(e)
+	}
+	b.cur.Version = e.Version()
+	b.snap.Store(nil)
 	for s := range b.subs {
 		s.mu.Lock()
 		s.queue = append(s.queue, e)

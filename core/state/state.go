@@ -1,7 +1,6 @@
 package state
 
 import (
-	"cmp"
 	"maps"
 	"slices"
 	"time"
@@ -77,19 +76,14 @@ func Seed(cfg config.Config, accounts []string) State {
 	return s
 }
 
-// apply returns the state after e. It copies what it changes.
+// apply returns the state after e (but for the calls and their figures,
+// which the bus keeps: liveCalls). It copies what it changes.
 func (s State) apply(e Event) State {
 	switch e := e.(type) {
 	case ListeningEvent:
 		s.Listen = e.Addr
 	case RegistrationEvent:
 		s.Accounts = replaceAccount(s.Accounts, e.Status)
-	case CallEvent:
-		s.Calls, s.Quality = applyCall(s.Calls, s.Quality, e.Info)
-	case CallStatsEvent:
-		if _, ok := s.Call(e.CallID); ok && !e.Final {
-			s.Quality = s.Quality.With(e.CallID, Quality{Stats: e.Stats, At: time.Now()})
-		}
 	case VoicemailEvent:
 		s.Voicemail = slices.Clone(s.Voicemail)
 		for i := range s.Voicemail {
@@ -168,31 +162,4 @@ func replaceAccount(list []account.Status, st account.Status) []account.Status {
 		}
 	}
 	return append(out, st)
-}
-
-// applyCall lists, updates or (once ended) drops a call, keeping the list
-// in start order.
-func applyCall(calls []call.Info, q Qualities, info call.Info) ([]call.Info, Qualities) {
-	i := slices.IndexFunc(calls, func(c call.Info) bool { return c.ID == info.ID })
-	if info.State == call.Ended {
-		if i < 0 {
-			return calls, q
-		}
-		return slices.Delete(slices.Clone(calls), i, i+1), q.Without(info.ID)
-	}
-	out := slices.Clone(calls)
-	if i >= 0 {
-		out[i] = info
-		return out, q
-	}
-	out = append(out, info)
-	slices.SortStableFunc(out, byStart)
-	return out, q
-}
-
-func byStart(a, b call.Info) int {
-	if c := a.Started.Compare(b.Started); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.ID, b.ID)
 }

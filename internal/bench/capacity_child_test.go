@@ -405,7 +405,19 @@ func loadCPUProfile(path string, d time.Duration) error {
 	time.Sleep(d)
 	pprof.StopCPUProfile()
 	runtime.GC()
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	// The heap beside it: what the calls keep (inuse) and make (alloc).
+	h, err := os.Create(path + ".heap")
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(h); err != nil {
+		h.Close()
+		return err
+	}
+	return h.Close()
 }
 
 // loadTrace writes a runtime execution trace of d to path.

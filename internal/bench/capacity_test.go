@@ -31,7 +31,7 @@ var (
 	capSettle  = flag.Duration("bench.capsettle", 2*time.Second, "BenchmarkCapacity: wait between the last call connected and the window")
 	capBatch   = flag.Int("bench.capbatch", 50, "BenchmarkCapacity: calls placed at once")
 	capBudget  = flag.Duration("bench.capbudget", 140*time.Second, "BenchmarkCapacity: no new step starts after this long (the whole ramp stays under about 3 minutes)")
-	capProfile = flag.String("bench.capprofile", "", "BenchmarkCapacity: directory for CPU profiles of both load phones at the last step (none if empty)")
+	capProfile = flag.String("bench.capprofile", "", "BenchmarkCapacity: directory for CPU and heap profiles of both load phones at the last step (none if empty)")
 )
 
 // Each side's RTP ports: 4000 pairs each, below Linux's ephemeral range.
