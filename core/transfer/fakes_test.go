@@ -145,9 +145,9 @@ type placed struct {
 type host struct {
 	events chan state.Event
 	placed chan placed
-	fail   error // Place fails with it
 
 	mu      sync.Mutex // guards the fields below
+	fail    error      // Place fails with it
 	legs    []Leg
 	holds   []string
 	resumes []string
@@ -184,8 +184,11 @@ func (h *host) Resume(_ context.Context, id string) error {
 }
 
 func (h *host) Place(target, account string, hdrs []sip.Header, setup func(*call.Info)) (string, error) {
-	if h.fail != nil {
-		return "", h.fail
+	h.mu.Lock()
+	fail := h.fail
+	h.mu.Unlock()
+	if fail != nil {
+		return "", fail
 	}
 	var i call.Info
 	setup(&i)

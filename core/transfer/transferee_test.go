@@ -90,7 +90,9 @@ func TestReferredFails(t *testing.T) {
 // A call that cannot be placed is reported as 503.
 func TestReferredCannotPlace(t *testing.T) {
 	s := newSetup(t, Timeouts{})
+	s.h.mu.Lock()
 	s.h.fail = errors.New("no account")
+	s.h.mu.Unlock()
 	l, d, p := s.call(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
