@@ -11,9 +11,10 @@ import (
 )
 
 // State is the phone at one version: everything a front-end draws. It is
-// immutable: each event makes a new State, so a reader holds no lock and
-// sees one consistent moment. Slices and maps are shared between versions
-// and must not be written to.
+// immutable: each event makes a new version, and a State once read never
+// changes, so a reader holds no lock and sees one consistent moment.
+// Slices and maps may be shared between versions and must not be written
+// to.
 type State struct {
 	Version  uint64
 	Listen   string           // where SIP is received, once started
@@ -45,7 +46,8 @@ func (s State) Call(id string) (call.Info, bool) {
 	return call.Info{}, false
 }
 
-// DND says whether do-not-disturb is on: on every account that has it.
+// DND says whether do-not-disturb is on: on when every enabled account
+// has it.
 func (s State) DND() bool {
 	on := false
 	for _, a := range s.Config.Accounts {
