@@ -166,14 +166,17 @@ func bind(listen string) (net.PacketConn, net.Listener, error) {
 			if err != nil || n < 0 || n > 65535 {
 				return nil, nil, fmt.Errorf("sip: listen address %q: bad port", listen)
 			}
-			port, explicitPort = n, true
+			// Port 0 asks for any free port: its TCP half may be taken
+			// by another program, and then another pair is tried.
+			port, explicitPort = n, n != 0
 		}
 	}
 	udp, tcp, err := bindPair(host, port)
 	if err == nil || explicitPort {
 		return udp, tcp, err
 	}
-	// The default port is taken (another softphone runs): any free pair.
+	// The default port is taken (another softphone runs), or an
+	// ephemeral UDP port's TCP twin was: any free pair.
 	for range 20 {
 		if udp, tcp, err = bindPair(host, 0); err == nil {
 			return udp, tcp, nil
