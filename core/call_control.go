@@ -140,7 +140,13 @@ func (c *activeCall) Info(contentType string, body []byte) {
 }
 
 // Bye: the far end hung up.
-func (c *activeCall) Bye() { c.end("remote hung up", 0) }
+func (c *activeCall) Bye() {
+	if c.replacing.Load() {
+		c.end("replaced", 0) // its replacement is being answered
+		return
+	}
+	c.end("remote hung up", 0)
+}
 
 // mediaHandler turns media events into phone events.
 type mediaHandler struct{ c *activeCall }

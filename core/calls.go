@@ -40,16 +40,17 @@ type activeCall struct {
 	id string
 	ln *line // nil for a direct call
 
-	mu       sync.Mutex
-	dialog   *sip.Dialog
-	incoming *sip.Incoming
-	cancel   context.CancelFunc // aborts an unanswered outgoing INVITE (CANCEL)
-	media    *callmedia.Stream  // set before the call is listed, never changed
-	early    sip.Early          // an outgoing call's dialog before the answer (pickup)
-	settled  atomic.Bool        // an incoming call's final answer is chosen (see settle)
-	ended    chan struct{}
-	endOnce  sync.Once
-	leg      conference.Leg // its conference and waiting tone, guarded by p.confs
+	mu        sync.Mutex
+	dialog    *sip.Dialog
+	incoming  *sip.Incoming
+	cancel    context.CancelFunc // aborts an unanswered outgoing INVITE (CANCEL)
+	media     *callmedia.Stream  // set before the call is listed, never changed
+	early     sip.Early          // an outgoing call's dialog before the answer (pickup)
+	settled   atomic.Bool        // an incoming call's final answer is chosen (see settle)
+	replacing atomic.Bool        // a call replacing this one (RFC 3891) is being answered
+	ended     chan struct{}
+	endOnce   sync.Once
+	leg       conference.Leg // its conference and waiting tone, guarded by p.confs
 }
 
 func newCallID() string {

@@ -152,5 +152,16 @@ func (h transferHost) Answer(in *sip.Incoming, old transfer.Leg) (string, error)
 		return "", errRefused
 	}
 	h.p.addCall(c)
-	return c.id, c.accept()
+	var oc *activeCall
+	if l, ok := old.(transferLeg); ok {
+		oc = l.c
+		// The transferor hangs up the old dialog as soon as our 200 is
+		// through: that BYE may beat our own hang-up of it.
+		oc.replacing.Store(true)
+	}
+	err := c.accept()
+	if err != nil && oc != nil {
+		oc.replacing.Store(false)
+	}
+	return c.id, err
 }
