@@ -41,14 +41,14 @@ func TestBLFThroughKamailio(t *testing.T) {
 	if err := p.Watch(context.Background(), []string{"bob", " bob ", "sip:dave@" + k.Domain}); err != nil {
 		t.Fatal(err)
 	}
-	if w := p.Watched(); len(w) != 2 || w["bob"] != core.BLFUnknown {
+	if w := p.State().Lamps; len(w) != 2 || w["bob"] != core.BLFUnknown {
 		t.Fatalf("Watched() = %v, want bob and dave unknown", w)
 	}
 	// A bad entry is refused by name; the others are watched all the same.
 	if err := p.Watch(context.Background(), []string{"bob", "bob\r\nX: y", "sip:dave@" + k.Domain}); err == nil {
 		t.Fatal("a URI with CRLF was accepted")
 	}
-	if w := p.Watched(); len(w) != 2 || w["bob"] == "" {
+	if w := p.State().Lamps; len(w) != 2 || w["bob"] == "" {
 		t.Fatalf("Watched() = %v after a bad entry, want bob and dave still watched", w)
 	}
 	// Kamailio's first NOTIFY has no body: an accepted subscription with
@@ -65,7 +65,7 @@ func TestBLFThroughKamailio(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitBLF(t, events, "bob", core.BLFBusy, 10*time.Second)
-	if got := p.Watched()["bob"]; got != core.BLFBusy {
+	if got := p.State().Lamps["bob"]; got != core.BLFBusy {
 		t.Fatalf("Watched()[bob] = %s after the event, want busy", got)
 	}
 	if err := alice.Hangup(); err != nil {
@@ -77,7 +77,7 @@ func TestBLFThroughKamailio(t *testing.T) {
 	if err := p.Watch(context.Background(), []string{"sip:dave@" + k.Domain}); err != nil {
 		t.Fatal(err)
 	}
-	if w := p.Watched(); len(w) != 1 {
+	if w := p.State().Lamps; len(w) != 1 {
 		t.Fatalf("Watched() after dropping bob: %v", w)
 	}
 }

@@ -259,7 +259,7 @@ func TestWatchFollowsContactsAndKeys(t *testing.T) {
 // watchedKeys is what p watches, sorted.
 func watchedKeys(p *core.Engine) []string {
 	var out []string
-	for k := range p.Watched() {
+	for k := range p.State().Lamps {
 		out = append(out, k)
 	}
 	slices.Sort(out)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/softphone/softphone/core/subs"
 )
@@ -82,12 +80,6 @@ func (p *Engine) syncEvents() { p.subs.Sync() }
 // entries that are not are left out and named in the error, the others
 // are watched all the same.
 func (p *Engine) watchExactly(_ context.Context, uris []string) error { return p.subs.Watch(uris) }
-
-// Watched is each watched extension's last known state (State().Lamps).
-func (p *Engine) Watched() map[string]BLFState { return maps.Clone(p.State().Lamps) }
-
-// Voicemail lists each account's message-waiting status (State().Voicemail).
-func (p *Engine) Voicemail() []VoicemailStatus { return slices.Clone(p.State().Voicemail) }
 
 // SendMessage sends text to to (a user, number or SIP URI) from account
 // ("" picks one like Dial); its delivery comes as MessageEvents.

@@ -73,7 +73,7 @@ func TestVoicemailIndicationThroughKamailio(t *testing.T) {
 	p, events := startPhone(t, writeRawConfig(t, featureConfig(k, "alice", "voicemail = \"*97\"\n")))
 	waitStatus(t, events, "alice", 10*time.Second, account.Registered)
 	waitVoicemail(t, events, core.VoicemailStatus{Account: "alice", Waiting: true, New: 2, Old: 5, Urgent: 1, Number: "*97"})
-	if got := p.Voicemail(); len(got) != 1 || got[0].New != 2 || !got[0].Waiting || got[0].Number != "*97" {
+	if got := p.State().Voicemail; len(got) != 1 || got[0].New != 2 || !got[0].Waiting || got[0].Number != "*97" {
 		t.Fatalf("Voicemail() = %+v", got)
 	}
 
@@ -145,7 +145,7 @@ func TestVoicemailUnsolicitedNotify(t *testing.T) {
 	if code := rawNotify(t, addr, "carl", "application/simple-message-summary", "Messages-Waiting: yes\r\nVoice-Message: 7/0\r\n"); code != 200 {
 		t.Errorf("NOTIFY for the account with the indication off answered %d, want 200", code)
 	}
-	if got := p.Voicemail(); len(got) != 2 || got[0].New != 3 || got[1] != (core.VoicemailStatus{Account: "quiet"}) {
+	if got := p.State().Voicemail; len(got) != 2 || got[0].New != 3 || got[1] != (core.VoicemailStatus{Account: "quiet"}) {
 		t.Fatalf("bad or ignored NOTIFYs changed the status: %+v", got)
 	}
 }

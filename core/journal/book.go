@@ -59,10 +59,6 @@ func (b *Book) Stop(through uint64) {
 	b.j.Stop(through)
 }
 
-// Report publishes a JournalEvent with the counts now (and the recording
-// of call callID, once finished).
-func (b *Book) Report(callID, recording string) { b.j.Report(callID, recording) }
-
 // ContactName is caller ID for a call's remote address (see ContactName).
 func (b *Book) ContactName(ctx context.Context, remote string) string {
 	return ContactName(ctx, b.Store, remote)

@@ -33,13 +33,3 @@ func (q Qualities) With(id string, v Quality) Qualities {
 	m[id] = v
 	return Qualities{m}
 }
-
-// Without is q with no figures for call id.
-func (q Qualities) Without(id string) Qualities {
-	if _, ok := q.m[id]; !ok {
-		return q
-	}
-	m := maps.Clone(q.m)
-	delete(m, id)
-	return Qualities{m}
-}
