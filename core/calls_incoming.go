@@ -102,11 +102,14 @@ func (p *Engine) Answer(ctx context.Context, id string) error {
 		return fmt.Errorf("answer %s: %w", id, call.ErrTransition)
 	}
 	p.holdOthers(ctx, c.id) // call waiting: the call in progress goes on hold
-	return c.accept()
+	return c.accept(nil)
 }
 
-// accept answers the call's INVITE: media first, then 200 OK.
-func (c *activeCall) accept() error {
+// accept answers the call's INVITE: media first, then 200 OK. replaced,
+// if not nil, is the call this one takes over (RFC 3891): it ends for the
+// user before this one is reported connected, so no reader of the state
+// sees both; its BYE is the transfer's to send.
+func (c *activeCall) accept(replaced *activeCall) error {
 	if !c.settle() {
 		return fmt.Errorf("answer %s: %w", c.id, call.ErrTransition)
 	}
@@ -136,6 +139,9 @@ func (c *activeCall) accept() error {
 	c.mu.Lock()
 	c.dialog = d
 	c.mu.Unlock()
+	if replaced != nil {
+		replaced.end("replaced", 0)
+	}
 	return c.m.Answered(neg.Codec.Name)
 }
 

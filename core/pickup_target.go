@@ -28,7 +28,7 @@ func (p *Engine) takePickup(in *sip.Incoming, old *activeCall) bool {
 	}
 	p.addCall(c)
 	p.o.log.Info("call picked up", "call", c.id, "replaced", old.id, "by", in.From.URI)
-	if err := c.accept(); err != nil {
+	if err := c.accept(nil); err != nil {
 		p.o.log.Warn("call: could not answer a pickup", "call", c.id, "error", err)
 		return true
 	}

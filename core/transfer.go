@@ -159,7 +159,7 @@ func (h transferHost) Answer(in *sip.Incoming, old transfer.Leg) (string, error)
 		// through: that BYE may beat our own hang-up of it.
 		oc.replacing.Store(true)
 	}
-	err := c.accept()
+	err := c.accept(oc)
 	if err != nil && oc != nil {
 		oc.replacing.Store(false)
 	}
