@@ -188,7 +188,15 @@ func (d *Device) ReadFrame(pcm []int16) (int, error) {
 // WriteFrame queues pcm for playback, blocking while the ring is full, so
 // the device clock paces the caller.
 func (d *Device) WriteFrame(pcm []int16) (int, error) {
-	d.primed.Store(true)
+	if !d.primed.Swap(true) && d.duplex {
+		// One loop serves both directions and hands each frame over just
+		// before its turn; a period of silence ahead of the first frame
+		// lets that loop wake up to a period late (a busy machine) without
+		// a glitch. Separate clocks keep more than this in the ring anyway.
+		if _, err := d.playback.Write(make([]int16, d.f.FrameSamples()*d.f.Channels)); err != nil {
+			return 0, err
+		}
+	}
 	return d.playback.Write(pcm)
 }
 
