@@ -172,6 +172,20 @@ func (h mediaHandler) Flowing(at time.Time) {
 	h.c.p.bus.Publish(MediaEvent{CallID: h.c.id, State: "flowing", At: at})
 }
 
+// Secured records how the call's media is protected, once it holds both ways.
+func (h mediaHandler) Secured(scheme string) { _ = h.c.m.SetEncryption(scheme) }
+
+// PathFailed ends a call whose media cannot flow (ICE or DTLS failed).
+func (h mediaHandler) PathFailed(err error) {
+	h.c.p.o.log.Warn("call: media path failed", "call", h.c.id, "error", err)
+	h.c.p.byes.Add(1)
+	go func() { // not on the stream's goroutine: ending closes the stream
+		defer h.c.p.byes.Done()
+		h.c.end("media: "+err.Error(), 0)
+		h.c.bye()
+	}()
+}
+
 func (h mediaHandler) DeviceError(err error) {
 	h.c.p.bus.Publish(DeviceEvent{CallID: h.c.id, Error: err.Error()})
 }

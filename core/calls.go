@@ -116,7 +116,7 @@ func (p *Engine) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*c
 		dest = net.JoinHostPort(u.Host, strconv.Itoa(port))
 	}
 	c := &activeCall{p: p, id: newCallID(), ln: ln, ended: make(chan struct{})}
-	if err := c.openMedia(dest); err != nil {
+	if err := c.openMedia(dest, nil); err != nil {
 		return nil, err
 	}
 	offer, err := c.media.Offer()
@@ -161,6 +161,8 @@ func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions
 		switch {
 		case errors.As(err, &ce):
 			c.end(ce.Reason, ce.Code)
+		case errors.As(err, &se) && se.Code == 488 && c.media.Mandatory():
+			c.end(callmedia.ErrEncryptionRequired.Error()+": the far end refused encrypted media ("+se.Error()+")", se.Code)
 		case errors.As(err, &se):
 			c.end(se.Error(), se.Code)
 		case errors.Is(err, context.Canceled):
@@ -193,7 +195,11 @@ func (c *activeCall) invite(ctx context.Context, ua *sip.UA, o sip.InviteOptions
 		c.p.endLeg(c, "the answer changed the codec of early media", 488, true)
 		return
 	} else if err := c.startMedia(neg); err != nil {
-		c.p.endLeg(c, "media: "+err.Error(), 0, true)
+		code := 0
+		if errors.Is(err, callmedia.ErrEncryptionRequired) {
+			code = 488
+		}
+		c.p.endLeg(c, "media: "+err.Error(), code, true)
 		return
 	}
 	c.p.o.log.Info("call answered", "call", c.id, "setup", time.Since(start), "codec", neg.Codec.Name)
@@ -219,21 +225,28 @@ func (c *activeCall) progress(code int, reason string, body []byte) {
 	}
 }
 
-// openMedia opens the RTP/RTCP sockets and prepares our SDP side.
-func (c *activeCall) openMedia(peer string) error {
+// openMedia opens the media transport and prepares our SDP side: an
+// answer to offer when the far end offered (an incoming call), else ours.
+// Gathering NAT candidates may take a STUN or TURN round trip.
+func (c *activeCall) openMedia(peer string, offer []byte) error {
 	ua, err := c.p.sipUA()
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(c.p.life, 2*time.Second)
+	ctx, cancel := context.WithTimeout(c.p.life, 5*time.Second)
 	defer cancel()
 	bind, adv, err := ua.MediaAddrs(ctx, peer)
 	if err != nil {
 		return err
 	}
-	c.media, err = callmedia.Open(bind, adv, c.p.o.ports, callmedia.Config{
-		Codecs: c.p.codecList(), Encoder: c.p.o.encoder, NoMediaTimeout: c.p.o.noMediaTimeout, Log: c.p.o.log,
-	})
+	var sec callmedia.Security
+	if c.ln != nil {
+		sec = callmedia.SecurityFor(c.ln.Cfg)
+	}
+	c.media, err = callmedia.Open(ctx, bind, adv, c.p.o.ports, callmedia.Config{
+		Codecs: c.p.codecList(), Encoder: c.p.o.encoder, NoMediaTimeout: c.p.o.noMediaTimeout,
+		Cert: c.p.cert, Log: c.p.o.log,
+	}, sec, offer)
 	return err
 }
 
@@ -252,6 +265,9 @@ func (c *activeCall) startMedia(neg sdp.Negotiated) error {
 	}
 	dev = c.p.confs.Wrap(c, dev) // recording tap, waiting tone
 	started, err := c.media.Start(neg, dev, c.isEnded, mediaHandler{c})
+	if errors.Is(err, callmedia.ErrEncryptionRequired) {
+		c.p.o.log.Warn("call: media not encrypted", "call", c.id, "error", err)
+	}
 	if started && err == nil {
 		go c.media.ReportStats(c.ended, statsInterval, func(st media.Stats) {
 			c.p.bus.Publish(CallStatsEvent{CallID: c.id, Stats: st})

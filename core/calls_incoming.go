@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/callmedia"
 	"github.com/softphone/softphone/core/sdp"
 	"github.com/softphone/softphone/core/sip"
 )
@@ -69,7 +70,7 @@ func (p *Engine) newIncomingCall(in *sip.Incoming, ln *line) *activeCall {
 		return nil
 	}
 	c := &activeCall{p: p, id: newCallID(), ln: ln, incoming: in, ended: make(chan struct{})}
-	if err := c.openMedia(in.Source); err != nil {
+	if err := c.openMedia(in.Source, in.Offer); err != nil {
 		p.o.log.Warn("call: no media for incoming call", "error", err)
 		_ = in.Reject(500, "Server Internal Error")
 		return nil
@@ -77,9 +78,13 @@ func (p *Engine) newIncomingCall(in *sip.Incoming, ln *line) *activeCall {
 	if _, _, err := c.media.Answer(in.Offer); err != nil {
 		c.media.Close(nil)
 		code, reason := 488, "Not Acceptable Here"
-		if errors.Is(err, sdp.ErrMalformed) {
+		switch {
+		case errors.Is(err, sdp.ErrMalformed):
 			code, reason = 400, "Bad Request"
+		case errors.Is(err, callmedia.ErrEncryptionRequired):
+			reason = "Media Encryption Required"
 		}
+		p.o.log.Info("call: offer refused", "code", code, "error", err)
 		_ = in.Reject(code, reason)
 		return nil
 	}

@@ -5,6 +5,7 @@
 package callmedia
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
@@ -16,7 +17,9 @@ import (
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/codec"
 	"github.com/softphone/softphone/core/media"
+	"github.com/softphone/softphone/core/nat"
 	"github.com/softphone/softphone/core/sdp"
+	"github.com/softphone/softphone/core/secure"
 )
 
 // Config is what every stream of a phone shares.
@@ -24,13 +27,32 @@ type Config struct {
 	Codecs         []codec.Codec // offered, in preference order (settings may change; a stream keeps its own)
 	Encoder        codec.Options
 	NoMediaTimeout time.Duration
-	Log            *slog.Logger
+	// Cert is the phone's DTLS identity; nil: DTLS is neither offered nor
+	// accepted.
+	Cert *secure.Certificate
+	Log  *slog.Logger
 }
 
 // Stream is one call's audio stream.
 type Stream struct {
-	cfg  Config
-	conn *media.Conn // set at Open, closed by Close or by the session
+	cfg Config
+	sec Security
+
+	ctx    context.Context // ends at Close: the path's checks and the DTLS handshake
+	cancel context.CancelFunc
+
+	// The transport, set at Open: a plain socket pair (conn), or a path
+	// read by a goroutine (path + pt) when ICE or DTLS needs one.
+	tr   media.Transport
+	conn *media.Conn
+	path *nat.Path
+	pt   *media.PacketTransport
+
+	incoming    bool            // we answer the far end's offer
+	offered     []secure.Crypto // SDES lines of our offer
+	dtlsOffered bool
+	answerPlan  plan  // incoming: settled from the offer at Open
+	planErr     error // incoming: why the offer cannot be answered
 
 	// mu guards the fields below. It is a leaf: nothing is called while
 	// holding it but the sdp helpers.
@@ -39,17 +61,68 @@ type Stream struct {
 	local     sdp.Local
 	neg       sdp.Negotiated
 	localHold bool
+	plan      *plan // settled protection, once Start ran
+	stage     *secure.Stage
+	dtls      *secure.Session
 }
 
 // Open binds the stream's socket on bind (from the port range) and
-// prepares our side of the SDP, advertising adv.
-func Open(bind, adv netip.Addr, ports media.PortRange, cfg Config) (*Stream, error) {
-	conn, err := media.Listen(bind, ports)
-	if err != nil {
-		return nil, err
-	}
+// prepares our side of the SDP, advertising adv. offer is the far end's
+// offer when we answer one (an incoming call), nil when we offer: what it
+// asks for (ICE, DTLS) decides the kind of socket. ctx bounds candidate
+// gathering.
+func Open(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, cfg Config, sec Security, offer []byte) (*Stream, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	s := &Stream{cfg: cfg, sec: sec, incoming: offer != nil}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	var lt sdp.Transport
+	ice, needPath := false, false
+	if offer == nil {
+		var err error
+		if lt, s.offered, err = offerTransport(sec, cfg.Cert); err != nil {
+			return nil, err
+		}
+		if sec.Mode == ModeSRTP && !sec.SDESKeys {
+			cfg.Log.Warn("media: SDES keys not offered: the signalling is not encrypted", "hint", "use a TLS transport, DTLS, or srtp_over_insecure_signalling")
+		}
+		s.dtlsOffered = lt.Fingerprint != ""
+		ice = sec.NAT.ICE
+		needPath = ice || s.dtlsOffered
+	} else if ot, err := sdp.ReadOffer(offer); err == nil {
+		// A bad offer is Answer's to report, with the SIP code it deserves.
+		s.answerPlan, s.planErr = planFromOffer(sec, cfg.Cert, ot)
+		lt = answerTransport(s.answerPlan, cfg.Cert)
+		ice = ot.ICE != nil
+		needPath = ice || s.answerPlan.scheme == SchemeDTLS
+	}
+	port := 0
+	if needPath {
+		nc := sec.NAT
+		nc.ICE, nc.Log = ice, cfg.Log
+		nc.Ports.Min, nc.Ports.Max = ports.Min, ports.Max
+		pb := bind
+		if !pb.IsValid() || pb.IsUnspecified() {
+			pb = adv // ICE gathers on one address, never every interface
+		}
+		path, err := nat.Listen(ctx, pb, nc)
+		if err != nil {
+			s.cancel()
+			return nil, err
+		}
+		s.path, s.pt = path, media.NewPacketTransport(path)
+		s.tr, port = s.pt, int(path.Addr().Port())
+		if l := path.Local(); l != nil {
+			lt.ICE = &sdp.ICE{Ufrag: l.Ufrag, Pwd: l.Pwd, Candidates: l.Candidates, EndOfCandidates: true}
+		}
+	} else {
+		conn, err := media.Listen(bind, ports)
+		if err != nil {
+			s.cancel()
+			return nil, err
+		}
+		s.conn, s.tr, port = conn, conn, conn.Port()
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
@@ -57,9 +130,8 @@ func Open(bind, adv netip.Addr, ports media.PortRange, cfg Config) (*Stream, err
 	for _, k := range cfg.Codecs {
 		infos = append(infos, k.Info())
 	}
-	s := &Stream{cfg: cfg, conn: conn}
-	s.local = sdp.Local{Addr: adv, RTPPort: conn.Port(), Codecs: infos, DTMF: true, Ptime: 20,
-		SessionID: binary.BigEndian.Uint64(b[:]) >> 2, Version: 1, Username: "softphone"}
+	s.local = sdp.Local{Addr: adv, RTPPort: port, Codecs: infos, DTMF: true, Ptime: 20,
+		SessionID: binary.BigEndian.Uint64(b[:]) >> 2, Version: 1, Username: "softphone", Transport: lt}
 	return s, nil
 }
 
@@ -80,8 +152,13 @@ func (s *Stream) ParseAnswer(answer []byte) (sdp.Negotiated, error) {
 }
 
 // Answer answers the far end's offer (an incoming call's INVITE) without
-// changing the stream: nothing is agreed until Start.
+// changing the stream: nothing is agreed until Start. An offer whose
+// protection we cannot (or, by policy, will not) take is refused with
+// ErrEncryptionRequired or the reason.
 func (s *Stream) Answer(offer []byte) ([]byte, sdp.Negotiated, error) {
+	if s.planErr != nil {
+		return nil, sdp.Negotiated{}, s.planErr
+	}
 	s.mu.Lock()
 	local := s.local
 	s.mu.Unlock()
@@ -99,37 +176,6 @@ func (s *Stream) Format(neg sdp.Negotiated) (codec.Codec, audio.Format, error) {
 		ptime = 20 * time.Millisecond
 	}
 	return k, audio.Format{SampleRate: k.Info().SampleRate, Channels: 1, Period: ptime}, nil
-}
-
-// Start runs the media session for neg on dev (which it then owns); h
-// gets the session's events. It returns false, closing dev, when the
-// stream already runs one (early media) or ended meanwhile.
-func (s *Stream) Start(neg sdp.Negotiated, dev audio.Device, ended func() bool, h media.Handler) (bool, error) {
-	k, f, err := s.Format(neg)
-	if err != nil {
-		dev.Close()
-		return false, err
-	}
-	sess, err := media.NewSession(s.conn, dev, media.Config{
-		Codec: k, SendPT: neg.Codec.PayloadType, RecvPT: neg.RecvPT,
-		DTMFSendPT: neg.DTMFPT, DTMFRecvPT: neg.RecvDTMFPT,
-		Ptime: f.Period, Remote: neg.Remote, RemoteRTCP: neg.RemoteRTCP,
-		Encoder: s.cfg.Encoder, NoMediaTimeout: s.cfg.NoMediaTimeout, Log: s.cfg.Log,
-	}, h)
-	if err != nil {
-		dev.Close()
-		return false, err
-	}
-	s.mu.Lock()
-	if s.sess != nil || ended() {
-		s.mu.Unlock()
-		dev.Close()
-		return false, nil
-	}
-	s.sess, s.neg = sess, neg
-	s.mu.Unlock()
-	sess.SetDirection(neg.Direction.Sends(), neg.Direction.Receives())
-	return true, sess.Start()
 }
 
 // Session is the media session, nil before Start.
@@ -159,6 +205,7 @@ func (s *Stream) Held(on bool, answer []byte) error {
 	if err != nil {
 		return err
 	}
+	s.followKey(neg.Transport)
 	s.mu.Lock()
 	s.localHold = on
 	s.mu.Unlock()
@@ -185,6 +232,9 @@ func (s *Stream) Apply(neg sdp.Negotiated) {
 // ReOffer answers the far end's re-INVITE (hold, resume, new address);
 // held is whether they hold us (they will not take our audio).
 func (s *Stream) ReOffer(offer []byte) (answer []byte, held bool, err error) {
+	if ot, err := sdp.ReadOffer(offer); err == nil {
+		s.followKey(ot)
+	}
 	s.mu.Lock()
 	s.local.Version++
 	local := s.local
@@ -203,19 +253,31 @@ func (s *Stream) ReOffer(offer []byte) (answer []byte, held bool, err error) {
 }
 
 // Close ends the session (finishing its recording) or, before one ran,
-// the socket; final, if not nil, gets the session's last figures first.
+// the transport; final, if not nil, gets the session's last figures first.
 func (s *Stream) Close(final func(media.Stats)) {
+	s.cancel()
 	s.mu.Lock()
-	sess := s.sess
+	sess, dtls := s.sess, s.dtls
 	s.mu.Unlock()
+	if dtls != nil {
+		_ = dtls.Close() // close_notify first, while the path is up
+	}
 	if sess == nil {
-		s.conn.Close()
+		s.tr.Close()
 		return
 	}
 	if final != nil {
-		final(sess.Stats())
+		final(s.withPath(sess.Stats()))
 	}
 	sess.Close()
+}
+
+// withPath adds the network path the stream's packets take.
+func (s *Stream) withPath(st media.Stats) media.Stats {
+	if s.path != nil {
+		st.Path = s.path.Selected()
+	}
+	return st
 }
 
 // ReportStats gives report the session's figures every interval until
@@ -232,7 +294,7 @@ func (s *Stream) ReportStats(done <-chan struct{}, interval time.Duration, repor
 		case <-done:
 			return
 		case <-t.C:
-			report(sess.Stats())
+			report(s.withPath(sess.Stats()))
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/netip"
+	"sync"
+	"sync/atomic"
 )
 
 // PortRange is where RTP ports are taken from (RTCP uses RTP+1).
@@ -16,11 +18,18 @@ type PortRange struct{ Min, Max int }
 // DefaultPorts is the range most softphones and PBXes use.
 var DefaultPorts = PortRange{Min: 16384, Max: 32766}
 
-// Conn is a call's RTP and RTCP sockets. It is opened before the SDP offer
-// or answer is written, so the port in the SDP is one we really own.
+// Conn is a call's RTP and RTCP sockets: the plain UDP Transport. It is
+// opened before the SDP offer or answer is written, so the port in the SDP
+// is one we really own.
 type Conn struct {
 	rtp  *rtpSock
 	RTCP *net.UDPConn
+	rd   rtpReader // used by the playout loop only
+
+	mux    atomic.Bool // RTCP shares the RTP socket (rtcp-mux agreed)
+	muxed  chan []byte // RTCP that came in on the RTP socket, for ReadRTCP
+	done   chan struct{}
+	closed sync.Once
 }
 
 // Listen opens an RTP socket on an even port of r and RTCP on the next one.
@@ -47,7 +56,7 @@ func Listen(ip netip.Addr, r PortRange) (*Conn, error) {
 			lastErr = err
 			continue
 		}
-		return &Conn{rtp: rtp, RTCP: rtcp}, nil
+		return &Conn{rtp: rtp, RTCP: rtcp, rd: rtp.reader(), muxed: make(chan []byte, 16), done: make(chan struct{})}, nil
 	}
 	return nil, fmt.Errorf("media: no free RTP port pair in %d-%d: %w", r.Min, r.Max, lastErr)
 }
@@ -56,4 +65,11 @@ func Listen(ip netip.Addr, r PortRange) (*Conn, error) {
 func (c *Conn) Port() int { return c.rtp.Port() }
 
 // Close closes both sockets.
-func (c *Conn) Close() error { return errors.Join(c.rtp.Close(), c.RTCP.Close()) }
+func (c *Conn) Close() error {
+	var err error
+	c.closed.Do(func() {
+		close(c.done)
+		err = errors.Join(c.rtp.Close(), c.RTCP.Close())
+	})
+	return err
+}

@@ -16,7 +16,7 @@ import (
 // rtpIn is the receiving side's state, used only by the playout loop
 // (under player.mu).
 type rtpIn struct {
-	reader  rtpReader
+	reader  Transport
 	buf     []byte
 	latched bool
 	flowing bool // Flowing reported
@@ -29,7 +29,7 @@ type rtpIn struct {
 // (and DTMF events out of it).
 func (s *Session) drainRTP(in *rtpIn) {
 	for !in.closed {
-		n, from, at, ok, err := in.reader.next(in.buf)
+		n, from, at, ok, err := in.reader.NextRTP(in.buf)
 		if err != nil {
 			if s.stopped() || errors.Is(err, net.ErrClosed) {
 				in.closed = true
@@ -115,7 +115,7 @@ func newPlayer(s *Session) (*player, error) {
 	f := s.Device().Format()
 	p := &player{
 		s: s, dec: dec,
-		in:       rtpIn{reader: s.conn.rtp.reader(), buf: make([]byte, 1500), dtmf: newDTMFReceiver()},
+		in:       rtpIn{reader: s.tr, buf: make([]byte, 1500), dtmf: newDTMFReceiver()},
 		payload:  make([]byte, 1500),
 		next:     make([]byte, 1500),
 		codecBuf: make([]int16, info.FrameSamples(s.cfg.Ptime)),
@@ -232,7 +232,7 @@ func (s *Session) rtcpLoop() {
 	go func() {
 		buf := make([]byte, 1500)
 		for {
-			n, _, err := s.conn.RTCP.ReadFromUDPAddrPort(buf)
+			n, err := s.tr.ReadRTCP(buf)
 			if err != nil {
 				if s.stopped() || errors.Is(err, net.ErrClosed) {
 					return
@@ -261,7 +261,7 @@ func (s *Session) sendRTCP(pkts []rtcp.Packet) {
 	if err != nil {
 		return
 	}
-	if _, err := s.conn.RTCP.WriteToUDPAddrPort(b, *s.remoteRTCP.Load()); err != nil && !s.stopped() {
+	if err := s.tr.SendRTCP(b, *s.remoteRTCP.Load()); err != nil && !s.stopped() {
 		s.log.Debug("media: rtcp send", "error", err)
 	}
 }

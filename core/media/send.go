@@ -23,7 +23,7 @@ type sender struct {
 	step     uint32
 	dtmf     *dtmfSender
 	play     *player // plays a frame after each capture when the device shares its clock
-	out      *rtpSock
+	out      Transport
 }
 
 func newSender(s *Session) (*sender, error) {
@@ -36,7 +36,7 @@ func newSender(s *Session) (*sender, error) {
 	snd := &sender{
 		s:        s,
 		enc:      enc,
-		out:      s.conn.rtp,
+		out:      s.tr,
 		devBuf:   make([]int16, f.FrameSamples()),
 		codecBuf: make([]int16, info.FrameSamples(s.cfg.Ptime)),
 		payload:  make([]byte, 1500),
@@ -161,7 +161,7 @@ func (snd *sender) write(pt uint8, payload []byte) {
 	n += copy(snd.packet[n:], payload)
 	snd.hdr.SequenceNumber++
 	dst := s.remote.Load()
-	if err := snd.out.send(snd.packet[:n], *dst); err != nil {
+	if err := snd.out.SendRTP(snd.packet[:n], *dst); err != nil {
 		if !s.stopped() {
 			s.log.Debug("media: rtp send", "error", err)
 		}

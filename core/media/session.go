@@ -25,6 +25,8 @@ type Config struct {
 	Ptime      time.Duration
 	Remote     netip.AddrPort // RTP destination from the SDP
 	RemoteRTCP netip.AddrPort
+	// RTCPMux: RTCP goes to and comes from the RTP address (RFC 5761).
+	RTCPMux bool
 	Encoder    codec.Options
 	MinDelay   time.Duration // jitter buffer bounds (0: defaults)
 	MaxDelay   time.Duration
@@ -45,10 +47,10 @@ type Handler interface {
 	Flowing(at time.Time)
 }
 
-// Session is one call's audio: it owns the RTP/RTCP sockets given to it,
-// and runs the send, receive, playout and RTCP loops.
+// Session is one call's audio: it owns the Transport given to it, and runs
+// the send, receive, playout and RTCP loops.
 type Session struct {
-	conn      *Conn
+	tr        Transport
 	cfg       Config
 	h         Handler
 	log       *slog.Logger
@@ -105,9 +107,9 @@ type Stats struct {
 	Codec              string
 }
 
-// NewSession prepares the audio of a call on conn with dev as microphone
-// and speaker; Start runs it.
-func NewSession(conn *Conn, dev audio.Device, cfg Config, h Handler) (*Session, error) {
+// NewSession prepares the audio of a call on tr with dev as microphone and
+// speaker; Start runs it.
+func NewSession(tr Transport, dev audio.Device, cfg Config, h Handler) (*Session, error) {
 	if cfg.Ptime <= 0 {
 		cfg.Ptime = 20 * time.Millisecond
 	}
@@ -123,7 +125,7 @@ func NewSession(conn *Conn, dev audio.Device, cfg Config, h Handler) (*Session, 
 		return nil, fmt.Errorf("media: ssrc: %w", err)
 	}
 	s := &Session{
-		conn: conn, cfg: cfg, h: h, log: cfg.Log, dev: dev, devSwap: make(chan struct{}),
+		tr: tr, cfg: cfg, h: h, log: cfg.Log, dev: dev, devSwap: make(chan struct{}),
 		ssrc:      binary.BigEndian.Uint32(b[:4]),
 		cname:     fmt.Sprintf("softphone-%x", b[4:]),
 		clockRate: info.ClockRate,
@@ -147,7 +149,10 @@ func NewSession(conn *Conn, dev audio.Device, cfg Config, h Handler) (*Session, 
 
 func (s *Session) setRemote(rtpAddr, rtcpAddr netip.AddrPort) {
 	s.remote.Store(&rtpAddr)
-	if !rtcpAddr.IsValid() {
+	switch {
+	case s.cfg.RTCPMux:
+		rtcpAddr = rtpAddr
+	case !rtcpAddr.IsValid():
 		rtcpAddr = netip.AddrPortFrom(rtpAddr.Addr(), rtpAddr.Port()+1)
 	}
 	s.remoteRTCP.Store(&rtcpAddr)
@@ -286,7 +291,7 @@ func (s *Session) Close() error {
 	s.once.Do(func() {
 		close(s.stop)
 		s.sendRTCPBye()
-		err = errors.Join(s.conn.Close(), s.Device().Close())
+		err = errors.Join(s.tr.Close(), s.Device().Close())
 		s.wg.Wait()
 	})
 	return err

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/softphone/softphone/internal/testlab"
+)
+
+// TestCallThroughTURNBetweenNamespaces: two copies of the program in two
+// network namespaces that only a router namespace joins, and the router
+// forwards SIP alone: media cannot go from one phone to the other, so the
+// call's audio must cross coturn (running on the router) as a relay. Both
+// ends use ICE with TURN and DTLS-SRTP; the tones cross both ways and the
+// caller reports a relayed, encrypted call.
+func TestCallThroughTURNBetweenNamespaces(t *testing.T) {
+	testlab.Require(t, "turnserver", "coturn")
+	topo := testlab.NewNetTopology(t)
+	const sipPort = 5060
+	topo.ForwardOnlyUDP(t, sipPort)
+	turn := testlab.StartCoturnIn(t, topo, topo.AddrRA, topo.AddrRB)
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	toneA, toneB := filepath.Join(dir, "1000.wav"), filepath.Join(dir, "440.wav")
+	recA, recB := filepath.Join(dir, "a.wav"), filepath.Join(dir, "b.wav")
+	if err := testlab.WriteToneWAV(toneA, 48000, 1000, 8*time.Second, testlab.ToneAmplitude); err != nil {
+		t.Fatal(err)
+	}
+	if err := testlab.WriteToneWAV(toneB, 48000, 440, 8*time.Second, testlab.ToneAmplitude); err != nil {
+		t.Fatal(err)
+	}
+	// Each phone's account points at the other (there is no registrar):
+	// what matters is that calls on it use ICE through the relay.
+	account := func(name string, self, peer string) string {
+		return fmt.Sprintf(`[sip]
+listen = "%s:%d"
+
+[[account]]
+name = %q
+username = %q
+password = "unused"
+domain = "%s:%d"
+expires = 3600
+media_encryption = "dtls"
+media_encryption_mandatory = true
+turn_server = %q
+turn_username = %q
+turn_password = %q
+`, self, sipPort, name, name, peer, sipPort, turn.Addr(self), turn.User, turn.Pass)
+	}
+	cfgB := writeFile(t, account("bob", topo.AddrB.String(), topo.AddrA.String()))
+	cfgA := writeFile(t, account("alice", topo.AddrA.String(), topo.AddrB.String()))
+
+	answer := topo.Command("b", bin, "answer", "--config", cfgB, "--count", "1", "--json", "--play", toneB, "--record", recB)
+	stdout, err := answer.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer.Stderr = os.Stderr
+	if err := answer.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer answer.Process.Kill()
+	sc := bufio.NewScanner(stdout)
+	listening := false
+	for sc.Scan() {
+		var e struct{ Event string }
+		if json.Unmarshal(sc.Bytes(), &e) == nil && e.Event == "listening" {
+			listening = true
+			break
+		}
+	}
+	if !listening {
+		t.Fatal("the answering phone printed no listening address")
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	start := time.Now()
+	caller := topo.Command("a", bin, "call", fmt.Sprintf("sip:bob@%s:%d", topo.AddrB, sipPort), "--account", "alice",
+		"--config", cfgA, "--json", "--play", toneA, "--record", recA, "--hangup-after", "3s")
+	out, err := caller.Output()
+	if err != nil {
+		t.Fatalf("call: %v\n%s", err, out)
+	}
+	t.Logf("relayed call done in %v", time.Since(start))
+	evs := jsonEvents(t, string(out))
+	if findEvent(evs, "call", "encryption", "dtls-srtp") == nil {
+		t.Errorf("no call event says dtls-srtp:\n%s", out)
+	}
+	if findEvent(evs, "stats", "path", "relay") == nil && !strings.Contains(string(out), `"path":"relay"`) {
+		t.Errorf("no stats say the path is relayed:\n%s", out)
+	}
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- answer.Wait() }()
+	select {
+	case err := <-waitErr:
+		if err != nil {
+			t.Fatalf("answer: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("answer did not exit after the call")
+	}
+	checkTone(t, recA, 440)
+	checkTone(t, recB, 1000)
+}

@@ -1,0 +1,190 @@
+package core_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/account"
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/internal/testlab"
+)
+
+// secureConfig is alice's account with the given media protection. The
+// test registrar speaks UDP: SDES keys may go over it only because the
+// account says so.
+func secureConfig(k *testlab.Kamailio, mode string, mandatory bool) string {
+	return aliceConfig(k) + fmt.Sprintf("media_encryption = %q\nmedia_encryption_mandatory = %v\nsrtp_over_insecure_signalling = true\n", mode, mandatory)
+}
+
+// secureCase is one way of encrypting a call with baresip.
+type secureCase struct {
+	name      string
+	theirs    string // baresip's mediaenc
+	ours      string // our media_encryption
+	mandatory bool
+	scheme    string // what the call must report
+}
+
+var secureCases = []secureCase{
+	{"srtp", "srtp", "srtp", false, call.EncryptionSRTP},
+	{"srtp-mand", "srtp-mand", "srtp", true, call.EncryptionSRTP},
+	{"dtls_srtp", "dtls_srtp", "dtls", true, call.EncryptionDTLS},
+}
+
+// TestEncryptedCallsWithBaresip: in each mode, both directions, the call
+// connects encrypted, says so, carries each side's tone to the other, and
+// what crosses the wire is not the cleartext codec payload.
+func TestEncryptedCallsWithBaresip(t *testing.T) {
+	testlab.Require(t, "kamailio", "kamailio")
+	testlab.Require(t, "baresip", "baresip-core")
+	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
+	for _, sc := range secureCases {
+		for _, weCall := range []bool{true, false} {
+			dir := "they-call"
+			if weCall {
+				dir = "we-call"
+			}
+			t.Run(sc.name+"/"+dir, func(t *testing.T) {
+				bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"pcmu"},
+					ToneHz: 1000, Record: true, MediaEnc: sc.theirs})
+				capture := testlab.StartCapture(t, portRange(bob.RTPPorts)...)
+				alice := startTonePhone(t, secureConfig(k, sc.ours, sc.mandatory), 440, []string{"pcmu"})
+				waitStatus(t, alice.events, "alice", 10*time.Second, account.Registered)
+				id := connectWithBaresip(t, alice, bob, k, weCall)
+				info := waitInfo(t, alice.Engine, id, 10*time.Second, "encryption "+sc.scheme, func(i call.Info) bool {
+					return i.Encryption == sc.scheme
+				})
+				if info.State != call.Connected {
+					t.Fatalf("call %+v", info)
+				}
+				time.Sleep(2500 * time.Millisecond)
+				if err := alice.Hangup(id); err != nil {
+					t.Fatal(err)
+				}
+				waitEnded(t, alice.events, 5*time.Second)
+				expectTone(t, alice.recording(t, 0), 1000, 1.5)
+				recs, err := bob.Recordings()
+				if err != nil || len(recs) == 0 {
+					t.Fatalf("baresip recordings %v: %v", recs, err)
+				}
+				expectTone(t, recs[len(recs)-1], 440, 1.5)
+				expectEncryptedWire(t, capture, bob.RTPPorts)
+			})
+		}
+	}
+}
+
+// TestEncryptionAgainstPlainBaresip: mandatory encryption against a plain
+// peer fails with the reason, both ways; optional encryption connects
+// unencrypted and says so.
+func TestEncryptionAgainstPlainBaresip(t *testing.T) {
+	testlab.Require(t, "kamailio", "kamailio")
+	testlab.Require(t, "baresip", "baresip-core")
+	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
+	for _, mode := range []string{"srtp", "dtls"} {
+		for _, weCall := range []bool{true, false} {
+			dir := "they-call"
+			if weCall {
+				dir = "we-call"
+			}
+			t.Run(mode+"/mandatory/"+dir, func(t *testing.T) {
+				bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"pcmu"}})
+				alice := startTonePhone(t, secureConfig(k, mode, true), 440, []string{"pcmu"})
+				waitStatus(t, alice.events, "alice", 10*time.Second, account.Registered)
+				if weCall {
+					if _, err := alice.Dial(context.Background(), "sip:bob@"+k.Domain, core.DialOptions{}); err != nil {
+						t.Fatal(err)
+					}
+					end := waitEnded(t, alice.events, 10*time.Second)
+					if !strings.Contains(end.Reason, "media encryption required") {
+						t.Fatalf("ended %q (%d), want the encryption reason", end.Reason, end.Code)
+					}
+					return
+				}
+				if err := bob.Dial("sip:alice@" + k.Domain); err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				ev, err := bob.WaitEvent(ctx, "CALL_CLOSED")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ev.SIPCode() != 488 || !strings.Contains(strings.ToLower(ev.Param), "encryption") {
+					t.Fatalf("baresip's call closed with %+v, want 488 Media Encryption Required", ev)
+				}
+			})
+		}
+		t.Run(mode+"/optional", func(t *testing.T) {
+			bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"pcmu"}, ToneHz: 1000})
+			alice := startTonePhone(t, secureConfig(k, mode, false), 440, []string{"pcmu"})
+			waitStatus(t, alice.events, "alice", 10*time.Second, account.Registered)
+			id := connectWithBaresip(t, alice, bob, k, true)
+			waitInfo(t, alice.Engine, id, 10*time.Second, "encryption none", func(i call.Info) bool {
+				return i.Encryption == call.EncryptionNone
+			})
+			time.Sleep(1500 * time.Millisecond)
+			if err := alice.Hangup(id); err != nil {
+				t.Fatal(err)
+			}
+			waitEnded(t, alice.events, 5*time.Second)
+			expectTone(t, alice.recording(t, 0), 1000, 0.8)
+		})
+	}
+}
+
+// connectWithBaresip sets up a call between alice and bob (bob answers by
+// itself; alice answers when bob calls) and returns alice's call id.
+func connectWithBaresip(t *testing.T, alice *tonePhone, bob *testlab.Baresip, k *testlab.Kamailio, weCall bool) string {
+	t.Helper()
+	if weCall {
+		id, err := alice.Dial(context.Background(), "sip:bob@"+k.Domain, core.DialOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitCall(t, alice.events, 10*time.Second, call.Connected)
+		return id
+	}
+	if err := bob.Dial("sip:alice@" + k.Domain); err != nil {
+		t.Fatal(err)
+	}
+	in := waitCall(t, alice.events, 10*time.Second, call.Incoming)
+	if err := alice.Answer(context.Background(), in.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitCall(t, alice.events, 10*time.Second, call.Connected)
+	return in.ID
+}
+
+func portRange(r [2]int) []int {
+	var ps []int
+	for p := r[0]; p <= r[1]; p++ {
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// expectEncryptedWire checks the RTP that crossed to and from baresip: a
+// readable RTP header, and a payload that is not the cleartext PCMU of a
+// steady tone.
+func expectEncryptedWire(t *testing.T, c *testlab.Capture, ports [2]int) {
+	t.Helper()
+	var payloads [][]byte
+	for _, p := range portRange(ports) {
+		for _, pkt := range c.Packets(p) {
+			if len(pkt.Payload) >= 12 && pkt.Payload[0]>>6 == 2 && pkt.Payload[1]&0x7f == 0 {
+				payloads = append(payloads, pkt.Payload[12:])
+			}
+		}
+	}
+	if len(payloads) < 50 {
+		t.Fatalf("captured %d PCMU packets, want a call's worth", len(payloads))
+	}
+	if !testlab.LooksEncrypted(payloads) {
+		t.Fatalf("the RTP payload on the wire looks like cleartext PCMU (%d packets)", len(payloads))
+	}
+}
