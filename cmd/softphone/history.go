@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/store"
 )
 
@@ -260,9 +261,16 @@ func callLength(c store.Call) string {
 	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 }
 
-// callNote is the end reason when it says more than a plain hang-up.
+// callNote is the end reason when it says more than a plain hang-up, the
+// media's encryption and the recording.
 func callNote(c store.Call) string {
 	note := callReason(c)
+	if m := callMedia(c); m != "" {
+		if note != "" {
+			note += "; "
+		}
+		note += m
+	}
 	if c.Recording != "" {
 		if note != "" {
 			note += "; "
@@ -270,6 +278,15 @@ func callNote(c store.Call) string {
 		note += "recorded: " + c.Recording
 	}
 	return note
+}
+
+// callMedia is the codec and encryption of a call whose media was
+// encrypted ("PCMU srtp"); nothing for plain media, the usual case.
+func callMedia(c store.Call) string {
+	if c.Encryption == "" || c.Encryption == call.EncryptionNone {
+		return ""
+	}
+	return strings.TrimSpace(c.Codec + " " + c.Encryption)
 }
 
 func callReason(c store.Call) string {

@@ -45,7 +45,7 @@ func historyDir(t *testing.T) string {
 	t0 := time.Now().Add(-time.Hour)
 	for _, i := range []call.Info{
 		{ID: "out", Direction: call.Outgoing, Account: "work", Remote: call.Party{URI: "sip:+442079460958@pbx"},
-			State: call.Ended, Codec: "opus", Reason: "hung up", Started: t0, Answered: t0.Add(2 * time.Second), EndedAt: t0.Add(65 * time.Second),
+			State: call.Ended, Codec: "opus", Encryption: call.EncryptionSRTP, Reason: "hung up", Started: t0, Answered: t0.Add(2 * time.Second), EndedAt: t0.Add(65 * time.Second),
 			Recording: "/rec/2026_ada.wav"},
 		{ID: "missed", Direction: call.Inbound, Remote: call.Party{URI: "sip:bob@pbx", DisplayName: "Bob"},
 			State: call.Ended, Reason: "cancelled by caller", Code: 487, Started: t0.Add(time.Minute), EndedAt: t0.Add(80 * time.Second)},
@@ -64,9 +64,14 @@ func TestHistoryCommandLists(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{"1 missed call not seen yet", "✗ missed", "Bob <sip:bob@pbx>", "cancelled by caller (487)",
-		"↗ out", "Ada Lovelace <sip:+442079460958@pbx>", "1:03", "recorded: /rec/2026_ada.wav", time.Now().Add(-time.Hour).Format("Mon 2 Jan 2006")} {
+		"↗ out", "Ada Lovelace <sip:+442079460958@pbx>", "1:03", "opus srtp; recorded: /rec/2026_ada.wav", time.Now().Add(-time.Hour).Format("Mon 2 Jan 2006")} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "Bob") && (strings.Contains(line, "srtp") || strings.Contains(line, "none")) {
+			t.Errorf("encryption shown on a call without it: %q", line)
 		}
 	}
 	if strings.Index(out, "Bob") > strings.Index(out, "Ada") {
@@ -85,12 +90,12 @@ func TestHistoryCommandJSONMissedLimitAndSeen(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
 		t.Fatal(err)
 	}
-	if first["call_id"] != "missed" || first["missed"] != true || first["code"] != float64(487) || first["seen"] != false {
+	if _, ok := first["encryption"]; ok || first["call_id"] != "missed" || first["missed"] != true || first["code"] != float64(487) || first["seen"] != false {
 		t.Fatalf("first entry %v", first)
 	}
 	var second map[string]any
 	json.Unmarshal([]byte(lines[1]), &second)
-	if second["contact"] != "Ada Lovelace" || second["duration_s"] != float64(63) || second["codec"] != "opus" {
+	if second["contact"] != "Ada Lovelace" || second["duration_s"] != float64(63) || second["codec"] != "opus" || second["encryption"] != "srtp" {
 		t.Fatalf("second entry %v", second)
 	}
 	if _, out, _ := runStoreCmd(t, cmdHistory, "--data", dir, "--limit", "1", "--json"); strings.Count(out, "\n") != 1 {

@@ -49,6 +49,13 @@ type Party struct {
 	URI         string `json:"uri"`
 }
 
+// How a call's media is protected (Info.Encryption).
+const (
+	EncryptionNone = "none"      // plain RTP
+	EncryptionSRTP = "srtp"      // SRTP keyed in the SDP (SDES)
+	EncryptionDTLS = "dtls-srtp" // SRTP keyed by a DTLS handshake on the media path
+)
+
 // Info is a call's state at one moment.
 type Info struct {
 	ID         string    `json:"id"`
@@ -58,6 +65,7 @@ type Info struct {
 	Contact    string    `json:"contact,omitempty"` // the name in the user's contacts, resolved by the phone
 	State      State     `json:"state"`
 	Codec      string    `json:"codec,omitempty"`
+	Encryption string    `json:"encryption,omitempty"` // EncryptionNone, EncryptionSRTP, EncryptionDTLS; "" until media is agreed
 	Muted      bool      `json:"muted,omitempty"`
 	LocalHold  bool      `json:"local_hold,omitempty"`
 	RemoteHold bool      `json:"remote_hold,omitempty"`
@@ -189,6 +197,13 @@ func (m *Machine) SetHold(local bool, on bool) error {
 // SetCodec records a codec change (a re-INVITE may switch it).
 func (m *Machine) SetCodec(codec string) error {
 	return m.change(func(i *Info) { i.Codec = codec }, Connected, Held, RemoteHeld)
+}
+
+// SetEncryption records how the media is protected: one of the
+// Encryption constants. It may be settled before the answer (early media)
+// or after it (a DTLS handshake finishing, a re-INVITE).
+func (m *Machine) SetEncryption(e string) error {
+	return m.change(func(i *Info) { i.Encryption = e }, Dialing, Ringing, Incoming, Connected, Held, RemoteHeld)
 }
 
 // SetMuted records mute; it changes no SIP state.

@@ -3,6 +3,7 @@ package call
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -96,5 +97,64 @@ func TestNotifyOrder(t *testing.T) {
 		if last != m.Info() {
 			t.Fatalf("round %d: last event %+v, machine %+v", round, last, m.Info())
 		}
+	}
+}
+
+// Encryption may be settled before the answer (early media, SDES in the
+// 183) or after it (DTLS finishing), is reported, and stays once ended.
+func TestSetEncryption(t *testing.T) {
+	var seen []Info
+	m := New("c3", Outgoing, "", Party{URI: "sip:bob@example.com"}, func(i Info) { seen = append(seen, i) }, nil)
+	if err := m.Ringing(); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetEncryption(EncryptionSRTP); err != nil {
+		t.Fatalf("while ringing: %v", err)
+	}
+	if err := m.Answered("pcmu"); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Info(); got.Encryption != EncryptionSRTP || got.State != Connected {
+		t.Fatalf("answer lost the encryption: %+v", got)
+	}
+	if err := m.SetHold(true, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetEncryption(EncryptionDTLS); err != nil {
+		t.Fatalf("while held: %v", err)
+	}
+	n := len(seen)
+	if err := m.SetEncryption(EncryptionDTLS); err != nil || len(seen) != n {
+		t.Fatalf("setting the same value: %v, %d events after %d", err, len(seen), n)
+	}
+	last := seen[len(seen)-1]
+	if last.Encryption != EncryptionDTLS || last.State != Held {
+		t.Fatalf("last event %+v", last)
+	}
+	if err := m.End("hung up", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetEncryption(EncryptionNone); !errors.Is(err, ErrTransition) {
+		t.Fatalf("after the end: %v", err)
+	}
+	if got := m.Info().Encryption; got != EncryptionDTLS {
+		t.Fatalf("encryption after end %q", got)
+	}
+
+	in := New("c4", Inbound, "", Party{URI: "sip:alice@example.com"}, nil, nil)
+	if err := in.SetEncryption(EncryptionNone); err != nil || in.Info().Encryption != EncryptionNone {
+		t.Fatalf("incoming: %v %+v", err, in.Info())
+	}
+}
+
+func TestEncryptionJSON(t *testing.T) {
+	i := Info{ID: "x", Encryption: EncryptionDTLS}
+	b, err := i.MarshalJSON()
+	if err != nil || !strings.Contains(string(b), `"encryption":"dtls-srtp"`) {
+		t.Fatalf("%s %v", b, err)
+	}
+	i.Encryption = ""
+	if b, _ := i.MarshalJSON(); strings.Contains(string(b), "encryption") {
+		t.Fatalf("empty encryption marshalled: %s", b)
 	}
 }

@@ -105,6 +105,7 @@ type Stats struct {
 	Late               uint64        // packets that came after their playout time
 	JitterDelay        time.Duration // current jitter buffer delay
 	Codec              string
+	Path               string // selected network path: "host", "srflx", "prflx", "relay"; "" on a plain socket
 }
 
 // NewSession prepares the audio of a call on tr with dev as microphone and

@@ -143,7 +143,8 @@ func (e CallStatsEvent) MarshalJSON() ([]byte, error) {
 		Concealed          uint64  `json:"concealed_frames"`
 		Late               uint64  `json:"late"`
 		JitterDelayMS      float64 `json:"jitter_buffer_ms"`
-	}{e.CallID, e.Final, s.Codec, s.PacketsSent, s.PacketsReceived, s.Lost, ms(s.Jitter), ms(s.RTT), s.RemoteFractionLost, s.Concealed, s.Late, ms(s.JitterDelay)})
+		Path               string  `json:"path,omitempty"`
+	}{e.CallID, e.Final, s.Codec, s.PacketsSent, s.PacketsReceived, s.Lost, ms(s.Jitter), ms(s.RTT), s.RemoteFractionLost, s.Concealed, s.Late, ms(s.JitterDelay), s.Path})
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

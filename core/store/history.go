@@ -36,6 +36,7 @@ type Call struct {
 	Code        int           `json:"code,omitempty"`
 	Duration    time.Duration `json:"-"` // answered to end
 	Codec       string        `json:"codec,omitempty"`
+	Encryption  string        `json:"encryption,omitempty"` // call.Info.Encryption: "none", "srtp", "dtls-srtp"; "" if never known
 	Holds       int           `json:"holds,omitempty"`
 	Missed      bool          `json:"missed,omitempty"`
 	Seen        bool          `json:"seen"`
@@ -104,8 +105,8 @@ func (s *Store) RecordCall(ctx context.Context, i call.Info) error {
 	m := missed(i)
 	_, err := s.db.ExecContext(ctx, `INSERT INTO calls (call_id, direction, account, remote_uri, display_name,
 		state, started, answered, ended, reason, code, codec, updated, missed, seen, hold_count, duration_ms,
-		remote_norm, owner, owner_pid, recording)
-	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NOT ?14, ?6 = 'held', ?15, ?16, ?17, ?18, ?19)
+		remote_norm, owner, owner_pid, recording, encryption)
+	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NOT ?14, ?6 = 'held', ?15, ?16, ?17, ?18, ?19, ?20)
 	ON CONFLICT(call_id) DO UPDATE SET
 		state = excluded.state,
 		answered = excluded.answered,
@@ -113,6 +114,7 @@ func (s *Store) RecordCall(ctx context.Context, i call.Info) error {
 		reason = excluded.reason,
 		code = excluded.code,
 		codec = CASE WHEN excluded.codec <> '' THEN excluded.codec ELSE calls.codec END,
+		encryption = CASE WHEN excluded.encryption <> '' THEN excluded.encryption ELSE calls.encryption END,
 		display_name = CASE WHEN excluded.display_name <> '' THEN excluded.display_name ELSE calls.display_name END,
 		updated = excluded.updated,
 		seen = CASE WHEN excluded.missed AND NOT calls.missed THEN 0 ELSE calls.seen END,
@@ -125,7 +127,7 @@ func (s *Store) RecordCall(ctx context.Context, i call.Info) error {
 		recording = CASE WHEN excluded.recording <> '' THEN excluded.recording ELSE calls.recording END`,
 		i.ID, string(i.Direction), i.Account, i.Remote.URI, i.Remote.DisplayName,
 		i.State.String(), i.Started.UnixMilli(), millis(i.Answered), millis(i.EndedAt), i.Reason, i.Code, i.Codec,
-		now.UnixMilli(), m, dur, Normalize(i.Remote.URI), s.owner, s.pid, i.Recording)
+		now.UnixMilli(), m, dur, Normalize(i.Remote.URI), s.owner, s.pid, i.Recording, i.Encryption)
 	if err != nil {
 		return fmt.Errorf("store: record call %s: %w", i.ID, err)
 	}

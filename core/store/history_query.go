@@ -19,7 +19,7 @@ type HistoryQuery struct {
 // exact number, then by the last digits when only one contact has them.
 const callColumns = `id, call_id, direction, account, remote_uri, display_name, state, started, answered, ended,
 	reason, code, duration_ms, codec, hold_count, missed, seen, interrupted,
-	packets_sent, packets_received, lost, jitter_ms, rtt_ms, remote_loss, concealed, recording,
+	packets_sent, packets_received, lost, jitter_ms, rtt_ms, remote_loss, concealed, recording, encryption,
 	COALESCE(
 		(SELECT c.name FROM numbers n JOIN contacts c ON c.id = n.contact_id
 			WHERE calls.remote_norm <> '' AND n.norm = calls.remote_norm ORDER BY n.id LIMIT 1),
@@ -38,7 +38,7 @@ func scanCall(r scanner) (Call, error) {
 	err := r.Scan(&c.ID, &c.CallID, &c.Direction, &c.Account, &c.RemoteURI, &c.DisplayName, &c.State,
 		&started, &answered, &ended, &c.Reason, &c.Code, &dur, &c.Codec, &c.Holds, &c.Missed, &c.Seen, &c.Interrupted,
 		&sent, &recv, &lost, &c.Quality.JitterMS, &c.Quality.RTTMS, &c.Quality.RemoteLoss, &conc, &c.Recording,
-		&c.ContactName)
+		&c.Encryption, &c.ContactName)
 	if err != nil {
 		return c, err
 	}

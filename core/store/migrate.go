@@ -20,6 +20,7 @@ var migrations = []migration{
 	sqlMigration(schemaV1),
 	migrateV2,
 	sqlMigration(schemaV3),
+	sqlMigration(schemaV4),
 }
 
 // SchemaVersion is the version Open migrates to.
@@ -243,4 +244,10 @@ CREATE TABLE messages (
 CREATE UNIQUE INDEX messages_key ON messages(msg_key);
 CREATE INDEX messages_peer ON messages(peer_norm, at);
 CREATE INDEX messages_unread ON messages(peer_norm) WHERE read = 0;
+`
+
+// schemaV4 keeps how each call's media was protected (call.Info.Encryption);
+// calls from before it say nothing ("").
+const schemaV4 = `
+ALTER TABLE calls ADD COLUMN encryption TEXT NOT NULL DEFAULT '';
 `

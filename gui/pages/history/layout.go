@@ -296,7 +296,8 @@ func layoutWho(gtx layout.Context, th *theme.Theme, c core.HistoryEntry, kind st
 	return widgets.TwoLines(gtx, th, l, details(c, kind))
 }
 
-// details is the second line: kind, account, length or why it ended.
+// details is the second line: kind, account, length or why it ended,
+// how the audio was encrypted (nothing when it was not).
 func details(c core.HistoryEntry, kind string) string {
 	s := kind
 	if c.Name() != c.RemoteURI {
@@ -315,6 +316,12 @@ func details(c core.HistoryEntry, kind string) string {
 		s += fmt.Sprintf(" · %d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 	case !c.Missed && c.Reason != "":
 		s += " · " + c.Reason
+	}
+	switch c.Encryption {
+	case "srtp":
+		s += " · SRTP"
+	case "dtls-srtp":
+		s += " · DTLS-SRTP"
 	}
 	if c.Recording != "" {
 		s += " · recorded"

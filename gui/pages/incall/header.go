@@ -23,7 +23,8 @@ import (
 
 // layoutHeader is who the call is with (or who is in the conference), its
 // state and duration, what happened to it (transfer, forwarding, auto
-// answer), the recording light and the call's quality.
+// answer), the recording light, and the call's quality with its media's
+// encryption and network path.
 func (p *Page) layoutHeader(gtx layout.Context, e *env.Env, c call.Info, legs []call.Info) layout.Dimensions {
 	th := e.Theme
 	handset := e.Size == env.Handset
@@ -100,7 +101,7 @@ func (p *Page) layoutHeader(gtx layout.Context, e *env.Env, c call.Info, legs []
 				return layout.Dimensions{}
 			}
 			return layout.Inset{Top: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-				return p.quality.layoutBadge(gtx, th, c.Codec, handset)
+				return p.quality.layoutBadge(gtx, th, c.Codec, secureMark(th, p.ic.lock, c.Encryption), handset)
 			})
 		}),
 	)

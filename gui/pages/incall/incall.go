@@ -78,6 +78,7 @@ type icons_ struct {
 	micOn, micOff, pause, play, dialpad, volume, add, hangup, person *widget.Icon
 	inTalk, paused, radioOn, radioOff                                *widget.Icon
 	transfer, merge, split, record, stop, group                      *widget.Icon
+	lock                                                             *widget.Icon
 }
 
 // New makes the page.
@@ -102,6 +103,7 @@ func New() *Page {
 		transfer: m(icons.NotificationPhoneForwarded), merge: m(icons.CommunicationCallMerge),
 		split: m(icons.CommunicationCallSplit), record: m(icons.AVFiberManualRecord),
 		stop: m(icons.AVStop), group: m(icons.SocialGroup),
+		lock: m(icons.ActionLock),
 	}
 	return p
 }

@@ -9,6 +9,7 @@ import (
 	"gioui.org/layout"
 	"gioui.org/op/clip"
 	"gioui.org/op/paint"
+	"gioui.org/text"
 	"gioui.org/unit"
 	"gioui.org/widget/material"
 
@@ -113,16 +114,21 @@ func (q *quality) observe(id string, all core.Qualities) {
 	}
 }
 
-// text is the badge's detail line.
+// text is the badge's detail line, with the network path once known
+// (it may be before any audio came in).
 func (q *quality) text() string {
+	path := ""
+	if p := PathName(q.cur.Path); p != "" {
+		path = " · " + p
+	}
 	if !q.figuresK {
-		return "No audio figures yet"
+		return "No audio figures yet" + path
 	}
 	rtt := "RTT —"
 	if q.fig.RTT > 0 {
 		rtt = fmt.Sprintf("RTT %d ms", q.fig.RTT.Milliseconds())
 	}
-	return fmt.Sprintf("Jitter %d ms · Loss %s%% · %s", q.fig.Jitter.Milliseconds(), pct(q.fig.LossPct), rtt)
+	return fmt.Sprintf("Jitter %d ms · Loss %s%% · %s%s", q.fig.Jitter.Milliseconds(), pct(q.fig.LossPct), rtt, path)
 }
 
 func pct(v float64) string {
@@ -132,9 +138,10 @@ func pct(v float64) string {
 	return fmt.Sprintf("%.0f", v)
 }
 
-// layoutBadge draws "Good  Opus · Jitter 8 ms · Loss 0.0% · RTT 42 ms",
-// on two lines when narrow.
-func (q *quality) layoutBadge(gtx layout.Context, th *theme.Theme, codec string, narrow bool) layout.Dimensions {
+// layoutBadge draws "Good  🔒SRTP  Opus · Jitter 8 ms · Loss 0.0% · RTT 42 ms
+// · Via relay", the details under the rest when narrow. secure is the
+// encryption mark, nil for none.
+func (q *quality) layoutBadge(gtx layout.Context, th *theme.Theme, codec string, secure layout.Widget, narrow bool) layout.Dimensions {
 	grade := q.grade
 	col := th.Muted
 	switch grade {
@@ -176,13 +183,28 @@ func (q *quality) layoutBadge(gtx layout.Context, th *theme.Theme, codec string,
 		l := material.Label(th.Theme, unit.Sp(13), detail)
 		l.Color = th.Muted
 		l.MaxLines = 1
+		if narrow {
+			// The path can make the line too long for a phone.
+			l.MaxLines, l.Alignment = 2, text.Middle
+		}
 		return l.Layout(gtx)
+	}
+	// The pill and, beside it, the encryption mark.
+	head := func(gtx layout.Context) layout.Dimensions {
+		if secure == nil {
+			return pill(gtx)
+		}
+		return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
+			layout.Rigid(pill),
+			layout.Rigid(layout.Spacer{Width: 8}.Layout),
+			layout.Rigid(secure),
+		)
 	}
 	desc := "Call quality " + qualityWord(grade) + ". " + detail
 	if narrow {
 		return widgets.Described(gtx, desc, func(gtx layout.Context) layout.Dimensions {
 			return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
-				layout.Rigid(pill),
+				layout.Rigid(head),
 				layout.Rigid(layout.Spacer{Height: 4}.Layout),
 				layout.Rigid(details),
 			)
@@ -190,7 +212,7 @@ func (q *quality) layoutBadge(gtx layout.Context, th *theme.Theme, codec string,
 	}
 	return widgets.Described(gtx, desc, func(gtx layout.Context) layout.Dimensions {
 		return layout.Flex{Alignment: layout.Middle}.Layout(gtx,
-			layout.Rigid(pill),
+			layout.Rigid(head),
 			layout.Rigid(layout.Spacer{Width: 8}.Layout),
 			layout.Rigid(details),
 		)

@@ -86,6 +86,10 @@ func scenarios() []scenario {
 	conf[1].Recording, conf[1].RecordingSince = "/tmp/rec.wav", now.Add(-42*time.Second)
 	auto := carol()
 	auto.AutoAnswer = true
+	secure := alice()
+	secure.Encryption = call.EncryptionDTLS
+	relayed := goodStats()
+	relayed.Path = "relay"
 	return []scenario{
 		{name: "incoming", calls: []call.Info{carol()}, colours: answer,
 			described: []string{"Answer the call from Carol Nguyen", "Decline the call from Carol Nguyen"}},
@@ -111,6 +115,8 @@ func scenarios() []scenario {
 			described: []string{"Transfer target", "Transfer Alice Martin to +33612345678 (on hold)"}},
 		{name: "conference", calls: conf, stats: map[string]core.Quality{"a": goodStats()}, colours: danger,
 			described: []string{"In conference with +33612345678, Alice Martin, Dave Martin", "Split Dave Martin from the conference", "Recording · 00:42"}},
+		{name: "encrypted", calls: []call.Info{secure}, stats: map[string]core.Quality{"a": relayed}, colours: danger,
+			described: []string{"Audio encrypted with DTLS-SRTP", "Via relay", "Call quality Good"}},
 		{name: "incoming-auto", calls: []call.Info{alice(), auto}, colours: answer,
 			described: []string{"Answering automatically", "Current call: Alice Martin"}},
 	}
