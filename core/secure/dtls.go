@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"sync/atomic"
 
@@ -108,6 +109,7 @@ func Handshake(ctx context.Context, conn net.Conn, cert *Certificate, remote Fin
 		dtls.WithInsecureSkipVerify(true),
 		dtls.WithVerifyPeerCertificate(verify),
 		dtls.WithMaxVersion(protocol.Version1_2),
+		dtls.WithLoggerFactory(pionLogs{slog.Default().With("component", "dtls")}),
 	}
 	pc := packetConn{conn}
 	var dc *dtls.Conn

@@ -131,12 +131,12 @@ func (s *Stage) NextRTP(buf []byte) (int, netip.AddrPort, time.Time, bool, error
 		}
 		c := s.ctx.Load()
 		if c == nil {
-			s.dropped.Add(1)
+			logDrop(s.dropped.Add(1), "rtp", nil)
 			continue
 		}
 		out, err := c.rtpIn.DecryptRTP(buf[:n], buf[:n], &s.recvHdr)
 		if err != nil {
-			s.dropped.Add(1)
+			logDrop(s.dropped.Add(1), "rtp", err)
 			continue
 		}
 		return len(out), from, at, true, nil
@@ -172,12 +172,12 @@ func (s *Stage) ReadRTCP(buf []byte) (int, error) {
 		}
 		c := s.ctx.Load()
 		if c == nil {
-			s.dropped.Add(1)
+			logDrop(s.dropped.Add(1), "rtcp", nil)
 			continue
 		}
 		out, err := c.rtcpIn.DecryptRTCP(buf[:n], buf[:n], &s.rtcpHdr)
 		if err != nil {
-			s.dropped.Add(1)
+			logDrop(s.dropped.Add(1), "rtcp", err)
 			continue
 		}
 		return len(out), nil
