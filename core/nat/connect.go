@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/netip"
 	"sync"
 
 	"github.com/pion/ice/v4"
@@ -183,11 +182,4 @@ func (p *Path) readRelay(conn *ice.Conn) {
 		p.mu.Unlock()
 		p.queue(buf[:n], from)
 	}
-}
-
-// remoteAddr is the far end's address as the path sends to it.
-func (p *Path) remoteAddr() netip.AddrPort {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.remote
 }
