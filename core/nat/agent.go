@@ -73,11 +73,12 @@ func newAgent(bind netip.Addr, cfg Config, mux *ice.UniversalUDPMuxDefault, log 
 			a, ok := netip.AddrFromSlice(ip)
 			return ok && a.Unmap() == bind
 		}),
+		// The filter already keeps only bind; without this pion would
+		// also drop bind when it sits on a loopback interface (127.0.0.1,
+		// or a test address on lo) and gather no relay socket there.
+		ice.WithIncludeLoopback(),
 		ice.WithMulticastDNSMode(ice.MulticastDNSModeDisabled),
 		ice.WithLoggerFactory(log),
-	}
-	if bind.IsLoopback() {
-		opts = append(opts, ice.WithIncludeLoopback())
 	}
 	a, err := ice.NewAgentWithOptions(opts...)
 	if err != nil {

@@ -312,3 +312,53 @@ func TestCloseDuringConnect(t *testing.T) {
 		t.Fatal("Close did not return")
 	}
 }
+
+// TestICEHostPairIPv6: the same on ::1, where the agent gathers udp6 only.
+func TestICEHostPairIPv6(t *testing.T) {
+	v6 := netip.IPv6Loopback()
+	if c, err := net.ListenUDP("udp6", net.UDPAddrFromAddrPort(netip.AddrPortFrom(v6, 0))); err != nil {
+		t.Skipf("no ::1 here: %v", err)
+	} else {
+		c.Close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var paths [2]*Path
+	for i := range paths {
+		p, err := Listen(ctx, v6, Config{ICE: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { p.Close() })
+		for _, c := range p.Local().Candidates {
+			if !strings.Contains(c, " ::1 ") {
+				t.Errorf("candidate off ::1: %s", c)
+			}
+		}
+		paths[i] = p
+	}
+	connect(t, paths[0], paths[1])
+	fromA, fromB := exchange(t, paths[0], paths[1])
+	if fromA != paths[0].Addr() || fromB != paths[1].Addr() {
+		t.Fatalf("sources %s, %s; want %s, %s", fromA, fromB, paths[0].Addr(), paths[1].Addr())
+	}
+}
+
+// TestListenCtxBoundsGathering: a TURN server that never answers (the
+// discard port) holds gathering for seconds; ctx ends the wait, and the
+// half-built path is released without waiting for it either.
+func TestListenCtxBoundsGathering(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	p, err := Listen(ctx, loopback, Config{ICE: true, TURN: "127.0.0.1:9", TURNUser: "u", TURNPass: "p"})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		if p != nil {
+			p.Close()
+		}
+		t.Fatalf("Listen = %v, want context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("Listen returned %v after its 300 ms deadline", d)
+	}
+}

@@ -3,6 +3,7 @@ package nat
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/softphone/softphone/internal/testlab"
 )
@@ -61,5 +62,24 @@ func TestRelayAndSrflxGathered(t *testing.T) {
 	// which proves the STUN request left from it.
 	if s := types["srflx"]; s != "" && !strings.Contains(s, p.Addr().Addr().String()+" "+itoa(p.Addr().Port())+" typ srflx") {
 		t.Errorf("srflx %q is not the host socket %s", s, p.Addr())
+	}
+}
+
+// TestCloseWithTURNGone: hanging up must not wait on a TURN server that
+// vanished (the allocation's release goes unanswered).
+func TestCloseWithTURNGone(t *testing.T) {
+	turn := testlab.StartCoturn(t)
+	a := listen(t, Config{ICE: true, RelayOnly: true, TURN: turn.Addr, TURNUser: turn.User, TURNPass: turn.Pass})
+	b := listen(t, Config{ICE: true})
+	connect(t, a, b)
+	turn.Stop()
+	start := time.Now()
+	closed := make(chan error, 1)
+	go func() { closed <- a.Close() }()
+	select {
+	case <-closed:
+		t.Logf("Close took %v", time.Since(start))
+	case <-time.After(3 * time.Second):
+		t.Fatal("Close blocked on the dead TURN server for 3 s")
 	}
 }
