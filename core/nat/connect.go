@@ -16,7 +16,8 @@ var errConnected = errors.New("nat: path already connected")
 // Connect starts media on the path. With the far end's ICE credentials (and
 // our agent) it runs the connectivity checks to a nominated pair, bounded
 // by ctx; otherwise it sends plain UDP to r.Addr from the host socket, so
-// an ICE offer answered by a plain peer still works.
+// an ICE offer answered by a plain peer still works. Remote candidates of
+// component 2 are ignored (rtcp-mux).
 func (p *Path) Connect(ctx context.Context, r Remote) error {
 	if p.agent == nil || r.Ufrag == "" {
 		return p.connectPlain(r)

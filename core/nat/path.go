@@ -15,8 +15,11 @@ import (
 	"github.com/softphone/softphone/core/media"
 )
 
-// Path is one stream's network path. ReadPacket is for one goroutine,
-// WritePacket for one other; Connect once; Close from anywhere.
+// Path is one stream's network path: one host socket for plain UDP and
+// for ICE's host and server-reflexive candidates, plus a TURN allocation
+// when configured. ICE carries one component: RTP and RTCP share the path
+// (rtcp-mux). ReadPacket is for one goroutine, WritePacket for one other;
+// Connect once; Close from anywhere.
 type Path struct {
 	log  *slog.Logger
 	sock *net.UDPConn
@@ -65,7 +68,9 @@ const maxPacket = 1 << 16
 
 // Listen opens the stream's host socket on bind and, with cfg.ICE, creates
 // the agent and gathers host (on bind only), server-reflexive (STUN) and
-// relayed (TURN) candidates, waiting for gathering to end or ctx.
+// relayed (TURN) candidates, waiting for gathering to end or ctx (an
+// error then). A server that does not answer holds gathering for seconds
+// (pion gives STUN 5 s).
 func Listen(ctx context.Context, bind netip.Addr, cfg Config) (*Path, error) {
 	bind = bind.Unmap()
 	if !bind.IsValid() {
