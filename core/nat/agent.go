@@ -1,0 +1,121 @@
+package nat
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+
+	"github.com/pion/ice/v4"
+	"github.com/pion/stun/v4"
+)
+
+// iceURLs turns the configured servers into pion's URIs. The TURN server
+// also answers STUN, so pion may use it for a server-reflexive candidate.
+func iceURLs(cfg Config) ([]*stun.URI, error) {
+	var urls []*stun.URI
+	if cfg.STUN != "" {
+		u, err := serverURI(stun.SchemeTypeSTUN, cfg.STUN)
+		if err != nil {
+			return nil, err
+		}
+		urls = append(urls, u)
+	}
+	if cfg.TURN != "" {
+		u, err := serverURI(stun.SchemeTypeTURN, cfg.TURN)
+		if err != nil {
+			return nil, err
+		}
+		u.Proto = stun.ProtoTypeUDP
+		u.Username, u.Password = cfg.TURNUser, cfg.TURNPass
+		urls = append(urls, u)
+	}
+	return urls, nil
+}
+
+func serverURI(scheme stun.SchemeType, hostport string) (*stun.URI, error) {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return nil, fmt.Errorf("%w: server %q: %w", ErrConfig, hostport, err)
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 1 || n > 65535 || host == "" {
+		return nil, fmt.Errorf("%w: server %q", ErrConfig, hostport)
+	}
+	return &stun.URI{Scheme: scheme, Host: host, Port: n, Proto: stun.ProtoTypeUDP}, nil
+}
+
+// newAgent creates an agent whose host (and server-reflexive) candidates
+// live on mux, our socket, and whose only interface address is bind.
+func newAgent(bind netip.Addr, cfg Config, mux *ice.UniversalUDPMuxDefault, log pionLogs) (*ice.Agent, error) {
+	urls, err := iceURLs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	network := ice.NetworkTypeUDP4
+	if bind.Is6() {
+		network = ice.NetworkTypeUDP6
+	}
+	types := []ice.CandidateType{ice.CandidateTypeHost, ice.CandidateTypeServerReflexive, ice.CandidateTypeRelay}
+	if cfg.RelayOnly {
+		types = []ice.CandidateType{ice.CandidateTypeRelay}
+	}
+	opts := []ice.AgentOption{
+		ice.WithNetworkTypes([]ice.NetworkType{network}),
+		ice.WithCandidateTypes(types),
+		ice.WithUrls(urls),
+		ice.WithUDPMux(mux),
+		ice.WithUDPMuxSrflx(mux),
+		// Gathering sees only bind: a phone bound to one address must not
+		// leak (or try) the machine's others.
+		ice.WithIPFilter(func(ip net.IP) bool {
+			a, ok := netip.AddrFromSlice(ip)
+			return ok && a.Unmap() == bind
+		}),
+		// The filter already keeps only bind; without this pion would
+		// also drop bind when it sits on a loopback interface (127.0.0.1,
+		// or a test address on lo) and gather no relay socket there.
+		ice.WithIncludeLoopback(),
+		ice.WithMulticastDNSMode(ice.MulticastDNSModeDisabled),
+		ice.WithLoggerFactory(log),
+	}
+	a, err := ice.NewAgentWithOptions(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("nat: ICE agent: %w", err)
+	}
+	return a, nil
+}
+
+// gather collects the agent's candidates until gathering ends or ctx does.
+func gather(ctx context.Context, a *ice.Agent) (*Local, error) {
+	done := make(chan struct{})
+	if err := a.OnCandidate(func(c ice.Candidate) {
+		if c == nil { // pion's end-of-candidates
+			close(done)
+		}
+	}); err != nil {
+		return nil, fmt.Errorf("nat: ICE gathering: %w", err)
+	}
+	if err := a.GatherCandidates(); err != nil {
+		return nil, fmt.Errorf("nat: ICE gathering: %w", err)
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("nat: ICE gathering: %w", ctx.Err())
+	}
+	ufrag, pwd, err := a.GetLocalUserCredentials()
+	if err != nil {
+		return nil, fmt.Errorf("nat: ICE credentials: %w", err)
+	}
+	cands, err := a.GetLocalCandidates()
+	if err != nil {
+		return nil, fmt.Errorf("nat: ICE candidates: %w", err)
+	}
+	l := &Local{Ufrag: ufrag, Pwd: pwd}
+	for _, c := range cands {
+		l.Candidates = append(l.Candidates, c.Marshal())
+	}
+	return l, nil
+}
