@@ -92,6 +92,7 @@ type Account struct {
 	Expires               int // registration lifetime in seconds
 	Enabled               bool
 	Features              // call handling, voicemail and presence (features.go)
+	Media                 // media encryption and NAT traversal (media.go)
 }
 
 // DefaultPath returns the per-user config file location,
@@ -145,6 +146,10 @@ func decode(file string, data []byte) (cfg *Config, r *report, shape bool) {
 		if a.PasswordStore == PasswordInKeyring && a.Password != "" {
 			field := fmt.Sprintf("account[%d].password", i+1)
 			r.add(d.pos[field], field, "must be absent when password_store = %q: the password is in the keyring", PasswordInKeyring)
+		}
+		if a.PasswordStore == PasswordInKeyring && a.TURNPassword != "" {
+			field := fmt.Sprintf("account[%d].turn_password", i+1)
+			r.add(d.pos[field], field, "must be absent when password_store = %q: the TURN password is in the keyring", PasswordInKeyring)
 		}
 	}
 	return cfg, r, shape
