@@ -82,7 +82,8 @@ type Account struct {
 	// PasswordStore says where the password is kept: "" in this file,
 	// PasswordInKeyring in the OS keyring (service "softphone", user =
 	// Name). Load leaves Password empty for a keyring account, and Save
-	// never writes its Password: the caller fetches and stores it.
+	// never writes its Password: the caller fetches and stores it. The
+	// TURN password (Media) is kept in the same place.
 	PasswordStore         string
 	Domain                string // AoR host, optionally with ":port"
 	Proxy                 string // outbound proxy host[:port], "" for none
