@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"reflect"
 	"strings"
 )
 
@@ -34,14 +35,24 @@ func (a Account) String() string {
 	return b.String()
 }
 
-// GoString keeps %#v from printing the password.
+// GoString keeps %#v from printing the passwords. It writes the fields
+// one by one, as %#v would: a type converted from Account would pick up
+// Media's GoString through the embedding and print only that.
 func (a Account) GoString() string {
-	type plain Account // no methods, so %#v below does not recurse
-	p := plain(a)
-	if p.Password != "" {
-		p.Password = "[redacted]"
+	if a.Password != "" {
+		a.Password = "[redacted]"
 	}
-	return strings.Replace(fmt.Sprintf("%#v", p), "config.plain", "config.Account", 1)
+	v := reflect.ValueOf(a)
+	var b strings.Builder
+	b.WriteString("config.Account{")
+	for i := range v.NumField() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s:%#v", v.Type().Field(i).Name, v.Field(i).Interface())
+	}
+	b.WriteString("}")
+	return b.String()
 }
 
 // LogValue renders the account for log/slog without the password; only
@@ -67,5 +78,6 @@ func (a Account) LogValue() slog.Value {
 	if a.TLSInsecureSkipVerify {
 		attrs = append(attrs, slog.Bool("tls_insecure_skip_verify", true))
 	}
+	attrs = append(attrs, a.Media.logAttrs()...)
 	return slog.GroupValue(attrs...)
 }

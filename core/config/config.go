@@ -82,7 +82,8 @@ type Account struct {
 	// PasswordStore says where the password is kept: "" in this file,
 	// PasswordInKeyring in the OS keyring (service "softphone", user =
 	// Name). Load leaves Password empty for a keyring account, and Save
-	// never writes its Password: the caller fetches and stores it.
+	// never writes its Password: the caller fetches and stores it. The
+	// TURN password (Media) is kept in the same place.
 	PasswordStore         string
 	Domain                string // AoR host, optionally with ":port"
 	Proxy                 string // outbound proxy host[:port], "" for none
@@ -92,6 +93,7 @@ type Account struct {
 	Expires               int // registration lifetime in seconds
 	Enabled               bool
 	Features              // call handling, voicemail and presence (features.go)
+	Media                 // media encryption and NAT traversal (media.go)
 }
 
 // DefaultPath returns the per-user config file location,
@@ -145,6 +147,10 @@ func decode(file string, data []byte) (cfg *Config, r *report, shape bool) {
 		if a.PasswordStore == PasswordInKeyring && a.Password != "" {
 			field := fmt.Sprintf("account[%d].password", i+1)
 			r.add(d.pos[field], field, "must be absent when password_store = %q: the password is in the keyring", PasswordInKeyring)
+		}
+		if a.PasswordStore == PasswordInKeyring && a.TURNPassword != "" {
+			field := fmt.Sprintf("account[%d].turn_password", i+1)
+			r.add(d.pos[field], field, "must be absent when password_store = %q: the TURN password is in the keyring", PasswordInKeyring)
 		}
 	}
 	return cfg, r, shape

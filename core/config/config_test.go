@@ -78,7 +78,7 @@ func TestParseFull(t *testing.T) {
 		Name: "alice", DisplayName: "Alice Smith", Username: "alice",
 		AuthUsername: "alice-auth", Password: "secret", Domain: "sip.example.com",
 		Proxy: "127.0.0.1:5060", Transport: "tls", TLSInsecureSkipVerify: true,
-		Expires: 3600, Enabled: false,
+		Expires: 3600, Enabled: false, Media: Media{Encryption: EncryptionSRTP},
 	}
 	if cfg.Accounts[0] != alice {
 		t.Errorf("account 1 = %#v\nwant %#v", cfg.Accounts[0], alice)
@@ -99,7 +99,7 @@ domain = "example.com"
 		t.Errorf("SIP = %+v, want defaults", cfg.SIP)
 	}
 	want := Account{Name: "bob", Username: "bob", Domain: "example.com",
-		Transport: "udp", Expires: 600, Enabled: true}
+		Transport: "udp", Expires: 600, Enabled: true, Media: Media{Encryption: EncryptionSRTP}}
 	if cfg.Accounts[0] != want {
 		t.Errorf("account = %#v\nwant %#v", cfg.Accounts[0], want)
 	}

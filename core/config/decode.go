@@ -34,6 +34,8 @@ var (
 		"dnd", "busy_when_in_call", "forward_always", "forward_busy",
 		"forward_no_answer", "forward_no_answer_after", "auto_answer",
 		"answer_after_hints", "voicemail", "mwi", "presence",
+		"media_encryption", "media_encryption_mandatory", "srtp_over_insecure_signalling",
+		"stun_server", "turn_server", "turn_username", "turn_password", "ice",
 	}
 )
 
@@ -130,7 +132,7 @@ func (d *decoder) account(t *node, prefix string, a *Account) {
 		case "enabled":
 			d.boolean(v, field, &a.Enabled)
 		default:
-			if !d.feature(v, field, k, &a.Features) {
+			if !d.feature(v, field, k, &a.Features) && !d.mediaKey(v, field, k, &a.Media) {
 				d.unknown(v, field, k, accountKeys)
 			}
 		}

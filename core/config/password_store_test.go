@@ -95,3 +95,35 @@ func TestPasswordStoreSaveKeepsPasswordOutOfTheFile(t *testing.T) {
 		t.Errorf("mode %v", fi.Mode().Perm())
 	}
 }
+
+// TestPasswordStoreKeepsTURNPasswordOutOfTheFile: a keyring account's
+// TURN password goes with its SIP password, out of the file.
+func TestPasswordStoreKeepsTURNPasswordOutOfTheFile(t *testing.T) {
+	path := writeFile(t, t.TempDir(), acct+"turn_server = \"turn.example.com\"\nturn_username = \"u\"\nturn_password = \"old-"+marker+"\"\n")
+	cfg := mustLoad(t, path)
+	cfg.Accounts[0].Password = "sip-pw"
+	cfg.Accounts[0].TURNPassword = "new-" + marker
+	cfg.Accounts[0].PasswordStore = PasswordInKeyring
+	if err := cfg.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Accounts[0].TURNPassword != "new-"+marker {
+		t.Errorf("Save dropped the in-memory TURN password")
+	}
+	text := readString(t, path)
+	assertNoSecret(t, "file", text)
+	if strings.Contains(text, "turn_password") || !strings.Contains(text, `turn_username = "u"`) {
+		t.Errorf("file:\n%s", text)
+	}
+	if a := mustLoad(t, path).Accounts[0]; a.TURNPassword != "" || a.TURNUsername != "u" || a.PasswordStore != PasswordInKeyring {
+		t.Errorf("reloaded %#v", a)
+	}
+	// Back to the file: both passwords are written.
+	cfg.Accounts[0].PasswordStore = ""
+	if err := cfg.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if a := mustLoad(t, path).Accounts[0]; a.TURNPassword != "new-"+marker || a.Password != "sip-pw" {
+		t.Errorf("back in the file: reloaded %#v", a)
+	}
+}

@@ -60,7 +60,7 @@ func uiKVs(u UI) []kv {
 }
 
 func accountKVs(a Account) []kv {
-	return []kv{
+	return append([]kv{
 		strKV("name", a.Name),
 		optKV("display_name", a.DisplayName),
 		strKV("username", a.Username),
@@ -85,7 +85,7 @@ func accountKVs(a Account) []kv {
 		optKV("voicemail", a.Voicemail),
 		boolKV("mwi", !a.NoMWI, true),
 		boolKV("presence", a.Presence, false),
-	}
+	}, mediaKVs(a)...)
 }
 
 // filePassword is the password as the file holds it: none when it is in

@@ -31,8 +31,9 @@ var saveLocks sync.Map
 // same path are serialized. On success c is normalized the way Load
 // returns it (defaults applied, transport and codecs lower-cased,
 // relative paths made absolute), so Load(c.Path) yields a Config equal
-// to c, except that the Password of an account whose PasswordStore is
-// PasswordInKeyring is not written (Load returns it empty; c keeps it).
+// to c, except that the Password and TURNPassword of an account whose
+// PasswordStore is PasswordInKeyring are not written (Load returns them
+// empty; c keeps them).
 // Errors never contain a password.
 func (c *Config) Save() error {
 	if c.Path == "" {

@@ -42,6 +42,9 @@ func (e *propEnv) account(r *rand.Rand) Account {
 	}
 	e.randomize(r, &a, "display_name")
 	e.randomize(r, &a, "password")
+	if r.IntN(2) == 0 {
+		e.randomize(r, &a, "media")
+	}
 	return a
 }
 
@@ -49,7 +52,7 @@ func (e *propEnv) account(r *rand.Rand) Account {
 func (e *propEnv) randomize(r *rand.Rand, a *Account, field string) {
 	if field == "" {
 		field = pick(r, "display_name", "password", "password", "auth_username", "proxy", "ca_file",
-			"transport", "expires", "enabled", "tls_insecure_skip_verify", "domain")
+			"transport", "expires", "enabled", "tls_insecure_skip_verify", "domain", "media", "ice")
 	}
 	switch field {
 	case "display_name":
@@ -72,6 +75,19 @@ func (e *propEnv) randomize(r *rand.Rand, a *Account, field string) {
 		a.TLSInsecureSkipVerify = !a.TLSInsecureSkipVerify
 	case "domain":
 		a.Domain = pick(r, "example.net", "h-1.example.com:1")
+	case "media":
+		m := &a.Media
+		m.Encryption = pick(r, "", EncryptionNone, EncryptionSRTP, "DTLS")
+		m.EncryptionMandatory = m.Encryption != EncryptionNone && r.IntN(2) == 0
+		m.SRTPOverInsecure = r.IntN(3) == 0
+		m.STUNServer = pick(r, "", "stun.example.com", "[::1]:3479")
+		m.TURNServer, m.TURNUsername, m.TURNPassword = "", pick(r, "", "u"), pick(r, "", marker+oddString(r, 5))
+		if r.IntN(2) == 0 {
+			m.TURNServer, m.TURNUsername, m.TURNPassword = "198.18.0.9", quotable(oddString(r, 6))+"u", oddString(r, 10)+marker
+		}
+	case "ice":
+		on, off := true, false
+		a.ICE = pick(r, nil, &on, &off)
 	}
 }
 

@@ -145,6 +145,7 @@ func (v validator) account(prefix string, a *Account, baseDir string) {
 		v.check(prefix, "ca_file", checkCAFile(a.CAFile))
 	}
 	v.features(prefix, &a.Features)
+	v.media(prefix, a)
 }
 
 func (v validator) transport(prefix string, a *Account) {

@@ -8,7 +8,7 @@ import (
 )
 
 // Service is the keyring service the passwords are filed under; the
-// keyring's user is the account name.
+// keyring's user is the account name (TURNEntry for its TURN password).
 const Service = "softphone"
 
 // keyringStore is the operating system's keyring through go-keyring.

@@ -1,7 +1,8 @@
 // Package secret keeps account passwords out of the configuration file:
-// a Store holds one password per account name, and Keyring is the
-// operating system's store (Secret Service on Linux and the BSDs, the
-// Keychain on macOS, the Credential Manager on Windows).
+// a Store holds passwords by entry (an account name, or TURNEntry of one
+// for its TURN password), and Keyring is the operating system's store
+// (Secret Service on Linux and the BSDs, the Keychain on macOS, the
+// Credential Manager on Windows).
 //
 // No error of this package contains a password.
 package secret
