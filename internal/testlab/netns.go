@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -92,10 +93,29 @@ func (n *NetTopology) Command(ns, name string, args ...string) *exec.Cmd {
 // CommandContext is Command killed when ctx is done.
 func (n *NetTopology) CommandContext(ctx context.Context, ns, name string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, n.ip, append([]string{"netns", "exec", ns, name}, args...)...)
-	if ns != n.a && ns != n.b && ns != n.r {
-		cmd.Err = fmt.Errorf("testlab: %q is not a namespace of this topology (%s, %s, %s)", ns, n.a, n.b, n.r)
-	}
+	cmd.Err = n.check(ns)
 	return cmd
+}
+
+// ListenUDP opens a UDP socket inside namespace ns (one of Names), bound to
+// addr (e.g. AddrA with port 0): this process's own media can then sit in A
+// or B. The socket stays in ns whatever goroutine uses it; close it before
+// the test ends.
+func (n *NetTopology) ListenUDP(ns string, addr netip.AddrPort) (*net.UDPConn, error) {
+	if err := n.check(ns); err != nil {
+		return nil, err
+	}
+	return listenUDPInNetns(netnsDir+ns, addr)
+}
+
+// netnsDir is where `ip netns add` binds namespaces.
+const netnsDir = "/run/netns/"
+
+func (n *NetTopology) check(ns string) error {
+	if ns != n.a && ns != n.b && ns != n.r {
+		return fmt.Errorf("testlab: %q is not a namespace of this topology (%s, %s, %s)", ns, n.a, n.b, n.r)
+	}
+	return nil
 }
 
 // create adds the namespaces, then for A and B a veth pair to R with an
@@ -175,7 +195,7 @@ func (n *NetTopology) remove() error {
 	defer cancel()
 	var errs []error
 	for _, ns := range []string{n.a, n.b, n.r} {
-		if !fileExists("/run/netns/" + ns) {
+		if !fileExists(netnsDir + ns) {
 			continue
 		}
 		out, err := n.output(ctx, "netns", "pids", ns)
@@ -183,7 +203,9 @@ func (n *NetTopology) remove() error {
 			errs = append(errs, err)
 		}
 		for f := range strings.FieldsSeq(out) {
-			if pid, err := strconv.Atoi(f); err == nil && pid > 1 {
+			// This process is listed when one of its threads was in ns
+			// (ListenUDP) and could not return.
+			if pid, err := strconv.Atoi(f); err == nil && pid > 1 && pid != os.Getpid() {
 				if p, err := os.FindProcess(pid); err == nil {
 					_ = p.Kill()
 				}

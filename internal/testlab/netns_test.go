@@ -2,6 +2,8 @@ package testlab
 
 import (
 	"context"
+	"net"
+	"net/netip"
 	"os/exec"
 	"strings"
 	"testing"
@@ -99,5 +101,50 @@ func TestNetTopology(t *testing.T) {
 			t.Error("a process left in namespace A survived the cleanup")
 			_ = sleeper.Process.Kill()
 		}
+	}
+}
+
+// TestNetTopologyListenUDP checks that sockets of this process can be put in
+// the namespaces: A talks to R, not to B, and A's address exists only in A.
+func TestNetTopologyListenUDP(t *testing.T) {
+	n := NewNetTopology(t)
+	a, b, r := n.Names()
+	listen := func(ns string, addr netip.Addr) *net.UDPConn {
+		t.Helper()
+		c, err := n.ListenUDP(ns, netip.AddrPortFrom(addr, 0))
+		if err != nil {
+			t.Fatalf("listen in %s on %v: %v", ns, addr, err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	inA, inR, inB := listen(a, n.AddrA()), listen(r, n.AddrRA()), listen(b, n.AddrB())
+	addrOf := func(c *net.UDPConn) netip.AddrPort { return c.LocalAddr().(*net.UDPAddr).AddrPort() }
+
+	if _, err := inA.WriteToUDPAddrPort([]byte("ping"), addrOf(inR)); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	inR.SetReadDeadline(time.Now().Add(5 * time.Second))
+	nr, from, err := inR.ReadFromUDPAddrPort(buf)
+	if err != nil || string(buf[:nr]) != "ping" || from != addrOf(inA) {
+		t.Fatalf("R read %q from %v, %v; want ping from %v", buf[:nr], from, err, addrOf(inA))
+	}
+	if _, err := inR.WriteToUDPAddrPort([]byte("pong"), from); err != nil {
+		t.Fatal(err)
+	}
+	inA.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if nr, _, err := inA.ReadFromUDPAddrPort(buf); err != nil || string(buf[:nr]) != "pong" {
+		t.Fatalf("A read %q, %v; want pong", buf[:nr], err)
+	}
+	if _, err := inA.WriteToUDPAddrPort([]byte("ping"), addrOf(inB)); err == nil {
+		t.Error("A sent to B: want network unreachable")
+	}
+	if c, err := n.ListenUDP(b, netip.AddrPortFrom(n.AddrA(), 0)); err == nil {
+		c.Close()
+		t.Error("A's address is bindable in B")
+	}
+	if _, err := n.ListenUDP("sp-nosuch", netip.AddrPortFrom(n.AddrA(), 0)); err == nil {
+		t.Error("ListenUDP in a foreign namespace worked")
 	}
 }
