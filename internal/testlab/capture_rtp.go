@@ -31,19 +31,19 @@ func (s RTPStats) String() string {
 // handful of values (< 0.1). A tone that does not divide the sample rate
 // (440 Hz) spreads over many more codes, so it is neither.
 const (
-	minRTPForVerdict    = 20
-	minMeasuredPayload  = 32
-	encryptedMinRatio   = 0.6
-	clearToneMaxRatio   = 0.25
-	inSequenceMinShare  = 0.9
-	rtpHeaderMinSharing = 0.9 // of the datagrams that are RTP at all
+	minRTPForVerdict   = 20
+	minMeasuredPayload = 32
+	encryptedMinRatio  = 0.6
+	clearToneMaxRatio  = 0.25
+	inSequenceMinShare = 0.9
+	rtpMinShare        = 0.9 // of the datagrams that are RTP at all
 )
 
 // HeaderReadable reports that most datagrams are RTP whose sequence numbers
 // count up per SSRC: the header is in the clear, as SRTP leaves it. Random
 // bytes pass the version check a quarter of the time, never the sequence.
 func (s RTPStats) HeaderReadable() bool {
-	if s.RTP < minRTPForVerdict || float64(s.RTP) < rtpHeaderMinSharing*float64(s.Datagrams) {
+	if s.RTP < minRTPForVerdict || float64(s.RTP) < rtpMinShare*float64(s.Datagrams) {
 		return false
 	}
 	return float64(s.InSequence) >= inSequenceMinShare*float64(s.RTP-s.Streams)
