@@ -24,6 +24,14 @@ type BaresipOptions struct {
 	ToneHz         float64   // default 1000
 	Record         bool      // record received (dump-*-dec.wav) and sent (dump-*-enc.wav) audio into Dir
 	Contacts       []string  // contacts file entries, e.g. `"Carol" <sip:carol@127.0.0.1>`: `message` writes to the current one (contact_next selects)
+
+	// Media encryption and NAT traversal (account parameters; "" = none):
+	MediaEnc   string // "srtp" (SDES when the peer offers it, else clear), "srtp-mand" (SDES only: RTP/SAVP) or "dtls_srtp"
+	MediaNAT   string // "ice", or "turn" (all media relayed through STUNServer)
+	STUNServer string // "stun:127.0.0.1:3478" or "turn:127.0.0.1:3478"; credentials go in STUNUser/STUNPass, not in the URI
+	STUNUser   string
+	STUNPass   string
+	RTCPMux    bool // offer and accept RTP and RTCP on one port (config rtcp_mux)
 }
 
 // ToneAmplitude is the amplitude of the generated microphone tone relative to
@@ -121,6 +129,9 @@ func newBaresip(t testing.TB, opts BaresipOptions) (*Baresip, error) {
 	}
 	if opts.Kamailio != nil && opts.Password == "" {
 		return nil, fmt.Errorf("user %q: no password given and none in Kamailio.Users", opts.User)
+	}
+	if err := checkMediaOptions(opts); err != nil {
+		return nil, err
 	}
 	if opts.ToneHz == 0 {
 		opts.ToneHz = 1000

@@ -1,6 +1,7 @@
 package testlab
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,6 +40,66 @@ type baresipConfig struct {
 	record     bool
 	accountURI string // the account line
 	contacts   []string
+	media      mediaConfig
+}
+
+// mediaConfig is the part of the config that encryption and NAT traversal
+// need: the modules behind the account's mediaenc and medianat, and rtcp_mux.
+type mediaConfig struct {
+	enc, nat string
+	rtcpMux  bool
+}
+
+func mediaConfigOf(opts BaresipOptions) mediaConfig {
+	return mediaConfig{enc: opts.MediaEnc, nat: opts.MediaNAT, rtcpMux: opts.RTCPMux}
+}
+
+// modules returns what must be loaded for the account's choices. baresip
+// silently falls back to clear RTP, or no NAT traversal, when the module that
+// an account names is not loaded.
+func (m mediaConfig) modules() []string {
+	var mods []string
+	switch m.enc {
+	case "srtp", "srtp-mand":
+		mods = append(mods, "srtp.so")
+	case "dtls_srtp":
+		mods = append(mods, "dtls_srtp.so")
+	}
+	if m.nat != "" {
+		// ice and turn both gather through the stun module's client.
+		mods = append(mods, "stun.so", "turn.so", "ice.so")
+	}
+	return mods
+}
+
+// checkMediaOptions refuses values baresip would ignore silently, and any
+// character that would end an account parameter early.
+func checkMediaOptions(opts BaresipOptions) error {
+	switch opts.MediaEnc {
+	case "", "srtp", "srtp-mand", "dtls_srtp":
+	default:
+		return fmt.Errorf("media encryption %q: want srtp, srtp-mand or dtls_srtp", opts.MediaEnc)
+	}
+	switch opts.MediaNAT {
+	case "", "ice", "turn":
+	default:
+		return fmt.Errorf("media NAT %q: want ice or turn", opts.MediaNAT)
+	}
+	if s := opts.STUNServer; s != "" && !strings.HasPrefix(s, "stun:") && !strings.HasPrefix(s, "turn:") {
+		return fmt.Errorf("STUN server %q: want stun:host:port or turn:host:port", s)
+	}
+	if opts.MediaNAT == "turn" && !strings.HasPrefix(opts.STUNServer, "turn:") {
+		return fmt.Errorf("media NAT turn needs a turn: STUN server, not %q", opts.STUNServer)
+	}
+	if (opts.STUNUser != "" || opts.STUNPass != "") && opts.STUNServer == "" {
+		return errors.New("STUN credentials without a STUN server")
+	}
+	for _, v := range []string{opts.STUNServer, opts.STUNUser, opts.STUNPass} {
+		if strings.ContainsAny(v, ";<>\" \t\r\n") {
+			return fmt.Errorf("STUN server or credential %q: no ';', '<', '>', quotes or blanks", v)
+		}
+	}
+	return nil
 }
 
 // write renders config, accounts and an empty contacts file into c.dir.
@@ -61,7 +122,7 @@ func (c *baresipConfig) write() error {
 	line("audio_level", "no")
 	line("audio_buffer", "20-160")
 	line("rtp_ports", fmt.Sprintf("%d-%d", c.rtpMin, c.rtpMax))
-	line("rtcp_mux", "no")
+	line("rtcp_mux", yesNo(c.media.rtcpMux))
 	line("jitter_buffer_delay", "5-10")
 	line("statmode_default", "off") // else the log fills with status lines
 	line("opus_bitrate", 32000)
@@ -70,6 +131,7 @@ func (c *baresipConfig) write() error {
 	if c.record {
 		mods = append(mods, "sndfile.so")
 	}
+	mods = append(mods, c.media.modules()...)
 	for _, m := range mods {
 		line("module", m)
 	}
@@ -124,5 +186,23 @@ func accountLine(opts BaresipOptions, sipAddr string, codecs []string, registere
 	if len(codecs) > 0 {
 		params = append(params, "audio_codecs="+strings.Join(codecs, ","))
 	}
+	for _, p := range []struct{ key, value string }{
+		{"mediaenc", opts.MediaEnc},
+		{"medianat", opts.MediaNAT},
+		{"stunserver", opts.STUNServer},
+		{"stunuser", opts.STUNUser},
+		{"stunpass", opts.STUNPass},
+	} {
+		if p.value != "" {
+			params = append(params, p.key+"="+p.value)
+		}
+	}
 	return uri + ";" + strings.Join(params, ";")
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }

@@ -65,7 +65,7 @@ func (b *Baresip) start() error {
 	if err != nil {
 		return err
 	}
-	cfg := &baresipConfig{dir: b.Dir, source: mic, srcRate: rate, srcChans: chans, record: b.opts.Record, contacts: b.opts.Contacts}
+	cfg := &baresipConfig{dir: b.Dir, source: mic, srcRate: rate, srcChans: chans, record: b.opts.Record, contacts: b.opts.Contacts, media: mediaConfigOf(b.opts)}
 	if cfg.sipPort, cfg.ctrlPort, err = baresipPorts(); err != nil {
 		return err
 	}
