@@ -150,7 +150,7 @@ func readTransport(s *sdp.SessionDescription, m *sdp.MediaDescription) Transport
 	for _, a := range m.Attributes {
 		switch a.Key {
 		case "crypto":
-			if v := strings.TrimSpace(a.Value); v != "" {
+			if v, ok := clean(a.Value); ok {
 				t.Crypto = append(t.Crypto, v)
 			}
 		case "rtcp-mux":
@@ -170,13 +170,13 @@ func readTransport(s *sdp.SessionDescription, m *sdp.MediaDescription) Transport
 	if v, ok := both("ice-pwd"); ok {
 		ice.Pwd, found = v, true
 	}
-	if _, ok := firstValue(s.Attributes, "ice-lite"); ok {
+	if has(s.Attributes, "ice-lite") {
 		ice.Lite, found = true, true
 	}
 	for _, a := range m.Attributes {
 		switch a.Key {
 		case "candidate":
-			if v := strings.TrimSpace(a.Value); v != "" {
+			if v, ok := clean(a.Value); ok {
 				ice.Candidates = append(ice.Candidates, v)
 				found = true
 			}
@@ -185,7 +185,7 @@ func readTransport(s *sdp.SessionDescription, m *sdp.MediaDescription) Transport
 		}
 	}
 	// RFC 8840 allows end-of-candidates at the session level too.
-	if _, ok := firstValue(s.Attributes, "end-of-candidates"); ok {
+	if has(s.Attributes, "end-of-candidates") {
 		ice.EndOfCandidates, found = true, true
 	}
 	if found {
@@ -194,16 +194,33 @@ func readTransport(s *sdp.SessionDescription, m *sdp.MediaDescription) Transport
 	return t
 }
 
-// firstValue returns the trimmed value of the first attribute called key.
-// pion keeps everything after the colon, so a CR cannot reach here; a
-// stray one from a bare-LF body is trimmed as blank.
+// firstValue returns the first usable value of an attribute called key.
 func firstValue(attrs []sdp.Attribute, key string) (string, bool) {
 	for _, a := range attrs {
 		if a.Key == key {
-			return strings.TrimSpace(a.Value), true
+			if v, ok := clean(a.Value); ok {
+				return v, true
+			}
 		}
 	}
 	return "", false
+}
+
+func has(attrs []sdp.Attribute, key string) bool {
+	for _, a := range attrs {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// clean trims an attribute value and refuses an empty one or one with a
+// CR inside: pion splits lines at LF only, and such a value passed on
+// would break the SDP or log lines of whoever writes it next.
+func clean(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	return v, !badValue(v)
 }
 
 // writeTransport adds t's media-level attributes to m, and a=ice-lite to

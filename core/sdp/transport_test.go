@@ -52,6 +52,8 @@ func TestReadOffer(t *testing.T) {
 				Candidates: []string{"1 1 udp 2130706431 198.18.0.3 20000 typ host"}},
 		}},
 		{"unknown profile skipped", unknownThenSAVPOffer, Transport{Profile: ProfileSAVP, Crypto: []string{cryptoA}}},
+		{"values with a CR or empty dropped", baresipSRTPMandOffer + "a=crypto:2 AES_CM_128_HMAC_SHA1_32\rinline:x\na=ice-ufrag: \na=setup:\n",
+			Transport{Profile: ProfileSAVP, Crypto: []string{cryptoA}}},
 		{"blanks trimmed", baresipSRTPMandOffer + "a=setup: passive \n",
 			Transport{Profile: ProfileSAVP, Crypto: []string{cryptoA}, Setup: "passive"}},
 	}
