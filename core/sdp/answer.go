@@ -8,9 +8,9 @@ import (
 )
 
 // Answer answers a remote offer (RFC 3264 6). It takes the first enabled
-// audio stream on a known profile and, of l.Codecs in our preference order, the first
-// the offer contains, matched by name, clock rate and channels whatever
-// PT the peer gave it. The answer carries only that codec (so the peer
+// audio stream on a known profile (see the Profile constants) and, of
+// l.Codecs in our preference order, the first the offer contains, matched
+// by name, clock rate and channels whatever PT the peer gave it. The answer carries only that codec (so the peer
 // cannot switch to one we did not set up) plus telephone-event at its
 // clock rate if both sides want DTMF, all on the offerer's PTs. Every other
 // offered stream is rejected with port 0, in the offer's order.

@@ -59,11 +59,13 @@ type Local struct {
 	// for every new offer in a dialog (re-INVITE), RFC 3264 8.
 	SessionID, Version uint64
 	Username           string // o= username; "" means "-"
-	// Transport is written as given, with two exceptions in an answer:
-	// the m= proto echoes the offer's (Profile is ignored), and rtcp-mux is
-	// accepted only if the offer has it (a=rtcp-mux-only is never written).
-	// With RTCP multiplexed for sure (rtcp-mux-only offered, or rtcp-mux
-	// accepted in an answer) a=rtcp names RTPPort itself.
+	// Transport is written as given, except that in an answer the m=
+	// proto echoes the offer's (Profile is ignored), rtcp-mux is accepted
+	// only if the offer has it, and a=rtcp-mux-only is never written (RFC
+	// 8858); in an offer RTCPMuxOnly implies a=rtcp-mux. With RTCP surely
+	// multiplexed (rtcp-mux-only offered, or rtcp-mux accepted in an
+	// answer) a=rtcp names RTPPort itself. In an answer Setup must be
+	// active or passive (RFC 5763); that is the caller's choice.
 	Transport Transport
 }
 

@@ -99,9 +99,9 @@ func validTransport(t Transport) error {
 	if t.Profile != "" && canonicalProfile(t.Profile) != t.Profile {
 		return fmt.Errorf("%w: profile %q", errInvalidLocal, t.Profile)
 	}
-	for _, c := range t.Crypto {
-		if badValue(c) {
-			return fmt.Errorf("%w: crypto %q", errInvalidLocal, c)
+	for i, c := range t.Crypto {
+		if badValue(c) { // the value holds a key: keep it out of errors
+			return fmt.Errorf("%w: crypto value %d empty or with CR/LF", errInvalidLocal, i)
 		}
 	}
 	if t.Fingerprint != "" && badValue(t.Fingerprint) {
