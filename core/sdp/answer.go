@@ -8,12 +8,18 @@ import (
 )
 
 // Answer answers a remote offer (RFC 3264 6). It takes the first enabled
-// RTP/AVP audio stream and, of l.Codecs in our preference order, the first
-// the offer contains, matched by name, clock rate and channels whatever
-// PT the peer gave it. The answer carries only that codec (so the peer
+// audio stream on a known profile (see the Profile constants) and, of
+// l.Codecs in our preference order, the first the offer contains, matched
+// by name, clock rate and channels whatever PT the peer gave it. The answer carries only that codec (so the peer
 // cannot switch to one we did not set up) plus telephone-event at its
 // clock rate if both sides want DTMF, all on the offerer's PTs. Every other
 // offered stream is rejected with port 0, in the offer's order.
+//
+// The answer keeps the offer's profile and carries l.Transport as Local
+// describes; n.Transport is the offer's (see ReadOffer). An SRTP profile
+// needs the matching keys in l.Transport (a=crypto for RTP/SAVP(F),
+// a=fingerprint for UDP/TLS/...), else the stream is declined as
+// unsupported: a plain Local never answers an encrypted offer.
 //
 // Errors: ErrMalformed (a UAS may answer 400), ErrNoAudio (possibly with
 // ErrUnsupportedProfile) and ErrNoCommonCodec (488 Not Acceptable Here).
@@ -34,6 +40,11 @@ func Answer(offer []byte, l Local) (answer []byte, n Negotiated, err error) {
 	if err != nil {
 		return nil, n, err
 	}
+	t := readTransport(s, s.MediaDescriptions[i])
+	if why := answerable(t.Profile, l.Transport); why != "" {
+		return nil, n, fmt.Errorf("%w: %w: %s", ErrNoAudio, ErrUnsupportedProfile, why)
+	}
+	muxed := t.RTCPMux && (l.Transport.RTCPMux || l.Transport.RTCPMuxOnly)
 	c, f, ok := choose(l.Codecs, r.formats)
 	if !ok {
 		return nil, n, fmt.Errorf("%w: offer has %s", ErrNoCommonCodec, describe(r.formats))
@@ -47,8 +58,12 @@ func Answer(offer []byte, l Local) (answer []byte, n Negotiated, err error) {
 		RecvPT:     f.pt,
 		Ptime:      sendPtime(r, l, c),
 		Direction:  ours(r.dir, l.Direction),
+		Transport:  t,
 	}
 	n.RemoteSession = r.session
+	if muxed {
+		n.RemoteRTCP = r.addr
+	}
 	fs := []format{fromCodec(c)}
 	if d, ok := findDTMF(r.formats, c.ClockRate); ok && l.DTMF {
 		n.DTMFPT, n.RecvDTMFPT = d.pt, d.pt
@@ -58,7 +73,9 @@ func Answer(offer []byte, l Local) (answer []byte, n Negotiated, err error) {
 	out := session(l)
 	for j, m := range s.MediaDescriptions {
 		if j == i {
-			out.MediaDescriptions = append(out.MediaDescriptions, audio(l, fs, n.Direction))
+			m := audio(l, fs, n.Direction, t.Profile)
+			writeTransport(out, m, l.Transport, l.RTPPort, true, t.RTCPMux)
+			out.MediaDescriptions = append(out.MediaDescriptions, m)
 		} else {
 			out.MediaDescriptions = append(out.MediaDescriptions, rejected(m))
 		}

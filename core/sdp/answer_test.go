@@ -3,6 +3,7 @@ package sdp
 import (
 	"errors"
 	"net/netip"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -200,7 +201,7 @@ func TestAnswerErrors(t *testing.T) {
 					t.Errorf("err = %v, want %v", err, w)
 				}
 			}
-			if b != nil || n != (Negotiated{}) {
+			if b != nil || !reflect.DeepEqual(n, Negotiated{}) {
 				t.Errorf("got an answer with an error: %q %+v", b, n)
 			}
 		})

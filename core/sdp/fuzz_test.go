@@ -2,28 +2,35 @@ package sdp
 
 import (
 	"errors"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pion/sdp/v3"
 )
 
-// FuzzAnswer feeds arbitrary bytes to Answer and ParseAnswer: no panics,
-// only our sentinel errors, and every answer we write must parse and have
-// one m= line per offered one.
+// FuzzAnswer feeds arbitrary bytes to ReadOffer, Answer (with a plain and
+// with secure Locals) and ParseAnswer: no panics, only our sentinel errors,
+// every answer we write must parse and have one m= line per offered one,
+// and Answer must report the transport ReadOffer reads.
 func FuzzAnswer(f *testing.F) {
 	for _, s := range []string{
 		baresipOffer, linphoneOffer, asteriskOffer, videoOffer, holdSendonlyOffer,
 		holdZeroOffer, inactiveOffer, unknownCodecsOffer, savpOffer,
 		noRtpmapDynamicOffer, ipv6Offer, disabledFirstAudioOffer,
+		baresipSRTPMandOffer, baresipSRTPOffer, baresipDTLSOffer, baresipICEOffer,
+		baresipDTLSICEOffer, linphoneSRTPOffer, iceLiteOffer, unknownThenSAVPOffer,
 	} {
 		f.Add(crlf(s))
 	}
 	f.Add([]byte("v=0\r\n"))
 	f.Add([]byte{})
 	known := func(err error) bool {
-		return errors.Is(err, ErrMalformed) || errors.Is(err, ErrNoAudio) || errors.Is(err, ErrNoCommonCodec)
+		return errors.Is(err, ErrMalformed) || errors.Is(err, ErrNoAudio) ||
+			errors.Is(err, ErrNoCommonCodec) || errors.Is(err, ErrProfileMismatch)
 	}
 	f.Fuzz(func(t *testing.T, offer []byte) {
+		fuzzSecure(t, offer, known)
 		l := testLocal()
 		answer, n, err := Answer(offer, l)
 		if _, perr := ParseAnswer(l, offer); perr != nil && !known(perr) {
@@ -49,4 +56,53 @@ func FuzzAnswer(f *testing.F) {
 			t.Fatalf("odd result %+v", n)
 		}
 	})
+}
+
+// fuzzSecure is FuzzAnswer's part for encrypted and ICE streams.
+func fuzzSecure(t *testing.T, offer []byte, known func(error) bool) {
+	tr, rerr := ReadOffer(offer)
+	if rerr != nil && !known(rerr) {
+		t.Fatalf("ReadOffer: unexpected error %v", rerr)
+	}
+	if rerr == nil {
+		vals := append([]string{tr.Profile, tr.Fingerprint, tr.Setup}, tr.Crypto...)
+		if tr.ICE != nil {
+			vals = append(append(vals, tr.ICE.Ufrag, tr.ICE.Pwd), tr.ICE.Candidates...)
+		}
+		for _, v := range vals {
+			if strings.ContainsAny(v, "\r\n") || v != strings.TrimSpace(v) {
+				t.Fatalf("ReadOffer kept %q", v)
+			}
+		}
+		if canonicalProfile(tr.Profile) != tr.Profile {
+			t.Fatalf("ReadOffer profile %q", tr.Profile)
+		}
+	}
+	for _, l := range []Local{sdesLocal(), dtlsICELocal()} {
+		answer, n, err := Answer(offer, l)
+		if _, perr := ParseAnswer(l, offer); perr != nil && !known(perr) {
+			t.Fatalf("ParseAnswer: unexpected error %v", perr)
+		}
+		if err != nil {
+			if !known(err) {
+				t.Fatalf("Answer: unexpected error %v", err)
+			}
+			continue
+		}
+		if rerr != nil {
+			t.Fatalf("Answer took an offer ReadOffer refused: %v", rerr)
+		}
+		if !reflect.DeepEqual(n.Transport, tr) {
+			t.Fatalf("Answer read %s, ReadOffer %s", show(n.Transport), show(tr))
+		}
+		var out sdp.SessionDescription
+		if err := out.Unmarshal(answer); err != nil {
+			t.Fatalf("answer does not parse: %v\n%s", err, answer)
+		}
+		for _, m := range out.MediaDescriptions {
+			if m.MediaName.Port.Value != 0 && profile(m) != tr.Profile {
+				t.Fatalf("answer on %s to an offer on %s", profile(m), tr.Profile)
+			}
+		}
+	}
 }

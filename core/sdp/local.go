@@ -76,6 +76,9 @@ func normalize(l Local) (Local, error) {
 	if len(l.Codecs) == 0 {
 		return l, fmt.Errorf("%w: no codecs", errInvalidLocal)
 	}
+	if err := validTransport(l.Transport); err != nil {
+		return l, err
+	}
 	seen := make(map[uint8]bool, len(l.Codecs))
 	for _, c := range l.Codecs {
 		switch {

@@ -2,9 +2,10 @@ package sdp
 
 import "github.com/pion/sdp/v3"
 
-// Offer writes our offer for an INVITE or re-INVITE: one m=audio line with
-// l.Codecs in preference order and, with l.DTMF, telephone-event. Keep l:
-// ParseAnswer needs the same Local to read the answer.
+// Offer writes our offer for an INVITE or re-INVITE: one m=audio line on
+// l.Transport.Profile with l.Codecs in preference order and, with l.DTMF,
+// telephone-event, then l.Transport's attributes. Keep l: ParseAnswer
+// needs the same Local to read the answer.
 func Offer(l Local) ([]byte, error) {
 	l, err := normalize(l)
 	if err != nil {
@@ -15,6 +16,27 @@ func Offer(l Local) ([]byte, error) {
 		return nil, err
 	}
 	s := session(l)
-	s.MediaDescriptions = []*sdp.MediaDescription{audio(l, fs, l.Direction)}
+	m := audio(l, fs, l.Direction, profileOr(l.Transport.Profile))
+	writeTransport(s, m, l.Transport, l.RTPPort, false, false)
+	s.MediaDescriptions = []*sdp.MediaDescription{m}
 	return marshal(s)
+}
+
+// ReadOffer digests the far end's offer: the transport attributes of its
+// first usable audio stream (the one Answer takes), with session-level
+// a=fingerprint, a=setup, a=ice-ufrag and a=ice-pwd applying when the
+// media level has none, and a=ice-lite. The caller decides from it what
+// to put in Local.Transport before calling Answer.
+//
+// Errors: ErrMalformed, ErrNoAudio (possibly with ErrUnsupportedProfile).
+func ReadOffer(offer []byte) (Transport, error) {
+	s, err := parse(offer)
+	if err != nil {
+		return Transport{}, err
+	}
+	i, err := pickAudio(s)
+	if err != nil {
+		return Transport{}, err
+	}
+	return readTransport(s, s.MediaDescriptions[i]), nil
 }

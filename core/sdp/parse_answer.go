@@ -8,7 +8,11 @@ import "fmt"
 // answer lists without an rtpmap is read as the one we offered on it.
 //
 // Errors: ErrMalformed; ErrNoAudio when the answer rejects the audio stream
-// (port 0) or has none; ErrNoCommonCodec when it keeps none of our codecs.
+// (port 0) or has none, with ErrUnsupportedProfile on a profile we do not
+// know; ErrProfileMismatch when it answers on another profile than offered
+// (plain RTP/AVP(F) to RTP/AVP with a=crypto excepted); ErrNoCommonCodec
+// when it keeps none of our codecs. n.Transport is the answer's: whether
+// its keys suit our offer is the caller's check.
 // A UAC then ends the call (ACK and BYE, or CANCEL).
 func ParseAnswer(offer Local, answer []byte) (Negotiated, error) {
 	l, err := normalize(offer)
@@ -37,9 +41,14 @@ func ParseAnswer(offer Local, answer []byte) (Negotiated, error) {
 	if m.MediaName.Port.Value == 0 {
 		return Negotiated{}, fmt.Errorf("%w: answer rejected the audio stream", ErrNoAudio)
 	}
-	if p := profile(m); p != "RTP/AVP" {
-		return Negotiated{}, fmt.Errorf("%w: %w: answer switched to %s", ErrNoAudio, ErrUnsupportedProfile, p)
+	t := readTransport(s, m)
+	if canonicalProfile(t.Profile) == "" {
+		return Negotiated{}, fmt.Errorf("%w: %w: answer switched to %s", ErrNoAudio, ErrUnsupportedProfile, t.Profile)
 	}
+	if !profileAccepted(l.Transport, t.Profile) {
+		return Negotiated{}, fmt.Errorf("%w: offered %s, answered %s", ErrProfileMismatch, profileOr(l.Transport.Profile), t.Profile)
+	}
+	muxed := t.RTCPMux && (l.Transport.RTCPMux || l.Transport.RTCPMuxOnly)
 	known := make(map[uint8]format, len(ofs))
 	for _, f := range ofs {
 		known[f.pt] = f
@@ -63,9 +72,13 @@ func ParseAnswer(offer Local, answer []byte) (Negotiated, error) {
 				RecvPT:     c.PayloadType,
 				Ptime:      sendPtime(r, l, c),
 				Direction:  ours(r.dir, l.Direction),
+				Transport:  t,
 			}
 			n.Codec.PayloadType = f.pt
 			n.RemoteSession = r.session
+			if muxed {
+				n.RemoteRTCP = r.addr
+			}
 			theirs, ok1 := findDTMF(r.formats, c.ClockRate)
 			mine, ok2 := findDTMF(ofs, c.ClockRate) // absent unless l.DTMF
 			if ok1 && ok2 {

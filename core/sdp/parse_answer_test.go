@@ -3,6 +3,7 @@ package sdp
 import (
 	"errors"
 	"net/netip"
+	"reflect"
 	"testing"
 )
 
@@ -101,7 +102,8 @@ func TestParseAnswerErrors(t *testing.T) {
 		{"no audio", answerTo("m=video 4000 RTP/AVP 31\n"), []error{ErrNoAudio}},
 		{"codec we did not offer", answerTo("m=audio 4000 RTP/AVP 18\n"), []error{ErrNoCommonCodec}},
 		{"only telephone-event", answerTo("m=audio 4000 RTP/AVP 101\n"), []error{ErrNoCommonCodec}},
-		{"switched to SRTP", answerTo("m=audio 4000 RTP/SAVP 0\n"), []error{ErrNoAudio, ErrUnsupportedProfile}},
+		{"switched to SRTP", answerTo("m=audio 4000 RTP/SAVP 0\n"), []error{ErrProfileMismatch}},
+		{"unknown profile", answerTo("m=audio 4000 TCP/RTP/AVP 0\n"), []error{ErrNoAudio, ErrUnsupportedProfile}},
 		{"garbage", []byte("SIP/2.0 200 OK\r\n"), []error{ErrMalformed}},
 	}
 	for _, tt := range tests {
@@ -112,7 +114,7 @@ func TestParseAnswerErrors(t *testing.T) {
 					t.Errorf("err = %v, want %v", err, w)
 				}
 			}
-			if n != (Negotiated{}) {
+			if !reflect.DeepEqual(n, Negotiated{}) {
 				t.Errorf("got %+v with an error", n)
 			}
 		})

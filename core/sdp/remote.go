@@ -36,21 +36,22 @@ func parse(b []byte) (*sdp.SessionDescription, error) {
 
 func profile(m *sdp.MediaDescription) string { return strings.Join(m.MediaName.Protos, "/") }
 
-// pickAudio returns the index of the first enabled RTP/AVP audio stream.
+// pickAudio returns the index of the first enabled audio stream on a
+// profile we know, plain or secure.
 func pickAudio(s *sdp.SessionDescription) (int, error) {
 	other := ""
 	for i, m := range s.MediaDescriptions {
 		if m.MediaName.Media != "audio" || m.MediaName.Port.Value == 0 {
 			continue
 		}
-		if p := profile(m); p == "RTP/AVP" {
+		if p := profile(m); canonicalProfile(p) != "" {
 			return i, nil
 		} else if other == "" {
 			other = p
 		}
 	}
 	if other != "" {
-		return -1, fmt.Errorf("%w: %w: %s not supported, only RTP/AVP", ErrNoAudio, ErrUnsupportedProfile, other)
+		return -1, fmt.Errorf("%w: %w: %s not supported", ErrNoAudio, ErrUnsupportedProfile, other)
 	}
 	return -1, fmt.Errorf("%w: no enabled audio stream", ErrNoAudio)
 }

@@ -1,6 +1,8 @@
 // Package sdp does the RFC 3264 offer/answer exchange for a call with one
-// plain RTP/AVP audio stream. It speaks only the SDP this phone needs and
-// leaves sockets, codecs and SIP to the caller.
+// audio stream, plain or encrypted (SDES or DTLS-SRTP), optionally routed
+// by ICE. It speaks only the SDP this phone needs: transport and security
+// attributes pass through as strings (see Transport), and keys, sockets,
+// codecs and SIP are the caller's.
 package sdp
 
 import (
@@ -21,8 +23,14 @@ var (
 	// disabled (port 0), or rejected in the answer.
 	ErrNoAudio = errors.New("sdp: no usable audio stream")
 	// ErrUnsupportedProfile comes together with ErrNoAudio when the audio
-	// stream uses a transport other than RTP/AVP (e.g. RTP/SAVP, SRTP).
+	// stream uses a transport profile we do not know (see the Profile
+	// constants), or, in Answer, an SRTP profile Local.Transport brings no
+	// keys for.
 	ErrUnsupportedProfile = errors.New("sdp: unsupported transport profile")
+	// ErrProfileMismatch means the answer's profile is not the one we
+	// offered (nor plain RTP/AVP(F) to an RTP/AVP offer with a=crypto): the
+	// peer broke RFC 3264, or downgraded our encryption. A UAC ends the call.
+	ErrProfileMismatch = errors.New("sdp: answer changed the transport profile")
 )
 
 // Direction is an SDP media direction attribute (RFC 3264 5.1).
@@ -51,12 +59,22 @@ type Local struct {
 	// for every new offer in a dialog (re-INVITE), RFC 3264 8.
 	SessionID, Version uint64
 	Username           string // o= username; "" means "-"
+	// Transport is written as given, except that in an answer the m=
+	// proto echoes the offer's (Profile is ignored), rtcp-mux is accepted
+	// only if the offer has it, and a=rtcp-mux-only is never written (RFC
+	// 8858); in an offer RTCPMuxOnly implies a=rtcp-mux. With RTCP surely
+	// multiplexed (rtcp-mux-only offered, or rtcp-mux accepted in an
+	// answer) a=rtcp names RTPPort itself. In an answer Setup must be
+	// active or passive (RFC 5763); that is the caller's choice.
+	Transport Transport
 }
 
 // Negotiated is the outcome of one offer/answer exchange.
 type Negotiated struct {
-	Remote     netip.AddrPort // where to send RTP (c= and m= port)
-	RemoteRTCP netip.AddrPort // where to send RTCP (a=rtcp, else port+1)
+	Remote netip.AddrPort // where to send RTP (c= and m= port)
+	// RemoteRTCP is where to send RTCP: a=rtcp, else port+1, but Remote
+	// when both sides agreed on rtcp-mux.
+	RemoteRTCP netip.AddrPort
 	// Codec is our codec.Info for the chosen codec, except PayloadType is
 	// the one the remote uses: send with it.
 	Codec codec.Info
@@ -74,6 +92,10 @@ type Negotiated struct {
 	// and restricted by Local.Direction.
 	Direction     Direction
 	RemoteSession struct{ ID, Version uint64 } // the peer's o= line
+	// Transport is the REMOTE side's transport attributes of the chosen
+	// stream as it wrote them, session-level ones merged in: its keys,
+	// fingerprint, setup role and ICE credentials and candidates.
+	Transport Transport
 }
 
 // Sends reports whether we may send media in direction d.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"strings"
 
 	"github.com/pion/sdp/v3"
 )
@@ -37,12 +38,13 @@ func addrType(a netip.Addr) string {
 	return "IP6"
 }
 
-// audio builds our m=audio section carrying fs in that order.
-func audio(l Local, fs []format, dir Direction) *sdp.MediaDescription {
+// audio builds our m=audio section on profile carrying fs in that order.
+// The transport attributes are writeTransport's.
+func audio(l Local, fs []format, dir Direction, profile string) *sdp.MediaDescription {
 	m := &sdp.MediaDescription{MediaName: sdp.MediaName{
 		Media:  "audio",
 		Port:   sdp.RangedPort{Value: l.RTPPort},
-		Protos: []string{"RTP", "AVP"},
+		Protos: strings.Split(profile, "/"),
 	}}
 	for _, f := range fs {
 		pt := strconv.Itoa(int(f.pt))
