@@ -24,6 +24,7 @@ import (
 	"github.com/softphone/softphone/core/lines"
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/secret"
+	"github.com/softphone/softphone/core/secure"
 	"github.com/softphone/softphone/core/sip"
 	"github.com/softphone/softphone/core/state"
 	"github.com/softphone/softphone/core/store"

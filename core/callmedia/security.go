@@ -184,11 +184,11 @@ func (p plan) keys() (secure.Keys, error) { return secure.SDESKeys(p.crypto, p.r
 // SecurityFor is the media protection and NAT settings of a call on acct.
 func SecurityFor(acct config.Account) Security {
 	return Security{
-		Mode:      acct.Encryption,
+		Mode:      acct.EncryptionMode(),
 		Mandatory: acct.EncryptionMandatory,
 		SDESKeys:  acct.OffersSDESKeys(),
 		NAT: nat.Config{
-			ICE: acct.ICEOn(), STUN: acct.STUNServer, TURN: acct.TURNServer,
+			ICE: acct.ICEOn(), STUN: acct.STUNAddr(), TURN: acct.TURNAddr(),
 			TURNUser: acct.TURNUsername, TURNPass: acct.TURNPassword,
 		},
 	}

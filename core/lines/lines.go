@@ -238,14 +238,16 @@ func (l *Line) withConfig(a config.Account) *Line {
 
 // sameRegistration reports whether two versions of an account can keep
 // one running line: the settings read per call (do not disturb, busy,
-// forwarding, auto-answer) do not touch the registration. Voicemail and
-// presence settings still count, since their subscriptions run with it.
+// forwarding, auto-answer, media protection and NAT) do not touch the
+// registration. Voicemail and presence settings still count, since their
+// subscriptions run with it.
 func sameRegistration(a, b config.Account) bool {
 	fa, fb := &a.Features, b.Features
 	fa.DND, fa.BusyWhenInCall = fb.DND, fb.BusyWhenInCall
 	fa.ForwardAlways, fa.ForwardBusy, fa.ForwardNoAnswer, fa.ForwardNoAnswerAfter =
 		fb.ForwardAlways, fb.ForwardBusy, fb.ForwardNoAnswer, fb.ForwardNoAnswerAfter
 	fa.AutoAnswer, fa.AnswerAfterHints = fb.AutoAnswer, fb.AnswerAfterHints
+	a.Media = b.Media
 	return sameLine(a, b)
 }
 

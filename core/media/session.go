@@ -26,10 +26,10 @@ type Config struct {
 	Remote     netip.AddrPort // RTP destination from the SDP
 	RemoteRTCP netip.AddrPort
 	// RTCPMux: RTCP goes to and comes from the RTP address (RFC 5761).
-	RTCPMux bool
-	Encoder    codec.Options
-	MinDelay   time.Duration // jitter buffer bounds (0: defaults)
-	MaxDelay   time.Duration
+	RTCPMux  bool
+	Encoder  codec.Options
+	MinDelay time.Duration // jitter buffer bounds (0: defaults)
+	MaxDelay time.Duration
 	// NoMediaTimeout ends the call when no RTP arrives for this long while
 	// receiving is expected (not on hold). 0 disables the guard.
 	NoMediaTimeout time.Duration

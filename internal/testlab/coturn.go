@@ -37,6 +37,20 @@ const coturnRelayPorts = 100
 // when CI=true) and under -short.
 func StartCoturn(t testing.TB) *Coturn {
 	t.Helper()
+	return startCoturn(t, coturnSpec{ips: []string{"127.0.0.1"}, command: exec.Command, ping: stunPing})
+}
+
+// coturnSpec says where a coturn runs: its addresses (listening and
+// relaying on each), how its command is made (inside a namespace or not)
+// and how readiness is checked from this process.
+type coturnSpec struct {
+	ips     []string
+	command func(name string, args ...string) *exec.Cmd
+	ping    func(addr string, timeout time.Duration) error
+}
+
+func startCoturn(t testing.TB, spec coturnSpec) *Coturn {
+	t.Helper()
 	Require(t, "turnserver", "coturn")
 	if err := startAllowed(); err != nil {
 		t.Fatal(err)
@@ -55,7 +69,7 @@ func StartCoturn(t testing.TB) *Coturn {
 	}
 	dir := t.TempDir()
 	c := &Coturn{
-		Addr:    net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
+		Addr:    net.JoinHostPort(spec.ips[0], strconv.Itoa(port)),
 		User:    "u" + randHex(4),
 		Pass:    randHex(12),
 		Realm:   "test",
@@ -66,14 +80,18 @@ func StartCoturn(t testing.TB) *Coturn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-n", "--no-tls", "--no-dtls", "--no-cli",
-		"--listening-ip", "127.0.0.1", "--relay-ip", "127.0.0.1",
+	args := []string{"-n", "--no-tls", "--no-dtls", "--no-cli"}
+	for _, ip := range spec.ips {
+		args = append(args, "--listening-ip", ip, "--relay-ip", ip)
+	}
+	args = append(args,
 		"--listening-port", strconv.Itoa(port),
 		"--min-port", strconv.Itoa(minRelay), "--max-port", strconv.Itoa(minRelay+coturnRelayPorts-1),
 		"--lt-cred-mech", "--user", c.User+":"+c.Pass, "--realm", c.Realm,
 		"--allow-loopback-peers",
 		"--db", filepath.Join(dir, "turndb"), "--pidfile", filepath.Join(dir, "turnserver.pid"),
 		"--log-file", "stdout", "--simple-log")
+	cmd := spec.command(bin, args...)
 	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = sysProcAttr()
@@ -88,11 +106,17 @@ func StartCoturn(t testing.TB) *Coturn {
 		close(c.done)
 	}()
 	t.Cleanup(c.Stop)
-	if err := c.waitReady(10 * time.Second); err != nil {
+	if err := c.waitReady(spec.ping, 10*time.Second); err != nil {
 		c.Stop()
 		t.Fatalf("%v\n--- turnserver log ---\n%s", err, c.Log())
 	}
 	return c
+}
+
+// AddrOn is the server's address on ip (one it listens on).
+func (c *Coturn) AddrOn(ip string) string {
+	_, port, _ := net.SplitHostPort(c.Addr)
+	return net.JoinHostPort(ip, port)
 }
 
 // Log is what coturn has written so far.
@@ -125,7 +149,7 @@ func (c *Coturn) Stop() {
 
 // waitReady sends STUN binding requests until one is answered, coturn
 // exits or d passes.
-func (c *Coturn) waitReady(d time.Duration) error {
+func (c *Coturn) waitReady(ping func(string, time.Duration) error, d time.Duration) error {
 	deadline := time.Now().Add(d)
 	for {
 		select {
@@ -133,7 +157,7 @@ func (c *Coturn) waitReady(d time.Duration) error {
 			return errors.New("turnserver exited during start")
 		default:
 		}
-		if err := stunPing(c.Addr, 200*time.Millisecond); err == nil {
+		if err := ping(c.Addr, 200*time.Millisecond); err == nil {
 			return nil
 		} else if time.Now().After(deadline) {
 			return fmt.Errorf("turnserver on %s not answering STUN within %v: %w", c.Addr, d, err)
@@ -149,6 +173,11 @@ func stunPing(addr string, timeout time.Duration) error {
 		return err
 	}
 	defer conn.Close()
+	return stunPingOn(conn, timeout)
+}
+
+// stunPingOn pings over a connected socket.
+func stunPingOn(conn net.Conn, timeout time.Duration) error {
 	req := make([]byte, 20)
 	req[0], req[1] = 0x00, 0x01                             // Binding request
 	req[4], req[5], req[6], req[7] = 0x21, 0x12, 0xA4, 0x42 // magic cookie
