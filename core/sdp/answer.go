@@ -16,10 +16,10 @@ import (
 // offered stream is rejected with port 0, in the offer's order.
 //
 // The answer keeps the offer's profile and carries l.Transport as Local
-// describes; n.Transport is the offer's (see ReadOffer). An SRTP profile
-// needs the matching keys in l.Transport (a=crypto for RTP/SAVP(F),
-// a=fingerprint for UDP/TLS/...), else the stream is declined as
-// unsupported: a plain Local never answers an encrypted offer.
+// describes; n.Transport is the offer's for the stream taken (see
+// ReadOffer). An SRTP stream needs the matching keys in l.Transport
+// (a=crypto for RTP/SAVP(F), a=fingerprint for UDP/TLS/...), else it is
+// passed over as unsupported: a plain Local never answers encrypted media.
 //
 // Errors: ErrMalformed (a UAS may answer 400), ErrNoAudio (possibly with
 // ErrUnsupportedProfile) and ErrNoCommonCodec (488 Not Acceptable Here).
@@ -32,7 +32,7 @@ func Answer(offer []byte, l Local) (answer []byte, n Negotiated, err error) {
 	if err != nil {
 		return nil, n, err
 	}
-	i, err := pickAudio(s)
+	i, err := pickAudio(s, &l.Transport)
 	if err != nil {
 		return nil, n, err
 	}
@@ -41,9 +41,6 @@ func Answer(offer []byte, l Local) (answer []byte, n Negotiated, err error) {
 		return nil, n, err
 	}
 	t := readTransport(s, s.MediaDescriptions[i])
-	if why := answerable(t.Profile, l.Transport); why != "" {
-		return nil, n, fmt.Errorf("%w: %w: %s", ErrNoAudio, ErrUnsupportedProfile, why)
-	}
 	muxed := t.RTCPMux && (l.Transport.RTCPMux || l.Transport.RTCPMuxOnly)
 	c, f, ok := choose(l.Codecs, r.formats)
 	if !ok {

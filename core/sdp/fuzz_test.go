@@ -3,6 +3,7 @@ package sdp
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,17 +93,28 @@ func fuzzSecure(t *testing.T, offer []byte, known func(error) bool) {
 		if rerr != nil {
 			t.Fatalf("Answer took an offer ReadOffer refused: %v", rerr)
 		}
-		if !reflect.DeepEqual(n.Transport, tr) {
-			t.Fatalf("Answer read %s, ReadOffer %s", show(n.Transport), show(tr))
+		var in, out sdp.SessionDescription
+		if err := in.Unmarshal(offer); err != nil {
+			t.Fatalf("accepted an offer pion rejects: %v", err)
 		}
-		var out sdp.SessionDescription
 		if err := out.Unmarshal(answer); err != nil {
 			t.Fatalf("answer does not parse: %v\n%s", err, answer)
 		}
-		for _, m := range out.MediaDescriptions {
-			if m.MediaName.Port.Value != 0 && profile(m) != tr.Profile {
-				t.Fatalf("answer on %s to an offer on %s", profile(m), tr.Profile)
-			}
+		// The stream taken is ReadOffer's, or a later one when l has no
+		// keys for that; either way n.Transport describes it.
+		taken := slices.IndexFunc(out.MediaDescriptions, func(m *sdp.MediaDescription) bool { return m.MediaName.Port.Value != 0 })
+		if taken < 0 || taken >= len(in.MediaDescriptions) {
+			t.Fatalf("no live stream in the answer\n%s", answer)
+		}
+		want := readTransport(&in, in.MediaDescriptions[taken])
+		if !reflect.DeepEqual(n.Transport, want) {
+			t.Fatalf("Answer reports %s for a stream that has %s", show(n.Transport), show(want))
+		}
+		if p := profile(out.MediaDescriptions[taken]); p != want.Profile || answerable(p, l.Transport) != "" {
+			t.Fatalf("answer on %s to an offer on %s", p, want.Profile)
+		}
+		if answerable(tr.Profile, l.Transport) == "" && !reflect.DeepEqual(want, tr) {
+			t.Fatalf("Answer passed over %s for %s", show(tr), show(want))
 		}
 	}
 }

@@ -23,7 +23,8 @@ func Offer(l Local) ([]byte, error) {
 }
 
 // ReadOffer digests the far end's offer: the transport attributes of its
-// first usable audio stream (the one Answer takes), with session-level
+// first audio stream on a known profile (the one Answer takes, unless it
+// is SRTP and Local.Transport has no keys for it), with session-level
 // a=fingerprint, a=setup, a=ice-ufrag and a=ice-pwd applying when the
 // media level has none, and a=ice-lite. The caller decides from it what
 // to put in Local.Transport before calling Answer.
@@ -34,7 +35,7 @@ func ReadOffer(offer []byte) (Transport, error) {
 	if err != nil {
 		return Transport{}, err
 	}
-	i, err := pickAudio(s)
+	i, err := pickAudio(s, nil)
 	if err != nil {
 		return Transport{}, err
 	}

@@ -37,20 +37,37 @@ func parse(b []byte) (*sdp.SessionDescription, error) {
 func profile(m *sdp.MediaDescription) string { return strings.Join(m.MediaName.Protos, "/") }
 
 // pickAudio returns the index of the first enabled audio stream on a
-// profile we know, plain or secure.
-func pickAudio(s *sdp.SessionDescription) (int, error) {
-	other := ""
+// profile we know, plain or secure. With ours, for an answer, it skips
+// SRTP streams ours has no keys for: a peer may offer a plain stream
+// after an encrypted one as its fallback.
+func pickAudio(s *sdp.SessionDescription, ours *Transport) (int, error) {
+	other, why := "", ""
 	for i, m := range s.MediaDescriptions {
 		if m.MediaName.Media != "audio" || m.MediaName.Port.Value == 0 {
 			continue
 		}
-		if p := profile(m); canonicalProfile(p) != "" {
+		p := canonicalProfile(profile(m))
+		switch {
+		case p == "":
+			if other == "" {
+				other = profile(m)
+			}
+		case ours == nil:
 			return i, nil
-		} else if other == "" {
-			other = p
+		default:
+			w := answerable(p, *ours)
+			if w == "" {
+				return i, nil
+			}
+			if why == "" {
+				why = w
+			}
 		}
 	}
-	if other != "" {
+	switch {
+	case why != "":
+		return -1, fmt.Errorf("%w: %w: %s", ErrNoAudio, ErrUnsupportedProfile, why)
+	case other != "":
 		return -1, fmt.Errorf("%w: %w: %s not supported", ErrNoAudio, ErrUnsupportedProfile, other)
 	}
 	return -1, fmt.Errorf("%w: no enabled audio stream", ErrNoAudio)

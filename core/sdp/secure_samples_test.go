@@ -163,3 +163,29 @@ m=audio 10000 TCP/RTP/AVP 0
 m=audio 10002 RTP/SAVP 0
 a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:` + keyA + `
 `
+
+// Encrypted first, plain as the fallback, on two m= lines.
+const savpThenAVPOffer = `
+v=0
+o=- 5 6 IN IP4 198.18.0.1
+s=-
+c=IN IP4 198.18.0.1
+t=0 0
+m=audio 10000 RTP/SAVP 0
+a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:` + keyA + `
+m=audio 10002 RTP/AVP 0
+`
+
+// DTLS first, SDES second.
+const dtlsThenSAVPOffer = `
+v=0
+o=- 5 6 IN IP4 198.18.0.1
+s=-
+c=IN IP4 198.18.0.1
+t=0 0
+a=fingerprint:sha-256 ` + fpA + `
+m=audio 10000 UDP/TLS/RTP/SAVPF 0
+a=setup:actpass
+m=audio 10002 RTP/SAVP 0
+a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:` + keyA + `
+`

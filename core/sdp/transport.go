@@ -206,6 +206,7 @@ func firstValue(attrs []sdp.Attribute, key string) (string, bool) {
 	return "", false
 }
 
+// has reports whether an attribute called key is present, value or not.
 func has(attrs []sdp.Attribute, key string) bool {
 	for _, a := range attrs {
 		if a.Key == key {
@@ -280,8 +281,8 @@ func writeTransport(s *sdp.SessionDescription, m *sdp.MediaDescription, t Transp
 // answerable reports why we cannot answer the offered secure profile with
 // l, or "" if we can: an SRTP profile needs keys in the answer, a=crypto
 // for RTP/SAVP(F) and a=fingerprint for UDP/TLS/RTP/SAVP(F). Without them
-// the answer would promise encryption we cannot do; a plain Local thus
-// declines SRTP offers as before.
+// the answer would promise encryption we cannot do, so a plain Local
+// declines SRTP streams.
 func answerable(offered string, l Transport) string {
 	switch {
 	case !IsSecureProfile(offered):

@@ -38,15 +38,15 @@ func withTransport(l Local, t Transport) Local { l.Transport = t; return l }
 func TestAnswerSecure(t *testing.T) {
 	dtlsActive := Transport{Fingerprint: "sha-256 " + fpB, Setup: "active", RTCPMux: true}
 	tests := []struct {
-		name     string
-		offer    string
-		local    Local
-		mline    string   // the answer's live m= line
-		want     []string // lines the answer has
-		not      []string // substrings it must not have
-		rtcp     netip.AddrPort
-		ports    []int
-		protocol []string // m= protos in order
+		name  string
+		offer string
+		local Local
+		mline string   // the answer's live m= line
+		want  []string // lines the answer has
+		not   []string // substrings it must not have
+		rtcp  netip.AddrPort
+		ports []int      // m= ports of the answer when not just 40000
+		seen  *Transport // n.Transport when not ReadOffer's
 	}{
 		{
 			name: "srtp-mand with our key", offer: baresipSRTPMandOffer, local: sdesLocal(),
@@ -109,7 +109,24 @@ func TestAnswerSecure(t *testing.T) {
 		{
 			name: "unknown profile rejected, SAVP answered", offer: unknownThenSAVPOffer, local: sdesLocal(),
 			mline: "m=audio 40000 RTP/SAVP 0", want: []string{"m=audio 0 TCP/RTP/AVP 0"},
-			rtcp: netip.MustParseAddrPort("198.18.0.1:10003"),
+			rtcp: netip.MustParseAddrPort("198.18.0.1:10003"), ports: []int{0, 40000},
+		},
+		{
+			name: "SRTP with plain fallback, we have keys", offer: savpThenAVPOffer, local: sdesLocal(),
+			mline: "m=audio 40000 RTP/SAVP 0", want: []string{"m=audio 0 RTP/AVP 0", "a=crypto:" + cryptoC},
+			rtcp: netip.MustParseAddrPort("198.18.0.1:10001"), ports: []int{40000, 0},
+		},
+		{
+			name: "SRTP with plain fallback, we are plain", offer: savpThenAVPOffer, local: testLocal(),
+			mline: "m=audio 40000 RTP/AVP 0", want: []string{"m=audio 0 RTP/SAVP 0"}, not: []string{"crypto"},
+			rtcp: netip.MustParseAddrPort("198.18.0.1:10003"), ports: []int{0, 40000}, seen: &Transport{Profile: ProfileAVP},
+		},
+		{
+			name: "DTLS then SDES, we only have SDES keys", offer: dtlsThenSAVPOffer, local: sdesLocal(),
+			mline: "m=audio 40000 RTP/SAVP 0", want: []string{"m=audio 0 UDP/TLS/RTP/SAVPF 0", "a=crypto:" + cryptoC},
+			not: []string{"fingerprint", "setup"}, rtcp: netip.MustParseAddrPort("198.18.0.1:10003"), ports: []int{0, 40000},
+			// The session-level fingerprint applies to every stream.
+			seen: &Transport{Profile: ProfileSAVP, Crypto: []string{cryptoA}, Fingerprint: "sha-256 " + fpA},
 		},
 	}
 	for _, tt := range tests {
@@ -138,11 +155,25 @@ func TestAnswerSecure(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if tt.seen != nil {
+				want = *tt.seen
+			}
 			if !reflect.DeepEqual(n.Transport, want) {
 				t.Errorf("n.Transport %s\nReadOffer   %s", show(n.Transport), show(want))
 			}
 			if n.RemoteRTCP != tt.rtcp {
 				t.Errorf("RemoteRTCP %v, want %v", n.RemoteRTCP, tt.rtcp)
+			}
+			ports := tt.ports
+			if ports == nil {
+				ports = []int{40000}
+			}
+			var got []int
+			for _, m := range s.MediaDescriptions {
+				got = append(got, m.MediaName.Port.Value)
+			}
+			if !slices.Equal(got, ports) {
+				t.Errorf("answer ports %v, want %v", got, ports)
 			}
 		})
 	}
@@ -160,6 +191,7 @@ func TestAnswerSecureErrors(t *testing.T) {
 		{"srtp-mand, only a fingerprint", baresipSRTPMandOffer, withTransport(testLocal(), Transport{Fingerprint: "sha-256 " + fpB, Setup: "active"})},
 		{"dtls, plain local", baresipDTLSOffer, testLocal()},
 		{"dtls, only a=crypto", baresipDTLSOffer, sdesLocal()},
+		{"dtls then SDES, plain local", dtlsThenSAVPOffer, testLocal()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
