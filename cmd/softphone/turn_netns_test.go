@@ -24,7 +24,8 @@ func TestCallThroughTURNBetweenNamespaces(t *testing.T) {
 	topo := testlab.NewNetTopology(t)
 	const sipPort = 5060
 	topo.ForwardOnlyUDP(t, sipPort)
-	turn := testlab.StartCoturnIn(t, topo, topo.AddrRA, topo.AddrRB)
+	turn := testlab.StartCoturnIn(t, topo)
+	nsA, nsB, _ := topo.Names()
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	toneA, toneB := filepath.Join(dir, "1000.wav"), filepath.Join(dir, "440.wav")
@@ -37,7 +38,7 @@ func TestCallThroughTURNBetweenNamespaces(t *testing.T) {
 	}
 	// Each phone's account points at the other (there is no registrar):
 	// what matters is that calls on it use ICE through the relay.
-	account := func(name string, self, peer string) string {
+	account := func(name string, self, peer, turnAddr string) string {
 		return fmt.Sprintf(`[sip]
 listen = "%s:%d"
 
@@ -52,12 +53,12 @@ media_encryption_mandatory = true
 turn_server = %q
 turn_username = %q
 turn_password = %q
-`, self, sipPort, name, name, peer, sipPort, turn.Addr(self), turn.User, turn.Pass)
+`, self, sipPort, name, name, peer, sipPort, turnAddr, turn.User, turn.Pass)
 	}
-	cfgB := writeFile(t, account("bob", topo.AddrB.String(), topo.AddrA.String()))
-	cfgA := writeFile(t, account("alice", topo.AddrA.String(), topo.AddrB.String()))
+	cfgB := writeFile(t, account("bob", topo.AddrB().String(), topo.AddrA().String(), turn.AddrOn(topo.AddrRB().String())))
+	cfgA := writeFile(t, account("alice", topo.AddrA().String(), topo.AddrB().String(), turn.AddrOn(topo.AddrRA().String())))
 
-	answer := topo.Command("b", bin, "answer", "--config", cfgB, "--count", "1", "--json", "--play", toneB, "--record", recB)
+	answer := topo.Command(nsB, bin, "answer", "--config", cfgB, "--count", "1", "--json", "--play", toneB, "--record", recB)
 	stdout, err := answer.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +85,7 @@ turn_password = %q
 		}
 	}()
 	start := time.Now()
-	caller := topo.Command("a", bin, "call", fmt.Sprintf("sip:bob@%s:%d", topo.AddrB, sipPort), "--account", "alice",
+	caller := topo.Command(nsA, bin, "call", fmt.Sprintf("sip:bob@%s:%d", topo.AddrB(), sipPort), "--account", "alice",
 		"--config", cfgA, "--json", "--play", toneA, "--record", recA, "--hangup-after", "3s")
 	out, err := caller.Output()
 	if err != nil {
