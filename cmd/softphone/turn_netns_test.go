@@ -23,7 +23,7 @@ func TestCallThroughTURNBetweenNamespaces(t *testing.T) {
 	testlab.Require(t, "turnserver", "coturn")
 	topo := testlab.NewNetTopology(t)
 	const sipPort = 5060
-	topo.ForwardOnlyUDP(t, sipPort)
+	topo.ForwardOnly(t, sipPort)
 	turn := testlab.StartCoturnIn(t, topo)
 	nsA, nsB, _ := topo.Names()
 	bin := buildBinary(t)
@@ -93,6 +93,11 @@ turn_password = %q
 	}
 	t.Logf("relayed call done in %v", time.Since(start))
 	evs := jsonEvents(t, string(out))
+	if c, m := findEvent(evs, "call", "state", "connected"), findEvent(evs, "media", "state", "flowing"); c != nil && m != nil {
+		answered, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(c["answered"]))
+		flowing, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(m["at"]))
+		t.Logf("200 OK → relayed, decrypted media: %v", flowing.Sub(answered))
+	}
 	if findEvent(evs, "call", "encryption", "dtls-srtp") == nil {
 		t.Errorf("no call event says dtls-srtp:\n%s", out)
 	}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"time"
 
 	"github.com/pion/ice/v4"
 	"github.com/pion/stun/v4"
@@ -13,6 +14,9 @@ import (
 
 // iceURLs turns the configured servers into pion's URIs. The TURN server
 // also answers STUN, so pion may use it for a server-reflexive candidate.
+// relayWait is how long a working relayed pair waits for a direct one.
+const relayWait = 300 * time.Millisecond
+
 func iceURLs(cfg Config) ([]*stun.URI, error) {
 	var urls []*stun.URI
 	if cfg.STUN != "" {
@@ -78,6 +82,10 @@ func newAgent(bind netip.Addr, cfg Config, mux *ice.UniversalUDPMuxDefault, log 
 		// or a test address on lo) and gather no relay socket there.
 		ice.WithIncludeLoopback(),
 		ice.WithMulticastDNSMode(ice.MulticastDNSModeDisabled),
+		// pion waits 2 s before it accepts a relayed pair, in case a direct
+		// one works; direct checks answer within a round trip, so a call
+		// through TURN need not start that late.
+		ice.WithRelayAcceptanceMinWait(relayWait),
 		ice.WithLoggerFactory(log),
 	}
 	a, err := ice.NewAgentWithOptions(opts...)
@@ -115,7 +123,7 @@ func gather(ctx context.Context, a *ice.Agent) (*Local, error) {
 	}
 	l := &Local{Ufrag: ufrag, Pwd: pwd}
 	for _, c := range cands {
-		l.Candidates = append(l.Candidates, c.Marshal())
+		l.Candidates = append(l.Candidates, sdpCandidate(c))
 	}
 	return l, nil
 }

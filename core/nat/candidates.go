@@ -43,3 +43,15 @@ func candidateAddr(c ice.Candidate) netip.AddrPort {
 	}
 	return netip.AddrPortFrom(a.Unmap(), uint16(c.Port()))
 }
+
+// sdpCandidate writes c as an a=candidate value with the fields RFC 8839
+// defines and no extensions: an INVITE over UDP must stay under 1300
+// bytes (RFC 3261 18.1.1), and pion's ufrag/network-id/generation
+// extensions would cost about 40 bytes per candidate.
+func sdpCandidate(c ice.Candidate) string {
+	s := fmt.Sprintf("%s %d udp %d %s %d typ %s", c.Foundation(), c.Component(), c.Priority(), c.Address(), c.Port(), c.Type())
+	if r := c.RelatedAddress(); r != nil {
+		s += fmt.Sprintf(" raddr %s rport %d", r.Address, r.Port)
+	}
+	return s
+}

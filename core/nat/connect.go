@@ -85,7 +85,7 @@ func (p *Path) connectICE(ctx context.Context, r Remote) error {
 	})
 	p.agent.OnSelectedCandidatePairChange(func(local, remote ice.Candidate) {
 		p.mu.Lock()
-		p.selected, p.remote = local.Type().String(), candidateAddr(remote)
+		p.selected, p.remote = pathKind(local, remote), candidateAddr(remote)
 		p.mu.Unlock()
 	})
 
@@ -122,7 +122,7 @@ func (p *Path) connectICE(ctx context.Context, r Remote) error {
 		return err
 	}
 	p.mode, p.conn = modeICE, conn
-	p.selected, p.remote = pair.Local.Type().String(), candidateAddr(pair.Remote)
+	p.selected, p.remote = pathKind(pair.Local, pair.Remote), candidateAddr(pair.Remote)
 	// Relayed media reaches us through pion (the TURN socket is its own);
 	// media on the host socket keeps coming through readSocket.
 	p.wg.Add(1)
@@ -183,4 +183,17 @@ func (p *Path) readRelay(conn *ice.Conn) {
 		p.mu.Unlock()
 		p.queue(buf[:n], from)
 	}
+}
+
+// pathKind is what the user is told about a pair: "relay" when either end
+// is a TURN relay (the media crosses a server), else "srflx" or "prflx"
+// when either end is a NAT mapping, else "host".
+func pathKind(local, remote ice.Candidate) string {
+	kinds := [2]ice.CandidateType{local.Type(), remote.Type()}
+	for _, want := range []ice.CandidateType{ice.CandidateTypeRelay, ice.CandidateTypeServerReflexive, ice.CandidateTypePeerReflexive} {
+		if kinds[0] == want || kinds[1] == want {
+			return want.String()
+		}
+	}
+	return ice.CandidateTypeHost.String()
 }

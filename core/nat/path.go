@@ -257,8 +257,9 @@ func (p *Path) WritePacket(b []byte) error {
 	return ErrNotConnected
 }
 
-// Selected is the local candidate type of the selected pair ("host",
-// "srflx", "prflx", "relay"), "" without ICE.
+// Selected is what the selected pair crosses: "relay" when either end is a
+// TURN relay, else "srflx"/"prflx" when either is a NAT mapping, else
+// "host"; "" without ICE.
 func (p *Path) Selected() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()

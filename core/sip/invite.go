@@ -159,6 +159,7 @@ func (u *UA) Invite(ctx context.Context, o InviteOptions) (*Dialog, []byte, erro
 	dua := &sipgo.DialogUA{Client: u.client, ContactHDR: *contact}
 	answered := map[string]bool{}
 	for attempt := 0; ; attempt++ {
+		fitTransport(req)
 		sess, err := dua.WriteInvite(ctx, req, u.addVia)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: INVITE %s: %v", ErrNoResponse, o.To, err)
@@ -238,6 +239,22 @@ func (u *UA) newInvite(ctx context.Context, o InviteOptions, to sip.Uri) (*sip.R
 	}
 	req.SetBody(o.Offer)
 	return req, or.contact, nil
+}
+
+// udpLimit is the size above which a request leaves UDP for TCP (RFC 3261
+// 18.1.1: within 200 bytes of a 1500-byte path MTU), less room for the Via
+// the transaction adds.
+const udpLimit = 1300 - 100
+
+// fitTransport sends req over TCP when it is too large for UDP: ICE
+// candidates, keys and a digest answer make INVITEs that large, and a
+// fragmented UDP request is lost on many networks (sipgo refuses to send
+// one).
+func fitTransport(req *sip.Request) {
+	if req.Transport() == "UDP" && len(req.String()) > udpLimit {
+		req.SetTransport("TCP")
+		req.Laddr = sip.Addr{} // the UDP socket's port: a TCP connection takes its own
+	}
 }
 
 // endCrossed ACKs and BYEs a call answered while we cancelled it.

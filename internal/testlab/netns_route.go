@@ -10,11 +10,11 @@ import (
 	"time"
 )
 
-// ForwardOnlyUDP lets R route between A and B for the given UDP ports
-// alone (signalling, say), and drops everything else it would forward:
+// ForwardOnly lets R route between A and B for the given UDP and TCP
+// ports alone (signalling, say), and drops everything else it would forward:
 // media cannot go from A to B directly, only through a server on R. It
 // needs nftables inside R.
-func (n *NetTopology) ForwardOnlyUDP(t testing.TB, ports ...int) {
+func (n *NetTopology) ForwardOnly(t testing.TB, ports ...int) {
 	t.Helper()
 	Require(t, "nft", "nftables")
 	ctx := context.Background()
@@ -22,18 +22,18 @@ func (n *NetTopology) ForwardOnlyUDP(t testing.TB, ports ...int) {
 		{"netns", "exec", n.r, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"},
 		{"-n", n.a, "route", "add", topoAddrB.Masked().String(), "via", topoAddrRA.Addr().String()},
 		{"-n", n.b, "route", "add", topoAddrA.Masked().String(), "via", topoAddrRB.Addr().String()},
-		{"netns", "exec", n.r, "nft", "add", "table", "inet", "fwd"},
-		{"netns", "exec", n.r, "nft", "add", "chain", "inet", "fwd", "forward", "{ type filter hook forward priority 0; policy drop; }"},
+		{"netns", "exec", n.r, "nft", "add", "table", "inet", "sp"},
+		{"netns", "exec", n.r, "nft", "add", "chain", "inet", "sp", "fw", "{ type filter hook forward priority 0; policy drop; }"},
 	}
 	for _, p := range ports {
 		ps := strconv.Itoa(p)
 		steps = append(steps,
-			[]string{"netns", "exec", n.r, "nft", "add", "rule", "inet", "fwd", "forward", "udp", "dport", ps, "accept"},
-			[]string{"netns", "exec", n.r, "nft", "add", "rule", "inet", "fwd", "forward", "udp", "sport", ps, "accept"})
+			[]string{"netns", "exec", n.r, "nft", "add", "rule", "inet", "sp", "fw", "th", "dport", ps, "accept"},
+			[]string{"netns", "exec", n.r, "nft", "add", "rule", "inet", "sp", "fw", "th", "sport", ps, "accept"})
 	}
 	for _, s := range steps {
 		if err := n.run(ctx, s...); err != nil {
-			t.Fatalf("testlab: forward only UDP %v: %v", ports, err)
+			t.Fatalf("testlab: forward only ports %v: %v", ports, err)
 		}
 	}
 }
