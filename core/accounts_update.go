@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/softphone/softphone/core/callmedia"
 	"github.com/softphone/softphone/core/config"
 )
 
@@ -57,6 +58,7 @@ func (p *Engine) UpdateAccounts(ctx context.Context, accounts []config.Account) 
 	stopCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	start := p.acct.Apply(stopCtx, next.Accounts)
+	p.keyNotices(next.Accounts)
 	p.bus.Publish(ConfigEvent{Config: next.Clone(), What: "accounts"})
 	defer p.syncEvents() // subscriptions follow the accounts
 	if ua == nil {
@@ -66,4 +68,15 @@ func (p *Engine) UpdateAccounts(ctx context.Context, accounts []config.Account) 
 		return err
 	}
 	return p.acct.Launch(p.life, ua, start)
+}
+
+// keyNotices tells the user about accounts whose media keys travel over
+// unencrypted signalling.
+func (p *Engine) keyNotices(accounts []config.Account) {
+	for _, a := range accounts {
+		if n := callmedia.KeyNotice(a); n != "" {
+			p.o.log.Warn(n)
+			p.bus.Publish(NoticeEvent{Text: n})
+		}
+	}
 }

@@ -235,6 +235,7 @@ func (p *Engine) Start(ctx context.Context) error {
 	ua.HandleInvites(p.onIncoming)
 	p.o.log.Info("sip listening", "addr", ua.Addr().String())
 	p.bus.Publish(ListeningEvent{Addr: ua.Addr().String()})
+	p.keyNotices(p.conf.Accounts)
 	p.subs.Start(ua) // before registering, so no Registered event is missed
 	p.acct.Run(p.life)
 	return nil

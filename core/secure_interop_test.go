@@ -62,6 +62,19 @@ func TestEncryptedCallsWithBaresip(t *testing.T) {
 				if info.State != call.Connected {
 					t.Fatalf("call %+v", info)
 				}
+				if weCall {
+					// Hold and resume re-INVITE with the keys agreed: the
+					// media must come back without a new handshake.
+					ctx := context.Background()
+					if err := alice.Hold(ctx, id); err != nil {
+						t.Fatal(err)
+					}
+					waitCall(t, alice.events, 5*time.Second, call.Held)
+					if err := alice.Resume(ctx, id); err != nil {
+						t.Fatal(err)
+					}
+					waitCall(t, alice.events, 5*time.Second, call.Connected)
+				}
 				time.Sleep(2500 * time.Millisecond)
 				if err := alice.Hangup(id); err != nil {
 					t.Fatal(err)

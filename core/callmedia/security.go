@@ -3,6 +3,7 @@ package callmedia
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/nat"
@@ -189,10 +190,23 @@ func SecurityFor(acct config.Account) Security {
 		SDESKeys:  acct.OffersSDESKeys(),
 		NAT: nat.Config{
 			ICE: acct.ICEOn(), STUN: acct.STUNAddr(), TURN: acct.TURNAddr(),
-			TURNUser: acct.TURNUsername, TURNPass: acct.TURNPassword,
+			TURNUser: acct.TURNUsername, TURNPass: acct.TURNPassword, RelayOnly: acct.ICERelayOnly,
 		},
 	}
 }
 
 // Mandatory reports whether the call must have encrypted media.
 func (s *Stream) Mandatory() bool { return s.sec.Mandatory }
+
+// KeyNotice is the warning for an account whose SDES keys travel over
+// unencrypted signalling (the account allows it), or "".
+func KeyNotice(a config.Account) string {
+	if !a.OffersSDESKeys() || strings.EqualFold(a.Transport, "tls") {
+		return ""
+	}
+	tr := a.Transport
+	if tr == "" {
+		tr = "udp"
+	}
+	return fmt.Sprintf("account %q: media keys (SDES) go over unencrypted %s signalling: anyone who sees it can decrypt the calls; use TLS or DTLS-SRTP", a.Name, tr)
+}

@@ -35,7 +35,7 @@ var (
 		"forward_no_answer", "forward_no_answer_after", "auto_answer",
 		"answer_after_hints", "voicemail", "mwi", "presence",
 		"media_encryption", "media_encryption_mandatory", "srtp_over_insecure_signalling",
-		"stun_server", "turn_server", "turn_username", "turn_password", "ice",
+		"stun_server", "turn_server", "turn_username", "turn_password", "ice", "ice_relay_only",
 	}
 )
 

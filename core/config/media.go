@@ -35,6 +35,9 @@ type Media struct {
 	// set an explicit value equal to the default to nil. The pointee is
 	// never written through, so copies may share it: replace the pointer.
 	ICE *bool
+	// ICERelayOnly sends media only through the TURN relay: the far end
+	// never learns our addresses (needs turn_server).
+	ICERelayOnly bool
 }
 
 // Values of Media.Encryption.
@@ -163,6 +166,8 @@ func (d *decoder) mediaKey(v *node, field, k string, m *Media) bool {
 		d.str(v, field, &m.TURNUsername)
 	case "turn_password":
 		d.str(v, field, &m.TURNPassword)
+	case "ice_relay_only":
+		d.boolean(v, field, &m.ICERelayOnly)
 	case "ice":
 		var on bool
 		d.boolean(v, field, &on)
@@ -206,6 +211,9 @@ func (v validator) media(prefix string, a *Account) {
 			v.fail(prefix, "turn_password", "must be set when turn_server is set")
 		}
 	}
+	if m.ICERelayOnly && (m.TURNServer == "" || !m.ICEOn()) {
+		v.fail(prefix, "ice_relay_only", "needs turn_server and ICE")
+	}
 	if m.ICE != nil && *m.ICE == m.iceDefault() {
 		m.ICE = nil
 	}
@@ -237,6 +245,7 @@ func mediaKVs(a Account) []kv {
 		// line still reads back right after a server was added or
 		// removed; it goes when ICE returns to its default.
 		{key: "ice", lit: strconv.FormatBool(m.ICEOn()), omit: m.ICE == nil, drop: m.ICE == nil},
+		boolKV("ice_relay_only", m.ICERelayOnly, false),
 	}
 }
 

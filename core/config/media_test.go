@@ -271,3 +271,14 @@ func TestSaveMediaNewAccount(t *testing.T) {
 		t.Errorf("read back %#v\nwant %#v\n%s", got.Accounts, c.Accounts, readString(t, path))
 	}
 }
+
+func TestICERelayOnly(t *testing.T) {
+	base := "[[account]]\nname = \"a\"\nusername = \"a\"\ndomain = \"example.com\"\n"
+	a := mustParse(t, base+"turn_server = \"turn.example.com\"\nturn_username = \"u\"\nturn_password = \"p\"\nice_relay_only = true\n").Accounts[0]
+	if !a.ICERelayOnly || !a.ICEOn() {
+		t.Fatalf("relay only %v, ICE %v", a.ICERelayOnly, a.ICEOn())
+	}
+	if _, err := Parse("x.toml", []byte(base+"ice_relay_only = true\n")); err == nil || !strings.Contains(err.Error(), "ice_relay_only") {
+		t.Fatalf("relay only without a TURN server: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"sync"
 
 	"github.com/pion/ice/v4"
@@ -145,6 +146,10 @@ func (p *Path) addRemoteCandidates(r Remote) error {
 		if c.Component() != ice.ComponentRTP {
 			continue // rtcp-mux: one component
 		}
+		if !sameScope(p.addr.Addr(), candidateAddr(c).Addr()) {
+			p.log.Debug("nat: remote candidate out of reach", "candidate", s)
+			continue
+		}
 		if err := p.agent.AddRemoteCandidate(c); err != nil {
 			return fmt.Errorf("nat: remote candidate: %w", err)
 		}
@@ -196,4 +201,11 @@ func pathKind(local, remote ice.Candidate) string {
 		}
 	}
 	return ice.CandidateTypeHost.String()
+}
+
+// sameScope: a path on a loopback address reaches only loopback addresses,
+// and one on a routable address never a loopback one; checks towards the
+// others would only wait to time out.
+func sameScope(local, remote netip.Addr) bool {
+	return local.IsLoopback() == remote.IsLoopback()
 }

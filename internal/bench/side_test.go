@@ -25,6 +25,7 @@ var (
 	cpuPairs   = flag.Int("bench.cpupairs", 3, "CPU-per-call pairs per codec")
 	callLen    = flag.Duration("bench.calllen", 30*time.Second, "length of the CPU-per-call calls")
 	idlePairs  = flag.Int("bench.idlepairs", 5, "start-up and idle-memory pairs")
+	onlySecure = flag.Bool("bench.secure", false, "run only the encrypted/NAT rows and print them (writes nothing)")
 )
 
 // BenchmarkSideBySide runs the side-by-side scenarios once (whatever
@@ -64,11 +65,19 @@ func BenchmarkSideBySide(b *testing.B) {
 		"Where our CPU goes (perf on a PCMU and an Opus call): the codec and media work is about what baresip does (libopus is the same library); the rest is the Go runtime's own wake-ups around each 20 ms frame — its monitor thread polling every 20 µs while a system or cgo call runs, idle threads spinning up to look for work, the network poller — each a context switch, which is costly on this paravirtualized 2-core machine. This session cut them from ~800 to ~350 per second per call (one loop per call, RTP drained without blocking outside the poller, raw non-blocking socket calls, a ticker instead of a timer per frame).",
 		"The absolute figures below come from the project's own core in the bench process (latency, jitter buffer under an impairing UDP relay the bench runs on loopback), from a child process hosting many calls (capacity), and from the real window under Xvfb (GUI).",
 	}
+	if *onlySecure {
+		rows, figs := h.secureRows()
+		fmt.Print(Report{Machine: rep.Machine, Rows: rows, Figures: figs}.Markdown())
+		return
+	}
 	rep.Rows = append(rep.Rows, h.setup()...)
 	for _, c := range []string{"opus", "pcmu"} {
 		rep.Rows = append(rep.Rows, h.cpu(c)...)
 	}
+	secRows, secFigures := h.secureRows()
+	rep.Rows = append(rep.Rows, secRows...)
 	rep.Rows = append(rep.Rows, h.startup()...)
+	rep.Figures = append(rep.Figures, secFigures...)
 	rep.Figures = append(rep.Figures, latencyFigures(b)...)
 	rep.Figures = append(rep.Figures, impairmentFigures(b)...)
 	rep.Figures = append(rep.Figures, capacityFigures(b)...)
