@@ -92,15 +92,16 @@ const every = 200 * time.Millisecond
 
 // runAccount keeps alice registered at proxy with keep-alives every
 // period; stop ends it and unregisters.
-func runAccount(t *testing.T, ua *sip.UA, k *testlab.Kamailio, proxy, transport string) (stop func()) {
+func runAccount(t *testing.T, ua *sip.UA, k *testlab.Kamailio, proxy, transport string, opts ...account.Option) (stop func()) {
 	t.Helper()
 	reg, err := ua.NewRegistration(sip.Target{Username: "alice", Password: "alice-secret", Domain: k.Domain, Proxy: proxy, Transport: transport})
 	if err != nil {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.DiscardHandler)
-	acc := account.New("alice", reg, 60, account.WithKeepAlive(every), account.WithLogger(quiet),
-		account.WithAttemptTimeout(2*time.Second))
+	opts = append([]account.Option{account.WithKeepAlive(every), account.WithLogger(quiet),
+		account.WithAttemptTimeout(2 * time.Second)}, opts...)
+	acc := account.New("alice", reg, 60, opts...)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	registered := make(chan struct{}, 1)
@@ -199,4 +200,27 @@ func TestKeepAliveKamailioUDP(t *testing.T) {
 	if !strings.Contains(k.Log(), "request REGISTER ") {
 		t.Errorf("no REGISTER in Kamailio's log:\n%s", k.Log())
 	}
+}
+
+// A registrar that restarts forgets our contact and closes our connection:
+// the keep-alives find it gone and register again long before the refresh.
+func TestKeepAliveKamailioRestartTCP(t *testing.T) {
+	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
+	ua := listen(t)
+	runAccount(t, ua, k, k.TCPAddr, "tcp", account.WithBackoff(every, time.Second))
+	contacts := func() int {
+		c, _ := k.Contacts("alice")
+		return len(c)
+	}
+	if n := contacts(); n != 1 {
+		t.Fatalf("%d contacts for alice, want 1", n)
+	}
+	if err := k.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The refresh is due in sip.RefreshAfter(60) = 51 s.
+	testlab.Eventually(t, 10*time.Second, "alice registered again after Kamailio's restart", func() bool { return contacts() == 1 })
 }
