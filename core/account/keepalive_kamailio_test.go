@@ -134,9 +134,9 @@ func runAccount(t *testing.T, ua *sip.UA, k *testlab.Kamailio, proxy, transport 
 	return stop
 }
 
-func listen(t *testing.T) *sip.UA {
+func listen(t *testing.T, opts ...sip.Option) *sip.UA {
 	t.Helper()
-	ua, err := sip.Listen("127.0.0.1:0", sip.WithLogger(slog.New(slog.DiscardHandler)))
+	ua, err := sip.Listen("127.0.0.1:0", append([]sip.Option{sip.WithLogger(slog.New(slog.DiscardHandler))}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,23 +204,36 @@ func TestKeepAliveKamailioUDP(t *testing.T) {
 
 // A registrar that restarts forgets our contact and closes our connection:
 // the keep-alives find it gone and register again long before the refresh.
-func TestKeepAliveKamailioRestartTCP(t *testing.T) {
-	k := testlab.StartKamailio(t, testlab.KamailioOptions{})
-	ua := listen(t)
-	runAccount(t, ua, k, k.TCPAddr, "tcp", account.WithBackoff(every, time.Second))
-	contacts := func() int {
-		c, _ := k.Contacts("alice")
-		return len(c)
+func TestKeepAliveKamailioRestart(t *testing.T) {
+	for _, tr := range []string{"tcp", "tls"} {
+		t.Run(tr, func(t *testing.T) {
+			k := testlab.StartKamailio(t, testlab.KamailioOptions{TLS: tr == "tls"})
+			addr := k.TCPAddr
+			var opts []sip.Option
+			if tr == "tls" {
+				conf, err := sip.TLSConfig(sip.TLSPolicy{CAFiles: []string{k.CAFile}, IPHosts: []string{"127.0.0.1"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				addr, opts = k.TLSAddr, []sip.Option{sip.WithTLSConfig(conf)}
+			}
+			ua := listen(t, opts...)
+			runAccount(t, ua, k, addr, tr, account.WithBackoff(every, time.Second))
+			contacts := func() int {
+				c, _ := k.Contacts("alice")
+				return len(c)
+			}
+			if n := contacts(); n != 1 {
+				t.Fatalf("%d contacts for alice, want 1", n)
+			}
+			if err := k.Stop(); err != nil {
+				t.Fatal(err)
+			}
+			if err := k.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// The refresh is due in sip.RefreshAfter(60) = 51 s.
+			testlab.Eventually(t, 10*time.Second, "alice registered again after Kamailio's restart", func() bool { return contacts() == 1 })
+		})
 	}
-	if n := contacts(); n != 1 {
-		t.Fatalf("%d contacts for alice, want 1", n)
-	}
-	if err := k.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	if err := k.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// The refresh is due in sip.RefreshAfter(60) = 51 s.
-	testlab.Eventually(t, 10*time.Second, "alice registered again after Kamailio's restart", func() bool { return contacts() == 1 })
 }
