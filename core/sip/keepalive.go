@@ -53,15 +53,28 @@ func (r *Registration) pingStream(ctx context.Context, dest string) error {
 	if c == nil {
 		return fmt.Errorf("%w: no %s connection to %s", ErrFlowLost, r.t.Transport, dest)
 	}
-	// GetConnection takes a reference; give it back without the closing
-	// TryClose would do on a connection sipgo has already dropped.
-	defer c.Ref(-1)
 	w, ok := c.(interface{ Write([]byte) (int, error) })
 	if !ok {
+		c.Ref(-1)
 		return fmt.Errorf("sip: %s connection %T cannot carry a keep-alive", r.t.Transport, c)
 	}
-	if _, err := w.Write(crlfPing); err != nil {
-		return fmt.Errorf("%w: %s %s: %v", ErrFlowLost, r.t.Transport, addr, err)
+	// A write blocks only while the peer does not read: do not let that
+	// hold up the caller past ctx (the connection's deadlines are sipgo's).
+	done := make(chan error, 1)
+	go func() {
+		_, err := w.Write(crlfPing)
+		// GetConnection took a reference; give it back without the closing
+		// TryClose would do on a connection sipgo has already dropped.
+		c.Ref(-1)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("%w: %s %s: %v", ErrFlowLost, r.t.Transport, addr, err)
+		}
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %s %s: write: %v", ErrFlowLost, r.t.Transport, addr, ctx.Err())
 	}
 	r.ua.log.Debug("sip: keep-alive", "transport", r.t.Transport, "to", addr, "from", c.LocalAddr().String())
 	return nil
