@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -24,7 +25,8 @@ type Account struct {
 	reg     Registrar
 	expires int
 	o       options
-	kick    chan struct{}
+	kick    chan struct{} // Retry: register now, from scratch
+	refresh chan struct{} // the keep-alives found the path dead: register now
 
 	mu     sync.Mutex
 	status Status
@@ -37,6 +39,8 @@ type options struct {
 	attemptTimeout time.Duration
 	backoffMin     time.Duration
 	backoffMax     time.Duration
+	keepAlive      time.Duration
+	log            *slog.Logger
 }
 
 // Option configures an Account.
@@ -62,11 +66,12 @@ func WithBackoff(first, max time.Duration) Option {
 
 // New prepares an account that asks for expires seconds.
 func New(name string, reg Registrar, expires int, opts ...Option) *Account {
-	o := options{after: time.After, now: time.Now, attemptTimeout: 32 * time.Second, backoffMin: 2 * time.Second, backoffMax: 5 * time.Minute}
+	o := options{after: time.After, now: time.Now, attemptTimeout: 32 * time.Second, backoffMin: 2 * time.Second, backoffMax: 5 * time.Minute,
+		keepAlive: DefaultKeepAlive, log: slog.Default()}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	a := &Account{name: name, reg: reg, expires: expires, o: o, kick: make(chan struct{}, 1)}
+	a := &Account{name: name, reg: reg, expires: expires, o: o, kick: make(chan struct{}, 1), refresh: make(chan struct{}, 1)}
 	a.status = Status{Account: name, State: Unregistered, At: o.now()}
 	return a
 }
@@ -87,11 +92,19 @@ func (a *Account) Retry() {
 }
 
 // Run keeps the account registered until ctx ends; emit receives every
-// change of Status. It does not unregister: call Unregister after it returns.
+// change of Status. While registered it sends keep-alives (see
+// WithKeepAlive), stopped before it returns. It does not unregister: call
+// Unregister after it returns.
 func (a *Account) Run(ctx context.Context, emit func(Status)) {
 	expires := a.expires
 	failures := 0
+	var keep keeper
+	defer keep.stop()
 	for {
+		select { // this REGISTER answers an early refresh asked meanwhile
+		case <-a.refresh:
+		default:
+		}
 		if st := a.Status().State; st != Registered && st != Registering {
 			a.set(emit, Status{State: Registering})
 		}
@@ -143,6 +156,11 @@ func (a *Account) Run(ctx context.Context, emit func(Status)) {
 			next.RetryIn = wait
 		}
 		a.set(emit, next)
+		if next.State == Registered {
+			keep.start(ctx, a)
+		} else {
+			keep.stop()
+		}
 
 		var timer <-chan time.Time
 		if wait > 0 {
@@ -153,6 +171,7 @@ func (a *Account) Run(ctx context.Context, emit func(Status)) {
 			return
 		case <-a.kick:
 			failures, expires = 0, a.expires
+		case <-a.refresh:
 		case <-timer:
 		}
 	}

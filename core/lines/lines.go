@@ -113,7 +113,8 @@ func (s *Set) prepare(ua *sip.UA, l *Line) error {
 	if err != nil {
 		return fmt.Errorf("account %s: %w", l.Cfg.Name, err)
 	}
-	l.reg = account.New(l.Cfg.Name, reg, l.Cfg.Expires, s.o.Account...)
+	opts := append([]account.Option{account.WithLogger(s.o.Log)}, s.o.Account...)
+	l.reg = account.New(l.Cfg.Name, reg, l.Cfg.Expires, opts...)
 	return nil
 }
 
