@@ -63,13 +63,17 @@ func TestEncryptedCallsWithBaresip(t *testing.T) {
 					t.Fatalf("call %+v", info)
 				}
 				if weCall {
-					// Hold and resume re-INVITE with the keys agreed: the
-					// media must come back without a new handshake.
+					// Hold and resume re-INVITE with the keys agreed (baresip
+					// answers each with a new key of its own): the media
+					// must come back. The pauses give each of baresip's
+					// recordings (named by the second) a name of its own.
 					ctx := context.Background()
+					time.Sleep(1100 * time.Millisecond)
 					if err := alice.Hold(ctx, id); err != nil {
 						t.Fatal(err)
 					}
 					waitCall(t, alice.events, 5*time.Second, call.Held)
+					time.Sleep(1100 * time.Millisecond)
 					if err := alice.Resume(ctx, id); err != nil {
 						t.Fatal(err)
 					}
@@ -81,11 +85,30 @@ func TestEncryptedCallsWithBaresip(t *testing.T) {
 				}
 				waitEnded(t, alice.events, 5*time.Second)
 				expectTone(t, alice.recording(t, 0), 1000, 1.5)
+				rec := readRecording(t, alice.recording(t, 0))
+				expectHeard(t, "our last 2 s", rec.tail(t, 0, 2*time.Second, 0), rec.rate, hzList(1000), 1500*time.Millisecond, nil)
 				recs, err := bob.Recordings()
 				if err != nil || len(recs) == 0 {
 					t.Fatalf("baresip recordings %v: %v", recs, err)
 				}
-				expectTone(t, recs[len(recs)-1], 500, 1.5)
+				// baresip 1.0 stops recording when a re-INVITE updates the
+				// stream: with a hold, only the first second is there (what
+				// we send after the resume is checked on the wire below).
+				heard := 0.0
+				for _, r := range recs {
+					pcm, rate, ch, err := testlab.ReadWAV(r)
+					if err != nil {
+						t.Fatal(err)
+					}
+					heard += testlab.AnalyzeTone(testlab.MixMono(pcm, ch), rate, 500).ActiveSeconds
+				}
+				want := 2.0
+				if weCall {
+					want = 0.8
+				}
+				if heard < want {
+					t.Errorf("baresip heard our tone for %.1f s over %d recordings, want ≥ %.1f s", heard, len(recs), want)
+				}
 				expectEncryptedWire(t, capture, bob.RTPPorts)
 			})
 		}
@@ -200,6 +223,18 @@ func expectEncryptedWire(t *testing.T, c *testlab.Capture, ports [2]int) {
 		t.Logf("%s: %v", dir.name, st)
 		if !st.HeaderReadable() || !st.LooksEncrypted() {
 			t.Errorf("%s: RTP on the wire does not look encrypted: %v", dir.name, st)
+		}
+		// Media to the end: the last second before the hang-up carries it.
+		if n := len(dir.pkts); n > 0 {
+			last, end := 0, dir.pkts[n-1].Time
+			for _, p := range dir.pkts {
+				if end.Sub(p.Time) < time.Second {
+					last++
+				}
+			}
+			if last < 40 {
+				t.Errorf("%s: %d packets in the last second, want a call's worth (50)", dir.name, last)
+			}
 		}
 	}
 }

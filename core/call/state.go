@@ -200,10 +200,20 @@ func (m *Machine) SetCodec(codec string) error {
 }
 
 // SetEncryption records how the media is protected: one of the
-// Encryption constants. It may be settled before the answer (early media)
-// or after it (a DTLS handshake finishing, a re-INVITE).
+// Encryption constants. Settled before the answer (media starts just
+// before it), it is told with the answer itself rather than as a change
+// of its own: a call being set up makes no event for it. After the answer
+// (a DTLS handshake finishing) it is a change like any other.
 func (m *Machine) SetEncryption(e string) error {
-	return m.change(func(i *Info) { i.Encryption = e }, Dialing, Ringing, Incoming, Connected, Held, RemoteHeld)
+	m.mu.Lock()
+	switch m.info.State {
+	case Dialing, Ringing, Incoming:
+		m.info.Encryption = e
+		m.mu.Unlock()
+		return nil
+	}
+	m.mu.Unlock()
+	return m.change(func(i *Info) { i.Encryption = e }, Connected, Held, RemoteHeld)
 }
 
 // SetMuted records mute; it changes no SIP state.
