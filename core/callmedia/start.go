@@ -131,6 +131,7 @@ func (s *Stream) agreed(p plan, neg sdp.Negotiated) sdp.Transport {
 func (s *Stream) connect(neg sdp.Negotiated, p plan, stage *secure.Stage, ev Events) {
 	ctx, cancel := context.WithTimeout(s.ctx, connectTimeout)
 	defer cancel()
+	began := time.Now()
 	r := nat.Remote{Addr: neg.Remote, Controlling: !s.incoming}
 	if ice := neg.Transport.ICE; ice != nil && s.path.Local() != nil {
 		r.Ufrag, r.Pwd, r.Candidates = ice.Ufrag, ice.Pwd, ice.Candidates
@@ -141,6 +142,8 @@ func (s *Stream) connect(neg sdp.Negotiated, p plan, stage *secure.Stage, ev Eve
 		}
 		return
 	}
+	checked := time.Now()
+	s.cfg.Log.Debug("media: path ready", "path", s.path.Selected(), "took", checked.Sub(began))
 	if p.scheme != SchemeDTLS {
 		return
 	}
@@ -160,7 +163,9 @@ func (s *Stream) connect(neg sdp.Negotiated, p plan, stage *secure.Stage, ev Eve
 	}
 	if err := stage.SetKeys(keys); err != nil {
 		ev.PathFailed(fmt.Errorf("SRTP keys: %w", err))
+		return
 	}
+	s.cfg.Log.Debug("media: DTLS-SRTP keyed", "profile", d.Profile(), "client", p.client, "took", time.Since(checked))
 }
 
 // followKey re-keys what we receive when the far end's SDES key changed in
