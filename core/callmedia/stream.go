@@ -116,6 +116,8 @@ func Open(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, cfg 
 		if l := path.Local(); l != nil {
 			lt.ICE = &sdp.ICE{Ufrag: l.Ufrag, Pwd: l.Pwd, Candidates: l.Candidates, EndOfCandidates: true}
 		}
+		// A path has one socket: RTCP can only share it (RFC 8858).
+		lt.RTCPMuxOnly = offer == nil
 	} else {
 		conn, err := media.Listen(bind, ports)
 		if err != nil {

@@ -22,6 +22,7 @@ type Coturn struct {
 	User, Pass string
 	Realm      string
 	LogFile    string // coturn's output
+	RelayPorts [2]int // the range relayed addresses take their ports from
 
 	mu   sync.Mutex // guards cmd
 	cmd  *exec.Cmd
@@ -69,12 +70,13 @@ func startCoturn(t testing.TB, spec coturnSpec) *Coturn {
 	}
 	dir := t.TempDir()
 	c := &Coturn{
-		Addr:    net.JoinHostPort(spec.ips[0], strconv.Itoa(port)),
-		User:    "u" + randHex(4),
-		Pass:    randHex(12),
-		Realm:   "test",
-		LogFile: filepath.Join(dir, "turnserver.log"),
-		done:    make(chan struct{}),
+		Addr:       net.JoinHostPort(spec.ips[0], strconv.Itoa(port)),
+		User:       "u" + randHex(4),
+		Pass:       randHex(12),
+		Realm:      "test",
+		LogFile:    filepath.Join(dir, "turnserver.log"),
+		RelayPorts: [2]int{minRelay, minRelay + coturnRelayPorts - 1},
+		done:       make(chan struct{}),
 	}
 	logf, err := os.Create(c.LogFile)
 	if err != nil {
