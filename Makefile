@@ -5,12 +5,14 @@ GO        ?= go
 BIN       := bin/softphone
 # Debian packages: cgo libraries (Opus, Gio's X11/Wayland/EGL), and for the
 # tests a real Kamailio registrar (with TLS), baresip as the far-end peer,
-# PulseAudio for the device loopback test, Xvfb for the real-window test.
+# PulseAudio for the device loopback test, Xvfb for the real-window test,
+# coturn, nftables and iproute2 for the NAT tests.
 DEB_PKGS  := gcc pkg-config libopus-dev libopusfile-dev openssl ca-certificates \
              libwayland-dev libx11-dev libx11-xcb-dev libxkbcommon-x11-dev libxkbcommon-dev \
              libgles2-mesa-dev libegl1-mesa-dev libegl-dev libgles-dev libffi-dev libxcursor-dev libvulkan-dev \
              kamailio kamailio-tls-modules kamailio-presence-modules baresip-core pulseaudio pulseaudio-utils \
-             xvfb xauth libgl1-mesa-dri libegl-mesa0 xdotool imagemagick x11-utils dbus-daemon
+             xvfb xauth libgl1-mesa-dri libegl-mesa0 xdotool imagemagick x11-utils dbus-daemon \
+             coturn nftables iproute2 iputils-ping
 # make bench also compares with linphone-desktop when it can install it.
 BENCH_PKGS := linphone-desktop
 GO_MIN    := 1.24
