@@ -85,7 +85,7 @@ func Open(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, cfg 
 			return nil, err
 		}
 		if sec.Mode == ModeSRTP && !sec.SDESKeys {
-			cfg.Log.Warn("media: SDES keys not offered: the signalling is not encrypted", "hint", "use a TLS transport, DTLS, or srtp_over_insecure_signalling")
+			cfg.Log.Debug("media: SDES keys not offered: the signalling is not encrypted", "hint", "use a TLS transport, DTLS, or srtp_over_insecure_signalling")
 		}
 		s.dtlsOffered = lt.Fingerprint != ""
 		ice = sec.NAT.ICE
@@ -207,7 +207,6 @@ func (s *Stream) Held(on bool, answer []byte) error {
 	if err != nil {
 		return err
 	}
-	s.followKey(neg.Transport)
 	s.mu.Lock()
 	s.localHold = on
 	s.mu.Unlock()
@@ -216,8 +215,9 @@ func (s *Stream) Held(on bool, answer []byte) error {
 }
 
 // Apply points the running session at a renegotiated stream: the far
-// end's new address, and the direction both holds leave.
+// end's new address and SDES key, and the direction both holds leave.
 func (s *Stream) Apply(neg sdp.Negotiated) {
+	s.followKey(neg.Transport)
 	s.mu.Lock()
 	sess, localHold := s.sess, s.localHold
 	s.neg = neg
@@ -235,7 +235,7 @@ func (s *Stream) Apply(neg sdp.Negotiated) {
 // held is whether they hold us (they will not take our audio).
 func (s *Stream) ReOffer(offer []byte) (answer []byte, held bool, err error) {
 	if ot, err := sdp.ReadOffer(offer); err == nil {
-		s.followKey(ot)
+		s.followKey(ot) // before the answer: it carries the tag they use now
 	}
 	s.mu.Lock()
 	s.local.Version++

@@ -156,12 +156,14 @@ func (t *PacketTransport) Err() error {
 
 // DTLS is the path's DTLS records as a net.Conn, for a DTLS handshake and
 // its session.
-func (t *PacketTransport) DTLS() net.Conn { return &dtlsConn{t: t} }
+func (t *PacketTransport) DTLS() net.Conn { return &dtlsConn{t: t, closed: make(chan struct{})} }
 
 // dtlsConn carries only DTLS records. Read deadlines are honoured (the DTLS
 // library times its retransmissions with them).
 type dtlsConn struct {
-	t *PacketTransport
+	t      *PacketTransport
+	closed chan struct{}
+	once   sync.Once
 
 	// mu guards deadline.
 	mu       sync.Mutex
@@ -187,6 +189,8 @@ func (c *dtlsConn) Read(b []byte) (int, error) {
 		return copy(b, p), nil
 	case <-c.t.done:
 		return 0, net.ErrClosed
+	case <-c.closed:
+		return 0, net.ErrClosed
 	case <-expire:
 		return 0, os.ErrDeadlineExceeded
 	}
@@ -199,8 +203,12 @@ func (c *dtlsConn) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// Close leaves the transport open: the stream closes it.
-func (c *dtlsConn) Close() error                     { return nil }
+// Close ends reads on this conn and leaves the transport open: the stream
+// closes it.
+func (c *dtlsConn) Close() error {
+	c.once.Do(func() { close(c.closed) })
+	return nil
+}
 func (c *dtlsConn) LocalAddr() net.Addr              { return dtlsAddr{} }
 func (c *dtlsConn) RemoteAddr() net.Addr             { return dtlsAddr{} }
 func (c *dtlsConn) SetWriteDeadline(time.Time) error { return nil }
