@@ -136,3 +136,22 @@ func writeRawConfig(t *testing.T, text string) *config.Config {
 	}
 	return cfg
 }
+
+// hangUpAndHear hangs up alice's call id to baresip bob and checks each
+// side heard the other's tone: theirHz in alice's recording, ourHz in
+// bob's last one.
+func hangUpAndHear(t *testing.T, alice *tonePhone, id string, bob *testlab.Baresip, ourHz, theirHz float64) {
+	t.Helper()
+	if err := alice.Hangup(id); err != nil {
+		t.Fatal(err)
+	}
+	if end := waitEnded(t, alice.events, 5*time.Second); end.Reason != "hung up" {
+		t.Fatalf("ended: %+v", end)
+	}
+	expectTone(t, alice.recording(t, 0), theirHz, 1.5)
+	recs, err := bob.Recordings()
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("baresip recordings %v: %v", recs, err)
+	}
+	expectTone(t, recs[len(recs)-1], ourHz, 1.5)
+}

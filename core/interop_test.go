@@ -46,19 +46,7 @@ func TestWeCallBaresip(t *testing.T) {
 				t.Fatalf("codec %q, want %s", info.Codec, c.ours)
 			}
 			time.Sleep(2500 * time.Millisecond)
-			if err := alice.Hangup(id); err != nil {
-				t.Fatal(err)
-			}
-			end := waitEnded(t, alice.events, 5*time.Second)
-			if end.Reason != "hung up" {
-				t.Fatalf("ended: %+v", end)
-			}
-			expectTone(t, alice.recording(t, 0), 1000, 1.5)
-			recs, err := bob.Recordings()
-			if err != nil || len(recs) == 0 {
-				t.Fatalf("baresip recordings %v: %v", recs, err)
-			}
-			expectTone(t, recs[len(recs)-1], 440, 1.5)
+			hangUpAndHear(t, alice, id, bob, 440, 1000)
 		})
 	}
 }

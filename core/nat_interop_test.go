@@ -40,16 +40,7 @@ func TestICEWithBaresip(t *testing.T) {
 			}).(core.CallStatsEvent)
 			t.Logf("ICE path: %s", st.Stats.Path)
 			time.Sleep(2500 * time.Millisecond)
-			if err := alice.Hangup(id); err != nil {
-				t.Fatal(err)
-			}
-			waitEnded(t, alice.events, 5*time.Second)
-			expectTone(t, alice.recording(t, 0), 1000, 1.5)
-			recs, err := bob.Recordings()
-			if err != nil || len(recs) == 0 {
-				t.Fatalf("baresip recordings %v: %v", recs, err)
-			}
-			expectTone(t, recs[len(recs)-1], 500, 1.5)
+			hangUpAndHear(t, alice, id, bob, 500, 1000)
 		})
 	}
 }
@@ -74,16 +65,7 @@ func TestTURNWithBaresip(t *testing.T) {
 	waitCall(t, alice.events, 10*time.Second, call.Connected)
 	waitInfo(t, alice.Engine, id, 10*time.Second, "SRTP", func(i call.Info) bool { return i.Encryption == call.EncryptionSRTP })
 	time.Sleep(2500 * time.Millisecond)
-	if err := alice.Hangup(id); err != nil {
-		t.Fatal(err)
-	}
-	waitEnded(t, alice.events, 5*time.Second)
-	expectTone(t, alice.recording(t, 0), 1000, 1.5)
-	recs, err := bob.Recordings()
-	if err != nil || len(recs) == 0 {
-		t.Fatalf("baresip recordings %v: %v", recs, err)
-	}
-	expectTone(t, recs[len(recs)-1], 500, 1.5)
+	hangUpAndHear(t, alice, id, bob, 500, 1000)
 	// Our RTP goes to the relayed address and comes from it: datagrams
 	// between a relay port and a port outside the relay range.
 	inRelay := func(p uint16) bool { return int(p) >= turn.RelayPorts[0] && int(p) <= turn.RelayPorts[1] }

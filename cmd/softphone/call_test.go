@@ -172,49 +172,69 @@ func TestTwoProgramsCallDirectly(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfgA := writeFile(t, "[sip]\nlisten = \"127.0.0.1:0\"\n")
-	answer := exec.Command(bin, "answer", "--config", cfgA, "--count", "1", "--json", "--play", toneA, "--record", recA)
-	stdout, err := answer.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	answer.Stderr = os.Stderr
-	if err := answer.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer answer.Process.Kill()
-	sc := bufio.NewScanner(stdout)
-	var addr string
-	for sc.Scan() {
-		var e struct{ Event, Addr string }
-		if json.Unmarshal(sc.Bytes(), &e) == nil && e.Event == "listening" {
-			addr = e.Addr
-			break
-		}
-	}
-	if addr == "" {
-		t.Fatal("answer printed no listening address")
-	}
-	go func() {
-		for sc.Scan() {
-		}
-	}()
+	answer := startAnswering(t, exec.Command(bin, "answer", "--config", cfgA, "--count", "1", "--json", "--play", toneA, "--record", recA))
+	addr := answer.addr
 	start := time.Now()
 	caller := exec.Command(bin, "call", "sip:a@"+addr, "--play", toneB, "--record", recB, "--hangup-after", "2s", "--config", writeFile(t, ""))
 	out, err := caller.CombinedOutput()
 	if err != nil {
 		t.Fatalf("call: %v\n%s", err, out)
 	}
-	waitErr := make(chan error, 1)
-	go func() { waitErr <- answer.Wait() }()
-	select {
-	case err := <-waitErr:
-		if err != nil {
-			t.Fatalf("answer: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("answer did not exit after the call")
-	}
+	answer.wait(t, 10*time.Second)
 	t.Logf("direct call round trip in %v", time.Since(start))
 	checkTone(t, recA, 440)
 	checkTone(t, recB, 1000)
+}
+
+// answering is a running `softphone answer` that printed where it listens.
+type answering struct {
+	cmd  *exec.Cmd
+	addr string
+}
+
+// startAnswering starts cmd (an `answer --json` run) and waits for its
+// listening address; the process is killed when the test ends.
+func startAnswering(t *testing.T, cmd *exec.Cmd) *answering {
+	t.Helper()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	sc := bufio.NewScanner(stdout)
+	a := &answering{cmd: cmd}
+	for sc.Scan() {
+		var e struct{ Event, Addr string }
+		if json.Unmarshal(sc.Bytes(), &e) == nil && e.Event == "listening" {
+			a.addr = e.Addr
+			break
+		}
+	}
+	if a.addr == "" {
+		t.Fatal("answer printed no listening address")
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	return a
+}
+
+// wait waits for the answering program to end by itself, successfully.
+func (a *answering) wait(t *testing.T, within time.Duration) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- a.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("answer: %v", err)
+		}
+	case <-time.After(within):
+		t.Fatal("answer did not exit after the call")
+	}
 }

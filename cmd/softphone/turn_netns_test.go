@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,32 +55,7 @@ turn_password = %q
 	cfgB := writeFile(t, account("bob", topo.AddrB().String(), topo.AddrA().String(), turn.AddrOn(topo.AddrRB().String())))
 	cfgA := writeFile(t, account("alice", topo.AddrA().String(), topo.AddrB().String(), turn.AddrOn(topo.AddrRA().String())))
 
-	answer := topo.Command(nsB, bin, "answer", "--config", cfgB, "--count", "1", "--json", "--play", toneB, "--record", recB)
-	stdout, err := answer.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	answer.Stderr = os.Stderr
-	if err := answer.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer answer.Process.Kill()
-	sc := bufio.NewScanner(stdout)
-	listening := false
-	for sc.Scan() {
-		var e struct{ Event string }
-		if json.Unmarshal(sc.Bytes(), &e) == nil && e.Event == "listening" {
-			listening = true
-			break
-		}
-	}
-	if !listening {
-		t.Fatal("the answering phone printed no listening address")
-	}
-	go func() {
-		for sc.Scan() {
-		}
-	}()
+	answer := startAnswering(t, topo.Command(nsB, bin, "answer", "--config", cfgB, "--count", "1", "--json", "--play", toneB, "--record", recB))
 	start := time.Now()
 	caller := topo.Command(nsA, bin, "call", fmt.Sprintf("sip:bob@%s:%d", topo.AddrB(), sipPort), "--account", "alice",
 		"--config", cfgA, "--json", "--play", toneA, "--record", recA, "--hangup-after", "3s")
@@ -104,16 +76,7 @@ turn_password = %q
 	if findEvent(evs, "stats", "path", "relay") == nil && !strings.Contains(string(out), `"path":"relay"`) {
 		t.Errorf("no stats say the path is relayed:\n%s", out)
 	}
-	waitErr := make(chan error, 1)
-	go func() { waitErr <- answer.Wait() }()
-	select {
-	case err := <-waitErr:
-		if err != nil {
-			t.Fatalf("answer: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("answer did not exit after the call")
-	}
+	answer.wait(t, 10*time.Second)
 	checkTone(t, recA, 440)
 	checkTone(t, recB, 1000)
 }

@@ -51,7 +51,7 @@ func (s *Stream) Start(neg sdp.Negotiated, dev audio.Device, ended func() bool, 
 	tr := s.tr
 	var stage *secure.Stage
 	if p.scheme != SchemeNone {
-		stage = secure.NewStage(s.tr)
+		stage = secure.NewStage(s.tr, s.cfg.Log)
 		tr = stage
 		if p.scheme == SchemeSRTP {
 			keys, err := p.keys()
@@ -147,7 +147,7 @@ func (s *Stream) connect(neg sdp.Negotiated, p plan, stage *secure.Stage, ev Eve
 	if p.scheme != SchemeDTLS {
 		return
 	}
-	keys, d, err := secure.Handshake(ctx, s.pt.DTLS(), s.cfg.Cert, p.fp, p.client)
+	keys, d, err := secure.Handshake(ctx, s.pt.DTLS(), s.cfg.Cert, p.fp, p.client, s.cfg.Log)
 	if err != nil {
 		if s.ctx.Err() == nil {
 			ev.PathFailed(fmt.Errorf("DTLS handshake: %w", err))

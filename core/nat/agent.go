@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pion/ice/v4"
+	"github.com/pion/logging"
 	"github.com/pion/stun/v4"
 )
 
@@ -57,7 +58,7 @@ func serverURI(scheme stun.SchemeType, hostport string) (*stun.URI, error) {
 
 // newAgent creates an agent whose host (and server-reflexive) candidates
 // live on mux, our socket, and whose only interface address is bind.
-func newAgent(bind netip.Addr, cfg Config, mux *ice.UniversalUDPMuxDefault, log pionLogs) (*ice.Agent, error) {
+func newAgent(bind netip.Addr, cfg Config, mux *ice.UniversalUDPMuxDefault, log logging.LoggerFactory) (*ice.Agent, error) {
 	urls, err := iceURLs(cfg)
 	if err != nil {
 		return nil, err

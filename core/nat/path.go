@@ -13,6 +13,7 @@ import (
 	"github.com/pion/ice/v4"
 
 	"github.com/softphone/softphone/core/media"
+	"github.com/softphone/softphone/core/pionlog"
 )
 
 // Path is one stream's network path: one host socket for plain UDP and
@@ -99,7 +100,7 @@ func Listen(ctx context.Context, bind netip.Addr, cfg Config) (*Path, error) {
 	}
 	p.addr = netip.AddrPortFrom(p.addr.Addr().Unmap(), p.addr.Port())
 	if cfg.ICE {
-		pl := pionLogs{log: log}
+		pl := pionlog.Factory(log)
 		p.stun = newSTUNConn(sock)
 		p.mux = ice.NewUniversalUDPMuxDefault(ice.UniversalUDPMuxParams{
 			Logger:  pl.NewLogger("mux"),

@@ -70,7 +70,7 @@ func BenchmarkStageSendRTP(b *testing.B) {
 	})
 	for _, suite := range benchSuites {
 		b.Run(string(suite), func(b *testing.B) {
-			s := NewStage(&memTransport{})
+			s := NewStage(&memTransport{}, nil)
 			if err := s.SetKeys(benchKeys(b, suite)); err != nil {
 				b.Fatal(err)
 			}
@@ -114,7 +114,7 @@ func benchNextRTP(b *testing.B, suite Suite, buf []byte) {
 			b.Fatal(err)
 		}
 		m := &memTransport{}
-		s := NewStage(m)
+		s := NewStage(m, nil)
 		if err := s.SetKeys(keys); err != nil {
 			b.Fatal(err)
 		}

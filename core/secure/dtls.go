@@ -12,6 +12,7 @@ import (
 	"github.com/pion/dtls/v4"
 	"github.com/pion/dtls/v4/pkg/protocol"
 	"github.com/pion/srtp/v3"
+	"github.com/softphone/softphone/core/pionlog"
 )
 
 // ErrFingerprintMismatch: the peer's DTLS certificate is not the one its
@@ -83,8 +84,12 @@ func (s *Session) drain() {
 // closes it, and so does a failed handshake.
 //
 // DTLS 1.2 only: it is what SIP peers (OpenSSL based) speak, and the
-// version RFC 5764 keying is defined for.
-func Handshake(ctx context.Context, conn net.Conn, cert *Certificate, remote Fingerprint, client bool) (Keys, *Session, error) {
+// version RFC 5764 keying is defined for. pion's own logs go to log at
+// Debug (nil: slog.Default()).
+func Handshake(ctx context.Context, conn net.Conn, cert *Certificate, remote Fingerprint, client bool, log *slog.Logger) (Keys, *Session, error) {
+	if log == nil {
+		log = slog.Default()
+	}
 	if cert == nil {
 		conn.Close()
 		return Keys{}, nil, errors.New("secure: no certificate")
@@ -109,7 +114,7 @@ func Handshake(ctx context.Context, conn net.Conn, cert *Certificate, remote Fin
 		dtls.WithInsecureSkipVerify(true),
 		dtls.WithVerifyPeerCertificate(verify),
 		dtls.WithMaxVersion(protocol.Version1_2),
-		dtls.WithLoggerFactory(pionLogs{slog.Default().With("component", "dtls")}),
+		dtls.WithLoggerFactory(pionlog.Factory(log.With("component", "dtls"))),
 	}
 	pc := packetConn{conn}
 	var dc *dtls.Conn

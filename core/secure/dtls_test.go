@@ -56,7 +56,7 @@ type handshakeResult struct {
 func handshakeAsync(ctx context.Context, conn net.Conn, cert *Certificate, remote Fingerprint, client bool) <-chan handshakeResult {
 	ch := make(chan handshakeResult, 1)
 	go func() {
-		k, s, err := Handshake(ctx, conn, cert, remote, client)
+		k, s, err := Handshake(ctx, conn, cert, remote, client, nil)
 		ch <- handshakeResult{k, s, err}
 	}()
 	return ch
@@ -108,7 +108,7 @@ func TestHandshake(t *testing.T) {
 
 	// The keys work in two stages.
 	ia, ib := newUDPTransport(t), newUDPTransport(t)
-	sa, sb := NewStage(ia), NewStage(ib)
+	sa, sb := NewStage(ia, nil), NewStage(ib, nil)
 	if err := sa.SetKeys(kc); err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestHandshakeCancel(t *testing.T) {
 
 func TestHandshakeRefusesBadInput(t *testing.T) {
 	a, _ := connPair(t)
-	if _, _, err := Handshake(context.Background(), a, newCert(t), Fingerprint{Hash: "md5", Value: []byte{1}}, true); !errors.Is(err, ErrMalformedFingerprint) {
+	if _, _, err := Handshake(context.Background(), a, newCert(t), Fingerprint{Hash: "md5", Value: []byte{1}}, true, nil); !errors.Is(err, ErrMalformedFingerprint) {
 		t.Fatalf("md5 fingerprint: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package secure
 
 import (
 	"fmt"
+	"log/slog"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -29,6 +30,7 @@ const replayWindow = 128
 // the next packet.
 type Stage struct {
 	inner   media.Transport
+	log     *slog.Logger
 	ctx     atomic.Pointer[contexts] // nil until keyed; swapped whole on re-keying
 	dropped atomic.Uint64
 
@@ -56,10 +58,15 @@ type contexts struct {
 
 var _ media.Transport = (*Stage)(nil)
 
-// NewStage puts an SRTP stage over inner; Close closes inner.
-func NewStage(inner media.Transport) *Stage {
+// NewStage puts an SRTP stage over inner; Close closes inner. Dropped
+// packets are logged to log (nil: slog.Default()).
+func NewStage(inner media.Transport, log *slog.Logger) *Stage {
+	if log == nil {
+		log = slog.Default()
+	}
 	return &Stage{
 		inner:   inner,
+		log:     log,
 		sendBuf: make([]byte, 1500+maxOverhead),
 		rtcpBuf: make([]byte, 1500+maxOverhead),
 	}
@@ -131,12 +138,12 @@ func (s *Stage) NextRTP(buf []byte) (int, netip.AddrPort, time.Time, bool, error
 		}
 		c := s.ctx.Load()
 		if c == nil {
-			logDrop(s.dropped.Add(1), "rtp", nil)
+			s.logDrop(s.dropped.Add(1), "rtp", nil)
 			continue
 		}
 		out, err := c.rtpIn.DecryptRTP(buf[:n], buf[:n], &s.recvHdr)
 		if err != nil {
-			logDrop(s.dropped.Add(1), "rtp", err)
+			s.logDrop(s.dropped.Add(1), "rtp", err)
 			continue
 		}
 		return len(out), from, at, true, nil
@@ -172,12 +179,12 @@ func (s *Stage) ReadRTCP(buf []byte) (int, error) {
 		}
 		c := s.ctx.Load()
 		if c == nil {
-			logDrop(s.dropped.Add(1), "rtcp", nil)
+			s.logDrop(s.dropped.Add(1), "rtcp", nil)
 			continue
 		}
 		out, err := c.rtcpIn.DecryptRTCP(buf[:n], buf[:n], &s.rtcpHdr)
 		if err != nil {
-			logDrop(s.dropped.Add(1), "rtcp", err)
+			s.logDrop(s.dropped.Add(1), "rtcp", err)
 			continue
 		}
 		return len(out), nil

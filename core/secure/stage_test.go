@@ -67,7 +67,7 @@ func sdesPair(t *testing.T, suite Suite) (a, b *Stage, ia, ib *udpTransport) {
 		t.Fatal(err)
 	}
 	ia, ib = newUDPTransport(t), newUDPTransport(t)
-	a, b = NewStage(ia), NewStage(ib)
+	a, b = NewStage(ia, nil), NewStage(ib, nil)
 	if err := a.SetKeys(ka); err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func checkOneWay(t *testing.T, suite Suite, from, to *Stage, toInner *udpTranspo
 
 func TestStageBeforeKeys(t *testing.T) {
 	ia, ib := newUDPTransport(t), newUDPTransport(t)
-	a, b := NewStage(ia), NewStage(ib)
+	a, b := NewStage(ia, nil), NewStage(ib, nil)
 	if a.Keyed() {
 		t.Fatal("keyed before SetKeys")
 	}
@@ -227,7 +227,7 @@ func TestStageBeforeKeys(t *testing.T) {
 
 func TestStageClose(t *testing.T) {
 	ia := newUDPTransport(t)
-	a := NewStage(ia)
+	a := NewStage(ia, nil)
 	done := make(chan error, 1)
 	go func() {
 		_, err := a.ReadRTCP(make([]byte, 1500))
@@ -251,7 +251,7 @@ func TestSetKeysRefusesBadSizes(t *testing.T) {
 		t.Fatal(err)
 	}
 	k.LocalSalt = k.LocalSalt[:4]
-	s := NewStage(newUDPTransport(t))
+	s := NewStage(newUDPTransport(t), nil)
 	if err := s.SetKeys(k); err == nil {
 		t.Fatal("short salt accepted")
 	}
