@@ -3,6 +3,7 @@ package nat
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"strconv"
@@ -110,8 +111,14 @@ func newAgent(bind netip.Addr, cfg Config, mux *ice.UniversalUDPMuxDefault, log 
 	return a, nil
 }
 
-// gather collects the agent's candidates until gathering ends or ctx does.
-func gather(ctx context.Context, a *ice.Agent) (*Local, error) {
+// gatherLimit is how long a call waits for its STUN and TURN servers: one
+// that does not answer (down, unreachable, blocked) costs the call its
+// server-reflexive or relayed candidates, not the call.
+const gatherLimit = 2 * time.Second
+
+// gather collects the agent's candidates until gathering ends, or
+// gatherLimit passes (it goes on with what it has), or ctx ends (an error).
+func gather(ctx context.Context, a *ice.Agent, log *slog.Logger) (*Local, error) {
 	done := make(chan struct{})
 	if err := a.OnCandidate(func(c ice.Candidate) {
 		if c == nil { // pion's end-of-candidates
@@ -123,8 +130,12 @@ func gather(ctx context.Context, a *ice.Agent) (*Local, error) {
 	if err := a.GatherCandidates(); err != nil {
 		return nil, fmt.Errorf("nat: ICE gathering: %w", err)
 	}
+	limit := time.NewTimer(gatherLimit)
+	defer limit.Stop()
 	select {
 	case <-done:
+	case <-limit.C:
+		log.Warn("nat: STUN/TURN server did not answer: going on without its candidates", "after", gatherLimit)
 	case <-ctx.Done():
 		return nil, fmt.Errorf("nat: ICE gathering: %w", ctx.Err())
 	}

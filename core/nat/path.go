@@ -114,7 +114,7 @@ func Listen(ctx context.Context, bind netip.Addr, cfg Config) (*Path, error) {
 	p.wg.Add(1)
 	go p.readSocket()
 	if p.agent != nil {
-		if p.local, err = gather(ctx, p.agent); err != nil {
+		if p.local, err = gather(ctx, p.agent, log); err != nil {
 			p.Close()
 			return nil, err
 		}

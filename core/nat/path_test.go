@@ -362,3 +362,24 @@ func TestListenCtxBoundsGathering(t *testing.T) {
 		t.Fatalf("Listen returned %v after its 300 ms deadline", d)
 	}
 }
+
+// TestListenGoesOnWithoutADeadServer: a STUN server that never answers
+// costs the path its server-reflexive candidate, not the call: Listen
+// returns after gatherLimit with the host candidate.
+func TestListenGoesOnWithoutADeadServer(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	p, err := Listen(ctx, loopback, Config{ICE: true, STUN: "127.0.0.1:9"})
+	if err != nil {
+		t.Fatalf("Listen with a dead STUN server: %v", err)
+	}
+	defer p.Close()
+	if d := time.Since(start); d > gatherLimit+time.Second {
+		t.Fatalf("Listen took %v, want about %v", d, gatherLimit)
+	}
+	l := p.Local()
+	if l == nil || len(l.Candidates) == 0 || !strings.Contains(l.Candidates[0], "typ host") {
+		t.Fatalf("candidates %+v, want the host one", l)
+	}
+}
