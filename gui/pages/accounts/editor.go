@@ -33,6 +33,10 @@ const (
 	fFwdNoAnswer
 	fFwdAfter
 	fVoicemail
+	fSTUN
+	fTURN
+	fTURNUser
+	fTURNPass
 	nFields
 )
 
@@ -58,6 +62,11 @@ var fieldSpecs = [nFields]fieldSpec{
 	fFwdNoAnswer: {"forward_no_answer", "Forward calls not answered to", "Off", "Calls still ringing after the delay go there"},
 	fFwdAfter:    {"forward_no_answer_after", "No-answer delay", "20", "Seconds of ringing before forwarding, 1 to 600"},
 	fVoicemail:   {"voicemail", "Voicemail number", "None", "What the voicemail button calls, e.g. *97"},
+
+	fSTUN:     {"stun_server", "STUN server", "None", "Optional. host or host:port; finds your public address"},
+	fTURN:     {"turn_server", "TURN server", "None", "Optional. host or host:port; relays media no direct path reaches"},
+	fTURNUser: {"turn_username", "TURN username", "", "Given with the TURN server"},
+	fTURNPass: {"turn_password", "TURN password", "", "Kept where the account's password is"},
 }
 
 // field is one text field's state.
@@ -78,6 +87,7 @@ type editor struct {
 	transport widget.Enum
 	enabled   widget.Bool
 	feat      featureSwitches
+	media     mediaSwitches
 	showPw    widget.Clickable
 	pwShown   bool
 
@@ -112,6 +122,8 @@ func newEditor(a *config.Account) *editor {
 
 		fFwdAlways: b.ForwardAlways, fFwdBusy: b.ForwardBusy, fFwdNoAnswer: b.ForwardNoAnswer,
 		fFwdAfter: delayText(b.ForwardNoAnswerAfter), fVoicemail: b.Voicemail,
+
+		fSTUN: b.STUNServer, fTURN: b.TURNServer, fTURNUser: b.TURNUsername, fTURNPass: b.TURNPassword,
 	}
 	for i := range ed.f {
 		f := &ed.f[i]
@@ -120,6 +132,7 @@ func newEditor(a *config.Account) *editor {
 		f.initial = vals[i]
 	}
 	ed.f[fPass].ed.Mask = '•'
+	ed.f[fTURNPass].ed.Mask = '•'
 	ed.f[fExpires].ed.Filter = "0123456789"
 	ed.f[fExpires].ed.MaxLen = 6
 	ed.f[fExpires].ed.InputHint = key.HintNumeric
@@ -128,6 +141,7 @@ func newEditor(a *config.Account) *editor {
 	ed.f[fFwdAfter].ed.MaxLen = 3
 	ed.f[fFwdAfter].ed.InputHint = key.HintNumeric
 	ed.feat.set(b.Features)
+	ed.media.set(b.Media)
 	ed.transport.Value = strings.ToLower(b.Transport)
 	if ed.transport.Value == "" {
 		ed.transport.Value = config.DefaultTransport
@@ -151,6 +165,7 @@ func (ed *editor) account() config.Account {
 	a.ForwardNoAnswerAfter, _ = strconv.Atoi(t(fFwdAfter)) // "" is 0, the default delay
 	a.Voicemail = t(fVoicemail)
 	ed.feat.apply(&a.Features)
+	ed.applyMedia(&a.Media)
 	return a
 }
 
@@ -176,12 +191,17 @@ func (ed *editor) update(gtx layout.Context, e *env.Env, p *Page) {
 	ed.transport.Update(gtx)
 	ed.enabled.Update(gtx)
 	ed.feat.update(gtx)
+	ed.media.update(gtx)
 	if ed.showPw.Clicked(gtx) {
 		ed.pwShown = !ed.pwShown
 	}
 	ed.f[fPass].ed.Mask = '•'
 	if ed.pwShown {
 		ed.f[fPass].ed.Mask = 0
+	}
+	ed.f[fTURNPass].ed.Mask = '•'
+	if ed.media.pwShown {
+		ed.f[fTURNPass].ed.Mask = 0
 	}
 
 	p.mu.Lock()

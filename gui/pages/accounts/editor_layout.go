@@ -53,6 +53,7 @@ func (ed *editor) layout(gtx layout.Context, e *env.Env, p *Page) layout.Dimensi
 		ed.section(th, "Server", pair(fld(fDomain), fld(fProxy)),
 			func(gtx layout.Context) layout.Dimensions { return ed.layoutTransport(gtx, th, server) },
 			pair(fld(fCA), fld(fExpires))),
+		ed.layoutMedia(th, fld, server),
 		ed.layoutCallHandling(th, fld),
 		ed.layoutVoicemail(th, fld),
 		func(gtx layout.Context) layout.Dimensions { return ed.layoutEnabled(gtx, th) },
@@ -119,14 +120,13 @@ func (ed *editor) layoutField(gtx layout.Context, th *theme.Theme, id fieldID, m
 			}
 			return widgets.Described(gtx, desc, func(gtx layout.Context) layout.Dimensions {
 				return widgets.TextBox(gtx, th, &f.ed, spec.hint, msg != "", func(gtx layout.Context) layout.Dimensions {
-					if id != fPass {
-						return layout.Dimensions{}
+					switch id {
+					case fPass:
+						return eye(gtx, th, &ed.showPw, ed.pwShown, "password")
+					case fTURNPass:
+						return eye(gtx, th, &ed.media.showPw, ed.media.pwShown, "TURN password")
 					}
-					ic, d := icShow, "Show password"
-					if ed.pwShown {
-						ic, d = icHide, "Hide password"
-					}
-					return widgets.IconButton(gtx, th, &ed.showPw, ic, d)
+					return layout.Dimensions{}
 				})
 			})
 		}),
@@ -139,6 +139,15 @@ func (ed *editor) layoutField(gtx layout.Context, th *theme.Theme, id fieldID, m
 			})
 		}),
 	)
+}
+
+// eye is the button showing or hiding a password field's text.
+func eye(gtx layout.Context, th *theme.Theme, clk *widget.Clickable, shown bool, what string) layout.Dimensions {
+	ic, d := icShow, "Show "+what
+	if shown {
+		ic, d = icHide, "Hide "+what
+	}
+	return widgets.IconButton(gtx, th, clk, ic, d)
 }
 
 // capitalize makes "must not be empty" read as a sentence.
