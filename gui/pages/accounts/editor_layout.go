@@ -53,9 +53,9 @@ func (ed *editor) layout(gtx layout.Context, e *env.Env, p *Page) layout.Dimensi
 		ed.section(th, "Server", pair(fld(fDomain), fld(fProxy)),
 			func(gtx layout.Context) layout.Dimensions { return ed.layoutTransport(gtx, th, server) },
 			pair(fld(fCA), fld(fExpires))),
-		ed.layoutMedia(th, fld, server),
 		ed.layoutCallHandling(th, fld),
 		ed.layoutVoicemail(th, fld),
+		ed.layoutMedia(th, fld, server),
 		func(gtx layout.Context) layout.Dimensions { return ed.layoutEnabled(gtx, th) },
 	}
 	if saveErr != "" {

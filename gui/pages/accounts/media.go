@@ -132,6 +132,10 @@ func (ed *editor) layoutEncryption(gtx layout.Context, th *theme.Theme, msg stri
 						})
 					}))
 				}
+				// Side by side they need about 400 dp: stacked on a phone.
+				if gtx.Metric.PxToDp(gtx.Constraints.Max.X) < 400 {
+					return layout.Flex{Axis: layout.Vertical}.Layout(gtx, children...)
+				}
 				return layout.Flex{Alignment: layout.Middle}.Layout(gtx, children...)
 			}),
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
