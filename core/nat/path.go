@@ -19,8 +19,9 @@ import (
 // Path is one stream's network path: one host socket for plain UDP and
 // for ICE's host and server-reflexive candidates, plus a TURN allocation
 // when configured. ICE carries one component: RTP and RTCP share the path
-// (rtcp-mux). ReadPacket is for one goroutine, WritePacket for one other;
-// Connect once; Close from anywhere.
+// (rtcp-mux). ReadPacket is for one goroutine; WritePacket may be called
+// from several (RTP, RTCP and the DTLS handshake each write); Connect
+// once; Close from anywhere.
 type Path struct {
 	log  *slog.Logger
 	sock *net.UDPConn
@@ -43,7 +44,7 @@ type Path struct {
 	latched  bool           // plain: remote is where packets come from
 	early    netip.AddrPort // a source heard before Connect, for latching
 	conn     *ice.Conn      // ICE, once connected
-	selected string         // local type of the selected pair
+	selected string         // what the selected pair crosses (see Selected)
 }
 
 type mode uint8
