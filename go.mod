@@ -12,23 +12,21 @@ require (
 	github.com/hraban/opus v0.0.0-20260708213942-bde8e4304501
 	github.com/icholy/digest v1.2.0
 	github.com/pelletier/go-toml/v2 v2.4.3
+	github.com/pion/dtls/v4 v4.0.2
+	github.com/pion/ice/v4 v4.4.9
+	github.com/pion/logging v0.2.4
 	github.com/pion/rtcp v1.2.20
 	github.com/pion/rtp v1.10.6
 	github.com/pion/sdp/v3 v3.0.20
+	github.com/pion/srtp/v3 v3.1.3
+	github.com/pion/stun/v4 v4.0.1
 	golang.org/x/exp/shiny v0.0.0-20260908205506-85c1c2202aba
 	modernc.org/sqlite v1.61.1
 )
 
 require (
 	github.com/pion/dtls/v3 v3.1.9 // indirect
-	github.com/pion/dtls/v4 v4.0.2 // indirect
-	github.com/pion/ice/v4 v4.4.9 // indirect
-	github.com/pion/logging v0.2.4 // indirect
 	github.com/pion/mdns/v2 v2.2.2 // indirect
-	github.com/pion/srtp/v3 v3.1.3 // indirect
-	github.com/pion/stun/v3 v3.1.7 // indirect
-	github.com/pion/stun/v4 v4.0.1 // indirect
-	github.com/pion/transport/v4 v4.1.0 // indirect
 	github.com/pion/transport/v5 v5.1.5 // indirect
 	github.com/pion/turn/v5 v5.1.2 // indirect
 	github.com/wlynxg/anet v0.0.5 // indirect

@@ -17,6 +17,7 @@ import (
 	"github.com/softphone/softphone/core/conference"
 	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/sdp"
+	"github.com/softphone/softphone/core/secure"
 	"github.com/softphone/softphone/core/sip"
 )
 
@@ -245,7 +246,7 @@ func (c *activeCall) openMedia(peer string, offer []byte) error {
 	}
 	c.media, err = callmedia.Open(ctx, bind, adv, c.p.o.ports, callmedia.Config{
 		Codecs: c.p.codecList(), Encoder: c.p.o.encoder, NoMediaTimeout: c.p.o.noMediaTimeout,
-		Cert: c.p.cert, Log: c.p.o.log,
+		Cert: c.p.dtlsCert, Log: c.p.o.log,
 	}, sec, offer)
 	return err
 }
@@ -345,4 +346,13 @@ func (c *activeCall) bye() {
 	if err := d.Bye(ctx); err != nil {
 		c.p.o.log.Debug("call: bye", "call", c.id, "error", err)
 	}
+}
+
+// dtlsCert is the phone's DTLS identity, or nil (logged) if none can be made.
+func (p *Engine) dtlsCert() *secure.Certificate {
+	c, err := p.dtls.Get()
+	if err != nil {
+		p.o.log.Warn("media: no DTLS certificate: DTLS-SRTP is off", "error", err)
+	}
+	return c
 }

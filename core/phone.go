@@ -71,11 +71,11 @@ type Engine struct {
 	byes sync.WaitGroup // BYEs still on their way
 
 	// Call effects, each under its own lock.
-	waiting waiting.Tone        // calls playing the call-waiting tone
-	confs   conference.Manager  // local conferences; what the user hears on each call
-	recs    calldev.Folder      // the recordings folder when none is configured
-	book    *journal.Book       // history, messages, caller ID, busy lamps from the store; nil without one
-	cert    *secure.Certificate // the phone's DTLS identity; nil if it could not be made
+	waiting waiting.Tone       // calls playing the call-waiting tone
+	confs   conference.Manager // local conferences; what the user hears on each call
+	recs    calldev.Folder     // the recordings folder when none is configured
+	book    *journal.Book      // history, messages, caller ID, busy lamps from the store; nil without one
+	dtls    secure.CertSource  // the phone's DTLS identity, made on first use
 }
 
 // line is one configured account with its running registration.
@@ -165,10 +165,6 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 	p.life, p.endLife = context.WithCancel(context.Background())
 	p.confs.Configure(p.confOptions())
 	p.keeper = secret.NewKeeper(o.secrets, o.log)
-	cert, err := secure.NewCertificate()
-	if p.cert = cert; err != nil {
-		o.log.Warn("media: no DTLS certificate: DTLS-SRTP is off", "error", err)
-	}
 	p.keeper.Load(p.conf) // before the lines below copy the accounts
 	if o.driver != nil {
 		p.meter = audio.NewMeter(p.openMeterInput, o.log)

@@ -118,7 +118,7 @@ func (s *Stream) agreed(p plan, neg sdp.Negotiated) sdp.Transport {
 	case SchemeSRTP:
 		t.Crypto = []string{p.crypto.String()}
 	case SchemeDTLS:
-		t.Fingerprint, t.Setup = s.cfg.Cert.Fingerprint().String(), "passive"
+		t.Fingerprint, t.Setup = s.cert.Fingerprint().String(), "passive"
 		if p.client {
 			t.Setup = "active"
 		}
@@ -147,7 +147,7 @@ func (s *Stream) connect(neg sdp.Negotiated, p plan, stage *secure.Stage, ev Eve
 	if p.scheme != SchemeDTLS {
 		return
 	}
-	keys, d, err := secure.Handshake(ctx, s.pt.DTLS(), s.cfg.Cert, p.fp, p.client, s.cfg.Log)
+	keys, d, err := secure.Handshake(ctx, s.pt.DTLS(), s.cert, p.fp, p.client, s.cfg.Log)
 	if err != nil {
 		if s.ctx.Err() == nil {
 			ev.PathFailed(fmt.Errorf("DTLS handshake: %w", err))

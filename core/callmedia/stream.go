@@ -27,9 +27,10 @@ type Config struct {
 	Codecs         []codec.Codec // offered, in preference order (settings may change; a stream keeps its own)
 	Encoder        codec.Options
 	NoMediaTimeout time.Duration
-	// Cert is the phone's DTLS identity; nil: DTLS is neither offered nor
-	// accepted.
-	Cert *secure.Certificate
+	// Cert gives the phone's DTLS identity, made on first use (a phone
+	// that never meets DTLS never pays for the key); nil, or a nil
+	// result: DTLS is neither offered nor accepted.
+	Cert func() *secure.Certificate
 	Log  *slog.Logger
 }
 
@@ -48,8 +49,9 @@ type Stream struct {
 	path *nat.Path
 	pt   *media.PacketTransport
 
-	incoming    bool            // we answer the far end's offer
-	offered     []secure.Crypto // SDES lines of our offer
+	cert        *secure.Certificate // when DTLS may be used
+	incoming    bool                // we answer the far end's offer
+	offered     []secure.Crypto     // SDES lines of our offer
 	dtlsOffered bool
 	answerPlan  plan  // incoming: settled from the offer at Open
 	planErr     error // incoming: why the offer cannot be answered
@@ -81,7 +83,10 @@ func Open(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, cfg 
 	ice, needPath := false, false
 	if offer == nil {
 		var err error
-		if lt, s.offered, err = offerTransport(sec, cfg.Cert); err != nil {
+		if sec.Mode == ModeDTLS {
+			s.cert = s.certificate()
+		}
+		if lt, s.offered, err = offerTransport(sec, s.cert); err != nil {
 			return nil, err
 		}
 		if sec.Mode == ModeSRTP && !sec.SDESKeys {
@@ -92,8 +97,11 @@ func Open(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, cfg 
 		needPath = ice || s.dtlsOffered
 	} else if ot, err := sdp.ReadOffer(offer); err == nil {
 		// A bad offer is Answer's to report, with the SIP code it deserves.
-		s.answerPlan, s.planErr = planFromOffer(sec, cfg.Cert, ot)
-		lt = answerTransport(s.answerPlan, cfg.Cert)
+		if ot.Fingerprint != "" {
+			s.cert = s.certificate()
+		}
+		s.answerPlan, s.planErr = planFromOffer(sec, s.cert, ot)
+		lt = answerTransport(s.answerPlan, s.cert)
 		ice = ot.ICE != nil
 		needPath = ice || s.answerPlan.scheme == SchemeDTLS
 	}
@@ -135,6 +143,14 @@ func Open(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, cfg 
 	s.local = sdp.Local{Addr: adv, RTPPort: port, Codecs: infos, DTMF: true, Ptime: 20,
 		SessionID: binary.BigEndian.Uint64(b[:]) >> 2, Version: 1, Username: "softphone", Transport: lt}
 	return s, nil
+}
+
+// certificate is the phone's DTLS identity, or nil.
+func (s *Stream) certificate() *secure.Certificate {
+	if s.cfg.Cert == nil {
+		return nil
+	}
+	return s.cfg.Cert()
 }
 
 // Offer is our SDP offer as it stands.

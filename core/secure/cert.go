@@ -9,6 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"fmt"
 	"math/big"
+	"sync"
 	"time"
 )
 
@@ -57,4 +58,18 @@ func NewCertificate() (*Certificate, error) {
 // Fingerprint is the certificate's sha-256 fingerprint, for a=fingerprint.
 func (c *Certificate) Fingerprint() Fingerprint {
 	return Fingerprint{Hash: c.fp.Hash, Value: append([]byte(nil), c.fp.Value...)}
+}
+
+// CertSource makes a certificate on first use and keeps it; the zero value
+// is ready. A phone that never meets DTLS never pays for the key.
+type CertSource struct {
+	once sync.Once
+	cert *Certificate
+	err  error
+}
+
+// Get is the certificate, made on the first call.
+func (s *CertSource) Get() (*Certificate, error) {
+	s.once.Do(func() { s.cert, s.err = NewCertificate() })
+	return s.cert, s.err
 }
