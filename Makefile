@@ -68,7 +68,7 @@ lint:
 	$(GO) vet -tags nogui ./cmd/softphone
 	$(GO) tool staticcheck ./...
 
-# bench: the performance report (about 13 minutes on 2 cores): our program and
+# bench: the performance report (about 21 minutes on 2 cores): our program and
 # baresip side by side on one loopback Kamailio, then latency, the jitter
 # buffer under impairment, capacity, the window's start-up and memory (with
 # linphone-desktop for comparison when installed), and the hot-path Go
