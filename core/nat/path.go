@@ -34,6 +34,7 @@ type Path struct {
 	local *Local
 
 	in   chan packet   // media for ReadPacket
+	free chan []byte   // buffers ReadPacket is done with, for the readers to reuse
 	done chan struct{} // closed by Close
 	once sync.Once
 	wg   sync.WaitGroup // the socket reader and the relay reader
@@ -68,11 +69,15 @@ const mediaQueue = 512
 // maxPacket is the largest UDP payload read.
 const maxPacket = 1 << 16
 
+// spareBuffers is how many queue buffers are kept for reuse: enough for
+// the steady state (a packet or two waiting), so media packets are not
+// allocated one by one.
+const spareBuffers = 32
+
 // Listen opens the stream's host socket on bind and, with cfg.ICE, creates
 // the agent and gathers host (on bind only), server-reflexive (STUN) and
-// relayed (TURN) candidates, waiting for gathering to end or ctx (an
-// error then). A server that does not answer holds gathering for seconds
-// (pion gives STUN 5 s).
+// relayed (TURN) candidates, waiting for gathering to end, or gatherLimit
+// (then it goes on with what it has), or ctx (an error then).
 func Listen(ctx context.Context, bind netip.Addr, cfg Config) (*Path, error) {
 	bind = bind.Unmap()
 	if !bind.IsValid() {
@@ -97,6 +102,7 @@ func Listen(ctx context.Context, bind netip.Addr, cfg Config) (*Path, error) {
 		sock: sock,
 		addr: sock.LocalAddr().(*net.UDPAddr).AddrPort(),
 		in:   make(chan packet, mediaQueue),
+		free: make(chan []byte, spareBuffers),
 		done: make(chan struct{}),
 	}
 	p.addr = netip.AddrPortFrom(p.addr.Addr().Unmap(), p.addr.Port())
@@ -201,10 +207,26 @@ func (p *Path) heard(from netip.AddrPort) {
 	}
 }
 
-// queue hands a copy of b to ReadPacket, dropping it when the queue is full.
+// queue hands a copy of b to ReadPacket, dropping it when the queue is
+// full. The copy goes into a buffer ReadPacket gave back when there is one.
 func (p *Path) queue(b []byte, from netip.AddrPort) {
+	var buf []byte
 	select {
-	case p.in <- packet{b: append([]byte(nil), b...), from: from}:
+	case buf = <-p.free:
+	default:
+		buf = make([]byte, 0, max(len(b), 1500))
+	}
+	select {
+	case p.in <- packet{b: append(buf[:0], b...), from: from}:
+	default:
+		p.recycle(buf)
+	}
+}
+
+// recycle keeps b for a later packet, unless enough are kept already.
+func (p *Path) recycle(b []byte) {
+	select {
+	case p.free <- b[:0]:
 	default:
 	}
 }
@@ -227,7 +249,9 @@ func (p *Path) Local() *Local {
 func (p *Path) ReadPacket(buf []byte) (int, netip.AddrPort, error) {
 	select {
 	case pk := <-p.in:
-		return copy(buf, pk.b), pk.from, nil
+		n := copy(buf, pk.b)
+		p.recycle(pk.b)
+		return n, pk.from, nil
 	case <-p.done:
 		return 0, netip.AddrPort{}, net.ErrClosed
 	}

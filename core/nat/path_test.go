@@ -383,3 +383,21 @@ func TestListenGoesOnWithoutADeadServer(t *testing.T) {
 		t.Fatalf("candidates %+v, want the host one", l)
 	}
 }
+
+// TestQueueReusesBuffers: a media packet passing from the socket's reader
+// to ReadPacket allocates nothing once the path has run a little.
+func TestQueueReusesBuffers(t *testing.T) {
+	p := &Path{in: make(chan packet, mediaQueue), free: make(chan []byte, spareBuffers), done: make(chan struct{})}
+	pkt, buf := make([]byte, 172), make([]byte, 1500)
+	from := netip.MustParseAddrPort("198.18.0.1:4000")
+	pass := func() {
+		p.queue(pkt, from)
+		if n, got, err := p.ReadPacket(buf); err != nil || n != len(pkt) || got != from {
+			t.Fatalf("ReadPacket %d %v %v", n, got, err)
+		}
+	}
+	pass()
+	if a := testing.AllocsPerRun(100, pass); a != 0 {
+		t.Fatalf("%.1f allocations per packet, want 0", a)
+	}
+}

@@ -103,42 +103,20 @@ func resolve(ctx context.Context, dest string) ([]string, error) {
 // pingUDP sends an out-of-dialog OPTIONS to the registrar from the
 // listening socket, like the REGISTERs, and waits for any final answer.
 func (r *Registration) pingUDP(ctx context.Context, dest string) error {
-	req, err := r.newOptions(dest)
+	host, port, err := splitHostPort(r.t.Domain)
+	if err != nil {
+		return fmt.Errorf("sip: domain %q: %w", r.t.Domain, err)
+	}
+	or, err := r.ua.newOutRequest(ctx, sip.OPTIONS, &r.t, sip.Uri{Scheme: "sip", Host: host, Port: port}, Early{})
 	if err != nil {
 		return err
 	}
+	or.req.AppendHeader(sip.NewHeader("Accept", "application/sdp"))
 	r.ua.log.Debug("sip: keep-alive", "transport", "udp", "to", dest, "method", "OPTIONS")
-	res, err := r.ua.do(ctx, req)
+	res, err := r.ua.do(ctx, or.req)
 	if err != nil {
 		return err
 	}
 	r.ua.log.Debug("sip: keep-alive answered", "to", dest, "code", res.StatusCode)
 	return nil
-}
-
-func (r *Registration) newOptions(dest string) (*sip.Request, error) {
-	domHost, domPort, err := splitHostPort(r.t.Domain)
-	if err != nil {
-		return nil, fmt.Errorf("sip: domain %q: %w", r.t.Domain, err)
-	}
-	aor := sip.Uri{Scheme: "sip", User: r.t.Username, Host: domHost, Port: domPort}
-	req := sip.NewRequest(sip.OPTIONS, sip.Uri{Scheme: "sip", Host: domHost, Port: domPort})
-	req.SetTransport("UDP")
-	req.SetDestination(dest)
-	from := &sip.FromHeader{DisplayName: r.t.DisplayName, Address: aor, Params: sip.NewParams()}
-	from.Params.Add("tag", sip.GenerateTagN(16))
-	to := &sip.ToHeader{Address: sip.Uri{Scheme: "sip", Host: domHost, Port: domPort}, Params: sip.NewParams()}
-	callID := sip.CallIDHeader(newCallID())
-	maxFwd := sip.MaxForwardsHeader(70)
-	req.AppendHeader(from)
-	req.AppendHeader(to)
-	req.AppendHeader(&callID)
-	req.AppendHeader(&sip.CSeqHeader{SeqNo: 1, MethodName: sip.OPTIONS})
-	req.AppendHeader(&maxFwd)
-	req.AppendHeader(sip.NewHeader("User-Agent", r.ua.name))
-	req.AppendHeader(sip.NewHeader("Accept", "application/sdp"))
-	req.SetBody(nil)
-	// The binding to keep open is the one of the listening socket.
-	req.Laddr = sip.Addr{IP: r.ua.Addr().IP, Port: r.ua.Port()}
-	return req, nil
 }
