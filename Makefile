@@ -7,7 +7,7 @@ BIN       := bin/softphone
 # tests a real Kamailio registrar (with TLS), baresip as the far-end peer,
 # PulseAudio for the device loopback test, Xvfb for the real-window test,
 # coturn, nftables and iproute2 for the NAT tests.
-DEB_PKGS  := gcc pkg-config libopus-dev libopusfile-dev openssl ca-certificates \
+DEB_PKGS  := gcc pkg-config libopus-dev libopusfile-dev libvpx-dev libopenh264-dev openssl ca-certificates \
              libwayland-dev libx11-dev libx11-xcb-dev libxkbcommon-x11-dev libxkbcommon-dev \
              libgles2-mesa-dev libegl1-mesa-dev libegl-dev libgles-dev libffi-dev libxcursor-dev libvulkan-dev \
              kamailio kamailio-tls-modules kamailio-presence-modules baresip-core pulseaudio pulseaudio-utils \
