@@ -4,7 +4,9 @@ import (
 	"context"
 
 	"github.com/softphone/softphone/core/audio"
+	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/config"
+	"github.com/softphone/softphone/core/video"
 )
 
 // Phone is the one interface every front-end drives (the window, the
@@ -44,6 +46,12 @@ type Phone interface {
 	Pickup(ctx context.Context, uri string) (string, error)
 	DialVoicemail(ctx context.Context, account string) (string, error)
 
+	// Video: add, drop or change a call's video (on a ringing call: how
+	// it will be answered); the pictures to draw; the capture devices.
+	SetVideo(ctx context.Context, id string, v call.VideoRequest) error
+	VideoFeeds(id string) (remote, local *video.Feed)
+	VideoDevices(ctx context.Context) ([]video.DeviceInfo, error)
+
 	// Messages and busy lamps.
 	SendMessage(account, to, text string) (Message, error)
 	Watch(ctx context.Context, uris []string) error
@@ -53,6 +61,7 @@ type Phone interface {
 	Register(name string) error
 	UpdateAccounts(ctx context.Context, accounts []config.Account) error
 	UpdateSettings(ctx context.Context, a config.Audio, ui config.UI) error
+	UpdateVideo(ctx context.Context, v config.Video) error
 	SetDND(ctx context.Context, account string, on bool) error
 	SetForwarding(ctx context.Context, account string, f Forwarding) error
 	AudioDevices() ([]audio.DeviceInfo, error)

@@ -66,6 +66,7 @@ type Info struct {
 	State      State     `json:"state"`
 	Codec      string    `json:"codec,omitempty"`
 	Encryption string    `json:"encryption,omitempty"` // EncryptionNone, EncryptionSRTP, EncryptionDTLS; "" until media is agreed
+	Video      *Video    `json:"video,omitempty"`      // nil: no video
 	Muted      bool      `json:"muted,omitempty"`
 	LocalHold  bool      `json:"local_hold,omitempty"`
 	RemoteHold bool      `json:"remote_hold,omitempty"`

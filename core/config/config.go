@@ -34,6 +34,7 @@ type Config struct {
 	Path     string // file it was loaded from
 	SIP      SIP
 	Audio    Audio
+	Video    Video
 	UI       UI
 	Accounts []Account
 }
@@ -50,6 +51,18 @@ type Audio struct {
 	// RecordChannels is "separate" (local left, remote right; the default)
 	// or "mixed" (one channel with both).
 	RecordChannels string
+}
+
+// Video holds the camera and what video calls send.
+type Video struct {
+	// Camera is the capture device calls send from (a device ID, as
+	// listed by the phone); "" = the first camera, else the test pattern.
+	Camera string
+	// Size is the largest picture we send, "WIDTHxHEIGHT"; "" = 640x480.
+	Size    string
+	FPS     int      // frames per second we send at most; 0 = 30
+	Bitrate int      // kbit/s we send at most; 0 = 1500
+	Codecs  []string // preference order, e.g. ["vp8","h264"]; empty = all
 }
 
 // UI holds the window's settings.
@@ -160,6 +173,7 @@ func decode(file string, data []byte) (cfg *Config, r *report, shape bool) {
 func (c *Config) Clone() Config {
 	n := *c
 	n.Audio.Codecs = slices.Clone(c.Audio.Codecs)
+	n.Video.Codecs = slices.Clone(c.Video.Codecs)
 	n.Accounts = slices.Clone(c.Accounts)
 	return n
 }

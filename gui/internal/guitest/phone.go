@@ -16,6 +16,7 @@ import (
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/core/policy"
+	"github.com/softphone/softphone/core/video"
 )
 
 // Phone is a fake core.Phone. Commands are recorded as "Name arg..." and
@@ -42,6 +43,10 @@ type Phone struct {
 	// UnseenMissed and Unread).
 	MissedCount, UnreadCount int
 	Clock                    func() time.Time // when StartRecording starts; nil: time.Now
+	// RemoteFeeds and LocalFeeds are the calls' pictures (by call id),
+	// VideoDevs the capture devices.
+	RemoteFeeds, LocalFeeds map[string]*video.Feed
+	VideoDevs               []video.DeviceInfo
 
 	mu       sync.Mutex // guards what follows, and the fields above once commands run
 	version  uint64
