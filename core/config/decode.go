@@ -22,7 +22,7 @@ type decoder struct {
 }
 
 var (
-	rootKeys    = []string{"sip", "audio", "ui", "account"}
+	rootKeys    = []string{"sip", "audio", "video", "ui", "account"}
 	sipKeys     = []string{"listen", "user_agent", "allow_direct"}
 	audioKeys   = []string{"input", "output", "codecs", "ringtone", "record_dir", "record_channels"}
 	uiKeys      = []string{"theme"}
@@ -51,6 +51,10 @@ func (d *decoder) config(root *node) *Config {
 		case "audio":
 			if d.table(v, "audio") {
 				d.audio(v, &cfg.Audio)
+			}
+		case "video":
+			if d.table(v, "video") {
+				d.video(v, &cfg.Video)
 			}
 		case "ui":
 			if d.table(v, "ui") {

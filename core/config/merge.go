@@ -33,6 +33,7 @@ func (m *merger) sections() []section {
 	return []section{
 		{"sip", sipKVs(m.old.SIP), sipKVs(m.cfg.SIP)},
 		{"audio", audioKVs(m.old.Audio), audioKVs(m.cfg.Audio)},
+		{"video", videoKVs(m.old.Video), videoKVs(m.cfg.Video)},
 		{"ui", uiKVs(m.old.UI), uiKVs(m.cfg.UI)},
 	}
 }

@@ -70,7 +70,7 @@ func (c *Config) normalized() (Config, error) {
 	for _, p := range []struct {
 		prefix string
 		keys   []string
-	}{{"sip", sipKeys}, {"audio", audioKeys}, {"ui", uiKeys}} {
+	}{{"sip", sipKeys}, {"audio", audioKeys}, {"video", videoKeys}, {"ui", uiKeys}} {
 		maps.Copy(pos, presentKeys(p.prefix, p.keys))
 	}
 	for i := range n.Accounts {
@@ -111,6 +111,8 @@ func diffConfig(a, b *Config) string {
 		return "[sip]"
 	case !sameKVs(audioKVs(a.Audio), audioKVs(b.Audio)):
 		return "[audio]"
+	case !sameKVs(videoKVs(a.Video), videoKVs(b.Video)):
+		return "[video]"
 	case !sameKVs(uiKVs(a.UI), uiKVs(b.UI)):
 		return "[ui]"
 	case len(a.Accounts) != len(b.Accounts):

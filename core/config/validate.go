@@ -23,6 +23,7 @@ func validate(r *report, cfg *Config, d *decoder, baseDir string) {
 	v := validator{r: r, pos: d.pos, bad: d.bad}
 	v.sip(&cfg.SIP)
 	v.audio(&cfg.Audio, baseDir)
+	v.video(&cfg.Video)
 	v.ui(&cfg.UI)
 	if len(cfg.Accounts) == 0 {
 		cfg.Accounts = nil // as from a file without [[account]]
