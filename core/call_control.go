@@ -55,16 +55,11 @@ func (p *Engine) setHold(ctx context.Context, id string, on bool) error {
 		// Swap: the call in progress goes on hold before this one talks.
 		p.holdOthers(ctx, id)
 	}
-	c.mu.Lock()
-	d := c.dialog
-	c.mu.Unlock()
 	offer, err := c.media.HoldOffer(on)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	answer, err := d.ReInvite(ctx, offer)
+	answer, err := c.reInvite(ctx, offer)
 	if err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
@@ -126,6 +121,7 @@ func (c *activeCall) ReOffer(offer []byte) ([]byte, error) {
 		return nil, err
 	}
 	_ = c.m.SetHold(false, held)
+	c.showVideo()
 	return answer, nil
 }
 

@@ -31,6 +31,7 @@ type DialOptions struct {
 	// when its user dials a second call (the GUI and console set it; a
 	// program hosting many calls does not).
 	HoldOthers bool
+	Video      call.VideoRequest // the call's video from the start
 }
 
 // activeCall is one call with everything it owns: its state machine, its
@@ -119,6 +120,9 @@ func (p *Engine) dial(to string, o DialOptions, hdrs []sip.Header, setup func(*c
 	c := &activeCall{p: p, id: newCallID(), ln: ln, ended: make(chan struct{})}
 	if err := c.openMedia(dest, nil); err != nil {
 		return nil, err
+	}
+	if _, err = c.media.SetVideo(p.life, o.Video); err != nil {
+		p.o.log.Warn("call: placed without video", "error", err)
 	}
 	offer, err := c.media.Offer()
 	if err != nil {
@@ -246,7 +250,7 @@ func (c *activeCall) openMedia(peer string, offer []byte) error {
 	}
 	c.media, err = callmedia.Open(ctx, bind, adv, c.p.o.ports, callmedia.Config{
 		Codecs: c.p.codecList(), Encoder: c.p.o.encoder, NoMediaTimeout: c.p.o.noMediaTimeout,
-		Cert: c.p.dtlsCert, Log: c.p.o.log,
+		Cert: c.p.dtlsCert, Log: c.p.o.log, Video: c.p.videoConfig(),
 	}, sec, offer)
 	return err
 }
@@ -270,6 +274,7 @@ func (c *activeCall) startMedia(neg sdp.Negotiated) error {
 		c.p.o.log.Warn("call: media not encrypted", "call", c.id, "error", err)
 	}
 	if started && err == nil {
+		c.showVideo()
 		go c.media.ReportStats(c.ended, statsInterval, func(st media.Stats) {
 			c.p.bus.Publish(CallStatsEvent{CallID: c.id, Stats: st})
 		})

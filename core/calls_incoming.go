@@ -93,6 +93,7 @@ func (p *Engine) newIncomingCall(in *sip.Incoming, ln *line) *activeCall {
 		account = ln.Cfg.Name
 	}
 	c.m = call.New(c.id, call.Inbound, account, call.Party{DisplayName: in.From.DisplayName, URI: in.From.URI}, p.emitCall, nil)
+	c.m.Init(func(i *call.Info) { i.Video = c.media.VideoInfo() })
 	p.nameCall(c.m) // caller ID
 	return c
 }

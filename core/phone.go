@@ -29,6 +29,7 @@ import (
 	"github.com/softphone/softphone/core/state"
 	"github.com/softphone/softphone/core/store"
 	"github.com/softphone/softphone/core/subs"
+	"github.com/softphone/softphone/core/video"
 	"github.com/softphone/softphone/core/waiting"
 )
 
@@ -102,6 +103,7 @@ type options struct {
 	secrets        secret.Store     // see WithSecrets
 	store          *store.Store     // see WithStore
 	transferWait   transferTimeouts // zero: the defaults
+	video          video.Driver     // see WithVideoDriver
 }
 
 // Option configures a Phone.
@@ -150,6 +152,7 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 		ports:          media.DefaultPorts,
 		noMediaTimeout: 30 * time.Second,
 		allowDirect:    cfg.SIP.AllowDirect,
+		video:          video.TestDriver{},
 	}
 	if len(cfg.Audio.Codecs) > 0 {
 		cs, err := codecs.ByNames(cfg.Audio.Codecs)

@@ -86,16 +86,24 @@ func (p *Engine) UpdateSettings(ctx context.Context, a config.Audio, ui config.U
 			return err
 		}
 	}
+	return p.saveSettings(func(c *config.Config) { c.Audio, c.UI = a, ui }, func() { p.o.codecs = cs })
+}
+
+// saveSettings edits the configuration, saves it, puts it in force (apply,
+// if not nil, runs then under p.mu) and reports it.
+func (p *Engine) saveSettings(edit func(*config.Config), apply func()) error {
 	p.cfgMu.Lock()
 	defer p.cfgMu.Unlock()
 	next := p.Config()
-	next.Audio, next.UI = a, ui
+	edit(&next)
 	if err := next.Save(); err != nil {
 		return err
 	}
 	p.mu.Lock()
 	*p.conf = next
-	p.o.codecs = cs
+	if apply != nil {
+		apply()
+	}
 	p.mu.Unlock()
 	p.bus.Publish(ConfigEvent{Config: next.Clone(), What: "settings"})
 	return nil

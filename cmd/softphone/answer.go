@@ -16,8 +16,13 @@ func cmdAnswer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fset.SetOutput(stderr)
 	var f callFlags
 	f.register(fset)
+	f.video.register(fset, false)
 	count := fset.Int("count", 1, "exit after this many calls")
 	if err := fset.Parse(args); err != nil {
+		return exitUsage
+	}
+	if err := f.video.check(); err != nil {
+		fmt.Fprintf(stderr, "softphone answer: %v\n", err)
 		return exitUsage
 	}
 	ss, code := f.start(ctx, stderr, true)
@@ -27,6 +32,12 @@ func cmdAnswer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	defer ss.stop()
 	phone, events := ss.phone, ss.events
 	out := eventPrinter(stdout, f.asJSON)
+	vr, err := f.video.request(ctx, phone)
+	if err != nil {
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return exitUsage
+	}
+	frames := map[string]*frameSaver{}
 	hangups := make(chan string, 16)
 	answered := map[string]bool{}
 	answering := map[string]bool{} // Answer called: an update of the ringing call is no second call
@@ -46,6 +57,14 @@ func cmdAnswer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			if !isCall {
 				continue
 			}
+			fs := frames[ce.ID]
+			if fs == nil {
+				fs = &frameSaver{path: f.video.saveFrame}
+				frames[ce.ID] = fs
+			}
+			if ce.Video != nil {
+				fs.watch(phone, ce.ID)
+			}
 			switch ce.State {
 			case call.Incoming:
 				if ce.AutoAnswer || answering[ce.ID] {
@@ -53,6 +72,9 @@ func cmdAnswer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 				}
 				answering[ce.ID] = true
 				go func(id string) {
+					if err := phone.SetVideo(ctx, id, vr); err != nil && vr.Video {
+						fmt.Fprintf(stderr, "softphone: answer %s with video: %v\n", id, err)
+					}
 					if err := phone.Answer(ctx, id); err != nil {
 						fmt.Fprintf(stderr, "softphone: answer %s: %v\n", id, err)
 					}
@@ -65,6 +87,10 @@ func cmdAnswer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 				answered[ce.ID] = true
 			case call.Ended:
 				done++
+				if err := fs.save(); err != nil {
+					fmt.Fprintf(stderr, "softphone: %v\n", err)
+					code = exitFailed
+				}
 				if callExit(ce.Info, answered[ce.ID], stderr) != exitOK {
 					code = exitFailed
 				}

@@ -21,6 +21,7 @@ type callFlags struct {
 	input, output                          string
 	hangupAfter                            time.Duration
 	asJSON, verbose                        bool
+	video                                  videoFlags
 }
 
 func (f *callFlags) register(fs *flag.FlagSet) {
@@ -107,6 +108,7 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fset.SetOutput(stderr)
 	var f callFlags
 	f.register(fset)
+	f.video.register(fset, true)
 	dtmf := fset.String("dtmf", "", "DTMF digits to send once connected")
 	transferTo := fset.String("transfer-to", "", "blind-transfer the call to `TARGET` once connected (exit 0 when the transfer succeeds)")
 	transferAfter := fset.Duration("transfer-after", 0, "with --transfer-to: wait this long after the call connects")
@@ -128,6 +130,10 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: softphone call URI [flags]")
 		return exitUsage
 	}
+	if err := f.video.check(); err != nil {
+		fmt.Fprintf(stderr, "softphone call: %v\n", err)
+		return exitUsage
+	}
 	ss, code := f.start(ctx, stderr, false)
 	if ss == nil {
 		return code
@@ -139,13 +145,19 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		return exitUsage
 	}
-	id, err := phone.Dial(ctx, to, core.DialOptions{Account: f.account})
+	vr, err := f.video.request(ctx, phone)
+	if err != nil {
+		fmt.Fprintf(stderr, "softphone: %v\n", err)
+		return exitUsage
+	}
+	id, err := phone.Dial(ctx, to, core.DialOptions{Account: f.account, Video: vr})
 	if err != nil {
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		return exitUsage
 	}
 	return followCall(ctx, phone, events, id, callActions{
 		dtmf: *dtmf, hangupAfter: f.hangupAfter, transferTo: *transferTo, transferAfter: *transferAfter, record: *recordCall,
+		frames: &frameSaver{path: f.video.saveFrame},
 	}, eventPrinter(stdout, f.asJSON), !f.asJSON, stdout, stderr)
 }
 

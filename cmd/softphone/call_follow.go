@@ -19,6 +19,7 @@ type callActions struct {
 	transferTo    string // blind transfer target; "" = none
 	transferAfter time.Duration
 	record        bool
+	frames        *frameSaver // nil: none kept
 }
 
 // followCall prints the events until call id ends and returns the exit
@@ -54,6 +55,9 @@ func followCall(ctx context.Context, phone core.Phone, events <-chan core.Event,
 			if !isCall || ce.ID != id {
 				continue
 			}
+			if a.frames != nil && ce.Video != nil {
+				a.frames.watch(phone, id)
+			}
 			switch t := ce.Transfer; {
 			case t == "done":
 				transferred = true
@@ -72,6 +76,10 @@ func followCall(ctx context.Context, phone core.Phone, events <-chan core.Event,
 					transfer = time.After(a.transferAfter)
 				}
 			case ce.State == call.Ended:
+				if err := a.frames.save(); err != nil {
+					fmt.Fprintf(stderr, "softphone: %v\n", err)
+					return exitFailed
+				}
 				if a.transferTo == "" {
 					return callExit(ce.Info, connected, stderr)
 				}

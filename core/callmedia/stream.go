@@ -15,11 +15,12 @@ import (
 	"time"
 
 	"github.com/softphone/softphone/core/audio"
+	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/codec"
 	"github.com/softphone/softphone/core/media"
-	"github.com/softphone/softphone/core/nat"
 	"github.com/softphone/softphone/core/sdp"
 	"github.com/softphone/softphone/core/secure"
+	"github.com/softphone/softphone/core/video"
 )
 
 // Config is what every stream of a phone shares.
@@ -34,38 +35,34 @@ type Config struct {
 	Log  *slog.Logger
 }
 
-// Stream is one call's audio stream.
+// Stream is one call's media: its audio stream and, when the call has
+// video, its video streams.
 type Stream struct {
 	cfg Config
 	sec Security
 
-	ctx    context.Context // ends at Close: the path's checks and the DTLS handshake
+	ctx    context.Context // ends at Close: the paths' checks and the DTLS handshakes
 	cancel context.CancelFunc
 
-	// The transport, set at Open: a plain socket pair (conn), or a path
-	// read by a goroutine (path + pt) when ICE or DTLS needs one.
-	tr   media.Transport
-	conn *media.Conn
-	path *nat.Path
-	pt   *media.PacketTransport
+	audio *leg
+	// Where video legs open, as the audio's did.
+	bind, adv netip.Addr
+	ports     media.PortRange
+	// remoteFeed and localFeed are the main video's pictures (the far
+	// end's, our preview), the same for the call's life.
+	remoteFeed, localFeed video.Feed
+	offeredVideo          bool // the far end's first offer has video
 
-	cert        *secure.Certificate // when DTLS may be used
-	incoming    bool                // we answer the far end's offer
-	offered     []secure.Crypto     // SDES lines of our offer
-	dtlsOffered bool
-	answerPlan  plan  // incoming: settled from the offer at Open
-	planErr     error // incoming: why the offer cannot be answered
-
-	// mu guards the fields below. It is a leaf: nothing is called while
-	// holding it but the sdp helpers.
+	// mu guards the fields below. It is taken before a leg's or a video
+	// stream's own lock, never inside one; nothing else is called while
+	// holding it.
 	mu        sync.Mutex
 	sess      *media.Session
-	local     sdp.Local
+	local     sdp.Local // Transport and Video come from the legs at each use
 	neg       sdp.Negotiated
 	localHold bool
-	plan      *plan // settled protection, once Start ran
-	stage     *secure.Stage
-	dtls      *secure.Session
+	want      call.VideoRequest // what the user wants of the video
+	videos    []*videoStream    // the m=video lines, in SDP order after the audio
 }
 
 // Open binds the stream's socket on bind (from the port range) and
@@ -77,71 +74,35 @@ func Open(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, cfg 
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Stream{cfg: cfg, sec: sec, incoming: offer != nil}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
-	var lt sdp.Transport
-	ice, needPath := false, false
+	s := &Stream{cfg: cfg, sec: sec, bind: bind, adv: adv, ports: ports}
+	var offered *sdp.Transport
 	if offer == nil {
-		var err error
-		if sec.Mode == ModeDTLS {
-			s.cert = s.certificate()
-		}
-		if lt, s.offered, err = offerTransport(sec, s.cert); err != nil {
-			return nil, err
-		}
 		if sec.Mode == ModeSRTP && !sec.SDESKeys {
 			cfg.Log.Debug("media: SDES keys not offered: the signalling is not encrypted", "hint", "use a TLS transport, DTLS, or srtp_over_insecure_signalling")
 		}
-		s.dtlsOffered = lt.Fingerprint != ""
-		ice = sec.NAT.ICE
-		needPath = ice || s.dtlsOffered
-	} else if ot, err := sdp.ReadOffer(offer); err == nil {
-		// A bad offer is Answer's to report, with the SIP code it deserves.
-		if ot.Fingerprint != "" {
-			s.cert = s.certificate()
-		}
-		s.answerPlan, s.planErr = planFromOffer(sec, s.cert, ot)
-		lt = answerTransport(s.answerPlan, s.cert)
-		ice = ot.ICE != nil
-		needPath = ice || s.answerPlan.scheme == SchemeDTLS
-	}
-	port := 0
-	if needPath {
-		nc := sec.NAT
-		nc.ICE, nc.Log = ice, cfg.Log
-		nc.Ports.Min, nc.Ports.Max = ports.Min, ports.Max
-		pb := bind
-		if !pb.IsValid() || pb.IsUnspecified() {
-			pb = adv // ICE gathers on one address, never every interface
-		}
-		path, err := nat.Listen(ctx, pb, nc)
-		if err != nil {
-			s.cancel()
-			return nil, err
-		}
-		s.path, s.pt = path, media.NewPacketTransport(path)
-		s.tr, port = s.pt, int(path.Addr().Port())
-		if l := path.Local(); l != nil {
-			lt.ICE = &sdp.ICE{Ufrag: l.Ufrag, Pwd: l.Pwd, Candidates: l.Candidates, EndOfCandidates: true}
-		}
-		// A path has one socket: RTCP can only share it (RFC 8858).
-		lt.RTCPMuxOnly = offer == nil
 	} else {
-		conn, err := media.Listen(bind, ports)
-		if err != nil {
-			s.cancel()
-			return nil, err
+		// A bad offer is Answer's to report, with the SIP code it deserves.
+		ot, _ := sdp.ReadOffer(offer)
+		offered = &ot
+		s.videos = offeredVideos(offer, nil)
+		for _, v := range s.videos {
+			s.offeredVideo = s.offeredVideo || (cfg.Video != nil && v.offered != nil)
 		}
-		s.conn, s.tr, port = conn, conn, conn.Port()
 	}
+	a, err := openLeg(ctx, bind, adv, ports, cfg.Log, sec, s.certificate, offered)
+	if err != nil {
+		return nil, err
+	}
+	s.audio = a
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	infos := make([]codec.Info, 0, len(cfg.Codecs))
 	for _, k := range cfg.Codecs {
 		infos = append(infos, k.Info())
 	}
-	s.local = sdp.Local{Addr: adv, RTPPort: port, Codecs: infos, DTMF: true, Ptime: 20,
-		SessionID: binary.BigEndian.Uint64(b[:]) >> 2, Version: 1, Username: "softphone", Transport: lt}
+	s.local = sdp.Local{Addr: adv, RTPPort: a.port, Codecs: infos, DTMF: true, Ptime: 20,
+		SessionID: binary.BigEndian.Uint64(b[:]) >> 2, Version: 1, Username: "softphone"}
 	return s, nil
 }
 
@@ -153,20 +114,28 @@ func (s *Stream) certificate() *secure.Certificate {
 	return s.cfg.Cert()
 }
 
-// Offer is our SDP offer as it stands.
-func (s *Stream) Offer() ([]byte, error) {
+// sdpLocal is our side of the SDP as it stands; bump increments its
+// version first (a new offer or answer in the dialog, RFC 3264 8).
+func (s *Stream) sdpLocal(bump bool) sdp.Local {
 	s.mu.Lock()
-	local := s.local
+	if bump {
+		s.local.Version++
+	}
+	l := s.local
 	s.mu.Unlock()
-	return sdp.Offer(local)
+	l.Transport = s.audio.transport()
+	s.mu.Lock()
+	l.Video = s.videoLocals()
+	s.mu.Unlock()
+	return l
 }
+
+// Offer is our SDP offer as it stands.
+func (s *Stream) Offer() ([]byte, error) { return sdp.Offer(s.sdpLocal(false)) }
 
 // ParseAnswer reads the far end's answer (or early-media SDP) to our offer.
 func (s *Stream) ParseAnswer(answer []byte) (sdp.Negotiated, error) {
-	s.mu.Lock()
-	local := s.local
-	s.mu.Unlock()
-	return sdp.ParseAnswer(local, answer)
+	return sdp.ParseAnswer(s.sdpLocal(false), answer)
 }
 
 // Answer answers the far end's offer (an incoming call's INVITE) without
@@ -174,13 +143,10 @@ func (s *Stream) ParseAnswer(answer []byte) (sdp.Negotiated, error) {
 // protection we cannot (or, by policy, will not) take is refused with
 // ErrEncryptionRequired or the reason.
 func (s *Stream) Answer(offer []byte) ([]byte, sdp.Negotiated, error) {
-	if s.planErr != nil {
-		return nil, sdp.Negotiated{}, s.planErr
+	if s.audio.planErr != nil {
+		return nil, sdp.Negotiated{}, s.audio.planErr
 	}
-	s.mu.Lock()
-	local := s.local
-	s.mu.Unlock()
-	return sdp.Answer(offer, local)
+	return sdp.Answer(offer, s.sdpLocal(false))
 }
 
 // Format is the device format the agreed codec needs, and that codec.
@@ -207,14 +173,12 @@ func (s *Stream) Session() *media.Session {
 // back (sendrecv); Held applies the answer.
 func (s *Stream) HoldOffer(on bool) ([]byte, error) {
 	s.mu.Lock()
-	s.local.Version++
 	s.local.Direction = sdp.SendRecv
 	if on {
 		s.local.Direction = sdp.SendOnly
 	}
-	local := s.local
 	s.mu.Unlock()
-	return sdp.Offer(local)
+	return sdp.Offer(s.sdpLocal(true))
 }
 
 // Held takes the answer to HoldOffer(on).
@@ -230,10 +194,32 @@ func (s *Stream) Held(on bool, answer []byte) error {
 	return nil
 }
 
+// SetVideo changes the call's video as the user wants (see
+// call.VideoRequest). Before the call is answered it only prepares our
+// answer; after, when the SDP must change, it returns our new offer for a
+// re-INVITE, whose answer goes to Renegotiated.
+func (s *Stream) SetVideo(ctx context.Context, req call.VideoRequest) (offer []byte, err error) {
+	again, err := s.wantVideo(ctx, req)
+	if err != nil || !again || s.Session() == nil {
+		return nil, err
+	}
+	return sdp.Offer(s.sdpLocal(true))
+}
+
+// Renegotiated takes the answer to an offer from SetVideo.
+func (s *Stream) Renegotiated(answer []byte) error {
+	neg, err := s.ParseAnswer(answer)
+	if err != nil {
+		return err
+	}
+	s.Apply(neg)
+	return nil
+}
+
 // Apply points the running session at a renegotiated stream: the far
 // end's new address and SDES key, and the direction both holds leave.
 func (s *Stream) Apply(neg sdp.Negotiated) {
-	s.followKey(neg.Transport)
+	s.audio.followKey(neg.Transport)
 	s.mu.Lock()
 	sess, localHold := s.sess, s.localHold
 	s.neg = neg
@@ -241,6 +227,7 @@ func (s *Stream) Apply(neg sdp.Negotiated) {
 	if sess == nil {
 		return
 	}
+	s.applyVideo(neg.Video)
 	if neg.Remote.Port() != 0 && neg.Remote.Addr().IsValid() && !neg.Remote.Addr().IsUnspecified() {
 		sess.SetRemote(neg.Remote, neg.RemoteRTCP)
 	}
@@ -251,13 +238,10 @@ func (s *Stream) Apply(neg sdp.Negotiated) {
 // held is whether they hold us (they will not take our audio).
 func (s *Stream) ReOffer(offer []byte) (answer []byte, held bool, err error) {
 	if ot, err := sdp.ReadOffer(offer); err == nil {
-		s.followKey(ot) // before the answer: it carries the tag they use now
+		s.audio.followKey(ot) // before the answer: it carries the tag they use now
 	}
-	s.mu.Lock()
-	s.local.Version++
-	local := s.local
-	s.mu.Unlock()
-	answer, neg, err := sdp.Answer(offer, local)
+	s.prepareReOffer(s.ctx, offer)
+	answer, neg, err := sdp.Answer(offer, s.sdpLocal(true))
 	if err != nil {
 		return nil, false, err
 	}
@@ -275,13 +259,11 @@ func (s *Stream) ReOffer(offer []byte) (answer []byte, held bool, err error) {
 func (s *Stream) Close(final func(media.Stats)) {
 	s.cancel()
 	s.mu.Lock()
-	sess, dtls := s.sess, s.dtls
+	sess := s.sess
 	s.mu.Unlock()
-	if dtls != nil {
-		_ = dtls.Close() // close_notify first, while the path is up
-	}
+	s.closeVideo()
+	s.audio.close(sess == nil)
 	if sess == nil {
-		s.tr.Close()
 		return
 	}
 	if final != nil {
@@ -292,9 +274,8 @@ func (s *Stream) Close(final func(media.Stats)) {
 
 // withPath adds the network path the stream's packets take.
 func (s *Stream) withPath(st media.Stats) media.Stats {
-	if s.path != nil {
-		st.Path = s.path.Selected()
-	}
+	st.Path = s.audio.pathName()
+	st.Video = s.videoStats()
 	return st
 }
 

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/softphone/softphone/core/video"
+
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/codec"
 )
@@ -105,7 +107,8 @@ type Stats struct {
 	Late               uint64        // packets that came after their playout time
 	JitterDelay        time.Duration // current jitter buffer delay
 	Codec              string
-	Path               string // selected network path: "host", "srflx", "prflx", "relay"; "" on a plain socket
+	Path               string       // selected network path: "host", "srflx", "prflx", "relay"; "" on a plain socket
+	Video              *video.Stats // the call's main video stream; nil without one
 }
 
 // NewSession prepares the audio of a call on tr with dev as microphone and

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/softphone/softphone/core/video"
+
 	"github.com/softphone/softphone/core/account"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/media"
@@ -131,20 +133,21 @@ func (CallStatsEvent) Kind() string { return "stats" }
 func (e CallStatsEvent) MarshalJSON() ([]byte, error) {
 	s := e.Stats
 	return withKind(e, struct {
-		CallID             string  `json:"call"`
-		Final              bool    `json:"final,omitempty"`
-		Codec              string  `json:"codec"`
-		PacketsSent        uint64  `json:"packets_sent"`
-		PacketsReceived    uint64  `json:"packets_received"`
-		Lost               uint64  `json:"lost"`
-		JitterMS           float64 `json:"jitter_ms"`
-		RTTMS              float64 `json:"rtt_ms"`
-		RemoteFractionLost float64 `json:"remote_fraction_lost"`
-		Concealed          uint64  `json:"concealed_frames"`
-		Late               uint64  `json:"late"`
-		JitterDelayMS      float64 `json:"jitter_buffer_ms"`
-		Path               string  `json:"path,omitempty"`
-	}{e.CallID, e.Final, s.Codec, s.PacketsSent, s.PacketsReceived, s.Lost, ms(s.Jitter), ms(s.RTT), s.RemoteFractionLost, s.Concealed, s.Late, ms(s.JitterDelay), s.Path})
+		CallID             string       `json:"call"`
+		Final              bool         `json:"final,omitempty"`
+		Codec              string       `json:"codec"`
+		PacketsSent        uint64       `json:"packets_sent"`
+		PacketsReceived    uint64       `json:"packets_received"`
+		Lost               uint64       `json:"lost"`
+		JitterMS           float64      `json:"jitter_ms"`
+		RTTMS              float64      `json:"rtt_ms"`
+		RemoteFractionLost float64      `json:"remote_fraction_lost"`
+		Concealed          uint64       `json:"concealed_frames"`
+		Late               uint64       `json:"late"`
+		JitterDelayMS      float64      `json:"jitter_buffer_ms"`
+		Path               string       `json:"path,omitempty"`
+		Video              *video.Stats `json:"video,omitempty"`
+	}{e.CallID, e.Final, s.Codec, s.PacketsSent, s.PacketsReceived, s.Lost, ms(s.Jitter), ms(s.RTT), s.RemoteFractionLost, s.Concealed, s.Late, ms(s.JitterDelay), s.Path, s.Video})
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

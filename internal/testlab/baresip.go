@@ -32,6 +32,14 @@ type BaresipOptions struct {
 	STUNUser   string
 	STUNPass   string
 	RTCPMux    bool // offer and accept RTP and RTCP on one port (config rtcp_mux)
+
+	// Video: VP8 with the fakevideo source (a moving test picture) and
+	// display (decodes, shows nothing). Without it baresip is audio-only
+	// and refuses offered video with port 0.
+	Video     bool
+	VideoSize string // "WIDTHxHEIGHT"; "" = 352x288
+	VideoFPS  int    // 0 = 15
+	VideoKbps int    // 0 = 500
 }
 
 // ToneAmplitude is the amplitude of the generated microphone tone relative to

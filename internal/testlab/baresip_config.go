@@ -48,10 +48,25 @@ type baresipConfig struct {
 type mediaConfig struct {
 	enc, nat string
 	rtcpMux  bool
+	video    bool
+	size     string
+	fps      int
+	kbps     int
 }
 
 func mediaConfigOf(opts BaresipOptions) mediaConfig {
-	return mediaConfig{enc: opts.MediaEnc, nat: opts.MediaNAT, rtcpMux: opts.RTCPMux}
+	m := mediaConfig{enc: opts.MediaEnc, nat: opts.MediaNAT, rtcpMux: opts.RTCPMux,
+		video: opts.Video, size: opts.VideoSize, fps: opts.VideoFPS, kbps: opts.VideoKbps}
+	if m.size == "" {
+		m.size = "352x288"
+	}
+	if m.fps == 0 {
+		m.fps = 15
+	}
+	if m.kbps == 0 {
+		m.kbps = 500
+	}
+	return m
 }
 
 // modules returns what must be loaded for the account's choices. baresip
@@ -68,6 +83,9 @@ func (m mediaConfig) modules() []string {
 	if m.nat != "" {
 		// ice and turn both gather through the stun module's client.
 		mods = append(mods, "stun.so", "turn.so", "ice.so")
+	}
+	if m.video {
+		mods = append(mods, "vp8.so", "fakevideo.so")
 	}
 	return mods
 }
@@ -140,6 +158,13 @@ func (c *baresipConfig) write() error {
 	for _, m := range []string{"contact.so", "menu.so", "ctrl_tcp.so"} {
 		line("module_app", m)
 	}
+	if c.media.video {
+		line("video_source", "fakevideo,nil")
+		line("video_display", "fakevideo,nil")
+		line("video_size", c.media.size)
+		line("video_fps", fmt.Sprintf("%d.00", c.media.fps))
+		line("video_bitrate", c.media.kbps*1000)
+	}
 	line("ctrl_tcp_listen", fmt.Sprintf("127.0.0.1:%d", c.ctrlPort))
 	line("snd_path", c.dir)
 
@@ -185,6 +210,9 @@ func accountLine(opts BaresipOptions, sipAddr string, codecs []string, registere
 	params = append(params, "answermode="+opts.AnswerMode)
 	if len(codecs) > 0 {
 		params = append(params, "audio_codecs="+strings.Join(codecs, ","))
+	}
+	if opts.Video {
+		params = append(params, "video_codecs=vp8")
 	}
 	for _, p := range []struct{ key, value string }{
 		{"mediaenc", opts.MediaEnc},

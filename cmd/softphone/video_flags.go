@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"image/png"
+	"os"
+
+	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/video"
+)
+
+// videoFlags are the video flags of call and answer.
+type videoFlags struct {
+	on        bool
+	camera    string
+	screen    bool
+	saveFrame string
+}
+
+func (f *videoFlags) register(fs *flag.FlagSet, screen bool) {
+	fs.BoolVar(&f.on, "video", false, "a video call: send and receive video")
+	fs.StringVar(&f.camera, "camera", "", "with --video: the camera to send, `test` (a test pattern) or a device ID or name (see 'softphone devices'); default: [video] camera")
+	if screen {
+		fs.BoolVar(&f.screen, "screen", false, "with --video: share the screen instead of the camera")
+	}
+	fs.StringVar(&f.saveFrame, "save-frame", "", "write the last picture received to this PNG `FILE` when the call ends")
+}
+
+func (f *videoFlags) check() error {
+	if !f.on && (f.camera != "" || f.screen) {
+		return errors.New("--camera and --screen need --video")
+	}
+	if f.camera != "" && f.screen {
+		return errors.New("--camera and --screen cannot go together")
+	}
+	return nil
+}
+
+// request is the video the flags ask for; the camera may be named by
+// ID or name.
+func (f *videoFlags) request(ctx context.Context, phone core.Phone) (call.VideoRequest, error) {
+	if !f.on {
+		return call.VideoRequest{}, nil
+	}
+	r := call.VideoRequest{Video: true, Send: true}
+	switch {
+	case f.screen:
+		r.Source = "screen:0"
+	case f.camera != "":
+		devs, err := phone.VideoDevices(ctx)
+		if err != nil {
+			return r, err
+		}
+		for _, d := range devs {
+			if d.ID == f.camera || d.Name == f.camera {
+				r.Source = d.ID
+				return r, nil
+			}
+		}
+		return r, fmt.Errorf("%w: %q", video.ErrNoDevice, f.camera)
+	}
+	return r, nil
+}
+
+// frameSaver keeps the far end's pictures of one call from when the call
+// has video, and writes the last one when asked.
+type frameSaver struct {
+	path string
+	feed *video.Feed
+}
+
+// watch takes the call's feed once the phone has one.
+func (s *frameSaver) watch(phone core.Phone, id string) {
+	if s != nil && s.path != "" && s.feed == nil {
+		s.feed, _ = phone.VideoFeeds(id)
+	}
+}
+
+// save writes the last picture; an error when there is none.
+func (s *frameSaver) save() error {
+	if s == nil || s.path == "" {
+		return nil
+	}
+	if s.feed == nil {
+		return errors.New("save frame: the call had no video")
+	}
+	pic := s.feed.Snapshot()
+	if pic == nil {
+		return errors.New("save frame: no picture was received")
+	}
+	f, err := os.Create(s.path)
+	if err != nil {
+		return fmt.Errorf("save frame: %w", err)
+	}
+	if err := png.Encode(f, pic); err != nil {
+		f.Close()
+		return fmt.Errorf("save frame: %w", err)
+	}
+	return f.Close()
+}

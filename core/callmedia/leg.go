@@ -1,0 +1,270 @@
+package callmedia
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/softphone/softphone/core/media"
+	"github.com/softphone/softphone/core/nat"
+	"github.com/softphone/softphone/core/sdp"
+	"github.com/softphone/softphone/core/secure"
+)
+
+// leg is one m= line's transport and protection: its socket or network
+// path, what our SDP says about them, and the plan settled from the
+// exchange. The audio stream and each video stream have one, each keyed
+// and routed on its own (no BUNDLE).
+type leg struct {
+	log      *slog.Logger
+	sec      Security
+	incoming bool // we answer the far end's offer
+
+	// The transport, set at open: a plain socket pair (conn), or a path
+	// read by a goroutine (path + pt) when ICE or DTLS needs one.
+	tr   media.Transport
+	conn *media.Conn
+	path *nat.Path
+	pt   *media.PacketTransport
+	port int
+
+	cert        *secure.Certificate // when DTLS may be used
+	offered     []secure.Crypto     // SDES lines of our offer
+	dtlsOffered bool
+	answerPlan  plan  // incoming: settled from the offer at open
+	planErr     error // incoming: why the offer cannot be answered
+
+	// mu guards the fields below. It is a leaf.
+	mu    sync.Mutex
+	local sdp.Transport // what our offers and answers say
+	plan  *plan         // settled protection, once the media started
+	stage *secure.Stage
+	dtls  *secure.Session
+}
+
+// openLeg binds the leg's socket on bind (from ports), advertising adv.
+// offered is the far end's transport for this m= line when we answer,
+// nil when we offer. ctx bounds candidate gathering.
+func openLeg(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, log *slog.Logger, sec Security, cert func() *secure.Certificate, offered *sdp.Transport) (*leg, error) {
+	l := &leg{log: log, sec: sec, incoming: offered != nil}
+	var lt sdp.Transport
+	ice, needPath := false, false
+	if offered == nil {
+		var err error
+		if sec.Mode == ModeDTLS {
+			l.cert = cert()
+		}
+		if lt, l.offered, err = offerTransport(sec, l.cert); err != nil {
+			return nil, err
+		}
+		l.dtlsOffered = lt.Fingerprint != ""
+		ice = sec.NAT.ICE
+		needPath = ice || l.dtlsOffered
+	} else {
+		if offered.Fingerprint != "" {
+			l.cert = cert()
+		}
+		l.answerPlan, l.planErr = planFromOffer(sec, l.cert, *offered)
+		lt = answerTransport(l.answerPlan, l.cert)
+		ice = offered.ICE != nil
+		needPath = ice || l.answerPlan.scheme == SchemeDTLS
+	}
+	if needPath {
+		nc := sec.NAT
+		nc.ICE, nc.Log = ice, log
+		nc.Ports.Min, nc.Ports.Max = ports.Min, ports.Max
+		pb := bind
+		if !pb.IsValid() || pb.IsUnspecified() {
+			pb = adv // ICE gathers on one address, never every interface
+		}
+		path, err := nat.Listen(ctx, pb, nc)
+		if err != nil {
+			return nil, err
+		}
+		l.path, l.pt = path, media.NewPacketTransport(path)
+		l.tr, l.port = l.pt, int(path.Addr().Port())
+		if p := path.Local(); p != nil {
+			lt.ICE = &sdp.ICE{Ufrag: p.Ufrag, Pwd: p.Pwd, Candidates: p.Candidates, EndOfCandidates: true}
+		}
+		// A path has one socket: RTCP can only share it (RFC 8858).
+		lt.RTCPMuxOnly = offered == nil
+	} else {
+		conn, err := media.Listen(bind, ports)
+		if err != nil {
+			return nil, err
+		}
+		l.conn, l.tr, l.port = conn, conn, conn.Port()
+	}
+	l.local = lt
+	return l, nil
+}
+
+// transport is what our next offer or answer says about the leg.
+func (l *leg) transport() sdp.Transport {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.local
+}
+
+// settle is the leg's protection: decided from the offer when we
+// answered, from the answer (its transport r) when we offered.
+func (l *leg) settle(r sdp.Transport) (plan, error) {
+	if l.incoming {
+		return l.answerPlan, l.planErr
+	}
+	return planFromAnswer(l.sec, l.offered, l.dtlsOffered, r)
+}
+
+// protect is the transport the media runs over under p: the SRTP stage
+// over the leg's transport (keyed at once for SDES, after the handshake
+// for DTLS), or the transport itself.
+func (l *leg) protect(p plan) (media.Transport, *secure.Stage, error) {
+	if l.conn != nil {
+		l.conn.SetRTCPMux(p.rtcpMux)
+	}
+	if p.scheme == SchemeNone {
+		return l.tr, nil, nil
+	}
+	stage := secure.NewStage(l.tr, l.log)
+	if p.scheme == SchemeSRTP {
+		keys, err := p.keys()
+		if err == nil {
+			err = stage.SetKeys(keys)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("media: SRTP keys: %w", err)
+		}
+	}
+	return stage, stage, nil
+}
+
+// agree records the settled plan: later offers and answers in the dialog
+// (hold, resume, video) say what was settled, so they neither re-key nor
+// restart anything.
+func (l *leg) agree(p plan, stage *secure.Stage, remote sdp.Transport) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.plan, l.stage = &p, stage
+	t := sdp.Transport{Profile: l.local.Profile, RTCPMux: p.rtcpMux, ICE: l.local.ICE}
+	if l.incoming {
+		t.Profile = remote.Profile
+	}
+	switch p.scheme {
+	case SchemeSRTP:
+		t.Crypto = []string{p.crypto.String()}
+	case SchemeDTLS:
+		t.Fingerprint, t.Setup = l.cert.Fingerprint().String(), "passive"
+		if p.client {
+			t.Setup = "active"
+		}
+	}
+	l.local = t
+}
+
+// connect runs the path's checks (or settles its plain destination) and,
+// for DTLS-SRTP, the handshake that keys the SRTP stage; failed gets what
+// went wrong unless ctx ended first.
+func (l *leg) connect(ctx context.Context, remote netip.AddrPort, rt sdp.Transport, p plan, stage *secure.Stage, failed func(error)) {
+	cctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	fail := func(err error) {
+		if ctx.Err() == nil { // not when the stream closed meanwhile
+			failed(err)
+		}
+	}
+	began := time.Now()
+	r := nat.Remote{Addr: remote, Controlling: !l.incoming}
+	if ice := rt.ICE; ice != nil && l.path.Local() != nil {
+		r.Ufrag, r.Pwd, r.Candidates = ice.Ufrag, ice.Pwd, ice.Candidates
+	}
+	if err := l.path.Connect(cctx, r); err != nil {
+		fail(fmt.Errorf("connectivity checks: %w", err))
+		return
+	}
+	checked := time.Now()
+	l.log.Debug("media: path ready", "path", l.path.Selected(), "took", checked.Sub(began))
+	if p.scheme != SchemeDTLS {
+		return
+	}
+	keys, d, err := secure.Handshake(cctx, l.pt.DTLS(), l.cert, p.fp, p.client, l.log)
+	if err != nil {
+		fail(fmt.Errorf("DTLS handshake: %w", err))
+		return
+	}
+	l.mu.Lock()
+	l.dtls = d
+	l.mu.Unlock()
+	if ctx.Err() != nil {
+		_ = d.Close()
+		return
+	}
+	if err := stage.SetKeys(keys); err != nil {
+		fail(fmt.Errorf("SRTP keys: %w", err))
+		return
+	}
+	l.log.Debug("media: DTLS-SRTP keyed", "profile", d.Profile(), "client", p.client, "took", time.Since(checked))
+}
+
+// followKey re-keys what we receive when the far end's SDES key changed in
+// a later offer or answer (RFC 4568 allows it), and answers with the tag
+// the far end now uses for our suite.
+func (l *leg) followKey(t sdp.Transport) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.plan == nil || l.plan.scheme != SchemeSRTP || l.stage == nil {
+		return
+	}
+	for _, line := range t.Crypto {
+		c, err := secure.ParseCrypto(line)
+		if err != nil || c.Suite != l.plan.remote.Suite {
+			continue
+		}
+		if l.plan.crypto.Tag != c.Tag {
+			l.plan.crypto.Tag = c.Tag
+			l.local.Crypto = []string{l.plan.crypto.String()}
+		}
+		if !bytes.Equal(c.Key, l.plan.remote.Key) {
+			l.plan.remote = c
+			if keys, err := l.plan.keys(); err == nil {
+				_ = l.stage.SetKeys(keys)
+			}
+		}
+		return
+	}
+}
+
+// scheme is the protection as settled ("" before).
+func (l *leg) scheme() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.plan == nil {
+		return ""
+	}
+	return l.plan.scheme
+}
+
+// close says goodbye to DTLS (close_notify, while the path is up) and,
+// when the media never took the transport over, closes it.
+func (l *leg) close(transportToo bool) {
+	l.mu.Lock()
+	d := l.dtls
+	l.mu.Unlock()
+	if d != nil {
+		_ = d.Close()
+	}
+	if transportToo {
+		l.tr.Close()
+	}
+}
+
+// pathName is the network path the leg's packets take ("" without one).
+func (l *leg) pathName() string {
+	if l.path == nil {
+		return ""
+	}
+	return l.path.Selected()
+}

@@ -1,0 +1,44 @@
+// Package videocodecs lists the video codecs the phone has, by the names
+// the settings use.
+package videocodecs
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/softphone/softphone/core/video"
+	"github.com/softphone/softphone/core/video/h264"
+	"github.com/softphone/softphone/core/video/vp8"
+)
+
+// Names are the codec names settings accept, in the default preference
+// order: VP8 first (every video softphone has it; it is royalty-free),
+// then H.264.
+var Names = []string{"vp8", "h264"}
+
+// Default is every codec in the default order.
+func Default() []video.Codec { return []video.Codec{vp8.Codec(), h264.Codec()} }
+
+// ByNames is the codecs named (case-insensitive), in that order; empty
+// names give Default.
+func ByNames(names []string) ([]video.Codec, error) {
+	if len(names) == 0 {
+		return Default(), nil
+	}
+	all := Default()
+	out := make([]video.Codec, 0, len(names))
+	for _, n := range names {
+		found := false
+		for _, c := range all {
+			if strings.EqualFold(c.Name, n) {
+				out = append(out, c)
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("video: unknown codec %q (known: %s)", n, strings.Join(Names, ", "))
+		}
+	}
+	return out, nil
+}
