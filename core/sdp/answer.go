@@ -12,8 +12,10 @@ import (
 // l.Codecs in our preference order, the first the offer contains, matched
 // by name, clock rate and channels whatever PT the peer gave it. The answer carries only that codec (so the peer
 // cannot switch to one we did not set up) plus telephone-event at its
-// clock rate if both sides want DTMF, all on the offerer's PTs. Every other
-// offered stream is rejected with port 0, in the offer's order.
+// clock rate if both sides want DTMF, all on the offerer's PTs. Offered
+// video streams are answered with l.Video as answerVideo describes, listed
+// in n.Video. Every other offered stream is rejected with port 0, in the
+// offer's order.
 //
 // The answer keeps the offer's profile and carries l.Transport as Local
 // describes; n.Transport is the offer's for the stream taken (see
@@ -68,15 +70,21 @@ func Answer(offer []byte, l Local) (answer []byte, n Negotiated, err error) {
 	}
 
 	out := session(l)
+	vms, vn, lite := answerVideo(s, l)
+	n.Video = vn
 	for j, m := range s.MediaDescriptions {
-		if j == i {
+		switch {
+		case j == i:
 			m := audio(l, fs, n.Direction, t.Profile)
 			writeTransport(out, m, l.Transport, l.RTPPort, true, t.RTCPMux)
 			out.MediaDescriptions = append(out.MediaDescriptions, m)
-		} else {
+		case vms[j] != nil:
+			out.MediaDescriptions = append(out.MediaDescriptions, vms[j])
+		default:
 			out.MediaDescriptions = append(out.MediaDescriptions, rejected(m))
 		}
 	}
+	addLite(out, lite)
 	b, err := marshal(out)
 	if err != nil {
 		return nil, Negotiated{}, err

@@ -79,6 +79,10 @@ func normalize(l Local) (Local, error) {
 	if err := validTransport(l.Transport); err != nil {
 		return l, err
 	}
+	var err error
+	if l.Video, err = normalizeVideo(l.Video); err != nil {
+		return l, err
+	}
 	seen := make(map[uint8]bool, len(l.Codecs))
 	for _, c := range l.Codecs {
 		switch {

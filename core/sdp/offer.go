@@ -4,8 +4,11 @@ import "github.com/pion/sdp/v3"
 
 // Offer writes our offer for an INVITE or re-INVITE: one m=audio line on
 // l.Transport.Profile with l.Codecs in preference order and, with l.DTMF,
-// telephone-event, then l.Transport's attributes. Keep l: ParseAnswer
-// needs the same Local to read the answer.
+// telephone-event, then l.Transport's attributes; then one m=video line per
+// l.Video, in order, likewise (a disabled one with port 0 and its formats
+// only). Keep l: ParseAnswer needs the same Local to read the answer. A
+// re-offer keeps every m= line of the last one: disable a video stream,
+// do not drop it from l.Video.
 func Offer(l Local) ([]byte, error) {
 	l, err := normalize(l)
 	if err != nil {
@@ -19,6 +22,7 @@ func Offer(l Local) ([]byte, error) {
 	m := audio(l, fs, l.Direction, profileOr(l.Transport.Profile))
 	writeTransport(s, m, l.Transport, l.RTPPort, false, false)
 	s.MediaDescriptions = []*sdp.MediaDescription{m}
+	offerVideo(s, l)
 	return marshal(s)
 }
 

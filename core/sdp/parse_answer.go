@@ -12,7 +12,8 @@ import "fmt"
 // know; ErrProfileMismatch when it answers on another profile than offered
 // (plain RTP/AVP(F) to RTP/AVP with a=crypto excepted); ErrNoCommonCodec
 // when it keeps none of our codecs. n.Transport is the answer's: whether
-// its keys suit our offer is the caller's check.
+// its keys suit our offer is the caller's check. n.Video has one entry per
+// offer.Video (see answeredVideo); video never makes an error.
 // A UAC then ends the call (ACK and BYE, or CANCEL).
 func ParseAnswer(offer Local, answer []byte) (Negotiated, error) {
 	l, err := normalize(offer)
@@ -84,6 +85,7 @@ func ParseAnswer(offer Local, answer []byte) (Negotiated, error) {
 			if ok1 && ok2 {
 				n.DTMFPT, n.RecvDTMFPT = theirs.pt, mine.pt
 			}
+			n.Video = answeredVideo(l, s)
 			return n, nil
 		}
 	}

@@ -1,6 +1,6 @@
 // Package sdp does the RFC 3264 offer/answer exchange for a call with one
-// audio stream, plain or encrypted (SDES or DTLS-SRTP), optionally routed
-// by ICE. It speaks only the SDP this phone needs: transport and security
+// audio stream and any number of video streams (see VideoLocal), plain or
+// encrypted (SDES or DTLS-SRTP), optionally routed by ICE. It speaks only the SDP this phone needs: transport and security
 // attributes pass through as strings (see Transport), and keys, sockets,
 // codecs and SIP are the caller's.
 package sdp
@@ -67,6 +67,10 @@ type Local struct {
 	// answer) a=rtcp names RTPPort itself. In an answer Setup must be
 	// active or passive (RFC 5763); that is the caller's choice.
 	Transport Transport
+	// Video lists our video streams, written in this order after the
+	// audio (Offer) or paired with the offer's m=video lines (Answer).
+	// Empty: no video, and offered video is rejected with port 0.
+	Video []VideoLocal
 }
 
 // Negotiated is the outcome of one offer/answer exchange.
@@ -96,6 +100,9 @@ type Negotiated struct {
 	// stream as it wrote them, session-level ones merged in: its keys,
 	// fingerprint, setup role and ICE credentials and candidates.
 	Transport Transport
+	// Video has one entry per video stream: after Answer, per m=video line
+	// of the offer in its order; after ParseAnswer, per Local.Video.
+	Video []VideoNegotiated
 }
 
 // Sends reports whether we may send media in direction d.
