@@ -32,7 +32,9 @@ type Config struct {
 	// that never meets DTLS never pays for the key); nil, or a nil
 	// result: DTLS is neither offered nor accepted.
 	Cert func() *secure.Certificate
-	Log  *slog.Logger
+	// Video is what video calls use; nil: the phone does no video.
+	Video *VideoConfig
+	Log   *slog.Logger
 }
 
 // Stream is one call's media: its audio stream and, when the call has

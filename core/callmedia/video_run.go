@@ -87,7 +87,7 @@ func (s *Stream) startVideo(v *videoStream, l *leg, n sdp.VideoNegotiated) error
 	}
 	cfg := videosession.Config{
 		Codec: k, SendPT: n.Codec.PayloadType, RecvPT: n.RecvPT,
-		Remote: n.Remote, RemoteRTCP: n.RemoteRTCP,
+		Remote: n.Remote, RemoteRTCP: n.RemoteRTCP, RTCPMux: p.rtcpMux,
 		Feedback:   videosession.Feedback{NACK: n.Feedback.NACK, PLI: n.Feedback.PLI, FIR: n.Feedback.FIR, REMB: n.Feedback.REMB},
 		Size:       s.sendSize(n),
 		MaxBitrate: s.cfg.Video.MaxBitrate,
@@ -229,7 +229,7 @@ func (s *Stream) videoStats() *video.Stats {
 	if sess == nil {
 		return nil
 	}
-	st := sess.Stats()
+	st := video.Stats(sess.Stats())
 	return &st
 }
 
