@@ -217,20 +217,41 @@ func (s *Stream) setSource(v *videoStream, sess *videosession.Session, id string
 	return true
 }
 
+// mainSession is the main video's session, nil without one.
+func (s *Stream) mainSession() *videosession.Session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v := s.mainVideo(); v != nil {
+		return v.sess
+	}
+	return nil
+}
+
 // videoStats are the main video's figures, nil without one.
 func (s *Stream) videoStats() *video.Stats {
-	s.mu.Lock()
-	v := s.mainVideo()
-	var sess *videosession.Session
-	if v != nil {
-		sess = v.sess
+	if st, ok := s.VideoStats(); ok {
+		return &st
 	}
-	s.mu.Unlock()
+	return nil
+}
+
+// VideoStats are the main video's figures; false without one.
+func (s *Stream) VideoStats() (video.Stats, bool) {
+	sess := s.mainSession()
 	if sess == nil {
-		return nil
+		return video.Stats{}, false
 	}
-	st := video.Stats(sess.Stats())
-	return &st
+	return video.Stats(sess.Stats()), true
+}
+
+// RequestKeyFrame asks the far end for a key frame of the main video.
+func (s *Stream) RequestKeyFrame() error {
+	sess := s.mainSession()
+	if sess == nil {
+		return ErrNoVideo
+	}
+	sess.RequestKeyFrame()
+	return nil
 }
 
 // closeVideo ends every video stream.
