@@ -15,7 +15,8 @@ func TestH264Fits(t *testing.T) {
 		"packetization-mode=1;profile-level-id=64401f":                           true,  // High with constraint_set1
 		"packetization-mode=1;profile-level-id=640c1f":                           false, // High
 		"packetization-mode=1;profile-level-id=4d001f":                           false, // Main
-		"packetization-mode=1;profile-level-id=58e01f":                           false, // Extended
+		"packetization-mode=1;profile-level-id=58c01f":                           true,  // Extended, CB compatible
+		"packetization-mode=1;profile-level-id=58801f":                           false, // Extended
 		"PACKETIZATION-MODE = 1 ; Profile-Level-Id = 42E01F":                     true,
 		"packetization-mode=1":                                                   true,  // default 42000a
 		"packetization-mode=0;profile-level-id=42e01f":                           false, // single NAL units
