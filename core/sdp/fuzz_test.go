@@ -10,10 +10,11 @@ import (
 	"github.com/pion/sdp/v3"
 )
 
-// FuzzAnswer feeds arbitrary bytes to ReadOffer, Answer (with a plain and
-// with secure Locals) and ParseAnswer: no panics, only our sentinel errors,
-// every answer we write must parse and have one m= line per offered one,
-// and Answer must report the transport ReadOffer reads.
+// FuzzAnswer feeds arbitrary bytes to ReadOffer, ReadOfferVideo, Answer
+// (with a plain and with secure Locals, with and without video) and
+// ParseAnswer: no panics, only our sentinel errors, every answer we write
+// must parse and have one m= line per offered one, and Answer must report
+// the transports ReadOffer and ReadOfferVideo read.
 func FuzzAnswer(f *testing.F) {
 	for _, s := range []string{
 		baresipOffer, linphoneOffer, asteriskOffer, videoOffer, holdSendonlyOffer,
@@ -21,6 +22,7 @@ func FuzzAnswer(f *testing.F) {
 		noRtpmapDynamicOffer, ipv6Offer, disabledFirstAudioOffer,
 		baresipSRTPMandOffer, baresipSRTPOffer, baresipDTLSOffer, baresipICEOffer,
 		baresipDTLSICEOffer, linphoneSRTPOffer, iceLiteOffer, unknownThenSAVPOffer,
+		baresipVideoOffer, baresipVideoDTLSOffer, chromeVideoOffer, slidesOffer, slidesReOffer,
 	} {
 		f.Add(crlf(s))
 	}
@@ -32,6 +34,7 @@ func FuzzAnswer(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, offer []byte) {
 		fuzzSecure(t, offer, known)
+		fuzzVideo(t, offer, known)
 		l := testLocal()
 		answer, n, err := Answer(offer, l)
 		if _, perr := ParseAnswer(l, offer); perr != nil && !known(perr) {

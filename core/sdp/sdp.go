@@ -1,8 +1,9 @@
 // Package sdp does the RFC 3264 offer/answer exchange for a call with one
 // audio stream and any number of video streams (see VideoLocal), plain or
-// encrypted (SDES or DTLS-SRTP), optionally routed by ICE. It speaks only the SDP this phone needs: transport and security
-// attributes pass through as strings (see Transport), and keys, sockets,
-// codecs and SIP are the caller's.
+// encrypted (SDES or DTLS-SRTP), optionally routed by ICE. It speaks only
+// the SDP this phone needs: transport and security attributes pass through
+// as strings (see Transport), and keys, sockets, codecs and SIP are the
+// caller's.
 package sdp
 
 import (

@@ -239,6 +239,17 @@ func TestAnswerVideoDTLS(t *testing.T) {
 		}
 	}
 
+	l.Video[0].Transport = Transport{Fingerprint: "sha-256 " + fpB, Setup: "passive"}
+	b, n, err = Answer(crlf(baresipVideoDTLSOffer), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, video, _ = strings.Cut(string(b), "m=video")
+	if n.Video[0].RemoteRTCP != mustAP("198.18.0.1:10005") || strings.Contains(video, "rtcp-mux") ||
+		!strings.Contains(video, "a=rtcp:40003\r\n") {
+		t.Errorf("we declined rtcp-mux, yet RTCP goes to %v\n%s", n.Video[0].RemoteRTCP, b)
+	}
+
 	l.Video[0].Transport = Transport{}
 	b, n, err = Answer(crlf(baresipVideoDTLSOffer), l)
 	if err != nil {

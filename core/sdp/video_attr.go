@@ -35,9 +35,12 @@ func chooseVideo(ours []VideoCodec, fs []format) (VideoCodec, format, bool) {
 // h264Fits reports whether an H.264 fmtp suits our encoder and decoder:
 // packetization-mode=1 (absent means 0, single NAL units only, which
 // cannot carry our larger frames; RFC 6184 6.2), and a profile-level-id
-// (default 42000a, Baseline) whose profile_idc is Baseline (0x42), or
-// Main/High (0x4d, 0x64) with constraint_set1 set, or Main with
-// constraint_set0: Constrained Baseline compatible (RFC 6184 table 5).
+// (default 42000a, Baseline) that is Baseline or Constrained Baseline as
+// RFC 6184 table 5 spells them (0x42; 0x4d with constraint_set0; 0x58
+// with constraint_set0 and 1), or Main or High with constraint_set1
+// (0x4d, 0x64), which peers write for a decoder that also takes our
+// Constrained Baseline stream. Level is not checked: MaxFS and the
+// caller's encoder settings deal with picture size.
 func h264Fits(fmtp string) bool {
 	if v, _ := fmtpValue(fmtp, "packetization-mode"); v != "1" {
 		return false
@@ -54,7 +57,7 @@ func h264Fits(fmtp string) bool {
 	switch {
 	case idc == 0x42:
 		return true
-	case idc == 0x4d && iop&0x80 != 0:
+	case idc == 0x4d && iop&0x80 != 0, idc == 0x58 && iop&0xc0 == 0xc0:
 		return true
 	case (idc == 0x4d || idc == 0x64) && iop&0x40 != 0:
 		return true

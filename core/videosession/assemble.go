@@ -30,7 +30,7 @@ const (
 // frames: the packets of one timestamp up to the marker bit, none missing.
 // The receive goroutine alone uses it.
 type assembler struct {
-	slots   []slot
+	slots    []slot
 	mayStart func(payload []byte) bool
 
 	started bool

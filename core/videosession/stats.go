@@ -25,12 +25,12 @@ type Stats struct {
 	PacketsLost         uint64  `json:"packets_lost"` // never arrived, even resent
 	Width               int     `json:"width"`        // of the last decoded picture
 	Height              int     `json:"height"`
-	FPS                 float64 `json:"fps"`      // decoded, over the last second or so
+	FPS                 float64 `json:"fps"`        // decoded, over the last second or so
 	SendWidth           int     `json:"send_width"` // of the last frame we encoded
 	SendHeight          int     `json:"send_height"`
 	SendFPS             float64 `json:"send_fps"` // encoded, over the last second or so
 	TargetFPS           int     `json:"target_fps"`
-	Bitrate             int     `json:"bitrate"`          // current send target, bits/s
+	Bitrate             int     `json:"bitrate"`              // current send target, bits/s
 	RemoteFractionLost  float64 `json:"remote_fraction_lost"` // what the far end's last report said of ours
 	RTTMs               float64 `json:"rtt_ms"`               // from RTCP, 0 until known
 }

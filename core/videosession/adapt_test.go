@@ -1,0 +1,54 @@
+package videosession
+
+import "testing"
+
+func TestAdapterLossAndREMB(t *testing.T) {
+	var a adapter
+	a.init(1_500_000, 30)
+	if br, fps := a.targets(); br != startBitrate || fps != 30 {
+		t.Fatalf("start %d %d", br, fps)
+	}
+	a.onLoss(0.05) // between the thresholds: hold
+	if br, _ := a.targets(); br != startBitrate {
+		t.Errorf("moderate loss moved the bit rate to %d", br)
+	}
+	for range 20 {
+		a.onLoss(0)
+	}
+	if br, _ := a.targets(); br != 1_500_000 {
+		t.Errorf("no loss for long: %d, want the ceiling", br)
+	}
+	prev := 1_500_000
+	var sawFPSDrop bool
+	for range 40 {
+		a.onLoss(0.3)
+		br, fps := a.targets()
+		if br > prev || br < minBitrate {
+			t.Fatalf("bit rate %d after %d under loss", br, prev)
+		}
+		if fps < 30 {
+			sawFPSDrop = true
+			if br >= lowBitrate {
+				t.Errorf("frame rate %d lowered at %d bit/s", fps, br)
+			}
+		}
+		prev = br
+	}
+	if br, fps := a.targets(); br != minBitrate || fps != minFPS || !sawFPSDrop {
+		t.Errorf("under heavy loss: %d bit/s, %d fps", br, fps)
+	}
+	for range 100 {
+		a.onLoss(0)
+	}
+	if br, fps := a.targets(); br != 1_500_000 || fps != 30 {
+		t.Errorf("recovered to %d bit/s %d fps", br, fps)
+	}
+	a.onREMB(300_000)
+	if br, _ := a.targets(); br != 300_000 {
+		t.Errorf("REMB 300k: %d", br)
+	}
+	a.onLoss(0)
+	if br, _ := a.targets(); br != 300_000 {
+		t.Errorf("REMB ceiling passed: %d", br)
+	}
+}
