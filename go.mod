@@ -25,6 +25,7 @@ require (
 )
 
 require (
+	github.com/jezek/xgb v1.1.1 // indirect
 	github.com/pion/dtls/v3 v3.1.9 // indirect
 	github.com/pion/mdns/v2 v2.2.2 // indirect
 	github.com/pion/transport/v5 v5.1.5 // indirect
