@@ -9,12 +9,6 @@ import (
 // TestID is the ID of the synthetic test pattern, offered on every system.
 const TestID = "test"
 
-// Driver lists and opens the capture devices of this machine.
-type Driver struct {
-	opts options
-	plat platformState
-}
-
 var _ video.Driver = (*Driver)(nil)
 
 // NewDriver makes a driver; it opens nothing until asked.

@@ -9,8 +9,10 @@ import (
 	"github.com/softphone/softphone/core/video"
 )
 
-// platformState is what the Linux driver shares between its opens.
-type platformState struct {
+// Driver lists and opens the capture devices of this machine: the test
+// pattern, V4L2 cameras, X11 screens and windows.
+type Driver struct {
+	opts options
 	// xinit serialises X extension setup: xgb keeps its extension tables
 	// in package maps that each connection's Init writes.
 	xinit sync.Mutex

@@ -9,11 +9,13 @@ import (
 	"github.com/softphone/softphone/core/video"
 )
 
-// platformState is empty: this build captures nothing but the test
-// pattern. Camera and screen capture through AVFoundation (macOS, iOS),
-// Camera2 (Android) and Media Foundation / Windows.Graphics.Capture
-// (Windows) are platform work still to write.
-type platformState struct{}
+// Driver lists and opens the capture devices of this machine: on this
+// system only the test pattern. Camera and screen capture through
+// AVFoundation (macOS, iOS), Camera2 (Android) and Media Foundation /
+// Windows.Graphics.Capture (Windows) are platform work still to write.
+type Driver struct {
+	opts options
+}
 
 func (d *Driver) platformDevices(_ context.Context, list []video.DeviceInfo) ([]video.DeviceInfo, error) {
 	return list, nil

@@ -13,7 +13,7 @@ type options struct {
 	log     *slog.Logger
 	display string // X display name; "" means none
 	now     func() time.Time
-	noShm   bool // capture with plain GetImage even where MIT-SHM works
+	noShm   bool
 }
 
 // WithLogger sets where the driver logs (default slog.Default()).
@@ -39,6 +39,13 @@ func WithNow(now func() time.Time) Option {
 			o.now = now
 		}
 	}
+}
+
+// WithoutShm makes screen and window capture use plain GetImage even
+// where the X server offers MIT-SHM: slower (the picture crosses the
+// socket), for servers whose shared memory misbehaves.
+func WithoutShm() Option {
+	return func(o *options) { o.noShm = true }
 }
 
 func buildOptions(opts []Option) options {

@@ -32,7 +32,7 @@ func (d *Driver) dialX(ctx context.Context) (*xgb.Conn, error) {
 	}
 	c, err := xgb.NewConnDisplay(d.opts.display)
 	if err != nil {
-		return nil, fmt.Errorf("X display %q: %w", d.opts.display, err)
+		return nil, fmt.Errorf("x11 display %q: %w", d.opts.display, err)
 	}
 	return c, nil
 }
@@ -86,7 +86,7 @@ func internAtoms(conn *xgb.Conn) (atoms, error) {
 	}{{cl, &a.clientList}, {nn, &a.netWMName}, {u8, &a.utf8}} {
 		r, err := p.c.Reply()
 		if err != nil {
-			return atoms{}, fmt.Errorf("X InternAtom: %w", err)
+			return atoms{}, fmt.Errorf("x11 InternAtom: %w", err)
 		}
 		*p.a = r.Atom
 	}
@@ -109,7 +109,7 @@ func topLevels(conn *xgb.Conn, root xproto.Window, at atoms) ([]video.DeviceInfo
 	if len(cands) == 0 {
 		r, err := xproto.QueryTree(conn, root).Reply()
 		if err != nil {
-			return nil, fmt.Errorf("X QueryTree: %w", err)
+			return nil, fmt.Errorf("x11 QueryTree: %w", err)
 		}
 		cands = r.Children
 	}
@@ -224,9 +224,9 @@ func (d *Driver) newXSource(conn *xgb.Conn, id string, c video.Constraints) (*xs
 		return nil, fmt.Errorf("capture device %q: %w", id, err)
 	}
 	s := newXSource(conn, scr, window, c, d.opts.now)
-	d.plat.xinit.Lock()
+	d.xinit.Lock()
 	err := s.attachShm()
-	d.plat.xinit.Unlock()
+	d.xinit.Unlock()
 	if err != nil || d.opts.noShm {
 		if err != nil {
 			d.opts.log.Debug("video: X capture without MIT-SHM", "display", d.opts.display, "err", err)
@@ -240,15 +240,15 @@ func (d *Driver) newXSource(conn *xgb.Conn, id string, c video.Constraints) (*xs
 // blue first (LSBFirst byte order), at that depth.
 func checkFormat(setup *xproto.SetupInfo, depth byte) error {
 	if setup.ImageByteOrder != xproto.ImageOrderLSBFirst {
-		return errors.New("X server with MSB-first images is not supported")
+		return errors.New("x11 server with MSB-first images is not supported")
 	}
 	for _, f := range setup.PixmapFormats {
 		if f.Depth == depth {
 			if f.BitsPerPixel != 32 {
-				return fmt.Errorf("X depth %d at %d bits a pixel is not supported", depth, f.BitsPerPixel)
+				return fmt.Errorf("x11 depth %d at %d bits a pixel is not supported", depth, f.BitsPerPixel)
 			}
 			return nil
 		}
 	}
-	return fmt.Errorf("X depth %d has no pixmap format", depth)
+	return fmt.Errorf("x11 depth %d has no pixmap format", depth)
 }

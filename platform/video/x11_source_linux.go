@@ -222,7 +222,7 @@ func (s *xsource) grab(draw xproto.Drawable, x, y, w, h int) ([]byte, error) {
 		return nil, err
 	}
 	if len(r.Data) < w*h*4 {
-		return nil, fmt.Errorf("X GetImage: %d bytes for %dx%d", len(r.Data), w, h)
+		return nil, fmt.Errorf("x11 GetImage: %d bytes for %dx%d", len(r.Data), w, h)
 	}
 	return r.Data, nil
 }
@@ -252,7 +252,7 @@ func (s *xsource) xerr(err error) error {
 	if gone(err) {
 		return fmt.Errorf("capture window 0x%x: %w", uint32(s.window), video.ErrNoDevice)
 	}
-	return fmt.Errorf("X capture: %w", err)
+	return fmt.Errorf("x11 capture: %w", err)
 }
 
 // Close ends the capture; a Read blocked in it returns an error.
