@@ -105,6 +105,10 @@ func resizeInts(s []int, n int) []int {
 // whose size is the output size.
 func (s *scaler) convert(dst *image.YCbCr, src []byte, stride, sw, sh int) {
 	w, h := dst.Rect.Dx(), dst.Rect.Dy()
+	if w == sw&^1 && h == sh&^1 {
+		convertRows(dst, src, stride)
+		return
+	}
 	s.setup(sw, sh, w, h)
 	for y := 0; y+1 < h; y += 2 {
 		r0 := src[s.ys[y]*stride:]
@@ -127,6 +131,31 @@ func (s *scaler) convert(dst *image.YCbCr, src []byte, stride, sw, sh int) {
 			g := (g0 + g1 + g2 + g3 + 2) >> 2
 			b := (b0 + b1 + b2 + b3 + 2) >> 2
 			cb[x/2], cr[x/2] = chroma(r, g, b)
+		}
+	}
+}
+
+// convertRows is convert at the same size: pixels are read in order,
+// two rows at a time.
+func convertRows(dst *image.YCbCr, src []byte, stride int) {
+	w, h := dst.Rect.Dx(), dst.Rect.Dy()
+	for y := 0; y+1 < h; y += 2 {
+		s0 := src[y*stride : y*stride+4*w]
+		s1 := src[(y+1)*stride : (y+1)*stride+4*w]
+		y0 := dst.Y[y*dst.YStride : y*dst.YStride+w]
+		y1 := dst.Y[(y+1)*dst.YStride : (y+1)*dst.YStride+w]
+		cb := dst.Cb[(y/2)*dst.CStride : (y/2)*dst.CStride+w/2]
+		cr := dst.Cr[(y/2)*dst.CStride : (y/2)*dst.CStride+w/2]
+		for x := range cb {
+			p0, p1 := s0[8*x:8*x+8:8*x+8], s1[8*x:8*x+8:8*x+8]
+			b0, g0, r0 := int(p0[0]), int(p0[1]), int(p0[2])
+			b1, g1, r1 := int(p0[4]), int(p0[5]), int(p0[6])
+			b2, g2, r2 := int(p1[0]), int(p1[1]), int(p1[2])
+			b3, g3, r3 := int(p1[4]), int(p1[5]), int(p1[6])
+			q0, q1 := y0[2*x:2*x+2:2*x+2], y1[2*x:2*x+2:2*x+2]
+			q0[0], q0[1] = luma(r0, g0, b0), luma(r1, g1, b1)
+			q1[0], q1[1] = luma(r2, g2, b2), luma(r3, g3, b3)
+			cb[x], cr[x] = chroma((r0+r1+r2+r3+2)>>2, (g0+g1+g2+g3+2)>>2, (b0+b1+b2+b3+2)>>2)
 		}
 	}
 }

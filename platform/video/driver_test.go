@@ -32,6 +32,14 @@ func TestTestPatternListedAndOpened(t *testing.T) {
 	}
 }
 
+func TestDevicesWithoutDisplay(t *testing.T) {
+	d := NewDriver(WithDisplay("/nonexistent/x11-socket:9"))
+	list, err := d.Devices(context.Background())
+	if err != nil || len(list) == 0 || list[0].ID != "test" {
+		t.Fatalf("devices %+v, %v: want the test pattern and no error", list, err)
+	}
+}
+
 func TestOpenUnknownDevice(t *testing.T) {
 	d := NewDriver(WithDisplay(""))
 	for _, id := range []string{"", "bogus", "camera:/dev/video99", "camera:/etc/passwd", "screen:0", "window:0x1"} {

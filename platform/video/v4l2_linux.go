@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -175,12 +176,18 @@ func capture(fd int) (string, error) {
 
 // camera captures YUYV frames from one V4L2 device; the device paces it.
 type camera struct {
-	fd     int
+	now      func() time.Time
+	done     chan struct{} // closed by Close
+	closeOne sync.Once
+
+	// mu guards the device: Close waits for a Read (which gives up within
+	// a poll interval once done is closed) before unmapping the buffers.
+	mu     sync.Mutex
+	fd     int      // -1 once closed
 	bufs   [][]byte // mmapped
 	stride int
 	pic    picture
 	pfd    [1]unix.PollFd
-	now    func() time.Time
 }
 
 func (d *Driver) openCamera(ctx context.Context, path string, c video.Constraints) (video.Source, error) {
@@ -192,7 +199,7 @@ func (d *Driver) openCamera(ctx context.Context, path string, c video.Constraint
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", noDev, err)
 	}
-	cam := &camera{fd: fd, now: d.opts.now}
+	cam := &camera{fd: fd, now: d.opts.now, done: make(chan struct{})}
 	if err := cam.start(c); err != nil {
 		_ = cam.Close()
 		return nil, fmt.Errorf("camera %q: %w", path, err)
@@ -256,9 +263,16 @@ func (cam *camera) start(c video.Constraints) error {
 
 // Read waits for the camera's next frame.
 func (cam *camera) Read(ctx context.Context) (video.Frame, error) {
+	cam.mu.Lock()
+	defer cam.mu.Unlock()
 	for {
 		if err := ctx.Err(); err != nil {
 			return video.Frame{}, err
+		}
+		select {
+		case <-cam.done:
+			return video.Frame{}, errClosed
+		default:
 		}
 		// Short polls so that ctx is honoured without a wake-up pipe.
 		pfd := cam.pfd[:]
@@ -306,16 +320,19 @@ func (cam *camera) devErr(op string, err error) error {
 
 // Close stops streaming and releases the device.
 func (cam *camera) Close() error {
-	if cam.fd < 0 {
-		return nil
-	}
-	typ := uint32(v4l2BufTypeCapture)
-	_ = ioctl(cam.fd, vidiocStreamOff, unsafe.Pointer(&typ))
-	for _, b := range cam.bufs {
-		_ = unix.Munmap(b)
-	}
-	cam.bufs = nil
-	err := unix.Close(cam.fd)
-	cam.fd = -1
+	var err error
+	cam.closeOne.Do(func() {
+		close(cam.done)
+		cam.mu.Lock()
+		defer cam.mu.Unlock()
+		typ := uint32(v4l2BufTypeCapture)
+		_ = ioctl(cam.fd, vidiocStreamOff, unsafe.Pointer(&typ))
+		for _, b := range cam.bufs {
+			_ = unix.Munmap(b)
+		}
+		cam.bufs = nil
+		err = unix.Close(cam.fd)
+		cam.fd = -1
+	})
 	return err
 }

@@ -244,6 +244,22 @@ func TestX11Capture(t *testing.T) {
 		}
 	})
 
+	t.Run("CloseEndsRead", func(t *testing.T) {
+		src := open(ctx, t, d, "screen:0", video.Constraints{FPS: 1}, true)
+		read(ctx, t, src)
+		errc := make(chan error, 1)
+		go func() { _, err := src.Read(ctx); errc <- err }()
+		if err := src.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-errc; err == nil {
+			t.Fatal("Read went on after Close")
+		}
+		if _, err := src.Read(ctx); err == nil {
+			t.Fatal("Read after Close gave a frame")
+		}
+	})
+
 	t.Run("WindowGone", func(t *testing.T) {
 		src := open(ctx, t, d, tw.id(), video.Constraints{FPS: 50}, true)
 		read(ctx, t, src)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -190,7 +191,7 @@ func (s *xsource) visible() (x, y, w, h int, ok bool, err error) {
 	a, aerr := ac.Reply()
 	if err = errors.Join(gerr, terr, aerr); err != nil {
 		if gone(gerr) || gone(terr) || gone(aerr) {
-			return 0, 0, 0, 0, false, fmt.Errorf("capture window 0x%x: %w", uint32(s.window), video.ErrNoDevice)
+			return 0, 0, 0, 0, false, fmt.Errorf("%s: %w", s, video.ErrNoDevice)
 		}
 		return 0, 0, 0, 0, false, s.xerr(err)
 	}
@@ -248,11 +249,20 @@ func (s *xsource) repeat(w, h int) error {
 	return nil
 }
 
-func (s *xsource) xerr(err error) error {
-	if gone(err) {
-		return fmt.Errorf("capture window 0x%x: %w", uint32(s.window), video.ErrNoDevice)
+// String names what the source captures, for errors.
+func (s *xsource) String() string {
+	if s.window == 0 {
+		return fmt.Sprintf("x11 capture of screen root 0x%x", uint32(s.root))
 	}
-	return fmt.Errorf("x11 capture: %w", err)
+	return fmt.Sprintf("x11 capture of window 0x%x", uint32(s.window))
+}
+
+func (s *xsource) xerr(err error) error {
+	// io.EOF: the X server closed the connection (it went away).
+	if gone(err) || errors.Is(err, io.EOF) {
+		return fmt.Errorf("%s: %w", s, video.ErrNoDevice)
+	}
+	return fmt.Errorf("%s: %w", s, err)
 }
 
 // Close ends the capture; a Read blocked in it returns an error.
