@@ -62,13 +62,16 @@ func fitSize(sw, sh, maxW, maxH int) (w, h int) {
 }
 
 // scaler converts 32-bit BGRX pictures (X11's ZPixmap at depth 24 or 32,
-// little-endian) to I420, scaling down by picking the nearest source
-// pixel. Its maps are kept while sizes do not change, so converting
+// little-endian) to I420. Scaling down, each output pixel averages two
+// source columns times two source rows spread over its footprint: text
+// stays readable at the usual 1.5–2× reductions (a nearest-pixel pick
+// drops whole strokes), and the cost depends on the output size only.
+// The sample maps are kept while sizes do not change, so converting
 // allocates nothing.
 type scaler struct {
 	sw, sh, w, h int
-	xs           []int // byte offset in a source row of output column x
-	ys           []int // source row of output row y
+	xs           []int // per output column: byte offsets of its two source columns
+	ys           []int // per output row: its two source rows
 }
 
 func (s *scaler) setup(sw, sh, w, h int) {
@@ -76,21 +79,16 @@ func (s *scaler) setup(sw, sh, w, h int) {
 		return
 	}
 	s.sw, s.sh, s.w, s.h = sw, sh, w, h
-	s.xs = resizeInts(s.xs, w)
-	s.ys = resizeInts(s.ys, h)
-	for x := range s.xs {
-		sx := x
-		if w != sw&^1 {
-			sx = (2*x + 1) * sw / (2 * w) // the centre of the output pixel
-		}
-		s.xs[x] = 4 * sx
+	s.xs = resizeInts(s.xs, 2*w)
+	s.ys = resizeInts(s.ys, 2*h)
+	for x := 0; x < w; x++ {
+		// At a quarter and three quarters of [x, x+1) in source units.
+		s.xs[2*x] = 4 * ((4*x + 1) * sw / (4 * w))
+		s.xs[2*x+1] = 4 * ((4*x + 3) * sw / (4 * w))
 	}
-	for y := range s.ys {
-		sy := y
-		if h != sh&^1 {
-			sy = (2*y + 1) * sh / (2 * h)
-		}
-		s.ys[y] = sy
+	for y := 0; y < h; y++ {
+		s.ys[2*y] = (4*y + 1) * sh / (4 * h)
+		s.ys[2*y+1] = (4*y + 3) * sh / (4 * h)
 	}
 }
 
@@ -102,7 +100,8 @@ func resizeInts(s []int, n int) []int {
 }
 
 // convert writes the sw×sh BGRX picture src (stride bytes a row) into dst,
-// whose size is the output size.
+// whose size is the output size: the same (less an odd last column or
+// row) or smaller.
 func (s *scaler) convert(dst *image.YCbCr, src []byte, stride, sw, sh int) {
 	w, h := dst.Rect.Dx(), dst.Rect.Dy()
 	if w == sw&^1 && h == sh&^1 {
@@ -111,28 +110,37 @@ func (s *scaler) convert(dst *image.YCbCr, src []byte, stride, sw, sh int) {
 	}
 	s.setup(sw, sh, w, h)
 	for y := 0; y+1 < h; y += 2 {
-		r0 := src[s.ys[y]*stride:]
-		r1 := src[s.ys[y+1]*stride:]
+		// Source rows: a, b for output row y; c, d for row y+1.
+		ra, rb := src[s.ys[2*y]*stride:], src[s.ys[2*y+1]*stride:]
+		rc, rd := src[s.ys[2*y+2]*stride:], src[s.ys[2*y+3]*stride:]
 		y0 := dst.Y[y*dst.YStride : y*dst.YStride+w]
 		y1 := dst.Y[(y+1)*dst.YStride : (y+1)*dst.YStride+w]
 		cb := dst.Cb[(y/2)*dst.CStride : (y/2)*dst.CStride+w/2]
 		cr := dst.Cr[(y/2)*dst.CStride : (y/2)*dst.CStride+w/2]
 		for x := 0; x+1 < w; x += 2 {
-			o0, o1 := s.xs[x], s.xs[x+1]
-			b0, g0, r0a := int(r0[o0]), int(r0[o0+1]), int(r0[o0+2])
-			b1, g1, r1a := int(r0[o1]), int(r0[o1+1]), int(r0[o1+2])
-			b2, g2, r2 := int(r1[o0]), int(r1[o0+1]), int(r1[o0+2])
-			b3, g3, r3 := int(r1[o1]), int(r1[o1+1]), int(r1[o1+2])
-			y0[x] = luma(r0a, g0, b0)
-			y0[x+1] = luma(r1a, g1, b1)
-			y1[x] = luma(r2, g2, b2)
-			y1[x+1] = luma(r3, g3, b3)
-			r := (r0a + r1a + r2 + r3 + 2) >> 2
-			g := (g0 + g1 + g2 + g3 + 2) >> 2
-			b := (b0 + b1 + b2 + b3 + 2) >> 2
-			cb[x/2], cr[x/2] = chroma(r, g, b)
+			o0, o1, o2, o3 := s.xs[2*x], s.xs[2*x+1], s.xs[2*x+2], s.xs[2*x+3]
+			r0, g0, b0 := sum4(ra, rb, o0, o1)
+			r1, g1, b1 := sum4(ra, rb, o2, o3)
+			r2, g2, b2 := sum4(rc, rd, o0, o1)
+			r3, g3, b3 := sum4(rc, rd, o2, o3)
+			y0[x] = luma((r0+2)>>2, (g0+2)>>2, (b0+2)>>2)
+			y0[x+1] = luma((r1+2)>>2, (g1+2)>>2, (b1+2)>>2)
+			y1[x] = luma((r2+2)>>2, (g2+2)>>2, (b2+2)>>2)
+			y1[x+1] = luma((r3+2)>>2, (g3+2)>>2, (b3+2)>>2)
+			cb[x/2], cr[x/2] = chroma((r0+r1+r2+r3+8)>>4, (g0+g1+g2+g3+8)>>4, (b0+b1+b2+b3+8)>>4)
 		}
 	}
+}
+
+// sum4 adds up R, G, B of the pixels at byte offsets oa, ob of rows ra
+// and rb.
+func sum4(ra, rb []byte, oa, ob int) (r, g, b int) {
+	pa, pb := ra[oa:oa+3:oa+3], ra[ob:ob+3:ob+3]
+	pc, pd := rb[oa:oa+3:oa+3], rb[ob:ob+3:ob+3]
+	b = int(pa[0]) + int(pb[0]) + int(pc[0]) + int(pd[0])
+	g = int(pa[1]) + int(pb[1]) + int(pc[1]) + int(pd[1])
+	r = int(pa[2]) + int(pb[2]) + int(pc[2]) + int(pd[2])
+	return r, g, b
 }
 
 // convertRows is convert at the same size: pixels are read in order,

@@ -73,6 +73,24 @@ func TestConvertColours(t *testing.T) {
 	}
 }
 
+// Thin lines (text) halved must turn grey, not vanish or double.
+func TestScaleAverages(t *testing.T) {
+	const sw, sh = 400, 300
+	src := make([]byte, sw*sh*4)
+	for i := 0; i < sw*sh; i += 2 { // white even columns, black odd
+		src[4*i], src[4*i+1], src[4*i+2] = 255, 255, 255
+	}
+	var p picture
+	var s scaler
+	img := p.resize(200, 150)
+	s.convert(img, src, sw*4, sw, sh)
+	for i, v := range img.Y {
+		if v < 116 || v > 136 {
+			t.Fatalf("Y[%d] = %d, want mid grey (126)", i, v)
+		}
+	}
+}
+
 func TestFitSize(t *testing.T) {
 	for _, tc := range []struct{ sw, sh, mw, mh, w, h int }{
 		{1920, 1080, 1280, 720, 1280, 720},
