@@ -2,6 +2,7 @@ package video
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -13,18 +14,21 @@ import (
 // pattern, V4L2 cameras, X11 screens and windows.
 type Driver struct {
 	opts options
-	// xinit serialises X extension setup: xgb keeps its extension tables
-	// in package maps that each connection's Init writes.
-	xinit sync.Mutex
+	// xinit guards shmInited and serialises X extension setup.
+	xinit     sync.Mutex
+	shmInited bool // xgb's shm.Init has run once
 }
 
 func (d *Driver) platformDevices(ctx context.Context, list []video.DeviceInfo) ([]video.DeviceInfo, error) {
 	list = append(list, d.cameraDevices(ctx)...)
 	xs, err := d.x11Devices(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.Is(err, errNoDisplay):
+		d.opts.log.Debug("video: no screen capture without an X display")
+	default:
 		d.opts.log.Info("video: no screen capture", "display", d.opts.display, "err", err)
 	}
 	return append(list, xs...), nil

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/shm"
 	"github.com/jezek/xgb/xproto"
 
 	"github.com/softphone/softphone/core/video"
@@ -224,16 +225,45 @@ func (d *Driver) newXSource(conn *xgb.Conn, id string, c video.Constraints) (*xs
 		return nil, fmt.Errorf("capture device %q: %w", id, err)
 	}
 	s := newXSource(conn, scr, window, c, d.opts.now)
-	d.xinit.Lock()
-	err := s.attachShm()
-	d.xinit.Unlock()
-	if err != nil || d.opts.noShm {
+	if !d.opts.noShm {
+		err := d.initShm(conn)
+		if err == nil {
+			err = s.attachShm()
+		}
 		if err != nil {
 			d.opts.log.Debug("video: X capture without MIT-SHM", "display", d.opts.display, "err", err)
 		}
-		s.detachShm()
 	}
 	return s, nil
+}
+
+// initShm readies conn for MIT-SHM requests. xgb's shm.Init also writes
+// the extension's event and error decoders into package maps that every
+// connection's reader consults: that is done once, and later connections
+// only learn the extension's opcode, so that a running capture never
+// reads those maps while they are written.
+func (d *Driver) initShm(conn *xgb.Conn) error {
+	d.xinit.Lock()
+	defer d.xinit.Unlock()
+	if !d.shmInited {
+		if err := shm.Init(conn); err != nil {
+			return err
+		}
+		d.shmInited = true
+		return nil
+	}
+	const name = "MIT-SHM"
+	r, err := xproto.QueryExtension(conn, uint16(len(name)), name).Reply()
+	if err != nil {
+		return err
+	}
+	if !r.Present {
+		return errors.New("no MIT-SHM extension")
+	}
+	conn.ExtLock.Lock()
+	conn.Extensions[name] = r.MajorOpcode
+	conn.ExtLock.Unlock()
+	return nil
 }
 
 // checkFormat accepts the pixel layout convert reads: 32 bits a pixel,

@@ -66,12 +66,10 @@ func newXSource(conn *xgb.Conn, scr *xproto.ScreenInfo, window xproto.Window, c 
 	}
 }
 
-// attachShm shares a segment as large as the screen with the X server.
-// It fails for a remote server (or one in another IPC namespace).
+// attachShm shares a segment as large as the screen with the X server
+// (its connection is ready for MIT-SHM). It fails for a remote server, or
+// one in another IPC namespace.
 func (s *xsource) attachShm() error {
-	if err := shm.Init(s.conn); err != nil {
-		return err
-	}
 	size := s.screenW * s.screenH * 4
 	id, err := unix.SysvShmGet(unix.IPC_PRIVATE, size, unix.IPC_CREAT|0o600)
 	if err != nil {
@@ -107,7 +105,8 @@ func (s *xsource) detachShm() {
 
 // Read waits for the next frame's time and captures it. A window that is
 // unmapped or wholly off the screen repeats its last frame; one that was
-// destroyed ends the source with video.ErrNoDevice.
+// destroyed ends the source with video.ErrNoDevice. One goroutine reads;
+// Close may come from another.
 func (s *xsource) Read(ctx context.Context) (video.Frame, error) {
 	if err := s.wait(ctx); err != nil {
 		return video.Frame{}, err
