@@ -192,7 +192,7 @@ type camera struct {
 
 func (d *Driver) openCamera(ctx context.Context, path string, c video.Constraints) (video.Source, error) {
 	noDev := fmt.Errorf("camera %q: %w", path, video.ErrNoDevice)
-	if !strings.HasPrefix(path, "/dev/video") || ctx.Err() != nil {
+	if !strings.HasPrefix(filepath.Clean(path), "/dev/video") || ctx.Err() != nil {
 		return nil, errors.Join(noDev, ctx.Err())
 	}
 	fd, err := unix.Open(path, unix.O_RDWR|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)

@@ -118,6 +118,11 @@ func (s *xsource) Read(ctx context.Context) (video.Frame, error) {
 		return video.Frame{}, errClosed
 	}
 	if err := s.capture(); err != nil {
+		select {
+		case <-s.done: // our Close cut the connection: not a lost device
+			return video.Frame{}, errClosed
+		default:
+		}
 		return video.Frame{}, err
 	}
 	return video.Frame{Image: s.pic.img, At: at}, nil
