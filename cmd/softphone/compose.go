@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	videocap "github.com/softphone/softphone/platform/video"
+
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/codec"
@@ -58,7 +60,9 @@ type composed struct {
 // compose builds the phone s describes. The caller subscribes to its
 // events and starts it.
 func compose(ctx context.Context, s phoneSetup) (*composed, error) {
-	opts := []core.Option{core.WithLogger(s.log)}
+	// One capture driver per process: X11 shared-memory capture sets up
+	// library-wide tables once.
+	opts := []core.Option{core.WithLogger(s.log), core.WithVideoDriver(videocap.NewDriver(videocap.WithLogger(s.log)))}
 	if s.secrets {
 		opts = append(opts, core.WithSecrets(secret.Keyring()))
 	}

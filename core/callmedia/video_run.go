@@ -241,7 +241,7 @@ func (s *Stream) VideoStats() (video.Stats, bool) {
 	if sess == nil {
 		return video.Stats{}, false
 	}
-	return video.Stats(sess.Stats()), true
+	return sess.Stats(), true
 }
 
 // RequestKeyFrame asks the far end for a key frame of the main video.

@@ -177,8 +177,9 @@ func (r *receiver) lost(now time.Time) {
 // decode decodes the frame in r.frame and shows it.
 func (r *receiver) decode(now time.Time) {
 	s := r.s
+	key := s.depkt.isKey(r.frame)
 	if r.waitKey {
-		if !s.depkt.isKey(r.frame) {
+		if !key {
 			s.st.framesDropped.Add(1)
 			s.requestKeyFrame(now)
 			return
@@ -198,6 +199,9 @@ func (r *receiver) decode(now time.Time) {
 		return
 	}
 	s.st.framesDecoded.Add(1)
+	if key {
+		s.st.keysReceived.Add(1)
+	}
 	s.st.fps.tick(now)
 	s.st.size.Store(packSize(img.Rect.Dx(), img.Rect.Dy()))
 	if s.cfg.RemoteFeed != nil {
