@@ -250,7 +250,7 @@ func (c *activeCall) openMedia(peer string, offer []byte) error {
 	}
 	c.media, err = callmedia.Open(ctx, bind, adv, c.p.o.ports, callmedia.Config{
 		Codecs: c.p.codecList(), Encoder: c.p.o.encoder, NoMediaTimeout: c.p.o.noMediaTimeout,
-		Cert: c.p.dtlsCert, Log: c.p.o.log, Video: c.p.videoConfig(),
+		Cert: c.p.dtlsCert, Log: c.p.o.log, Video: c.p.videoConfig(), Intercept: c.p.o.intercept,
 	}, sec, offer)
 	return err
 }

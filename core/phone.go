@@ -104,6 +104,7 @@ type options struct {
 	store          *store.Store     // see WithStore
 	transferWait   transferTimeouts // zero: the defaults
 	video          video.Driver     // see WithVideoDriver
+	intercept      func(kind string, tr media.Transport) media.Transport
 }
 
 // Option configures a Phone.

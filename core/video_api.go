@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/softphone/softphone/core/media"
+
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/callmedia"
 	"github.com/softphone/softphone/core/config"
@@ -15,6 +17,12 @@ import (
 // WithVideoDriver sets where video calls capture from (cameras, screens);
 // default: the test pattern only.
 func WithVideoDriver(d video.Driver) Option { return func(o *options) { o.video = d } }
+
+// WithMediaInterceptor adds f's stage next to every stream's socket (kind
+// "audio" or "video"): tests and benchmarks impair the network there.
+func WithMediaInterceptor(f func(kind string, tr media.Transport) media.Transport) Option {
+	return func(o *options) { o.intercept = f }
+}
 
 // SetVideo adds, drops or changes a call's video: on a ringing call it
 // says how the call will be answered; on a call in progress it offers

@@ -121,15 +121,20 @@ func (l *leg) settle(r sdp.Transport) (plan, error) {
 
 // protect is the transport the media runs over under p: the SRTP stage
 // over the leg's transport (keyed at once for SDES, after the handshake
-// for DTLS), or the transport itself.
-func (l *leg) protect(p plan) (media.Transport, *secure.Stage, error) {
+// for DTLS), or the transport itself; wrap, if not nil, adds a stage of
+// its own next to the socket.
+func (l *leg) protect(p plan, wrap func(media.Transport) media.Transport) (media.Transport, *secure.Stage, error) {
 	if l.conn != nil {
 		l.conn.SetRTCPMux(p.rtcpMux)
 	}
-	if p.scheme == SchemeNone {
-		return l.tr, nil, nil
+	base := l.tr
+	if wrap != nil {
+		base = wrap(base)
 	}
-	stage := secure.NewStage(l.tr, l.log)
+	if p.scheme == SchemeNone {
+		return base, nil, nil
+	}
+	stage := secure.NewStage(base, l.log)
 	if p.scheme == SchemeSRTP {
 		keys, err := p.keys()
 		if err == nil {

@@ -40,7 +40,7 @@ func (s *Stream) Start(neg sdp.Negotiated, dev audio.Device, ended func() bool, 
 		dev.Close()
 		return false, err
 	}
-	tr, stage, err := s.audio.protect(p)
+	tr, stage, err := s.audio.protect(p, s.interceptor("audio"))
 	if err != nil {
 		dev.Close()
 		return false, err

@@ -34,7 +34,11 @@ type Config struct {
 	Cert func() *secure.Certificate
 	// Video is what video calls use; nil: the phone does no video.
 	Video *VideoConfig
-	Log   *slog.Logger
+	// Intercept, if not nil, adds a stage next to each stream's socket
+	// ("audio" or "video"): what tests and benchmarks impair the network
+	// with.
+	Intercept func(kind string, tr media.Transport) media.Transport
+	Log       *slog.Logger
 }
 
 // Stream is one call's media: its audio stream and, when the call has
@@ -106,6 +110,14 @@ func Open(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, cfg 
 	s.local = sdp.Local{Addr: adv, RTPPort: a.port, Codecs: infos, DTMF: true, Ptime: 20,
 		SessionID: binary.BigEndian.Uint64(b[:]) >> 2, Version: 1, Username: "softphone"}
 	return s, nil
+}
+
+// interceptor is Config.Intercept for streams of kind, or nil.
+func (s *Stream) interceptor(kind string) func(media.Transport) media.Transport {
+	if s.cfg.Intercept == nil {
+		return nil
+	}
+	return func(tr media.Transport) media.Transport { return s.cfg.Intercept(kind, tr) }
 }
 
 // certificate is the phone's DTLS identity, or nil.

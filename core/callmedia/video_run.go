@@ -81,7 +81,7 @@ func (s *Stream) startVideo(v *videoStream, l *leg, n sdp.VideoNegotiated) error
 	if !ok {
 		return ErrNoVideo
 	}
-	tr, stage, err := l.protect(p)
+	tr, stage, err := l.protect(p, s.interceptor("video"))
 	if err != nil {
 		return err
 	}
