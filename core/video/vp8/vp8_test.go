@@ -178,8 +178,9 @@ func TestCorruptInput(t *testing.T) {
 		"three bytes":     stream[0][:3],
 		"flipped key":     flip(stream[0]),
 		"truncated delta": stream[2][:len(stream[2])/2],
+		"huge key":        huge(stream[0]),
 	}
-	for _, name := range []string{"empty", "garbage", "delta first", "truncated key", "three bytes", "flipped key", "truncated delta"} {
+	for _, name := range []string{"empty", "garbage", "delta first", "truncated key", "three bytes", "flipped key", "truncated delta", "huge key"} {
 		pic, err := dec.Decode(bad[name])
 		if err == nil && pic != nil && name != "flipped key" && name != "truncated delta" {
 			t.Errorf("%s: decoded a %v picture", name, pic.Rect)
@@ -201,6 +202,13 @@ func TestCorruptInput(t *testing.T) {
 	if p := psnr(src[5], pic); p < 30 {
 		t.Errorf("after recovery: PSNR %.1f dB", p)
 	}
+}
+
+// huge returns a copy of key frame b that says it is 16000×16000.
+func huge(b []byte) []byte {
+	c := append([]byte(nil), b...)
+	c[6], c[7], c[8], c[9] = 16000&0xff, 16000>>8, 16000&0xff, 16000>>8
+	return c
 }
 
 // flip returns a copy of b with every 7th byte after the header inverted.
