@@ -23,7 +23,7 @@ func TestRoundTrip(t *testing.T) {
 			}
 			defer dec.Close()
 			src := frames(t, tc.w, tc.h, 30)
-			total := 0
+			total, worst := 0, 100.0
 			for i, img := range src {
 				data, key, err := enc.Encode(img, false)
 				if err != nil {
@@ -40,14 +40,17 @@ func TestRoundTrip(t *testing.T) {
 				if pic.Rect.Dx() != tc.w || pic.Rect.Dy() != tc.h {
 					t.Fatalf("decoded %v, want %dx%d", pic.Rect, tc.w, tc.h)
 				}
-				if p := psnr(img, pic); p < 30 {
+				p := psnr(img, pic)
+				if p < 30 {
 					t.Errorf("frame %d: PSNR %.1f dB, want ≥ 30", i, p)
 				}
+				worst = min(worst, p)
 				if s, ok := video.ReadStamp(pic); !ok || s.Frame != uint32(i) {
 					t.Errorf("frame %d: stamp %+v %v", i, s, ok)
 				}
 			}
-			t.Logf("%dx%d at %d bit/s: %d bytes a frame on average", tc.w, tc.h, tc.bps, total/len(src))
+			t.Logf("%dx%d at %d bit/s: %d bytes a frame on average, worst PSNR %.1f dB",
+				tc.w, tc.h, tc.bps, total/len(src), worst)
 		})
 	}
 }
@@ -82,6 +85,7 @@ func TestKeyFrameOnRequest(t *testing.T) {
 	if m := mean(deltas); float64(len(data)) < 3*m {
 		t.Errorf("key frame %d bytes, deltas %.0f on average: want ≥ 3×", len(data), m)
 	}
+	t.Logf("key frame %d bytes, deltas %.0f on average", len(data), mean(deltas))
 }
 
 func TestSetBitrate(t *testing.T) {
@@ -91,6 +95,7 @@ func TestSetBitrate(t *testing.T) {
 	}
 	defer enc.Close()
 	src := frames(t, 640, 480, 120)
+	churn(src)
 	var high, low []int
 	for i, img := range src {
 		if i == 60 {
@@ -112,6 +117,7 @@ func TestSetBitrate(t *testing.T) {
 	if mean(low) > mean(high)/2 {
 		t.Errorf("2 Mbit/s: %.0f bytes a frame, 200 kbit/s: %.0f: want less than half", mean(high), mean(low))
 	}
+	t.Logf("2 Mbit/s: %.0f bytes a frame, 200 kbit/s: %.0f", mean(high), mean(low))
 }
 
 func TestSizeChange(t *testing.T) {
