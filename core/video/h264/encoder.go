@@ -83,18 +83,19 @@ func (e *Encoder) setup(w, h int) error {
 	return nil
 }
 
-// Encode compresses img (4:2:0, even sizes). keyframe forces an IDR. The
+// Encode compresses img (4:2:0; an odd last column or row is left out).
+// keyframe forces an IDR. The
 // data is the frame's NAL units in Annex-B form (start codes), valid
 // until the next call; an IDR starts with SPS and PPS.
 func (e *Encoder) Encode(img *image.YCbCr, keyframe bool) ([]byte, bool, error) {
 	if e.st == nil {
 		return nil, false, errClosed
 	}
-	y, u, v, err := planes(img)
+	y, u, v, w, h, err := planes(img)
 	if err != nil {
 		return nil, false, err
 	}
-	if w, h := img.Rect.Dx(), img.Rect.Dy(); !e.started || w != e.w || h != e.h {
+	if !e.started || w != e.w || h != e.h {
 		if err := e.setup(w, h); err != nil {
 			return nil, false, err
 		}

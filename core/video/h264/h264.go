@@ -44,23 +44,24 @@ func Codec() video.Codec {
 // errClosed is what a closed encoder or decoder answers.
 var errClosed = errors.New("h264: closed")
 
-// planes gives the C side img's planes from its top-left corner. Only
-// 4:2:0 pictures of even sizes are taken.
-func planes(img *image.YCbCr) (y, u, v *C.uint8_t, err error) {
+// planes gives the C side img's planes from its top-left corner, and the
+// size to encode: 4:2:0 pictures only, cropped to even sizes (H.264's
+// 4:2:0 needs them; screen windows can be odd).
+func planes(img *image.YCbCr) (y, u, v *C.uint8_t, w, h int, err error) {
 	if img.SubsampleRatio != image.YCbCrSubsampleRatio420 {
-		return nil, nil, nil, fmt.Errorf("h264: picture is %v, want 4:2:0", img.SubsampleRatio)
+		return nil, nil, nil, 0, 0, fmt.Errorf("h264: picture is %v, want 4:2:0", img.SubsampleRatio)
 	}
 	r := img.Rect
-	if r.Dx() < 16 || r.Dy() < 16 || r.Dx()%2 != 0 || r.Dy()%2 != 0 {
-		return nil, nil, nil, fmt.Errorf("h264: picture %v: need even sizes of 16 or more", r)
+	w, h = r.Dx()&^1, r.Dy()&^1
+	if w < 16 || h < 16 {
+		return nil, nil, nil, 0, 0, fmt.Errorf("h264: picture %v: need 16×16 or more", r)
 	}
 	yo, co := img.YOffset(r.Min.X, r.Min.Y), img.COffset(r.Min.X, r.Min.Y)
-	cw, ch := r.Dx()/2, r.Dy()/2
-	if yo+(r.Dy()-1)*img.YStride+r.Dx() > len(img.Y) ||
-		co+(ch-1)*img.CStride+cw > min(len(img.Cb), len(img.Cr)) {
-		return nil, nil, nil, errors.New("h264: picture planes shorter than its rectangle")
+	if yo+(h-1)*img.YStride+w > len(img.Y) ||
+		co+(h/2-1)*img.CStride+w/2 > min(len(img.Cb), len(img.Cr)) {
+		return nil, nil, nil, 0, 0, errors.New("h264: picture planes shorter than its rectangle")
 	}
 	return (*C.uint8_t)(unsafe.Pointer(&img.Y[yo])),
 		(*C.uint8_t)(unsafe.Pointer(&img.Cb[co])),
-		(*C.uint8_t)(unsafe.Pointer(&img.Cr[co])), nil
+		(*C.uint8_t)(unsafe.Pointer(&img.Cr[co])), w, h, nil
 }

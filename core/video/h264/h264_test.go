@@ -3,6 +3,7 @@ package h264
 import (
 	"errors"
 	"fmt"
+	"image"
 	"testing"
 
 	"github.com/softphone/softphone/core/video"
@@ -356,6 +357,36 @@ func BenchmarkDecode640x480(b *testing.B) {
 		// Frame 0 is an IDR: the loop stays decodable.
 		if _, err := dec.Decode(stream[i%len(stream)]); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestOddSubImage(t *testing.T) {
+	enc, err := NewEncoder(video.EncoderConfig{FPS: 30, Bitrate: 800_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	dec, err := NewDecoder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dec.Close()
+	for i, whole := range frames(t, 642, 482, 5) {
+		img := whole.SubImage(image.Rect(1, 1, 642, 482)).(*image.YCbCr) // 641×481 at 1,1
+		data, _, err := enc.Encode(img, false)
+		if err != nil {
+			t.Fatalf("encode %d: %v", i, err)
+		}
+		pic, err := dec.Decode(data)
+		if err != nil || pic == nil {
+			t.Fatalf("decode %d: %v", i, err)
+		}
+		if pic.Rect.Dx() != 640 || pic.Rect.Dy() != 480 {
+			t.Fatalf("decoded %v, want the even part 640x480", pic.Rect)
+		}
+		if p := psnr(img.SubImage(image.Rect(1, 1, 641, 481)).(*image.YCbCr), pic); p < 30 {
+			t.Errorf("frame %d: PSNR %.1f dB", i, p)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package vp8
 import (
 	"errors"
 	"fmt"
+	"image"
 	"testing"
 
 	"github.com/softphone/softphone/core/video"
@@ -304,6 +305,36 @@ func BenchmarkDecode640x480(b *testing.B) {
 		// Frame 0 is a key frame: the loop stays decodable.
 		if _, err := dec.Decode(stream[i%len(stream)]); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestOddSubImage(t *testing.T) {
+	enc, err := NewEncoder(video.EncoderConfig{FPS: 30, Bitrate: 800_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	dec, err := NewDecoder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dec.Close()
+	for i, whole := range frames(t, 642, 482, 5) {
+		img := whole.SubImage(image.Rect(1, 1, 642, 482)).(*image.YCbCr) // 641×481 at 1,1
+		data, _, err := enc.Encode(img, false)
+		if err != nil {
+			t.Fatalf("encode %d: %v", i, err)
+		}
+		pic, err := dec.Decode(data)
+		if err != nil || pic == nil {
+			t.Fatalf("decode %d: %v", i, err)
+		}
+		if pic.Rect.Size() != img.Rect.Size() {
+			t.Fatalf("decoded %v, want %v", pic.Rect, img.Rect)
+		}
+		if p := psnr(img, pic); p < 30 {
+			t.Errorf("frame %d: PSNR %.1f dB", i, p)
 		}
 	}
 }
