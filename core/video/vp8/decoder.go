@@ -68,6 +68,8 @@ func (d *Decoder) Decode(data []byte) (*image.YCbCr, error) {
 			(*C.uint8_t)(unsafe.Pointer(&d.pic.Cb[0])),
 			(*C.uint8_t)(unsafe.Pointer(&d.pic.Cr[0])))
 		return d.pic, nil
+	case C.SP_VP8DEC_TOO_BIG:
+		return nil, fmt.Errorf("vp8: picture larger than %d on a side: %w", C.SP_VP8_MAX_SIDE, video.ErrCorrupt)
 	case C.SP_VP8DEC_CORRUPT:
 		return nil, fmt.Errorf("vp8: decoded from damaged references: %w", video.ErrCorrupt)
 	default:

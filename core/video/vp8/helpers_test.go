@@ -81,13 +81,24 @@ func mean(sizes []int) float64 {
 
 // texture paints the same pseudo-random detail into the lower right
 // quarter of every frame.
-func texture(img *image.YCbCr) {
+func texture(img *image.YCbCr) { noise(img, 1, 128) }
+
+// churn gives each frame different detail: a picture no bit rate is
+// enough for, so the rate control spends what it is given.
+func churn(imgs []*image.YCbCr) {
+	for i, img := range imgs {
+		noise(img, uint32(i)+2, 24)
+	}
+}
+
+// noise paints pseudo-random detail from seed, amp levels deep, into the
+// lower right quarter of img.
+func noise(img *image.YCbCr, seed, amp uint32) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
-	seed := uint32(1)
 	for y := h / 2; y < h; y++ {
 		for x := w / 2; x < w; x++ {
 			seed = seed*1664525 + 1013904223
-			img.Y[y*img.YStride+x] = byte(64 + (seed>>24)%128)
+			img.Y[y*img.YStride+x] = byte(128 - amp/2 + (seed>>24)%amp)
 		}
 	}
 }

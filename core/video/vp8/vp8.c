@@ -127,9 +127,21 @@ void sp_vp8dec_copy(sp_vp8dec *d, uint8_t *y, uint8_t *u, uint8_t *v) {
 	copy_plane(v, cw, img->planes[VPX_PLANE_V], img->stride[VPX_PLANE_V], cw, ch);
 }
 
+// too_big says whether data is a key frame larger than max_side on a side:
+// a damaged or hostile header must not make the decoder allocate and
+// decode a picture of up to 16383×16383.
+static int too_big(const uint8_t *data, size_t n, int max_side) {
+	if (n < 10 || (data[0] & 1) != 0) return 0; // a delta frame keeps the size
+	if (data[3] != 0x9d || data[4] != 0x01 || data[5] != 0x2a) return 0; // libvpx rejects it
+	int w = (data[6] | data[7] << 8) & 0x3fff;
+	int h = (data[8] | data[9] << 8) & 0x3fff;
+	return w > max_side || h > max_side;
+}
+
 int sp_vp8dec_decode(sp_vp8dec *d, const uint8_t *data, size_t n,
                      uint8_t *y, uint8_t *u, uint8_t *v, int w, int h) {
 	d->img = NULL;
+	if (too_big(data, n, SP_VP8_MAX_SIDE)) return SP_VP8DEC_TOO_BIG;
 	d->err = vpx_codec_decode(&d->ctx, data, (unsigned int)n, NULL, 0);
 	if (d->err != VPX_CODEC_OK) return SP_VP8DEC_ERROR;
 	int corrupt = 0;

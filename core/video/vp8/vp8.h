@@ -32,8 +32,12 @@ enum {
 	SP_VP8DEC_NONE = 1,    // no picture came out
 	SP_VP8DEC_RESIZE = 2,  // a picture of w×h is waiting: call sp_vp8dec_copy with planes that size
 	SP_VP8DEC_ERROR = 3,   // err says why
-	SP_VP8DEC_CORRUPT = 4  // decoded, but from damaged references
+	SP_VP8DEC_CORRUPT = 4, // decoded, but from damaged references
+	SP_VP8DEC_TOO_BIG = 5  // a key frame larger than SP_VP8_MAX_SIDE
 };
+
+// The largest picture side the decoder takes (4K screens fit).
+#define SP_VP8_MAX_SIDE 4096
 
 typedef struct {
 	vpx_codec_ctx_t ctx;

@@ -3,6 +3,7 @@ package vp8
 import (
 	"errors"
 	"fmt"
+	"image"
 	"testing"
 
 	"github.com/softphone/softphone/core/video"
@@ -23,7 +24,7 @@ func TestRoundTrip(t *testing.T) {
 			}
 			defer dec.Close()
 			src := frames(t, tc.w, tc.h, 30)
-			total := 0
+			total, worst := 0, 100.0
 			for i, img := range src {
 				data, key, err := enc.Encode(img, false)
 				if err != nil {
@@ -40,14 +41,17 @@ func TestRoundTrip(t *testing.T) {
 				if pic.Rect.Dx() != tc.w || pic.Rect.Dy() != tc.h {
 					t.Fatalf("decoded %v, want %dx%d", pic.Rect, tc.w, tc.h)
 				}
-				if p := psnr(img, pic); p < 30 {
+				p := psnr(img, pic)
+				if p < 30 {
 					t.Errorf("frame %d: PSNR %.1f dB, want ≥ 30", i, p)
 				}
+				worst = min(worst, p)
 				if s, ok := video.ReadStamp(pic); !ok || s.Frame != uint32(i) {
 					t.Errorf("frame %d: stamp %+v %v", i, s, ok)
 				}
 			}
-			t.Logf("%dx%d at %d bit/s: %d bytes a frame on average", tc.w, tc.h, tc.bps, total/len(src))
+			t.Logf("%dx%d at %d bit/s: %d bytes a frame on average, worst PSNR %.1f dB",
+				tc.w, tc.h, tc.bps, total/len(src), worst)
 		})
 	}
 }
@@ -82,6 +86,7 @@ func TestKeyFrameOnRequest(t *testing.T) {
 	if m := mean(deltas); float64(len(data)) < 3*m {
 		t.Errorf("key frame %d bytes, deltas %.0f on average: want ≥ 3×", len(data), m)
 	}
+	t.Logf("key frame %d bytes, deltas %.0f on average", len(data), mean(deltas))
 }
 
 func TestSetBitrate(t *testing.T) {
@@ -91,6 +96,7 @@ func TestSetBitrate(t *testing.T) {
 	}
 	defer enc.Close()
 	src := frames(t, 640, 480, 120)
+	churn(src)
 	var high, low []int
 	for i, img := range src {
 		if i == 60 {
@@ -112,6 +118,7 @@ func TestSetBitrate(t *testing.T) {
 	if mean(low) > mean(high)/2 {
 		t.Errorf("2 Mbit/s: %.0f bytes a frame, 200 kbit/s: %.0f: want less than half", mean(high), mean(low))
 	}
+	t.Logf("2 Mbit/s: %.0f bytes a frame, 200 kbit/s: %.0f", mean(high), mean(low))
 }
 
 func TestSizeChange(t *testing.T) {
@@ -178,8 +185,9 @@ func TestCorruptInput(t *testing.T) {
 		"three bytes":     stream[0][:3],
 		"flipped key":     flip(stream[0]),
 		"truncated delta": stream[2][:len(stream[2])/2],
+		"huge key":        huge(stream[0]),
 	}
-	for _, name := range []string{"empty", "garbage", "delta first", "truncated key", "three bytes", "flipped key", "truncated delta"} {
+	for _, name := range []string{"empty", "garbage", "delta first", "truncated key", "three bytes", "flipped key", "truncated delta", "huge key"} {
 		pic, err := dec.Decode(bad[name])
 		if err == nil && pic != nil && name != "flipped key" && name != "truncated delta" {
 			t.Errorf("%s: decoded a %v picture", name, pic.Rect)
@@ -201,6 +209,13 @@ func TestCorruptInput(t *testing.T) {
 	if p := psnr(src[5], pic); p < 30 {
 		t.Errorf("after recovery: PSNR %.1f dB", p)
 	}
+}
+
+// huge returns a copy of key frame b that says it is 16000×16000.
+func huge(b []byte) []byte {
+	c := append([]byte(nil), b...)
+	c[6], c[7], c[8], c[9] = 16000&0xff, 16000>>8, 16000&0xff, 16000>>8
+	return c
 }
 
 // flip returns a copy of b with every 7th byte after the header inverted.
@@ -290,6 +305,36 @@ func BenchmarkDecode640x480(b *testing.B) {
 		// Frame 0 is a key frame: the loop stays decodable.
 		if _, err := dec.Decode(stream[i%len(stream)]); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestOddSubImage(t *testing.T) {
+	enc, err := NewEncoder(video.EncoderConfig{FPS: 30, Bitrate: 800_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	dec, err := NewDecoder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dec.Close()
+	for i, whole := range frames(t, 642, 482, 5) {
+		img := whole.SubImage(image.Rect(1, 1, 642, 482)).(*image.YCbCr) // 641×481 at 1,1
+		data, _, err := enc.Encode(img, false)
+		if err != nil {
+			t.Fatalf("encode %d: %v", i, err)
+		}
+		pic, err := dec.Decode(data)
+		if err != nil || pic == nil {
+			t.Fatalf("decode %d: %v", i, err)
+		}
+		if pic.Rect.Size() != img.Rect.Size() {
+			t.Fatalf("decoded %v, want %v", pic.Rect, img.Rect)
+		}
+		if p := psnr(img, pic); p < 30 {
+			t.Errorf("frame %d: PSNR %.1f dB", i, p)
 		}
 	}
 }

@@ -1,0 +1,127 @@
+package h264
+
+import (
+	"image"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/softphone/softphone/core/video"
+)
+
+// frames draws n frames of the test pattern at w×h, each copied out,
+// with a still, detailed patch in the lower right quarter: like a camera's
+// background, it costs a key frame much more than a delta frame.
+func frames(t testing.TB, w, h, n int) []*image.YCbCr {
+	t.Helper()
+	clock := time.Unix(1_700_000_000, 0)
+	// A clock that runs ahead of the pattern's pace, so Read never waits.
+	p, err := video.NewTestPattern(video.Constraints{Width: w, Height: h, FPS: 30},
+		func() time.Time { clock = clock.Add(time.Second); return clock })
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]*image.YCbCr, n)
+	for i := range out {
+		f, err := p.Read(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := *f.Image
+		c.Y = append([]byte(nil), c.Y...)
+		c.Cb = append([]byte(nil), c.Cb...)
+		c.Cr = append([]byte(nil), c.Cr...)
+		texture(&c)
+		out[i] = &c
+	}
+	return out
+}
+
+// psnr is the peak signal-to-noise ratio of b's luma against a's, in dB.
+func psnr(a, b *image.YCbCr) float64 {
+	w, h := a.Rect.Dx(), a.Rect.Dy()
+	var se float64
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			d := float64(a.Y[a.YOffset(a.Rect.Min.X+x, a.Rect.Min.Y+y)]) -
+				float64(b.Y[b.YOffset(b.Rect.Min.X+x, b.Rect.Min.Y+y)])
+			se += d * d
+		}
+	}
+	if se == 0 {
+		return math.Inf(1)
+	}
+	return 10 * math.Log10(255*255*float64(w*h)/se)
+}
+
+// encodeAll encodes src in order (the first as a key frame) and returns
+// copies of the frames and their key flags.
+func encodeAll(t testing.TB, enc video.Encoder, src []*image.YCbCr) ([][]byte, []bool) {
+	t.Helper()
+	var out [][]byte
+	var keys []bool
+	for i, img := range src {
+		data, key, err := enc.Encode(img, i == 0)
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		out = append(out, append([]byte(nil), data...))
+		keys = append(keys, key)
+	}
+	return out, keys
+}
+
+func mean(sizes []int) float64 {
+	s := 0
+	for _, n := range sizes {
+		s += n
+	}
+	return float64(s) / float64(len(sizes))
+}
+
+// texture paints the same pseudo-random detail into the lower right
+// quarter of every frame.
+func texture(img *image.YCbCr) { noise(img, 1, 128) }
+
+// churn gives each frame different detail: a picture no bit rate is
+// enough for, so the rate control spends what it is given.
+func churn(imgs []*image.YCbCr) {
+	for i, img := range imgs {
+		noise(img, uint32(i)+2, 24)
+	}
+}
+
+// noise paints pseudo-random detail from seed, amp levels deep, into the
+// lower right quarter of img.
+func noise(img *image.YCbCr, seed, amp uint32) {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	for y := h / 2; y < h; y++ {
+		for x := w / 2; x < w; x++ {
+			seed = seed*1664525 + 1013904223
+			img.Y[y*img.YStride+x] = byte(128 - amp/2 + (seed>>24)%amp)
+		}
+	}
+}
+
+// nalUnits splits an Annex-B frame at its start codes.
+func nalUnits(b []byte) [][]byte {
+	var out [][]byte
+	start := -1
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == 0 && b[i+1] == 0 && b[i+2] == 1 {
+			if start >= 0 {
+				end := i
+				if end > start && b[end-1] == 0 { // a 4-byte start code
+					end--
+				}
+				out = append(out, b[start:end])
+			}
+			start = i + 3
+			i += 2
+		}
+	}
+	if start >= 0 && start < len(b) {
+		out = append(out, b[start:])
+	}
+	return out
+}
