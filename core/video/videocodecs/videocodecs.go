@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/softphone/softphone/core/video"
+	"github.com/softphone/softphone/core/video/h264"
 	"github.com/softphone/softphone/core/video/vp8"
 )
 
@@ -16,7 +17,7 @@ import (
 var Names = []string{"vp8", "h264"}
 
 // Default is every codec in the default order.
-func Default() []video.Codec { return []video.Codec{vp8.Codec()} /* H264WIP */ }
+func Default() []video.Codec { return []video.Codec{vp8.Codec(), h264.Codec()} }
 
 // ByNames is the codecs named (case-insensitive), in that order; empty
 // names give Default.
