@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,8 +33,15 @@ func waitPictures(t *testing.T, p core.Phone, id string, n uint64, within time.D
 }
 
 func TestVideoCallBetweenTwoPhones(t *testing.T) {
-	a := startTonePhone(t, directConfig+"[video]\nsize = \"352x288\"\nfps = 15\n", 440, allCodecs)
-	b := startTonePhone(t, directConfig+"[video]\nsize = \"352x288\"\nfps = 15\n", 1000, allCodecs)
+	for _, codec := range []string{"VP8", "H264"} {
+		t.Run(codec, func(t *testing.T) { videoCallBetweenTwoPhones(t, codec) })
+	}
+}
+
+func videoCallBetweenTwoPhones(t *testing.T, codec string) {
+	cfg := directConfig + "[video]\nsize = \"352x288\"\nfps = 15\ncodecs = [\"" + strings.ToLower(codec) + "\"]\n"
+	a := startTonePhone(t, cfg, 440, allCodecs)
+	b := startTonePhone(t, cfg, 1000, allCodecs)
 	ctx := context.Background()
 	withVideo := call.VideoRequest{Video: true, Send: true, Source: video.TestID}
 	id, err := b.Dial(ctx, "sip:anyone@"+a.State().Listen, core.DialOptions{Video: withVideo})
@@ -63,7 +71,7 @@ func TestVideoCallBetweenTwoPhones(t *testing.T) {
 		t.Fatal("no preview of our own video")
 	}
 	info, _ := b.State().Call(id)
-	if info.Video == nil || !info.Video.Sending || !info.Video.Receiving || info.Video.Codec == "" {
+	if info.Video == nil || !info.Video.Sending || !info.Video.Receiving || info.Video.Codec != codec {
 		t.Fatalf("caller's video %+v", info.Video)
 	}
 
