@@ -5,11 +5,16 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"net/netip"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/softphone/softphone/core"
+	"github.com/softphone/softphone/core/account"
 	"github.com/softphone/softphone/core/call"
+	"github.com/softphone/softphone/core/media"
 	"github.com/softphone/softphone/core/video"
 	"github.com/softphone/softphone/internal/testlab"
 )
@@ -184,5 +189,130 @@ func requestKeyFrame(t *testing.T, p *core.Engine, id string) {
 	t.Helper()
 	if err := core.RequestKeyFrame(p, id); err != nil {
 		t.Fatal(fmt.Errorf("key frame request: %w", err))
+	}
+}
+
+// dropStage drops every RTP packet it is asked to send while on.
+type dropStage struct {
+	media.Transport
+	on *atomic.Bool
+}
+
+func (d dropStage) SendRTP(pkt []byte, to netip.AddrPort) error {
+	if d.on.Load() {
+		return nil
+	}
+	return d.Transport.SendRTP(pkt, to)
+}
+
+// TestBaresipAsksUsForKeyFrames: when baresip loses our video it asks
+// for a key frame, and we send one.
+func TestBaresipAsksUsForKeyFrames(t *testing.T) {
+	testlab.Require(t, "baresip", "baresip-core")
+	var dropping atomic.Bool
+	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Codecs: []string{"pcmu"}, Video: true})
+	alice := startTonePhone(t, videoConfig, 500, []string{"pcmu"}, core.WithMediaInterceptor(func(kind string, tr media.Transport) media.Transport {
+		if kind != "video" {
+			return tr
+		}
+		return dropStage{tr, &dropping}
+	}))
+	id, err := alice.Dial(context.Background(), bob.AOR, core.DialOptions{Video: withTestVideo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitCall(t, alice.events, 10*time.Second, call.Connected)
+	waitVideoStats(t, alice, id, 5*time.Second, "frames sent", func(s video.Stats) bool { return s.FramesSent > 15 })
+	before := videoStats(t, alice, id)
+	dropping.Store(true)
+	time.Sleep(300 * time.Millisecond)
+	dropping.Store(false)
+	after := waitVideoStats(t, alice, id, 3*time.Second, "a key frame request from baresip answered", func(s video.Stats) bool {
+		return s.KeyRequestsReceived > before.KeyRequestsReceived && s.KeyframesSent > before.KeyframesSent
+	})
+	theirs, err := bob.VideoStats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("requests %d→%d, key frames sent %d→%d; baresip asked %d times", before.KeyRequestsReceived, after.KeyRequestsReceived,
+		before.KeyframesSent, after.KeyframesSent, theirs.PictureUpdates)
+	if theirs.PictureUpdates == 0 {
+		t.Errorf("baresip says it asked for no picture update")
+	}
+	if err := alice.Hangup(id); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEncryptedVideoWithBaresip: the video stream is encrypted like the
+// audio, with SDES or DTLS-SRTP, and pictures still flow both ways.
+func TestEncryptedVideoWithBaresip(t *testing.T) {
+	testlab.Require(t, "baresip", "baresip-core")
+	for _, sc := range []struct{ theirs, ours, scheme string }{
+		{"srtp-mand", "srtp", call.EncryptionSRTP},
+		{"dtls_srtp", "dtls", call.EncryptionDTLS},
+	} {
+		t.Run(sc.theirs, func(t *testing.T) {
+			k := testlab.StartKamailio(t, testlab.KamailioOptions{})
+			// rtcp-mux: a DTLS stream of ours has one socket, so its RTCP
+			// (the picture loss reports) must share it.
+			bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"pcmu"}, MediaEnc: sc.theirs, Video: true, RTCPMux: true})
+			capture := testlab.StartCapture(t, testlab.PortRange(bob.RTPPorts[0], bob.RTPPorts[1])...)
+			alice := startTonePhone(t, secureConfig(k, sc.ours, true)+"\n[video]\nsize = \"352x288\"\nfps = 15\n", 500, []string{"pcmu"})
+			waitStatus(t, alice.events, "alice", 10*time.Second, account.Registered)
+			id, err := alice.Dial(context.Background(), "sip:bob@"+k.Domain, core.DialOptions{Video: withTestVideo})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitInfo(t, alice.Engine, id, 10*time.Second, "encryption "+sc.scheme, func(i call.Info) bool { return i.Encryption == sc.scheme })
+			waitPictures(t, alice, id, 20, 10*time.Second)
+			theirs, err := bob.VideoStats()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if theirs.DisplayFrames == 0 {
+				capture.Stop()
+				n := 0
+				for _, p := range capture.All() {
+					if len(p.Payload) > 12 && p.Payload[1]&0x7f == 96 && int(p.Dst.Port()) >= bob.RTPPorts[0] && int(p.Dst.Port()) <= bob.RTPPorts[1] {
+						n++
+					}
+				}
+				t.Fatalf("baresip decoded none of our encrypted video (%d video packets to it; ours %+v): %s", n, videoStats(t, alice, id), theirs.Text)
+			}
+			if !strings.Contains(theirs.Text, "secure=yes") {
+				t.Errorf("baresip's video stream is not secure: %s", theirs.Text)
+			}
+			// Neither direction's video reads as VP8 on the wire (SRTP
+			// leaves the RTP header clear: video is what has PT 96).
+			capture.Stop()
+			in := func(p netip.AddrPort) bool {
+				return int(p.Port()) >= bob.RTPPorts[0] && int(p.Port()) <= bob.RTPPorts[1]
+			}
+			var fromThem, toThem [][]byte
+			for _, p := range capture.All() {
+				switch {
+				case len(p.Payload) < 13 || p.Payload[1]&0x7f != 96:
+				case in(p.Src) && !in(p.Dst):
+					fromThem = append(fromThem, p.Payload)
+				case in(p.Dst) && !in(p.Src):
+					toThem = append(toThem, p.Payload)
+				}
+			}
+			for _, d := range []struct {
+				name string
+				pkts [][]byte
+			}{{"baresip → us", fromThem}, {"us → baresip", toThem}} {
+				if len(d.pkts) < 20 {
+					t.Fatalf("%s: only %d video-sized packets captured", d.name, len(d.pkts))
+				}
+				if share := testlab.ClearVP8Share(d.pkts); share > 0.6 {
+					t.Errorf("%s: %.0f%% of video packets look like clear VP8", d.name, share*100)
+				}
+			}
+			if err := alice.Hangup(id); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }

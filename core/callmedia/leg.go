@@ -172,8 +172,9 @@ func (l *leg) agree(p plan, stage *secure.Stage, remote sdp.Transport) {
 
 // connect runs the path's checks (or settles its plain destination) and,
 // for DTLS-SRTP, the handshake that keys the SRTP stage; failed gets what
-// went wrong unless ctx ended first.
-func (l *leg) connect(ctx context.Context, remote netip.AddrPort, rt sdp.Transport, p plan, stage *secure.Stage, failed func(error)) {
+// went wrong unless ctx ended first, keyed (if not nil) when the stage
+// was keyed.
+func (l *leg) connect(ctx context.Context, remote netip.AddrPort, rt sdp.Transport, p plan, stage *secure.Stage, failed func(error), keyed func()) {
 	cctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	fail := func(err error) {
@@ -212,6 +213,9 @@ func (l *leg) connect(ctx context.Context, remote netip.AddrPort, rt sdp.Transpo
 		return
 	}
 	l.log.Debug("media: DTLS-SRTP keyed", "profile", d.Profile(), "client", p.client, "took", time.Since(checked))
+	if keyed != nil {
+		keyed()
+	}
 }
 
 // followKey re-keys what we receive when the far end's SDES key changed in

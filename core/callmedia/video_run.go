@@ -113,8 +113,13 @@ func (s *Stream) startVideo(v *videoStream, l *leg, n sdp.VideoNegotiated) error
 		return err
 	}
 	if l.path != nil {
+		// What was sent before the keys were agreed never reached the
+		// far end, nor theirs us: a key frame each way starts the picture.
 		go l.connect(s.ctx, n.Remote, n.Transport, p, stage, func(err error) {
 			s.cfg.Log.Warn("media: video path failed", "error", err)
+		}, func() {
+			sess.SendKeyFrame()
+			sess.RequestKeyFrame()
 		})
 	}
 	return nil

@@ -260,6 +260,10 @@ func (s *Session) SetRemote(rtpAddr, rtcpAddr netip.AddrPort) { s.setRemote(rtpA
 // than keyRequestGap are folded into one.
 func (s *Session) RequestKeyFrame() { s.requestKeyFrame(time.Now()) }
 
+// SendKeyFrame makes the next frame we send a key frame: when what was
+// sent before could not reach the far end (an SRTP stage keyed late).
+func (s *Session) SendKeyFrame() { s.wantKey.Store(true) }
+
 // Close stops the loops, sends an RTCP BYE, closes the transport, and then
 // the source and the codecs. A source must honour Read's context: Close
 // waits for the send goroutine.

@@ -127,3 +127,25 @@ func distinctRatio(b []byte) float64 {
 	}
 	return float64(n) / float64(min(len(b), 256))
 }
+
+// ClearVP8Share is the share of the RTP packets among payloads whose
+// payload starts like a clear VP8 payload descriptor (RFC 7741 4.2: its
+// two reserved bits 0x48 are zero). Clear VP8 gives 1; SRTP's ciphertext
+// about a quarter.
+func ClearVP8Share(payloads [][]byte) float64 {
+	n, clear := 0, 0
+	for _, p := range payloads {
+		body, _, _, ok := rtpPayload(p)
+		if !ok || len(body) == 0 {
+			continue
+		}
+		n++
+		if body[0]&0x48 == 0 {
+			clear++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(clear) / float64(n)
+}
