@@ -9,7 +9,7 @@ type Stats struct {
 	FramesDecoded       uint64  `json:"frames_decoded"`
 	FramesDropped       uint64  `json:"frames_dropped"` // received but not decodable (after a loss, until a key frame)
 	KeyframesSent       uint64  `json:"keyframes_sent"`
-	KeyframesReceived   uint64  `json:"keyframes_received"` // key frames decoded
+	KeyframesReceived   uint64  `json:"keyframes_received"`    // key frames decoded
 	KeyframesRequested  uint64  `json:"keyframes_requested"`   // PLI/FIR we sent
 	KeyRequestsReceived uint64  `json:"key_requests_received"` // PLI/FIR the far end sent
 	NACKsSent           uint64  `json:"nacks_sent"`            // sequence numbers we asked again
