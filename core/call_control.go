@@ -66,6 +66,7 @@ func (p *Engine) setHold(ctx context.Context, id string, on bool) error {
 	if err := c.media.Held(on, answer); err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
+	defer c.showVideo()
 	return c.m.SetHold(true, on)
 }
 

@@ -75,6 +75,19 @@ func videoCallBetweenTwoPhones(t *testing.T, codec string) {
 		t.Fatalf("caller's video %+v", info.Video)
 	}
 
+	// Hold stops the pictures both ways; resuming brings them back.
+	if err := b.Hold(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if bi, _ := b.State().Call(id); bi.Video == nil || bi.Video.Sending {
+		t.Fatalf("caller's video on hold: %+v", bi.Video)
+	}
+	if err := b.Resume(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	seq := waitPictures(t, a, in.ID, 1, 5*time.Second)
+	waitPictures(t, a, in.ID, seq+10, 10*time.Second)
+
 	// Camera off on the answerer: the caller stops receiving.
 	if err := a.SetVideo(ctx, in.ID, call.VideoRequest{Video: true}); err != nil {
 		t.Fatal(err)
@@ -99,4 +112,42 @@ func videoCallBetweenTwoPhones(t *testing.T, codec string) {
 		t.Fatal(err)
 	}
 	waitCall(t, a.events, 5*time.Second, call.Ended)
+}
+
+// TestVideoOfferedMidCall: video offered by the far end during an audio
+// call is refused (the user did not ask for it) and shown as offered;
+// taking it makes our own offer, and pictures flow.
+func TestVideoOfferedMidCall(t *testing.T) {
+	cfg := directConfig + "[video]\nsize = \"352x288\"\nfps = 15\n"
+	a := startTonePhone(t, cfg, 440, allCodecs)
+	b := startTonePhone(t, cfg, 1000, allCodecs)
+	ctx := context.Background()
+	id, err := b.Dial(ctx, "sip:anyone@"+a.State().Listen, core.DialOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := waitCall(t, a.events, 5*time.Second, call.Incoming)
+	if in.Video != nil {
+		t.Fatalf("audio call shows video %+v", in.Video)
+	}
+	if err := a.Answer(ctx, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitCall(t, b.events, 5*time.Second, call.Connected)
+	withVideo := call.VideoRequest{Video: true, Send: true, Source: video.TestID}
+	if err := b.SetVideo(ctx, id, withVideo); err != nil {
+		t.Fatal(err)
+	}
+	ai := waitInfo(t, a.Engine, in.ID, 5*time.Second, "video offered", func(i call.Info) bool { return i.Video != nil })
+	if !ai.Video.Offered || ai.Video.Receiving {
+		t.Fatalf("video the user did not take: %+v", ai.Video)
+	}
+	if bi, _ := b.State().Call(id); bi.Video != nil {
+		t.Fatalf("refused video shows as %+v on the offering side", bi.Video)
+	}
+	if err := a.SetVideo(ctx, in.ID, withVideo); err != nil {
+		t.Fatal(err)
+	}
+	waitPictures(t, a, in.ID, 10, 10*time.Second)
+	waitPictures(t, b, id, 10, 10*time.Second)
 }

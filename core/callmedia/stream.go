@@ -57,7 +57,6 @@ type Stream struct {
 	// remoteFeed and localFeed are the main video's pictures (the far
 	// end's, our preview), the same for the call's life.
 	remoteFeed, localFeed video.Feed
-	offeredVideo          bool // the far end's first offer has video
 
 	// mu guards the fields below. It is taken before a leg's or a video
 	// stream's own lock, never inside one; nothing else is called while
@@ -68,6 +67,8 @@ type Stream struct {
 	neg       sdp.Negotiated
 	localHold bool
 	want      call.VideoRequest // what the user wants of the video
+	// offeredVideo: the far end's latest offer has video (taken or not).
+	offeredVideo bool
 	videos    []*videoStream    // the m=video lines, in SDP order after the audio
 }
 
@@ -217,6 +218,9 @@ func (s *Stream) SetVideo(ctx context.Context, req call.VideoRequest) (offer []b
 	if err != nil || !again || s.Session() == nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	s.offeredVideo = false // our offer now says what the call's video is
+	s.mu.Unlock()
 	return sdp.Offer(s.sdpLocal(true))
 }
 

@@ -129,6 +129,9 @@ func (s *Stream) prepareReOffer(ctx context.Context, offer []byte) {
 	if main != nil && main.leg == nil && s.want.Video {
 		offered = main.offered
 	}
+	// Video the user did not ask for is refused, and shown as offered:
+	// taking it is one tap (a new offer of ours) away.
+	s.offeredVideo = main != nil && main.offered != nil
 	s.mu.Unlock()
 	if offered != nil {
 		if err := s.ensureLeg(ctx, main, offered); err != nil {
@@ -146,7 +149,10 @@ func offeredVideos(offer []byte, have []*videoStream) []*videoStream {
 	}
 	for i, o := range vs {
 		if i < len(have) {
-			if !o.Disabled && have[i].leg == nil {
+			switch {
+			case o.Disabled:
+				have[i].offered = nil
+			case have[i].leg == nil:
 				t := o.Transport
 				have[i].offered = &t
 			}
@@ -197,11 +203,8 @@ func (s *Stream) videoDirection(v *videoStream) sdp.Direction {
 	if s.want.Send {
 		d = sdp.SendRecv
 	}
-	if s.local.Direction == sdp.SendOnly { // on hold: we stop watching too
+	if s.local.Direction == sdp.SendOnly { // on hold: no pictures either way
 		d = sdp.Inactive
-		if s.want.Send {
-			d = sdp.SendOnly
-		}
 	}
 	return d
 }
@@ -248,7 +251,7 @@ func (s *Stream) VideoInfo() *call.Video {
 	defer s.mu.Unlock()
 	main := s.mainVideo()
 	if main == nil || main.disabled || main.leg == nil {
-		if s.cfg.Video != nil && s.sess == nil && s.offeredVideo {
+		if s.cfg.Video != nil && s.offeredVideo && !s.want.Video {
 			return &call.Video{Offered: true}
 		}
 		return nil
