@@ -35,7 +35,7 @@ type control struct {
 const controlsHeight = 3*(60+4+20) + 2*12
 
 // layoutControls is the grid: mute, hold, keypad; transfer, merge,
-// record; audio, add call. compact makes it smaller, for a phone showing
+// record; audio, video, add call. compact makes it smaller, for a phone showing
 // the list of calls.
 func (p *Page) layoutControls(gtx layout.Context, e *env.Env, c call.Info, legs, live []call.Info, compact bool) layout.Dimensions {
 	th := e.Theme
@@ -81,6 +81,7 @@ func (p *Page) layoutControls(gtx layout.Context, e *env.Env, c call.Info, legs,
 		},
 		{
 			{btn: &p.audio, icon: p.ic.volume, label: "Audio", desc: "Choose the microphone and speaker", enabled: true},
+			p.videoControl(c),
 			{btn: &p.addCall, icon: p.ic.add, label: "Add call", desc: "Place another call; this one stays on the list", enabled: true},
 		},
 	}
