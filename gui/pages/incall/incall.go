@@ -8,6 +8,7 @@ package incall
 
 import (
 	"context"
+	"image"
 	"strings"
 	"sync"
 
@@ -41,6 +42,9 @@ const (
 type Page struct {
 	// Hidden lets the user leave the in-call screen (to add a call).
 	Hidden bool
+	// Convert, if set, is the scaling conversion the video views use
+	// (nil: widgets.ScaleI420); tests count conversions with it.
+	Convert func(dst *image.RGBA, src *image.YCbCr)
 
 	// selected is the call the user switched to in the list; "" follows
 	// the phone (the call not on hold, else the newest).
@@ -189,6 +193,7 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 	live := liveCalls(e.Model)
 	legs := conferenceOf(live, c)
 	remote, local := feeds(e, c)
+	p.video.remote.Convert, p.video.local.Convert = p.Convert, p.Convert
 	video := p.showsVideo(c, remote, legs)
 	if video {
 		p.watch(e, remote, local)

@@ -15,10 +15,10 @@ import (
 
 // videoSizes are the picture sizes a user picks from; "" in the file
 // means the first of the phone's defaults, 640x480.
-var videoSizes = []struct{ key, label, note string }{
-	{"352x288", "352 × 288", "CIF, light on the network"},
-	{"640x480", "640 × 480", "VGA, the default"},
-	{"1280x720", "1280 × 720", "HD, needs a fast line"},
+var videoSizes = []struct{ key, label string }{
+	{"352x288", "352 × 288"},
+	{"640x480", "640 × 480"},
+	{"1280x720", "1280 × 720 (HD)"},
 }
 
 const defaultVideoSize = "640x480"
@@ -139,7 +139,7 @@ func (p *Page) layoutVideo(gtx layout.Context, th *theme.Theme) layout.Dimension
 		widgets.VSpace(4))
 	for _, s := range videoSizes {
 		rows = append(rows, layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			return radio(gtx, th, &p.vidSize, s.key, s.label, s.note, "Picture size "+s.label)
+			return radio(gtx, th, &p.vidSize, s.key, s.label, "", "Picture size "+s.label)
 		}))
 	}
 	return section(gtx, th, "Video", "What video calls send", nil, func(gtx layout.Context) layout.Dimensions {
