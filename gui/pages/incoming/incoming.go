@@ -116,6 +116,9 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 			return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
 				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 					title := "Incoming call"
+					if offersVideo(c) {
+						title = "Incoming video call"
+					}
 					if len(current) > 0 {
 						title = "Call waiting"
 					}
