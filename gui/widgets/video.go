@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"time"
 
+	"gioui.org/f32"
 	"gioui.org/layout"
 	"gioui.org/op"
 	"gioui.org/op/clip"
@@ -21,7 +22,8 @@ const poolSize = 3
 // It converts a picture once, when the feed has a new one (or the view
 // changed size), into a reused buffer of the view's pixel size, and
 // draws the same image op in every frame until then: a frame drawn for
-// another reason costs no conversion.
+// another reason costs no conversion. A view larger than the picture
+// gets it converted at its own size and enlarged by the GPU.
 type VideoView struct {
 	// Convert scales and converts a picture into dst (nil: ScaleI420).
 	Convert func(dst *image.RGBA, src *image.YCbCr)
@@ -69,7 +71,11 @@ func (v *VideoView) Layout(gtx layout.Context, f *video.Feed) (layout.Dimensions
 	}
 	r := Fit(v.src, area)
 	defer op.Offset(r.Min).Push(gtx.Ops).Pop()
-	defer clip.Rect{Max: v.op.Size()}.Push(gtx.Ops).Pop()
+	defer clip.Rect{Max: r.Size()}.Push(gtx.Ops).Pop()
+	if sz := v.op.Size(); sz != r.Size() && sz.X > 0 && sz.Y > 0 {
+		scale := f32.Pt(float32(r.Dx())/float32(sz.X), float32(r.Dy())/float32(sz.Y))
+		defer op.Affine(f32.Affine2D{}.Scale(f32.Point{}, scale)).Push(gtx.Ops).Pop()
+	}
 	v.op.Add(gtx.Ops)
 	paint.PaintOp{}.Add(gtx.Ops)
 	return layout.Dimensions{Size: area}, r
@@ -79,7 +85,7 @@ func (v *VideoView) Layout(gtx layout.Context, f *video.Feed) (layout.Dimensions
 // changed.
 func (v *VideoView) update(f *video.Feed, area image.Point) {
 	seq := f.Seq()
-	if seq == v.seq && (!v.has || Fit(v.src, area).Size() == v.op.Size()) {
+	if seq == v.seq && (!v.has || convSize(v.src, area) == v.op.Size()) {
 		return
 	}
 	f.View(func(img *image.YCbCr, n uint64, _ time.Time) {
@@ -89,7 +95,7 @@ func (v *VideoView) update(f *video.Feed, area image.Point) {
 			return
 		}
 		v.src = img.Rect.Size()
-		size := Fit(v.src, area).Size()
+		size := convSize(v.src, area)
 		if size.X <= 0 || size.Y <= 0 {
 			v.has = false
 			return
@@ -105,6 +111,16 @@ func (v *VideoView) update(f *video.Feed, area image.Point) {
 		// pictures went by.
 		v.op, v.has = paint.NewImageOp(dst), true
 	})
+}
+
+// convSize is the size a picture of size src is converted at for a view
+// of size area: its letter-boxed size, or its own when that is smaller.
+func convSize(src, area image.Point) image.Point {
+	size := Fit(src, area).Size()
+	if size.X > src.X || size.Y > src.Y {
+		return src
+	}
+	return size
 }
 
 // buffer is the next pooled picture of that size.

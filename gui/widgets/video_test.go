@@ -55,8 +55,17 @@ func TestVideoViewConvertsNewPicturesOnly(t *testing.T) {
 	if conversions != 3 || sizes[2] != image.Pt(200, 150) {
 		t.Fatalf("resized view: %d conversions, sizes %v", conversions, sizes)
 	}
+	// Larger than the picture: converted at its own size, enlarged by
+	// the GPU.
+	if r := frame(&f, image.Pt(1280, 1000)); conversions != 4 || sizes[3] != image.Pt(640, 480) || r != image.Rect(0, 20, 1280, 980) {
+		t.Fatalf("enlarged view: %d conversions, sizes %v, picture at %v", conversions, sizes, r)
+	}
+	frame(&f, image.Pt(1280, 1000))
+	if conversions != 4 {
+		t.Fatalf("enlarged view redrawn: %d conversions, want 4", conversions)
+	}
 	f.Clear()
-	if r := frame(&f, image.Pt(200, 300)); !r.Empty() || conversions != 3 {
+	if r := frame(&f, image.Pt(200, 300)); !r.Empty() || conversions != 4 {
 		t.Fatalf("cleared feed: picture %v, %d conversions", r, conversions)
 	}
 	if sizes[0] != image.Pt(400, 300) {

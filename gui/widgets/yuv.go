@@ -23,47 +23,65 @@ func ScaleI420(dst *image.RGBA, src *image.YCbCr) {
 	if sw <= 0 || sh <= 0 || dw <= 0 || dh <= 0 {
 		return
 	}
-	hs := 1 // horizontal chroma subsampling
+	hs := uint(0) // horizontal chroma subsampling, as a shift
 	switch src.SubsampleRatio {
 	case image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio422:
-		hs = 2
+		hs = 1
 	case image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410:
-		hs = 4
+		hs = 2
 	}
 	x0, y0 := src.Rect.Min.X, src.Rect.Min.Y
 	stepX, stepY := (sw<<16)/dw, (sh<<16)/dh
 	sy := stepY / 2
 	for y := 0; y < dh; y, sy = y+1, sy+stepY {
 		yy := min(sy>>16, sh-1)
-		yRow := src.Y[src.YOffset(x0, y0+yy):]
-		cRow := src.COffset(x0, y0+yy)
-		out := dst.Pix[dst.PixOffset(dst.Rect.Min.X, dst.Rect.Min.Y+y):]
-		out = out[:dw*4]
+		yo := src.YOffset(x0, y0+yy)
+		yRow := src.Y[yo : yo+sw]
+		co := src.COffset(x0, y0+yy)
+		cw := (x0+sw-1)>>hs - x0>>hs + 1
+		cbRow, crRow := src.Cb[co:co+cw], src.Cr[co:co+cw]
+		po := dst.PixOffset(dst.Rect.Min.X, dst.Rect.Min.Y+y)
+		out := dst.Pix[po : po+dw*4]
 		sx := stepX / 2
-		for i := 0; i < len(out); i, sx = i+4, sx+stepX {
+		for i := 0; i+3 < len(out); i, sx = i+4, sx+stepX {
 			xx := min(sx>>16, sw-1)
-			ci := cRow + (x0+xx)/hs - x0/hs
-			l := (int(yRow[xx]) - 16) * yMul
-			cb, cr := int(src.Cb[ci])-128, int(src.Cr[ci])-128
-			px := out[i : i+4 : i+4]
-			px[0] = clamp8(l + crToR*cr + round)
-			px[1] = clamp8(l - crToG*cr - cbToG*cb + round)
-			px[2] = clamp8(l + cbToB*cb + round)
-			px[3] = 0xFF
+			ci := (x0+xx)>>hs - x0>>hs
+			l := yTerm[yRow[xx]]
+			cb, cr := cbRow[ci], crRow[ci]
+			out[i] = clamp8(l + crToRTerm[cr])
+			out[i+1] = clamp8(l - crToGTerm[cr] - cbToGTerm[cb])
+			out[i+2] = clamp8(l + cbToBTerm[cb])
+			out[i+3] = 0xFF
 		}
 	}
 }
 
+// The terms of the conversion for each byte value, with the rounding in
+// the luma term; read-only once built.
+var (
+	yTerm, crToRTerm, crToGTerm, cbToGTerm, cbToBTerm = terms()
+)
+
+func terms() (y, crR, crG, cbG, cbB [256]int32) {
+	for i := range 256 {
+		y[i] = int32((i-16)*yMul + round)
+		c := i - 128
+		crR[i], crG[i] = int32(c*crToR), int32(c*crToG)
+		cbG[i], cbB[i] = int32(c*cbToG), int32(c*cbToB)
+	}
+	return
+}
+
 // clamp8 takes a 16.16 value to a byte.
-func clamp8(v int) uint8 {
+func clamp8(v int32) uint8 {
 	v >>= 16
+	if uint32(v) <= 255 {
+		return uint8(v)
+	}
 	if v < 0 {
 		return 0
 	}
-	if v > 255 {
-		return 255
-	}
-	return uint8(v)
+	return 255
 }
 
 // Fit is the largest rectangle with src's aspect inside a box of size
