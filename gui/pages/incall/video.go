@@ -57,6 +57,10 @@ type dragState struct {
 // pictures come in.
 func videoOn(c call.Info) bool { return c.Video != nil && c.Video.Receiving }
 
+// videoTaken says whether the call carries video we took: not none, nor
+// only offered by the far end.
+func videoTaken(c call.Info) bool { return c.Video != nil && !c.Video.Offered }
+
 // feeds are c's video feeds; both nil without video.
 func feeds(e *env.Env, c call.Info) (remote, local *video.Feed) {
 	if c.Video == nil {
@@ -150,7 +154,7 @@ func (p *Page) updateVideo(gtx layout.Context, e *env.Env, c call.Info) {
 	v := &p.video
 	id := c.ID
 	if v.toggle.Clicked(gtx) {
-		if c.Video == nil {
+		if !videoTaken(c) {
 			setVideo(e, "Start video", id, call.VideoRequest{Video: true, Send: true})
 			v.grid = false
 		} else {
@@ -158,7 +162,7 @@ func (p *Page) updateVideo(gtx layout.Context, e *env.Env, c call.Info) {
 			p.setFull(false)
 		}
 	}
-	if v.camera.Clicked(gtx) && c.Video != nil {
+	if v.camera.Clicked(gtx) && videoTaken(c) {
 		what := "Camera off"
 		if !c.Video.Sending {
 			what = "Camera on"

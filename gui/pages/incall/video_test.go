@@ -71,6 +71,17 @@ func TestVideoControlsSendRequests(t *testing.T) {
 	}
 }
 
+func TestVideoOfferedMidCallIsTaken(t *testing.T) {
+	c := alice()
+	c.Video = &call.Video{Offered: true}
+	s := newScreen(t, c)
+	if d, ok := s.FindPart("Turn your camera"); ok && !d.Disabled {
+		t.Error("the camera switch works before the video is taken")
+	}
+	s.Click("Take the video Alice Martin offers: send your camera")
+	s.Want("SetVideo a true true ")
+}
+
 func TestVideoMoreShowsTheControlsAndBack(t *testing.T) {
 	s := newScreen(t, alice())
 	videoCall(t, s, true)

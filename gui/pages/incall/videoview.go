@@ -242,7 +242,7 @@ func (p *Page) muteControl(c call.Info) control {
 
 // cameraControl turns sending our pictures on and off.
 func (p *Page) cameraControl(c call.Info) control {
-	ctl := control{btn: &p.video.camera, icon: p.ic.camOff, label: "Camera", desc: "Turn your camera on", toggle: true, enabled: c.Video != nil}
+	ctl := control{btn: &p.video.camera, icon: p.ic.camOff, label: "Camera", desc: "Turn your camera on", toggle: true, enabled: videoTaken(c)}
 	if c.Video != nil && c.Video.Sending {
 		ctl.icon, ctl.desc, ctl.on = p.ic.cam, "Turn your camera off; keep watching", true
 	}
@@ -251,6 +251,10 @@ func (p *Page) cameraControl(c call.Info) control {
 
 // videoControl turns the call's video on or off.
 func (p *Page) videoControl(c call.Info) control {
+	if c.Video != nil && c.Video.Offered {
+		name, _ := widgets.Names(c.Remote)
+		return control{btn: &p.video.toggle, icon: p.ic.videoCall, label: "Video", desc: "Take the video " + name + " offers: send your camera", toggle: true, enabled: c.Established()}
+	}
 	if c.Video == nil {
 		return control{btn: &p.video.toggle, icon: p.ic.videoCall, label: "Video", desc: "Turn video on: send your camera", toggle: true, enabled: c.Established()}
 	}
