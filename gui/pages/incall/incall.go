@@ -199,7 +199,7 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 		p.watch(e, remote, local)
 	} else {
 		p.watch(e, nil, nil)
-		p.setFull(false)
+		p.leaveFull()
 	}
 	if c.Established() && len(legs) < 2 {
 		p.quality.observe(c.ID, e.Model.Quality)
@@ -315,7 +315,7 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 // field would end the call.
 func (p *Page) Escape() bool {
 	if p.video.full {
-		p.setFull(false)
+		p.leaveFull()
 		return true
 	}
 	if p.panel == panelControls {
@@ -413,21 +413,6 @@ func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
 	for i := range p.keys {
 		if p.keys[i].Clicked(gtx) {
 			p.sendDTMF(e, c, widgets.Keys[i].Digit)
-		}
-	}
-	for {
-		// F11 switches full-screen video.
-		ev, ok := gtx.Event(key.Filter{Name: key.NameF11})
-		if !ok {
-			break
-		}
-		if k, isKey := ev.(key.Event); isKey && k.State == key.Press && videoOn(c) {
-			if p.video.full {
-				p.setFull(false)
-			} else {
-				p.panel, p.video.grid = panelControls, false
-				p.enterFull(e)
-			}
 		}
 	}
 	for {

@@ -5,6 +5,7 @@ import (
 	"image"
 	"sync"
 
+	"gioui.org/io/key"
 	"gioui.org/layout"
 	"gioui.org/widget"
 
@@ -23,8 +24,8 @@ type videoState struct {
 	watched [2]*video.Feed
 	// full: only the video and a small bar fill the window.
 	full bool
-	// setFull is the window's hook the page went full screen with.
-	setFull func(bool)
+	// window is the window's hook the page went full screen with.
+	window func(bool)
 	// grid: the user opened the controls over a video call.
 	grid bool
 
@@ -101,7 +102,7 @@ func (p *Page) Offscreen() {
 		}
 	}
 	p.video.watched = [2]*video.Feed{}
-	p.setFull(false)
+	p.leaveFull()
 }
 
 // FullVideo says whether the page shows full-screen video: the window
@@ -112,23 +113,19 @@ func (p *Page) FullVideo() bool { return p.video.full }
 // desktop or the user ended it).
 func (p *Page) LeftFullscreen() {
 	p.video.full = false
-	p.video.setFull = nil
+	p.video.window = nil
 }
 
-// setFull enters or leaves full screen, asking the window through set
-// (nil: only the page's own mode changes).
-func (p *Page) setFull(on bool) {
+// leaveFull leaves full screen, the window's too if the page asked it.
+func (p *Page) leaveFull() {
 	v := &p.video
-	if v.full == on {
+	if !v.full {
 		return
 	}
-	v.full = on
-	if on {
-		return
-	}
-	if v.setFull != nil {
-		v.setFull(false)
-		v.setFull = nil
+	v.full = false
+	if v.window != nil {
+		v.window(false)
+		v.window = nil
 	}
 }
 
@@ -138,7 +135,7 @@ func (p *Page) enterFull(e *env.Env) {
 		return
 	}
 	p.video.full = true
-	p.video.setFull = e.Fullscreen
+	p.video.window = e.Fullscreen
 	if e.Fullscreen != nil {
 		e.Fullscreen(true)
 	}
@@ -159,7 +156,7 @@ func (p *Page) updateVideo(gtx layout.Context, e *env.Env, c call.Info) {
 			v.grid = false
 		} else {
 			setVideo(e, "Stop video", id, call.VideoRequest{})
-			p.setFull(false)
+			p.leaveFull()
 		}
 	}
 	if v.camera.Clicked(gtx) && videoTaken(c) {
@@ -176,7 +173,7 @@ func (p *Page) updateVideo(gtx layout.Context, e *env.Env, c call.Info) {
 		} else {
 			p.panel = panelShare
 			p.loadVideoDevices(e)
-			p.setFull(false)
+			p.leaveFull()
 		}
 	}
 	for i := range v.shareRows {
@@ -191,17 +188,32 @@ func (p *Page) updateVideo(gtx layout.Context, e *env.Env, c call.Info) {
 		p.enterFull(e)
 	}
 	if v.exitFull.Clicked(gtx) {
-		p.setFull(false)
+		p.leaveFull()
 	}
 	if v.more.Clicked(gtx) {
 		v.grid = true
-		p.setFull(false)
+		p.leaveFull()
 	}
 	if v.back.Clicked(gtx) {
 		v.grid = false
 	}
+	for {
+		// F11 switches full-screen video.
+		ev, ok := gtx.Event(key.Filter{Name: key.NameF11})
+		if !ok {
+			break
+		}
+		if k, isKey := ev.(key.Event); isKey && k.State == key.Press && videoOn(c) {
+			if v.full {
+				p.leaveFull()
+			} else {
+				p.panel, v.grid = panelControls, false
+				p.enterFull(e)
+			}
+		}
+	}
 	if !videoOn(c) {
-		p.setFull(false)
+		p.leaveFull()
 	}
 }
 
