@@ -29,6 +29,7 @@ type control struct {
 	on      bool
 	enabled bool
 	danger  bool // drawn in the danger colour: the icon when off, the disc when on (recording)
+	width   int  // px the control takes; 0: the grid's own
 }
 
 // controlsHeight is about the height (dp) of the grid at full size.
@@ -128,6 +129,9 @@ func layoutControl(gtx layout.Context, th *theme.Theme, ctl control, compact boo
 		}
 		gtx.Constraints.Min.X = gtx.Dp(96)
 		gtx.Constraints.Max.X = max(gtx.Constraints.Min.X, min(gtx.Constraints.Max.X/3, gtx.Dp(120)))
+		if ctl.width > 0 {
+			gtx.Constraints.Min.X, gtx.Constraints.Max.X = ctl.width, ctl.width
+		}
 		return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 				bg, fg := th.Surface, th.Fg

@@ -107,14 +107,11 @@ func (p *Page) layoutFullVideo(gtx layout.Context, e *env.Env, c call.Info, remo
 					}),
 					layout.Stacked(func(gtx layout.Context) layout.Dimensions {
 						return layout.UniformInset(8).Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+							name, _ := widgets.Names(c.Remote)
 							ctls := []control{p.muteControl(c), p.cameraControl(c),
-								{btn: &p.video.exitFull, icon: p.ic.fullExit, label: "Exit full", desc: "Leave full screen", enabled: true}}
-							return p.layoutControlRow(gtx, e, ctls, func(gtx layout.Context) layout.Dimensions {
-								name, _ := widgets.Names(c.Remote)
-								return layout.Inset{Left: 8, Right: 8}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-									return widgets.RoundButton(gtx, th, &p.hangup, p.ic.hangup, th.Danger, th.OnColor, gtx.Dp(50), "End call", "Hang up the call with "+name)
-								})
-							})
+								{btn: &p.video.exitFull, icon: p.ic.fullExit, label: "Exit full", desc: "Leave full screen", enabled: true},
+								{btn: &p.hangup, icon: p.ic.hangup, label: "End call", desc: "Hang up the call with " + name, on: true, danger: true, enabled: true}}
+							return p.layoutControlRow(gtx, e, ctls)
 						})
 					}),
 				)
@@ -275,26 +272,25 @@ func (p *Page) layoutVideoBar(gtx layout.Context, e *env.Env, c call.Info, hands
 		{btn: &p.video.more, icon: p.ic.more, label: "More", desc: "Show all the call's controls", enabled: true},
 	}
 	if !handset {
-		return p.layoutControlRow(gtx, e, ctls, nil)
+		return p.layoutControlRow(gtx, e, ctls)
 	}
 	return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutControlRow(gtx, e, ctls[:3], nil) }),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutControlRow(gtx, e, ctls[:3]) }),
 		layout.Rigid(layout.Spacer{Height: 6}.Layout),
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutControlRow(gtx, e, ctls[3:], nil) }),
+		layout.Rigid(func(gtx layout.Context) layout.Dimensions { return p.layoutControlRow(gtx, e, ctls[3:]) }),
 	)
 }
 
-// layoutControlRow lays compact controls side by side, then last if set.
-func (p *Page) layoutControlRow(gtx layout.Context, e *env.Env, ctls []control, last layout.Widget) layout.Dimensions {
-	cells := make([]layout.FlexChild, 0, len(ctls)+1)
+// layoutControlRow lays compact controls side by side, sharing the width
+// when it is short.
+func (p *Page) layoutControlRow(gtx layout.Context, e *env.Env, ctls []control) layout.Dimensions {
+	w := min(gtx.Dp(110), gtx.Constraints.Max.X/len(ctls))
+	cells := make([]layout.FlexChild, 0, len(ctls))
 	for _, ctl := range ctls {
+		ctl.width = w
 		cells = append(cells, layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			gtx.Constraints.Max.X = gtx.Dp(110) * 3 // each control takes a third of it at most
 			return layoutControl(gtx, e.Theme, ctl, true)
 		}))
-	}
-	if last != nil {
-		cells = append(cells, layout.Rigid(last))
 	}
 	return layout.Flex{Spacing: layout.SpaceSides, Alignment: layout.Middle}.Layout(gtx, cells...)
 }
