@@ -69,6 +69,9 @@ type Root struct {
 	// Invalidate asks for a new frame (set by the window before the first
 	// command runs).
 	Invalidate func()
+	// Fullscreen, if set, makes the window fill the screen or not (the
+	// in-call page's full-screen video).
+	Fullscreen func(on bool)
 
 	queue      *env.Queue
 	model      env.Model // the last frame's (read on the frame goroutine only)
@@ -127,9 +130,20 @@ func (r *Root) Layout(gtx layout.Context) layout.Dimensions {
 		Run:   r.queue.Run,
 		Size:  env.SizeOf(gtx),
 		Model: env.Model{State: r.Phone.State(), Now: gtx.Now},
+		// Through r, so a hook set after the first frame still counts.
+		Invalidate: func() { r.Invalidate() },
+		Fullscreen: r.Fullscreen,
 	}
 	r.model = e.Model
 	r.update(gtx, e)
+	if r.Router.Where(e.Model) != router.ShowCall {
+		// The call's video no longer asks for frames it would not draw.
+		r.InCall.Offscreen()
+	} else if r.InCall.FullVideo() {
+		// Full-screen video: the page alone, no navigation.
+		paint.Fill(gtx.Ops, r.Theme.Bg)
+		return r.InCall.Layout(gtx, e)
+	}
 	r.focusDialpad(gtx, e.Model)
 	left := r.InCall.Left()
 	// Add call leaves the in-call screen during its layout: draw the

@@ -60,6 +60,16 @@ func Run(ctx context.Context, p core.Phone, o Options) error {
 	w.Option(app.Title(o.Title), app.Size(o.Width, o.Height), app.MinSize(320, 480))
 	root := NewRoot(ctx, p, theme.New(o.Dark, o.Shaper))
 	root.Invalidate = w.Invalidate
+	// The in-call page asks for full screen while laying out a frame; the
+	// window changes mode after that frame.
+	mode, modeSet := app.Windowed, false
+	root.Fullscreen = func(on bool) {
+		mode, modeSet = app.Windowed, true
+		if on {
+			mode = app.Fullscreen
+		}
+	}
+	wasFull := false
 	if o.Notice != "" {
 		root.showError("Data", errors.New(o.Notice))
 	}
@@ -95,10 +105,19 @@ func Run(ctx context.Context, p core.Phone, o Options) error {
 		case app.ConfigEvent:
 			focused.Store(e.Config.Focused)
 			root.Messages.Background = !e.Config.Focused
+			full := e.Config.Mode == app.Fullscreen
+			if wasFull && !full {
+				root.InCall.LeftFullscreen() // the user or the desktop ended it
+			}
+			wasFull = full
 		case app.FrameEvent:
 			gtx := app.NewContext(&ops, e)
 			root.Layout(gtx)
 			e.Frame(gtx.Ops)
+			if modeSet {
+				modeSet = false
+				w.Option(mode.Option())
+			}
 			if o.FirstFrame != nil {
 				o.FirstFrame(time.Now())
 				o.FirstFrame = nil

@@ -33,6 +33,12 @@ type Env struct {
 	Run func(what string, cmd func(ctx context.Context) error)
 	// Size is the layout class of the window this frame.
 	Size Size
+	// Invalidate asks for a new frame from any goroutine (a video
+	// picture arrived); nil where nothing can.
+	Invalidate func()
+	// Fullscreen asks the window to fill the screen (true) or to be a
+	// window again; nil where the window cannot.
+	Fullscreen func(on bool)
 }
 
 // Size classes of the window.

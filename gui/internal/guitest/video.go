@@ -2,6 +2,8 @@ package guitest
 
 import (
 	"context"
+	"testing"
+	"time"
 
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/config"
@@ -45,4 +47,38 @@ func (p *Phone) UpdateVideo(_ context.Context, v config.Video) error {
 	}
 	p.Cfg.Video = v
 	return nil
+}
+
+// SetFeeds gives call id these video feeds (nil: none).
+func (p *Phone) SetFeeds(id string, remote, local *video.Feed) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.RemoteFeeds == nil {
+		p.RemoteFeeds, p.LocalFeeds = map[string]*video.Feed{}, map[string]*video.Feed{}
+	}
+	p.RemoteFeeds[id], p.LocalFeeds[id] = remote, local
+}
+
+// PatternFeed is a feed holding frame n of the test pattern at w×h,
+// stamped at, so a screenshot of it is the same on every run.
+func PatternFeed(t testing.TB, w, h int, n uint32, at time.Time) *video.Feed {
+	t.Helper()
+	f := new(video.Feed)
+	PutPattern(t, f, w, h, n, at)
+	return f
+}
+
+// PutPattern puts frame n of a w×h test pattern into f.
+func PutPattern(t testing.TB, f *video.Feed, w, h int, n uint32, at time.Time) {
+	t.Helper()
+	tp, err := video.NewTestPattern(video.Constraints{Width: w, Height: h}, func() time.Time { return at })
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr, err := tp.Read(t.Context()) // frame 0, due at once: its picture is the pattern's buffer
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp.Draw(n, at)
+	f.Put(fr.Image, at)
 }

@@ -29,13 +29,14 @@ type control struct {
 	on      bool
 	enabled bool
 	danger  bool // drawn in the danger colour: the icon when off, the disc when on (recording)
+	width   int  // px the control takes; 0: the grid's own
 }
 
 // controlsHeight is about the height (dp) of the grid at full size.
 const controlsHeight = 3*(60+4+20) + 2*12
 
 // layoutControls is the grid: mute, hold, keypad; transfer, merge,
-// record; audio, add call. compact makes it smaller, for a phone showing
+// record; audio, video, add call. compact makes it smaller, for a phone showing
 // the list of calls.
 func (p *Page) layoutControls(gtx layout.Context, e *env.Env, c call.Info, legs, live []call.Info, compact bool) layout.Dimensions {
 	th := e.Theme
@@ -81,6 +82,7 @@ func (p *Page) layoutControls(gtx layout.Context, e *env.Env, c call.Info, legs,
 		},
 		{
 			{btn: &p.audio, icon: p.ic.volume, label: "Audio", desc: "Choose the microphone and speaker", enabled: true},
+			p.videoControl(c),
 			{btn: &p.addCall, icon: p.ic.add, label: "Add call", desc: "Place another call; this one stays on the list", enabled: true},
 		},
 	}
@@ -127,6 +129,9 @@ func layoutControl(gtx layout.Context, th *theme.Theme, ctl control, compact boo
 		}
 		gtx.Constraints.Min.X = gtx.Dp(96)
 		gtx.Constraints.Max.X = max(gtx.Constraints.Min.X, min(gtx.Constraints.Max.X/3, gtx.Dp(120)))
+		if ctl.width > 0 {
+			gtx.Constraints.Min.X, gtx.Constraints.Max.X = ctl.width, ctl.width
+		}
 		return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
 			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 				bg, fg := th.Surface, th.Fg

@@ -285,18 +285,24 @@ func (p *Page) layoutBottom(gtx layout.Context, e *env.Env, c call.Info, legs []
 	side := func(gtx layout.Context) layout.Dimensions {
 		gtx.Constraints.Min.X = gtx.Dp(96)
 		gtx.Constraints.Max.X = gtx.Dp(96)
-		if p.panel == panelControls {
+		label, desc := "Hide", "Hide the keypad"
+		btn := &p.closePanel
+		switch {
+		case p.panel == panelControls && p.video.grid && videoOn(c):
+			label, desc, btn = "Video", "Back to the video", &p.video.back
+		case p.panel == panelControls:
 			return layout.Dimensions{Size: image.Pt(gtx.Constraints.Min.X, 0)}
 		}
-		label, desc := "Hide", "Hide the keypad"
 		switch p.panel {
 		case panelAudio:
 			label, desc = "Done", "Close the audio device choice"
 		case panelTransfer:
 			label, desc = "Cancel", "Close the transfer without transferring"
+		case panelShare:
+			label, desc = "Cancel", "Close the share choice without sharing"
 		}
 		return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
-			return widgets.PillButton(gtx, th, &p.closePanel, label, desc)
+			return widgets.PillButton(gtx, th, btn, label, desc)
 		})
 	}
 	return layout.Flex{Alignment: layout.Start, Spacing: layout.SpaceSides}.Layout(gtx,

@@ -1,12 +1,14 @@
 // Package incall is the screen of a call in progress: who, its state and
 // duration, its quality, and the controls (mute, hold, keypad, transfer,
-// merge, record, audio devices, add call, hang up). With several calls, a
-// compact list at the top shows them all, switches between them, and
-// splits or hangs up the legs of a local conference.
+// merge, record, audio devices, video, add call, hang up). With several
+// calls, a compact list at the top shows them all, switches between them,
+// and splits or hangs up the legs of a local conference. A video call
+// shows the far end's picture, ours in a corner, and can fill the screen.
 package incall
 
 import (
 	"context"
+	"image"
 	"strings"
 	"sync"
 
@@ -33,12 +35,16 @@ const (
 	panelKeypad
 	panelAudio
 	panelTransfer
+	panelShare // the screens and windows to share
 )
 
 // Page is the screen's state between frames.
 type Page struct {
 	// Hidden lets the user leave the in-call screen (to add a call).
 	Hidden bool
+	// Convert, if set, is the scaling conversion the video views use
+	// (nil: widgets.ScaleI420); tests count conversions with it.
+	Convert func(dst *image.RGBA, src *image.YCbCr)
 
 	// selected is the call the user switched to in the list; "" follows
 	// the phone (the call not on hold, else the newest).
@@ -58,6 +64,8 @@ type Page struct {
 	xfer transferForm
 
 	quality quality
+
+	video videoState
 
 	// Audio devices, read off the frame goroutine.
 	mu         sync.Mutex
@@ -79,6 +87,8 @@ type icons_ struct {
 	inTalk, paused, radioOn, radioOff                                *widget.Icon
 	transfer, merge, split, record, stop, group                      *widget.Icon
 	lock                                                             *widget.Icon
+	cam, camOff, videoCall, share, stopShare, screen                 *widget.Icon
+	full, fullExit, more                                             *widget.Icon
 }
 
 // New makes the page.
@@ -104,7 +114,13 @@ func New() *Page {
 		split: m(icons.CommunicationCallSplit), record: m(icons.AVFiberManualRecord),
 		stop: m(icons.AVStop), group: m(icons.SocialGroup),
 		lock: m(icons.ActionLock),
+		cam:  m(icons.AVVideocam), camOff: m(icons.AVVideocamOff), videoCall: m(icons.AVVideoCall),
+		share: m(icons.CommunicationScreenShare), stopShare: m(icons.CommunicationStopScreenShare),
+		screen: m(icons.HardwareDesktopWindows),
+		full:   m(icons.NavigationFullscreen), fullExit: m(icons.NavigationFullscreenExit), more: m(icons.NavigationMoreHoriz),
 	}
+	p.video.place = [2]float32{1, 0} // the preview starts top right
+	p.video.shareList.Axis = layout.Vertical
 	return p
 }
 
@@ -166,6 +182,7 @@ func liveCalls(m env.Model) []call.Info {
 func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 	c, ok := p.Current(e.Model)
 	if !ok {
+		p.Offscreen()
 		return layout.Dimensions{Size: gtx.Constraints.Min}
 	}
 	p.update(gtx, e, c)
@@ -175,6 +192,15 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 	}
 	live := liveCalls(e.Model)
 	legs := conferenceOf(live, c)
+	remote, local := feeds(e, c)
+	p.video.remote.Convert, p.video.local.Convert = p.Convert, p.Convert
+	video := p.showsVideo(c, remote, legs)
+	if video {
+		p.watch(e, remote, local)
+	} else {
+		p.watch(e, nil, nil)
+		p.leaveFull()
+	}
 	if c.Established() && len(legs) < 2 {
 		p.quality.observe(c.ID, e.Model.Quality)
 	}
@@ -207,6 +233,12 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 	// does wherever it would squeeze the panel under it.
 	avatar := !(handset && (p.panel != panelControls || len(live) > 1))
 	compact := handset && len(live) > 1
+	switch {
+	case video && p.video.full:
+		return p.layoutFullVideo(gtx, e, c, remote, local)
+	case video:
+		return p.layoutVideoCall(gtx, e, c, live, legs, remote, local)
+	}
 	return layout.UniformInset(pad).Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 		// On a tall screen the call keeps together in the middle.
 		gtx.Constraints.Max.Y = min(gtx.Constraints.Max.Y, gtx.Dp(760))
@@ -263,6 +295,8 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 							return p.layoutAudio(gtx, e, c)
 						case panelTransfer:
 							return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions { return p.layoutTransfer(gtx, e, c, live) })
+						case panelShare:
+							return p.layoutShare(gtx, e)
 						}
 						return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
 							return p.layoutControls(gtx, e, c, legs, live, compact)
@@ -275,10 +309,15 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 	})
 }
 
-// Escape closes the open panel (keypad, audio devices, transfer) and
-// reports whether one was open: the window's Esc should try it before it
-// hangs up, or Esc in the transfer's field would end the call.
+// Escape leaves full-screen video, or closes the open panel (keypad,
+// audio devices, transfer, share), and reports whether it did: the
+// window's Esc should try it before it hangs up, or Esc in the transfer's
+// field would end the call.
 func (p *Page) Escape() bool {
+	if p.video.full {
+		p.leaveFull()
+		return true
+	}
 	if p.panel == panelControls {
 		return false
 	}
@@ -294,7 +333,7 @@ func (p *Page) panelNeeds(compact bool) unit.Dp {
 		return 340
 	case panelAudio:
 		return 260
-	case panelTransfer:
+	case panelTransfer, panelShare:
 		return 240
 	}
 	if compact {
@@ -310,9 +349,10 @@ func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
 	}
 	if c.ID != p.shown {
 		p.shown, p.digits = c.ID, ""
-		if p.panel == panelKeypad && !c.Established() || p.panel == panelTransfer {
+		if p.panel == panelKeypad && !c.Established() || p.panel == panelTransfer || p.panel == panelShare {
 			p.panel = panelControls
 		}
+		p.video.grid = false
 	}
 	if p.selected != "" && p.selected != c.ID {
 		p.selected = ""
@@ -402,6 +442,7 @@ func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
 	p.updateBusiness(gtx, e, c, live, legs)
 	p.updateCalls(gtx, e, c, live)
 	p.updateAudio(gtx, e, c)
+	p.updateVideo(gtx, e, c)
 }
 
 // holdAll holds (or resumes) the calls, in order.

@@ -2,7 +2,7 @@
 // which account, and big Answer and Decline buttons. When another call is
 // going on (call waiting), the screen shows it too, and says that
 // answering puts it on hold (the phone does that, and picks the code a
-// declined call gets).
+// declined call gets). A call that offers video can be answered with it.
 package incoming
 
 import (
@@ -36,15 +36,18 @@ const resendAfter = 3 * time.Second
 
 // Page is the screen's state between frames.
 type Page struct {
-	answer, decline widget.Clickable
+	answer, decline, answerVideo widget.Clickable
 
 	// sent is the call a command was sent for, and when: the buttons wait
 	// for the call's state to change instead of sending it twice.
 	sent   string
 	sentAt time.Time
 
-	icAnswer, icDecline, icPerson, icTalk, icPaused *widget.Icon
+	icAnswer, icDecline, icPerson, icTalk, icPaused, icVideo *widget.Icon
 }
+
+// offersVideo says whether the caller offers video.
+func offersVideo(c call.Info) bool { return c.Video != nil && c.Video.Offered }
 
 // names are the caller's name to show (the contact's, if the phone
 // found the caller in the contacts), and the line under it: the address,
@@ -69,6 +72,7 @@ func New() *Page {
 		icPerson:  widgets.MustIcon(icons.SocialPerson),
 		icTalk:    widgets.MustIcon(icons.NotificationPhoneInTalk),
 		icPaused:  widgets.MustIcon(icons.NotificationPhonePaused),
+		icVideo:   widgets.MustIcon(icons.AVVideocam),
 	}
 }
 
@@ -112,6 +116,9 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 			return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
 				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
 					title := "Incoming call"
+					if offersVideo(c) {
+						title = "Incoming video call"
+					}
 					if len(current) > 0 {
 						title = "Call waiting"
 					}
@@ -158,9 +165,11 @@ func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
 		// Drain the clicks of a double tap.
 		p.answer.Clicked(gtx)
 		p.decline.Clicked(gtx)
+		p.answerVideo.Clicked(gtx)
 		return
 	}
 	answer := p.answer.Clicked(gtx)
+	withVideo := p.answerVideo.Clicked(gtx) && offersVideo(c)
 	for {
 		ev, ok := gtx.Event(key.Filter{Name: key.NameReturn}, key.Filter{Name: key.NameEnter})
 		if !ok {
@@ -171,6 +180,14 @@ func (p *Page) update(gtx layout.Context, e *env.Env, c call.Info) {
 		}
 	}
 	switch {
+	case withVideo:
+		// The video request first: the answer takes it.
+		p.sent, p.sentAt = c.ID, gtx.Now
+		id := c.ID
+		e.Run("Answer with video", func(ctx context.Context) error {
+			return e.Phone.SetVideo(ctx, id, call.VideoRequest{Video: true, Send: true})
+		})
+		e.Run("Answer", func(ctx context.Context) error { return e.Phone.Answer(ctx, id) })
 	case answer:
 		p.sent, p.sentAt = c.ID, gtx.Now
 		id := c.ID
@@ -303,12 +320,34 @@ func (p *Page) layoutButtons(gtx layout.Context, e *env.Env, c call.Info, holdFi
 		size = gtx.Dp(72)
 	}
 	gtx.Constraints.Min.X = min(gtx.Constraints.Max.X, gtx.Dp(400))
-	return layout.Flex{Spacing: layout.SpaceEvenly}.Layout(gtx,
+	if offersVideo(c) {
+		answerDesc += " without video"
+	}
+	buttons := func(gtx layout.Context) layout.Dimensions {
+		return layout.Flex{Spacing: layout.SpaceEvenly}.Layout(gtx,
+			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+				return widgets.RoundButton(gtx, th, &p.decline, p.icDecline, th.Danger, th.OnColor, size, "Decline", "Decline the call from "+name)
+			}),
+			layout.Rigid(func(gtx layout.Context) layout.Dimensions {
+				return widgets.RoundButton(gtx, th, &p.answer, p.icAnswer, th.Accept, th.OnColor, size, answerLabel, answerDesc)
+			}),
+		)
+	}
+	if !offersVideo(c) {
+		return buttons(gtx)
+	}
+	videoDesc := "Answer the call from " + name + " with video"
+	if holdFirst {
+		videoDesc = "Put the current call on hold and answer " + name + " with video"
+	}
+	// Answering with video is a choice beside the usual answer, under the
+	// two round buttons.
+	return layout.Flex{Axis: layout.Vertical, Alignment: layout.Middle}.Layout(gtx,
+		layout.Rigid(buttons),
+		layout.Rigid(layout.Spacer{Height: 16}.Layout),
 		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			return widgets.RoundButton(gtx, th, &p.decline, p.icDecline, th.Danger, th.OnColor, size, "Decline", "Decline the call from "+name)
-		}),
-		layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-			return widgets.RoundButton(gtx, th, &p.answer, p.icAnswer, th.Accept, th.OnColor, size, answerLabel, answerDesc)
+			gtx.Constraints.Min.X = 0
+			return widgets.Button(gtx, th, &p.answerVideo, p.icVideo, "Answer with video", videoDesc, widgets.Primary)
 		}),
 	)
 }

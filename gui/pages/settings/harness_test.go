@@ -24,7 +24,7 @@ type harness struct {
 // and lays out no frame yet.
 func makeHarness(t *testing.T, p *guitest.Phone) *harness {
 	h := &harness{page: New()}
-	h.Harness = guitest.NewPage(t, p, theme.New(false, guitest.Shaper), image.Pt(800, 2600), testNow,
+	h.Harness = guitest.NewPage(t, p, theme.New(false, guitest.Shaper), image.Pt(800, 3400), testNow,
 		func(gtx layout.Context, e *env.Env) layout.Dimensions { return h.page.Layout(gtx, e) })
 	return h
 }

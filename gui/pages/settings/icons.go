@@ -13,4 +13,6 @@ var (
 	icMic     = widgets.MustIcon(icons.AVMic)
 	icSpeaker = widgets.MustIcon(icons.AVVolumeUp)
 	icCheck   = widgets.MustIcon(icons.NavigationCheck)
+	icCamera  = widgets.MustIcon(icons.AVVideocam)
+	icSize    = widgets.MustIcon(icons.ImagePhotoSizeSelectLarge)
 )

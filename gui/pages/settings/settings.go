@@ -1,7 +1,7 @@
 // Package settings is the screen for the phone's settings: microphone and
 // speaker (with the microphone's live input level), codec
-// order, ringtone, call recording and theme. Apply saves them to the
-// configuration file.
+// order, ringtone, call recording, camera and picture size, and theme.
+// Apply saves them to the configuration file.
 package settings
 
 import (
@@ -18,6 +18,7 @@ import (
 
 	"github.com/softphone/softphone/core/audio"
 	"github.com/softphone/softphone/core/config"
+	"github.com/softphone/softphone/core/video"
 	"github.com/softphone/softphone/gui/env"
 	"github.com/softphone/softphone/gui/theme"
 	"github.com/softphone/softphone/gui/widgets"
@@ -54,6 +55,7 @@ type saved struct {
 	path  string
 	audio config.Audio
 	ui    config.UI
+	video config.Video
 }
 
 // Page is the screen's state between frames.
@@ -66,6 +68,8 @@ type Page struct {
 	recDir   widget.Editor
 	recCh    widget.Enum
 	theme    widget.Enum
+	camera   widget.Enum
+	vidSize  widget.Enum
 	path     widget.Selectable
 
 	refresh, apply, revert widget.Clickable
@@ -82,6 +86,10 @@ type Page struct {
 	appliedAt  time.Time
 	applyErr   string
 	newTheme   string // applied theme the window should switch to
+	vidDevices []video.DeviceInfo
+	vidErr     string
+	vidLoaded  bool
+	vidLoading bool
 }
 
 // New makes the page.
@@ -109,6 +117,7 @@ func (p *Page) Layout(gtx layout.Context, e *env.Env) layout.Dimensions {
 func (p *Page) update(gtx layout.Context, e *env.Env) {
 	old := p.sync(e.Model)
 	p.loadDevices(e, false)
+	p.loadVideoDevices(e)
 
 	p.mu.Lock()
 	base, newTheme := p.base, p.newTheme
@@ -143,6 +152,8 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 	p.output.Update(gtx)
 	p.theme.Update(gtx)
 	p.recCh.Update(gtx)
+	p.camera.Update(gtx)
+	p.vidSize.Update(gtx)
 	for _, ed := range []*widget.Editor{&p.ringtone, &p.recDir} {
 		for {
 			if _, ok := ed.Update(gtx); !ok {
@@ -164,11 +175,12 @@ func (p *Page) sync(m env.Model) (old *saved) {
 	c := m.Config
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.base != nil && p.base.path == c.Path && p.base.ui == c.UI && sameAudio(p.base.audio, c.Audio) {
+	if p.base != nil && p.base.path == c.Path && p.base.ui == c.UI && sameAudio(p.base.audio, c.Audio) && sameVideo(p.base.video, c.Video) {
 		return nil
 	}
-	s := &saved{path: c.Path, audio: c.Audio, ui: c.UI}
+	s := &saved{path: c.Path, audio: c.Audio, ui: c.UI, video: c.Video}
 	s.audio.Codecs = slices.Clone(c.Audio.Codecs)
+	s.video.Codecs = slices.Clone(c.Video.Codecs)
 	old, p.base = p.base, s
 	return old
 }
@@ -210,6 +222,8 @@ func (p *Page) setForm(s saved) {
 	p.recDir.SetText(s.audio.RecordDir)
 	p.recCh.Value = channelsName(s.audio.RecordChannels)
 	p.theme.Value = themeName(s.ui.Theme)
+	p.camera.Value = s.video.Camera
+	p.vidSize.Value = videoSizeName(s.video.Size)
 	p.codecs = p.codecs[:0]
 	on := effectiveCodecs(s.audio.Codecs)
 	for _, n := range on {
@@ -292,6 +306,11 @@ func (p *Page) form(base saved) (config.Audio, config.UI) {
 
 // dirty reports whether the form differs from what is saved.
 func (p *Page) dirty(base saved) bool {
+	return p.audioDirty(base) || p.videoDirty(base.video)
+}
+
+// audioDirty reports whether the audio or window settings differ.
+func (p *Page) audioDirty(base saved) bool {
 	a, ui := p.form(base)
 	return a.Input != base.audio.Input || a.Output != base.audio.Output ||
 		a.Ringtone != base.audio.Ringtone ||
@@ -321,12 +340,20 @@ func (p *Page) doApply(e *env.Env) {
 		return
 	}
 	a, ui := p.form(*base)
+	audioDirty := p.audioDirty(*base)
+	v, videoDirty := p.videoForm(base.video), p.videoDirty(base.video)
 	p.mu.Lock()
 	p.applying, p.applyErr = true, ""
 	p.mu.Unlock()
 	e.Run("Apply settings", func(ctx context.Context) error {
 		// Once applied, the phone's state has the new settings.
-		err := e.Phone.UpdateSettings(ctx, a, ui)
+		var err error
+		if audioDirty {
+			err = e.Phone.UpdateSettings(ctx, a, ui)
+		}
+		if err == nil && videoDirty {
+			err = e.Phone.UpdateVideo(ctx, v)
+		}
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.applying = false
@@ -352,6 +379,7 @@ func (p *Page) items(gtx layout.Context, e *env.Env) []layout.Widget {
 		func(gtx layout.Context) layout.Dimensions { return p.layoutCodecs(gtx, th) },
 		func(gtx layout.Context) layout.Dimensions { return p.layoutRingtone(gtx, th) },
 		func(gtx layout.Context) layout.Dimensions { return p.layoutRecording(gtx, th) },
+		func(gtx layout.Context) layout.Dimensions { return p.layoutVideo(gtx, th) },
 		func(gtx layout.Context) layout.Dimensions { return p.layoutTheme(gtx, th) },
 	}
 	if base != nil {
