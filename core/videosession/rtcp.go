@@ -36,7 +36,7 @@ func (s *Session) reportLoop() {
 		case <-s.stop:
 			return
 		case now := <-t.C:
-			s.sendRTCP(s.report(now))
+			s.sendRTCP(s.report(now, true))
 		}
 	}
 }
@@ -128,18 +128,20 @@ func (s *Session) onReports(reports []rtcp.ReceptionReport, now time.Time) {
 }
 
 // report builds our compound RTCP packet: an SR when we have sent, else an
-// RR, with a reception report when we receive, and our CNAME.
-func (s *Session) report(now time.Time) []rtcp.Packet {
+// RR, with a reception report when we receive (and blocks is set), and our
+// CNAME. Feedback goes without the reception report: one would restart the
+// loss interval, and the far end adapts once per report, not per NACK.
+func (s *Session) report(now time.Time, blocks bool) []rtcp.Packet {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var blocks []rtcp.ReceptionReport
-	if s.recv.started {
+	var rr []rtcp.ReceptionReport
+	if blocks && s.recv.started {
 		var dlsr uint32
 		if !s.recv.lastSRAt.IsZero() {
 			dlsr = uint32(now.Sub(s.recv.lastSRAt) * 65536 / time.Second)
 		}
 		lost := min(max(s.recv.totalLost(), 0), 0x7fffff)
-		blocks = append(blocks, rtcp.ReceptionReport{
+		rr = append(rr, rtcp.ReceptionReport{
 			SSRC:               s.recv.ssrc,
 			FractionLost:       s.recv.fractionLost(),
 			TotalLost:          uint32(lost),
@@ -160,21 +162,21 @@ func (s *Session) report(now time.Time) []rtcp.Packet {
 			RTPTime:     s.sent.lastTS + uint32(rtpUnits(now)-rtpUnits(s.sent.lastAt)),
 			PacketCount: uint32(s.sent.packets),
 			OctetCount:  uint32(s.sent.octets),
-			Reports:     blocks,
+			Reports:     rr,
 		}, cname}
 	}
-	return []rtcp.Packet{&rtcp.ReceiverReport{SSRC: s.ssrc, Reports: blocks}, cname}
+	return []rtcp.Packet{&rtcp.ReceiverReport{SSRC: s.ssrc, Reports: rr}, cname}
 }
 
 // bye is our last report and an RTCP BYE.
 func (s *Session) bye(now time.Time) []rtcp.Packet {
-	return append(s.report(now), &rtcp.Goodbye{Sources: []uint32{s.ssrc}})
+	return append(s.report(now, true), &rtcp.Goodbye{Sources: []uint32{s.ssrc}})
 }
 
 // sendFeedback sends fb in a compound packet after our report (RFC 4585
 // 3.1: feedback rides in compound RTCP).
 func (s *Session) sendFeedback(fb rtcp.Packet, now time.Time) {
-	s.sendRTCP(append(s.report(now), fb))
+	s.sendRTCP(append(s.report(now, false), fb))
 }
 
 func (s *Session) sendRTCP(pkts []rtcp.Packet) {

@@ -34,6 +34,10 @@ type Feedback struct {
 // DefaultMaxBitrate is the bit rate ceiling when Config.MaxBitrate is 0.
 const DefaultMaxBitrate = 1_500_000
 
+// DefaultKeyFrameInterval is how often a key frame goes to a far end that
+// takes neither PLI nor FIR.
+const DefaultKeyFrameInterval = 3 * time.Second
+
 // Config is what offer/answer and the settings decided for one call's
 // video stream.
 type Config struct {
@@ -50,8 +54,9 @@ type Config struct {
 	RemoteFeed *video.Feed // the far end's decoded pictures (nil: not shown)
 	LocalFeed  *video.Feed // our captured pictures, the preview (nil: none)
 	// KeyFrameInterval forces a key frame when none was sent for this
-	// long, so a far end that takes no PLI/FIR recovers from loss in
-	// time. 0: only the encoder's own and the requested ones.
+	// long, so a far end that cannot ask for one recovers from loss.
+	// 0: DefaultKeyFrameInterval when the far end takes neither PLI nor
+	// FIR, else none; negative: never.
 	KeyFrameInterval time.Duration
 	Log              *slog.Logger
 }
@@ -128,6 +133,9 @@ func New(tr media.Transport, cfg Config) (*Session, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if cfg.KeyFrameInterval == 0 && !cfg.Feedback.PLI && !cfg.Feedback.FIR {
+		cfg.KeyFrameInterval = DefaultKeyFrameInterval
 	}
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -248,6 +256,10 @@ func (s *Session) stopSendLocked() video.Source {
 // end does not want it) and whether video is expected in. The source keeps
 // feeding the preview while sending is off.
 func (s *Session) SetDirection(send, recv bool) {
+	if send && !s.sending.Load() {
+		// The far end may have dropped its decoder's state meanwhile.
+		s.wantKey.Store(true)
+	}
 	s.sending.Store(send)
 	s.receiving.Store(recv)
 }
