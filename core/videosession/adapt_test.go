@@ -1,6 +1,12 @@
 package videosession
 
-import "testing"
+import (
+	"image"
+	"testing"
+	"time"
+
+	"github.com/softphone/softphone/core/video"
+)
 
 func TestAdapterLossAndREMB(t *testing.T) {
 	var a adapter
@@ -50,5 +56,25 @@ func TestAdapterLossAndREMB(t *testing.T) {
 	a.onLoss(0)
 	if br, _ := a.targets(); br != 300_000 {
 		t.Errorf("REMB ceiling passed: %d", br)
+	}
+}
+
+func TestSenderPacesToTargetFPS(t *testing.T) {
+	for _, fps := range []int{30, 15, 10} {
+		s, err := New(nopTransport{}, Config{Codec: fakeCodec("VP8"), SendPT: 96, RecvPT: 96})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.rate.fps.Store(int32(fps))
+		img := image.NewYCbCr(image.Rect(0, 0, 64, 48), image.YCbCrSubsampleRatio420)
+		start := time.Now()
+		for i := range 90 { // three seconds of a 30 frames/s camera
+			at := start.Add(time.Duration(i) * time.Second / 30)
+			s.send.sendFrame(video.Frame{Image: img, At: at}, at)
+		}
+		if got, want := s.Stats().FramesSent, uint64(3*fps); got != want {
+			t.Errorf("target %d fps: %d frames sent in 3 s, want %d", fps, got, want)
+		}
+		s.Close()
 	}
 }

@@ -81,7 +81,10 @@ func (s *Session) handleRTCP(pkts []rtcp.Packet, now time.Time) {
 			}
 		case *rtcp.FullIntraRequest:
 			for _, e := range p.FIR {
-				if e.SSRC == s.ssrc {
+				// A FIR repeated with the same sequence number is the
+				// same request (RFC 5104 4.3.1.2).
+				if e.SSRC == s.ssrc && int(e.SequenceNumber) != s.lastFIR {
+					s.lastFIR = int(e.SequenceNumber)
 					s.st.keyRequestsIn.Add(1)
 					s.wantKey.Store(true)
 				}

@@ -28,7 +28,7 @@ type Feedback struct {
 	NACK bool // generic NACK (RFC 4585 "nack")
 	PLI  bool // picture loss indication ("nack pli")
 	FIR  bool // full intra request (RFC 5104 "ccm fir")
-	REMB bool // it sends REMB ("goog-remb"); we only read it
+	REMB bool // it sends REMB ("goog-remb"); a REMB that comes is obeyed either way
 }
 
 // DefaultMaxBitrate is the bit rate ceiling when Config.MaxBitrate is 0.
@@ -47,8 +47,9 @@ type Config struct {
 	RemoteRTCP     netip.AddrPort // RTCP destination; zero: RTP port + 1
 	RTCPMux        bool           // RTCP goes to the RTP address (RFC 5761)
 	Feedback       Feedback
-	// Size is the most we send: the caller opens sources at it; FPS is
-	// the frame rate we pace to (0: 30).
+	// Size is the most we send. The caller opens sources at Width and
+	// Height: the session encodes whatever size comes (and reopens the
+	// encoder when it changes). FPS is the frame rate we pace to (0: 30).
 	Size       video.Constraints
 	MaxBitrate int         // bits/s ceiling (b=AS/TIAS, or settings); 0: DefaultMaxBitrate
 	RemoteFeed *video.Feed // the far end's decoded pictures (nil: not shown)
@@ -82,6 +83,7 @@ type Session struct {
 	rate       adapter
 	hist       *history
 	st         counters
+	lastFIR    int // sequence number of the far end's last FIR, -1 none; the RTCP reader's alone
 
 	// rtcpMu serializes SendRTCP: reports, feedback and the BYE come
 	// from three goroutines and a transport stage (SRTCP) need not be
@@ -146,7 +148,7 @@ func New(tr media.Transport, cfg Config) (*Session, error) {
 		ssrc:  binary.BigEndian.Uint32(b[:4]),
 		cname: fmt.Sprintf("softphone-%x", b[4:]),
 		pkt:   pk, depkt: dp,
-		hist: newHistory(),
+		hist: newHistory(), lastFIR: -1,
 		stop: make(chan struct{}),
 	}
 	s.rate.init(cfg.MaxBitrate, cfg.Size.FPS)
