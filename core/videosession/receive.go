@@ -191,13 +191,15 @@ func (r *receiver) lost(now time.Time) {
 // decode decodes the frame in r.frame and shows it.
 func (r *receiver) decode(now time.Time) {
 	s := r.s
-	if r.waitKey {
-		if !s.depkt.isKey(r.frame) {
-			s.st.framesDropped.Add(1)
-			s.requestKeyFrame(now)
-			return
-		}
-		r.waitKey = false
+	key := s.depkt.isKey(r.frame)
+	if r.waitKey && !key {
+		s.st.framesDropped.Add(1)
+		s.requestKeyFrame(now)
+		return
+	}
+	r.waitKey = false
+	if key {
+		s.keyReq.keyFrameCame()
 	}
 	img, err := r.dec.Decode(r.frame)
 	if err != nil {

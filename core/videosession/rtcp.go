@@ -13,8 +13,9 @@ import (
 // the reports say, so more often than audio's five seconds.
 const reportInterval = time.Second
 
-// keyRequestGap is the least time between two key frame requests we send:
-// a key frame takes a round trip and more to come.
+// keyRequestGap is the least time between two key frame requests we send
+// while the first is unanswered: a key frame takes a round trip and more
+// to come. Once one came, a new loss asks again at once.
 const keyRequestGap = 500 * time.Millisecond
 
 // keyRequester rate-limits our PLI/FIR.
@@ -196,7 +197,7 @@ func (s *Session) sendRTCP(pkts []rtcp.Packet) {
 }
 
 // requestKeyFrame sends a PLI (or FIR) about the far end's stream, at most
-// one per keyRequestGap.
+// one per keyRequestGap until a key frame comes.
 func (s *Session) requestKeyFrame(now time.Time) {
 	k := &s.keyReq
 	if !k.allowed {
@@ -224,6 +225,14 @@ func (s *Session) requestKeyFrame(now time.Time) {
 	}
 	s.st.keysRequested.Add(1)
 	s.sendFeedback(fb, now)
+}
+
+// keyFrameCame lifts the limit on key frame requests: the last one is
+// answered.
+func (k *keyRequester) keyFrameCame() {
+	k.mu.Lock()
+	k.last = time.Time{}
+	k.mu.Unlock()
 }
 
 // sendNACK asks the far end to resend the packets seqs (RFC 4585 6.2.1).

@@ -2,9 +2,11 @@ package videosession
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"net/netip"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -304,4 +306,40 @@ func TestSetDirectionHoldsSending(t *testing.T) {
 	keys := p.a.Stats().KeyframesSent
 	p.a.SetDirection(true, true)
 	waitFor(t, "a key frame on resuming", func() bool { return p.a.Stats().KeyframesSent > keys })
+}
+
+// TestRandomLossNeverFeedsGarbage loses 5 % of the packets at random: with
+// or without NACK the decoder never gets a frame it cannot decode (the
+// picture freezes instead), and pictures keep coming.
+func TestRandomLossNeverFeedsGarbage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("several seconds of video")
+	}
+	for _, fb := range []Feedback{allFeedback, {PLI: true}} {
+		eachCodec(t, func(t *testing.T, c video.Codec) {
+			tra, trb := memPair()
+			var mu sync.Mutex // guards r
+			r := rand.New(rand.NewPCG(5, 6))
+			lose := func([]byte) bool {
+				mu.Lock()
+				defer mu.Unlock()
+				return r.Float64() < 0.05
+			}
+			tra.dropRTP.Store(&lose)
+			p := newPair(t, c, tra, trb, fb, netip.AddrPort{}, netip.AddrPort{})
+			p.a.SetSource(pattern(t, 128, 96))
+			waitFor(t, "90 frames sent", func() bool { return p.a.Stats().FramesSent >= 90 })
+			dec := p.b.Stats().FramesDecoded
+			waitFor(t, "frames decoded at the end", func() bool { return p.b.Stats().FramesDecoded > dec })
+			a, b := p.a.Stats(), p.b.Stats()
+			t.Logf("NACK %v: %d frames sent, %d decoded, %d held back, %d key frame requests, %d resent, %d packets lost",
+				fb.NACK, a.FramesSent, b.FramesDecoded, b.FramesDropped, b.KeyframesRequested, a.Retransmitted, b.PacketsLost)
+			if n := p.obsB.decErrors.Load(); n != 0 {
+				t.Errorf("the decoder was given %d frames it could not decode", n)
+			}
+			if b.PacketsLost == 0 && a.Retransmitted == 0 {
+				t.Error("no loss happened")
+			}
+		})
+	}
 }
