@@ -1,10 +1,12 @@
 package videosession
 
 import (
+	"image"
 	"testing"
 	"time"
 
 	"github.com/pion/rtcp"
+	"github.com/softphone/softphone/core/video"
 )
 
 func TestReportsAndRoundTrip(t *testing.T) {
@@ -95,5 +97,23 @@ func TestNACKFromFarEndResends(t *testing.T) {
 	case p := <-trb.rtp:
 		t.Errorf("resent a packet older than the history: %x", p[:4])
 	default:
+	}
+}
+
+func TestFarEndByeClearsItsPicture(t *testing.T) {
+	feed := &video.Feed{}
+	s, err := New(nopTransport{}, Config{Codec: fakeCodec("VP8"), SendPT: 96, RecvPT: 96, RemoteFeed: feed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed.Put(image.NewYCbCr(image.Rect(0, 0, 4, 4), image.YCbCrSubsampleRatio420), time.Now())
+	s.recv.update(77, 1, 0, time.Now())
+	s.handleRTCP([]rtcp.Packet{&rtcp.Goodbye{Sources: []uint32{78}}}, time.Now())
+	if feed.Snapshot() == nil {
+		t.Fatal("another source's BYE cleared the picture")
+	}
+	s.handleRTCP([]rtcp.Packet{&rtcp.Goodbye{Sources: []uint32{77}}}, time.Now())
+	if feed.Snapshot() != nil {
+		t.Error("the far end's BYE left its picture")
 	}
 }

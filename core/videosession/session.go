@@ -71,8 +71,8 @@ type Session struct {
 	log   *slog.Logger
 	ssrc  uint32
 	cname string
-	pkt   packetizer   // how the codec's frames go into RTP payloads
-	depkt depacketizer // and back
+	pkt   packetizer   // how the codec's frames go into RTP payloads; the send goroutine's
+	depkt depacketizer // and back (stateless)
 
 	remote     atomic.Pointer[netip.AddrPort]
 	remoteRTCP atomic.Pointer[netip.AddrPort]
@@ -90,8 +90,8 @@ type Session struct {
 	// safe for concurrent use.
 	rtcpMu sync.Mutex
 
-	// mu guards recv (the reception statistics the reports carry), the
-	// far end's reported figures and sent (what our SR says).
+	// mu guards recv (the reception statistics our reports carry), sent
+	// (what our SR says) and rtt.
 	mu   sync.Mutex
 	recv recvStats
 	sent sentStats
