@@ -170,6 +170,9 @@ func (r *receiver) assemble(now time.Time) {
 
 // gapWait is how long a missing packet is waited for.
 func (r *receiver) gapWait() time.Duration {
+	if d := r.s.gapWaitFor.Load(); d != 0 {
+		return time.Duration(d)
+	}
 	if !r.s.cfg.Feedback.NACK {
 		return reorderWait
 	}

@@ -128,7 +128,7 @@ func (s *Session) onReports(reports []rtcp.ReceptionReport, now time.Time) {
 		}
 		frac := float64(r.FractionLost) / 256
 		s.st.remoteLost.Store(floatBits(frac))
-		s.rate.onLoss(frac)
+		s.rate.onLoss(frac, now)
 		if r.LastSenderReport != 0 {
 			rtt := ntpMid(ntpTime(now)) - r.LastSenderReport - r.Delay
 			if rtt < 1<<31 { // a wrapped (negative) value is a bad report

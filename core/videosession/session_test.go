@@ -74,6 +74,8 @@ func TestLostPacketIsResent(t *testing.T) {
 		tra, trb := memPair()
 		loss := loseNth(tra, 40, false)
 		p := newPair(t, c, tra, trb, allFeedback, netip.AddrPort{}, netip.AddrPort{})
+		// However slow the machine, the resend is waited for.
+		p.b.gapWaitFor.Store(int64(time.Minute))
 		p.a.SetSource(pattern(t, 128, 96))
 		waitFor(t, "the loss", func() bool { return loss.dropped() > 0 })
 		sentThen := p.a.Stats().FramesSent
@@ -206,8 +208,19 @@ func TestSizeChangeReopensEncoder(t *testing.T) {
 }
 
 func TestHighLossLowersBitrate(t *testing.T) {
+	// No session at the far end: the only reports are the test's.
 	tra, trb := memPair()
-	p := newPair(t, fakeCodec("VP8"), tra, trb, allFeedback, netip.AddrPort{}, netip.AddrPort{})
+	defer trb.Close()
+	codec, obs := observe(fakeCodec("VP8"))
+	s, err := New(tra, Config{Codec: codec, SendPT: 96, RecvPT: 96, Feedback: allFeedback})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &pair{a: s, obsA: obs}
 	p.a.SetSource(pattern(t, 128, 96))
 	waitFor(t, "frames", func() bool { return p.a.Stats().FramesSent >= 3 })
 	start := p.obsA.bitrate.Load()
