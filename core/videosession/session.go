@@ -83,7 +83,7 @@ type Session struct {
 	rate       adapter
 	hist       *history
 	st         counters
-	lastFIR    int // sequence number of the far end's last FIR, -1 none; the RTCP reader's alone
+	lastFIR    int          // sequence number of the far end's last FIR, -1 none; the RTCP reader's alone
 	gapWaitFor atomic.Int64 // tests: how long a missing packet is waited for (0: by the RTT)
 
 	// rtcpMu serializes SendRTCP: reports, feedback and the BYE come
