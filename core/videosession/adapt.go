@@ -3,6 +3,7 @@ package videosession
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Bit rate adaptation: loss-based, as in RFC 3550 receiver reports, with
@@ -16,16 +17,21 @@ const (
 	minFPS     = 5
 	lossHigh   = 0.10 // fraction lost above which we back off
 	lossLow    = 0.02 // below which we probe upwards
+	// stepGap is the least time between two steps: a far end that puts
+	// report blocks in each NACK's compound must not make us step per NACK.
+	stepGap = 500 * time.Millisecond
 )
 
 // adapter holds the current send targets. The RTCP goroutine changes
 // them; the send goroutine reads them on every frame, without locking.
 type adapter struct {
-	// mu serializes the updates and guards ceil, remb and fullFPS.
-	mu      sync.Mutex
-	ceil    int // the negotiated ceiling
-	remb    int // the far end's estimate, 0 until it sends one
-	fullFPS int // the frame rate without congestion
+	// mu serializes the updates and guards ceil, remb, fullFPS and
+	// lastStep.
+	mu       sync.Mutex
+	ceil     int // the negotiated ceiling
+	remb     int // the far end's estimate, 0 until it sends one
+	fullFPS  int // the frame rate without congestion
+	lastStep time.Time
 
 	bitrate atomic.Int64
 	fps     atomic.Int32
@@ -46,10 +52,14 @@ func (a *adapter) limit() int {
 }
 
 // onLoss adapts to the fraction of our packets the far end lost in the
-// last report interval.
-func (a *adapter) onLoss(fraction float64) {
+// last report interval, reported at now.
+func (a *adapter) onLoss(fraction float64, now time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if !a.lastStep.IsZero() && now.Sub(a.lastStep) < stepGap {
+		return
+	}
+	a.lastStep = now
 	br, fps := int(a.bitrate.Load()), int(a.fps.Load())
 	switch {
 	case fraction > lossHigh:

@@ -109,7 +109,7 @@ func BenchmarkReceiveAssemble(b *testing.B) {
 					binary.BigEndian.PutUint16(p[2:], seq)
 					binary.BigEndian.PutUint32(p[4:], uint32(i*3000))
 					seq++
-					r.packet(p, now)
+					r.packet(p, netip.AddrPort{}, now)
 				}
 				r.assemble(now)
 			}

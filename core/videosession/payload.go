@@ -12,6 +12,10 @@ import (
 // byte Ethernet MTU, and under most tunnels'.
 const maxPayload = 1200
 
+// ErrCodec means the codec has no RTP payload format here (only VP8 and
+// H.264 do).
+var ErrCodec = errors.New("videosession: no RTP payload format for the codec")
+
 // errPayload means an RTP payload does not follow its format.
 var errPayload = errors.New("videosession: malformed payload")
 
@@ -45,7 +49,7 @@ func payloadFormat(name string) (packetizer, depacketizer, error) {
 	case "H264":
 		return &h264Packetizer{}, h264Depacketizer{}, nil
 	}
-	return nil, nil, fmt.Errorf("videosession: no RTP payload format for codec %q", name)
+	return nil, nil, fmt.Errorf("%w: %q", ErrCodec, name)
 }
 
 // vp8Packetizer writes RFC 7741 payloads with a 15-bit picture ID, as

@@ -2,6 +2,7 @@ package videosession
 
 import (
 	"bytes"
+	"errors"
 	"math/rand/v2"
 	"testing"
 
@@ -189,5 +190,13 @@ func TestParseRTP(t *testing.T) {
 		if _, ok := parseRTP(bad); ok {
 			t.Errorf("accepted %x", bad)
 		}
+	}
+}
+
+func TestUnknownCodecRefused(t *testing.T) {
+	c := fakeCodec("VP8")
+	c.Name = "AV1"
+	if _, err := New(nopTransport{}, Config{Codec: c}); !errors.Is(err, ErrCodec) {
+		t.Errorf("New with AV1: %v, want ErrCodec", err)
 	}
 }

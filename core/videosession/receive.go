@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"net"
+	"net/netip"
 	"time"
 
 	"github.com/softphone/softphone/core/video"
@@ -35,6 +36,7 @@ type receiver struct {
 	miss    []uint16        // reused list of missing sequence numbers
 	ssrc    uint32
 	haveSrc bool
+	latched bool // the far end's RTP address is known from its packets
 	waitKey bool // the decoder gets nothing but a key frame
 }
 
@@ -70,7 +72,7 @@ func (r *receiver) run() {
 // drain takes every waiting packet; false once the transport is closed.
 func (r *receiver) drain() bool {
 	for {
-		n, _, at, ok, err := r.s.tr.NextRTP(r.buf[:])
+		n, from, at, ok, err := r.s.tr.NextRTP(r.buf[:])
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) || r.s.stopped() {
 				return false
@@ -81,16 +83,28 @@ func (r *receiver) drain() bool {
 		if !ok {
 			return true
 		}
-		r.packet(r.buf[:n], at)
+		r.packet(r.buf[:n], from, at)
 	}
 }
 
-// packet takes one RTP packet of ours (payload type) into the reorder
-// buffer.
-func (r *receiver) packet(p []byte, at time.Time) {
+// packet takes one RTP packet of ours (payload type), from from, into the
+// reorder buffer.
+func (r *receiver) packet(p []byte, from netip.AddrPort, at time.Time) {
 	s := r.s
 	h, ok := parseRTP(p)
-	if !ok || h.pt != s.cfg.RecvPT || !s.receiving.Load() {
+	if !ok || h.pt != s.cfg.RecvPT {
+		return
+	}
+	if !r.latched && from.IsValid() {
+		// Symmetric RTP, as the audio does: answer where the far end
+		// really sends from (a NAT may have rewritten its SDP address).
+		r.latched = true
+		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+		if *s.remote.Load() != from {
+			s.setRemote(from, netip.AddrPortFrom(from.Addr(), from.Port()+1))
+		}
+	}
+	if !s.receiving.Load() {
 		return
 	}
 	if !r.haveSrc || h.ssrc != r.ssrc {
@@ -156,6 +170,9 @@ func (r *receiver) assemble(now time.Time) {
 
 // gapWait is how long a missing packet is waited for.
 func (r *receiver) gapWait() time.Duration {
+	if d := r.s.gapWaitFor.Load(); d != 0 {
+		return time.Duration(d)
+	}
 	if !r.s.cfg.Feedback.NACK {
 		return reorderWait
 	}
@@ -178,13 +195,14 @@ func (r *receiver) lost(now time.Time) {
 func (r *receiver) decode(now time.Time) {
 	s := r.s
 	key := s.depkt.isKey(r.frame)
-	if r.waitKey {
-		if !key {
-			s.st.framesDropped.Add(1)
-			s.requestKeyFrame(now)
-			return
-		}
-		r.waitKey = false
+	if r.waitKey && !key {
+		s.st.framesDropped.Add(1)
+		s.requestKeyFrame(now)
+		return
+	}
+	r.waitKey = false
+	if key {
+		s.keyReq.keyFrameCame()
 	}
 	img, err := r.dec.Decode(r.frame)
 	if err != nil {

@@ -3,6 +3,7 @@ package videosession
 import (
 	"errors"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
@@ -13,8 +14,9 @@ import (
 // the reports say, so more often than audio's five seconds.
 const reportInterval = time.Second
 
-// keyRequestGap is the least time between two key frame requests we send:
-// a key frame takes a round trip and more to come.
+// keyRequestGap is the least time between two key frame requests we send
+// while the first is unanswered: a key frame takes a round trip and more
+// to come. Once one came, a new loss asks again at once.
 const keyRequestGap = 500 * time.Millisecond
 
 // keyRequester rate-limits our PLI/FIR.
@@ -36,7 +38,7 @@ func (s *Session) reportLoop() {
 		case <-s.stop:
 			return
 		case now := <-t.C:
-			s.sendRTCP(s.report(now))
+			s.sendRTCP(s.report(now, true))
 		}
 	}
 }
@@ -81,7 +83,10 @@ func (s *Session) handleRTCP(pkts []rtcp.Packet, now time.Time) {
 			}
 		case *rtcp.FullIntraRequest:
 			for _, e := range p.FIR {
-				if e.SSRC == s.ssrc {
+				// A FIR repeated with the same sequence number is the
+				// same request (RFC 5104 4.3.1.2).
+				if e.SSRC == s.ssrc && int(e.SequenceNumber) != s.lastFIR {
+					s.lastFIR = int(e.SequenceNumber)
 					s.st.keyRequestsIn.Add(1)
 					s.wantKey.Store(true)
 				}
@@ -100,6 +105,14 @@ func (s *Session) handleRTCP(pkts []rtcp.Packet, now time.Time) {
 					return true
 				})
 			}
+		case *rtcp.Goodbye:
+			// The far end's video ended: its last picture goes.
+			s.mu.Lock()
+			theirs := s.recv.started && slices.Contains(p.Sources, s.recv.ssrc)
+			s.mu.Unlock()
+			if theirs && s.cfg.RemoteFeed != nil {
+				s.cfg.RemoteFeed.Clear()
+			}
 		case *rtcp.ReceiverEstimatedMaximumBitrate:
 			s.rate.onREMB(int(p.Bitrate))
 		}
@@ -115,7 +128,7 @@ func (s *Session) onReports(reports []rtcp.ReceptionReport, now time.Time) {
 		}
 		frac := float64(r.FractionLost) / 256
 		s.st.remoteLost.Store(floatBits(frac))
-		s.rate.onLoss(frac)
+		s.rate.onLoss(frac, now)
 		if r.LastSenderReport != 0 {
 			rtt := ntpMid(ntpTime(now)) - r.LastSenderReport - r.Delay
 			if rtt < 1<<31 { // a wrapped (negative) value is a bad report
@@ -128,18 +141,20 @@ func (s *Session) onReports(reports []rtcp.ReceptionReport, now time.Time) {
 }
 
 // report builds our compound RTCP packet: an SR when we have sent, else an
-// RR, with a reception report when we receive, and our CNAME.
-func (s *Session) report(now time.Time) []rtcp.Packet {
+// RR, with a reception report when we receive (and blocks is set), and our
+// CNAME. Feedback goes without the reception report: one would restart the
+// loss interval, and the far end adapts once per report, not per NACK.
+func (s *Session) report(now time.Time, blocks bool) []rtcp.Packet {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var blocks []rtcp.ReceptionReport
-	if s.recv.started {
+	var rr []rtcp.ReceptionReport
+	if blocks && s.recv.started {
 		var dlsr uint32
 		if !s.recv.lastSRAt.IsZero() {
 			dlsr = uint32(now.Sub(s.recv.lastSRAt) * 65536 / time.Second)
 		}
 		lost := min(max(s.recv.totalLost(), 0), 0x7fffff)
-		blocks = append(blocks, rtcp.ReceptionReport{
+		rr = append(rr, rtcp.ReceptionReport{
 			SSRC:               s.recv.ssrc,
 			FractionLost:       s.recv.fractionLost(),
 			TotalLost:          uint32(lost),
@@ -160,21 +175,21 @@ func (s *Session) report(now time.Time) []rtcp.Packet {
 			RTPTime:     s.sent.lastTS + uint32(rtpUnits(now)-rtpUnits(s.sent.lastAt)),
 			PacketCount: uint32(s.sent.packets),
 			OctetCount:  uint32(s.sent.octets),
-			Reports:     blocks,
+			Reports:     rr,
 		}, cname}
 	}
-	return []rtcp.Packet{&rtcp.ReceiverReport{SSRC: s.ssrc, Reports: blocks}, cname}
+	return []rtcp.Packet{&rtcp.ReceiverReport{SSRC: s.ssrc, Reports: rr}, cname}
 }
 
 // bye is our last report and an RTCP BYE.
 func (s *Session) bye(now time.Time) []rtcp.Packet {
-	return append(s.report(now), &rtcp.Goodbye{Sources: []uint32{s.ssrc}})
+	return append(s.report(now, true), &rtcp.Goodbye{Sources: []uint32{s.ssrc}})
 }
 
 // sendFeedback sends fb in a compound packet after our report (RFC 4585
 // 3.1: feedback rides in compound RTCP).
 func (s *Session) sendFeedback(fb rtcp.Packet, now time.Time) {
-	s.sendRTCP(append(s.report(now), fb))
+	s.sendRTCP(append(s.report(now, false), fb))
 }
 
 func (s *Session) sendRTCP(pkts []rtcp.Packet) {
@@ -191,7 +206,7 @@ func (s *Session) sendRTCP(pkts []rtcp.Packet) {
 }
 
 // requestKeyFrame sends a PLI (or FIR) about the far end's stream, at most
-// one per keyRequestGap.
+// one per keyRequestGap until a key frame comes.
 func (s *Session) requestKeyFrame(now time.Time) {
 	k := &s.keyReq
 	if !k.allowed {
@@ -219,6 +234,14 @@ func (s *Session) requestKeyFrame(now time.Time) {
 	}
 	s.st.keysRequested.Add(1)
 	s.sendFeedback(fb, now)
+}
+
+// keyFrameCame lifts the limit on key frame requests: the last one is
+// answered.
+func (k *keyRequester) keyFrameCame() {
+	k.mu.Lock()
+	k.last = time.Time{}
+	k.mu.Unlock()
 }
 
 // sendNACK asks the far end to resend the packets seqs (RFC 4585 6.2.1).

@@ -28,11 +28,15 @@ type Feedback struct {
 	NACK bool // generic NACK (RFC 4585 "nack")
 	PLI  bool // picture loss indication ("nack pli")
 	FIR  bool // full intra request (RFC 5104 "ccm fir")
-	REMB bool // it sends REMB ("goog-remb"); we only read it
+	REMB bool // it sends REMB ("goog-remb"); a REMB that comes is obeyed either way
 }
 
 // DefaultMaxBitrate is the bit rate ceiling when Config.MaxBitrate is 0.
 const DefaultMaxBitrate = 1_500_000
+
+// DefaultKeyFrameInterval is how often a key frame goes to a far end that
+// takes neither PLI nor FIR.
+const DefaultKeyFrameInterval = 3 * time.Second
 
 // Config is what offer/answer and the settings decided for one call's
 // video stream.
@@ -43,15 +47,17 @@ type Config struct {
 	RemoteRTCP     netip.AddrPort // RTCP destination; zero: RTP port + 1
 	RTCPMux        bool           // RTCP goes to the RTP address (RFC 5761)
 	Feedback       Feedback
-	// Size is the most we send: the caller opens sources at it; FPS is
-	// the frame rate we pace to (0: 30).
+	// Size is the most we send. The caller opens sources at Width and
+	// Height: the session encodes whatever size comes (and reopens the
+	// encoder when it changes). FPS is the frame rate we pace to (0: 30).
 	Size       video.Constraints
 	MaxBitrate int         // bits/s ceiling (b=AS/TIAS, or settings); 0: DefaultMaxBitrate
 	RemoteFeed *video.Feed // the far end's decoded pictures (nil: not shown)
 	LocalFeed  *video.Feed // our captured pictures, the preview (nil: none)
 	// KeyFrameInterval forces a key frame when none was sent for this
-	// long, so a far end that takes no PLI/FIR recovers from loss in
-	// time. 0: only the encoder's own and the requested ones.
+	// long, so a far end that cannot ask for one recovers from loss.
+	// 0: DefaultKeyFrameInterval when the far end takes neither PLI nor
+	// FIR, else none; negative: never.
 	KeyFrameInterval time.Duration
 	Log              *slog.Logger
 }
@@ -65,8 +71,8 @@ type Session struct {
 	log   *slog.Logger
 	ssrc  uint32
 	cname string
-	pkt   packetizer   // how the codec's frames go into RTP payloads
-	depkt depacketizer // and back
+	pkt   packetizer   // how the codec's frames go into RTP payloads; the send goroutine's
+	depkt depacketizer // and back (stateless)
 
 	remote     atomic.Pointer[netip.AddrPort]
 	remoteRTCP atomic.Pointer[netip.AddrPort]
@@ -77,14 +83,16 @@ type Session struct {
 	rate       adapter
 	hist       *history
 	st         counters
+	lastFIR    int          // sequence number of the far end's last FIR, -1 none; the RTCP reader's alone
+	gapWaitFor atomic.Int64 // tests: how long a missing packet is waited for (0: by the RTT)
 
 	// rtcpMu serializes SendRTCP: reports, feedback and the BYE come
 	// from three goroutines and a transport stage (SRTCP) need not be
 	// safe for concurrent use.
 	rtcpMu sync.Mutex
 
-	// mu guards recv (the reception statistics the reports carry), the
-	// far end's reported figures and sent (what our SR says).
+	// mu guards recv (the reception statistics our reports carry), sent
+	// (what our SR says) and rtt.
 	mu   sync.Mutex
 	recv recvStats
 	sent sentStats
@@ -129,6 +137,9 @@ func New(tr media.Transport, cfg Config) (*Session, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.KeyFrameInterval == 0 && !cfg.Feedback.PLI && !cfg.Feedback.FIR {
+		cfg.KeyFrameInterval = DefaultKeyFrameInterval
+	}
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, fmt.Errorf("videosession: ssrc: %w", err)
@@ -138,7 +149,7 @@ func New(tr media.Transport, cfg Config) (*Session, error) {
 		ssrc:  binary.BigEndian.Uint32(b[:4]),
 		cname: fmt.Sprintf("softphone-%x", b[4:]),
 		pkt:   pk, depkt: dp,
-		hist: newHistory(),
+		hist: newHistory(), lastFIR: -1,
 		stop: make(chan struct{}),
 	}
 	s.rate.init(cfg.MaxBitrate, cfg.Size.FPS)
@@ -248,6 +259,10 @@ func (s *Session) stopSendLocked() video.Source {
 // end does not want it) and whether video is expected in. The source keeps
 // feeding the preview while sending is off.
 func (s *Session) SetDirection(send, recv bool) {
+	if send && !s.sending.Load() {
+		// The far end may have dropped its decoder's state meanwhile.
+		s.wantKey.Store(true)
+	}
 	s.sending.Store(send)
 	s.receiving.Store(recv)
 }
