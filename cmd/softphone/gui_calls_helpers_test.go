@@ -132,14 +132,13 @@ func pcmuPeer(t *testing.T, k *testlab.Kamailio, user string) *testlab.Baresip {
 // The in-call screen's round buttons (gui/pages/incall/controls.go) sit
 // in a grid of 96 dp cells centred on the screen, which is the window
 // (1024×700 dp, 1 px per dp under Xvfb) right of the 140 dp navigation
-// rail: columns at x 486, 582 and 678 for rows of three, 534 and 630 for
-// the last row of two. How far down the grid is depends on what is above
+// rail: columns at x 486, 582 and 678. How far down the grid is depends on what is above
 // it (the list of calls, the avatar, the REC and quality lines), so the
 // rows are found in a picture of the window: see controlRows.
 var controlCells = map[string]struct{ x, row int }{
 	"Mute": {486, 0}, "Hold": {582, 0}, "Keypad": {678, 0},
 	"Transfer": {486, 1}, "Merge": {582, 1}, "Record": {678, 1},
-	"Audio": {534, 2}, "Add call": {630, 2},
+	"Audio": {486, 2}, "Video": {582, 2}, "Add call": {678, 2},
 }
 
 // clickControl clicks the in-call button labelled name.
