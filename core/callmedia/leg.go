@@ -49,7 +49,10 @@ type leg struct {
 // openLeg binds the leg's socket on bind (from ports), advertising adv.
 // offered is the far end's transport for this m= line when we answer,
 // nil when we offer. ctx bounds candidate gathering.
-func openLeg(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, log *slog.Logger, sec Security, cert func() *secure.Certificate, offered *sdp.Transport) (*leg, error) {
+//
+// queue is how many received RTP packets a path keeps for the reader (0:
+// the default, for audio).
+func openLeg(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, log *slog.Logger, sec Security, cert func() *secure.Certificate, offered *sdp.Transport, queue int) (*leg, error) {
 	l := &leg{log: log, sec: sec, incoming: offered != nil}
 	var lt sdp.Transport
 	ice, needPath := false, false
@@ -85,7 +88,7 @@ func openLeg(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, l
 		if err != nil {
 			return nil, err
 		}
-		l.path, l.pt = path, media.NewPacketTransport(path)
+		l.path, l.pt = path, media.NewPacketTransport(path, queue)
 		l.tr, l.port = l.pt, int(path.Addr().Port())
 		if p := path.Local(); p != nil {
 			lt.ICE = &sdp.ICE{Ufrag: p.Ufrag, Pwd: p.Pwd, Candidates: p.Candidates, EndOfCandidates: true}

@@ -96,7 +96,7 @@ func Open(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, cfg 
 			s.offeredVideo = s.offeredVideo || (cfg.Video != nil && v.offered != nil)
 		}
 	}
-	a, err := openLeg(ctx, bind, adv, ports, cfg.Log, sec, s.certificate, offered)
+	a, err := openLeg(ctx, bind, adv, ports, cfg.Log, sec, s.certificate, offered, 0)
 	if err != nil {
 		return nil, err
 	}

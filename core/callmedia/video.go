@@ -29,6 +29,10 @@ type VideoConfig struct {
 // line has its own PT space, so they may repeat the audio's.
 const firstVideoPT = 96
 
+// videoPathQueue is the room a video path keeps for received packets: a
+// 1280x720 key frame comes as a burst of up to a few hundred.
+const videoPathQueue = 512
+
 // What we ask of the far end's feedback for every video codec (RFC 4585,
 // RFC 5104).
 var videoFeedback = []string{"nack", "nack pli", "ccm fir"}
@@ -97,7 +101,7 @@ func (s *Stream) ensureLeg(ctx context.Context, v *videoStream, offered *sdp.Tra
 	if has {
 		return nil
 	}
-	l, err := openLeg(ctx, s.bind, s.adv, s.ports, s.cfg.Log, s.sec, s.certificate, offered)
+	l, err := openLeg(ctx, s.bind, s.adv, s.ports, s.cfg.Log, s.sec, s.certificate, offered, videoPathQueue)
 	if err != nil {
 		s.mu.Lock()
 		v.disabled = true

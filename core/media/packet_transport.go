@@ -16,9 +16,10 @@ type PacketPath interface {
 	Close() error
 }
 
-// pathQueue is how many packets wait for the playout loop: a second of
-// 20 ms audio, as a socket's receive buffer would hold.
-const pathQueue = 64
+// DefaultPathQueue is how many packets wait for the playout loop: a
+// second of 20 ms audio, as a socket's receive buffer would hold. A video
+// stream needs room for a key frame's burst: see NewPacketTransport.
+const DefaultPathQueue = 64
 
 type queued struct {
 	buf  []byte
@@ -48,17 +49,21 @@ type PacketTransport struct {
 
 var _ Transport = (*PacketTransport)(nil)
 
-// NewPacketTransport starts reading p; Close stops it and closes p.
-func NewPacketTransport(p PacketPath) *PacketTransport {
+// NewPacketTransport starts reading p, keeping up to queue RTP packets
+// for the reader (0: DefaultPathQueue); Close stops it and closes p.
+func NewPacketTransport(p PacketPath, queue int) *PacketTransport {
+	if queue <= 0 {
+		queue = DefaultPathQueue
+	}
 	t := &PacketTransport{
 		path: p,
-		rtp:  make(chan *queued, pathQueue),
-		free: make(chan *queued, pathQueue+1),
+		rtp:  make(chan *queued, queue),
+		free: make(chan *queued, queue+1),
 		rtcp: make(chan []byte, 16),
 		dtls: make(chan []byte, 16),
 		done: make(chan struct{}),
 	}
-	for range pathQueue + 1 {
+	for range queue + 1 {
 		t.free <- &queued{buf: make([]byte, 1500)}
 	}
 	go t.read()

@@ -68,7 +68,7 @@ func TestClassify(t *testing.T) {
 
 func TestPacketTransportSorts(t *testing.T) {
 	path := newFakePath()
-	tr := NewPacketTransport(path)
+	tr := NewPacketTransport(path, 0)
 	defer tr.Close()
 	rtpPkt := []byte{0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xaa}
 	rtcpPkt := []byte{0x81, 201, 0, 1, 0, 0, 0, 1}
@@ -114,7 +114,7 @@ func TestPacketTransportSorts(t *testing.T) {
 }
 
 func TestPacketTransportClose(t *testing.T) {
-	tr := NewPacketTransport(newFakePath())
+	tr := NewPacketTransport(newFakePath(), 0)
 	dc := tr.DTLS()
 	_ = dc.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
 	if _, err := dc.Read(make([]byte, 10)); !errors.Is(err, os.ErrDeadlineExceeded) {
