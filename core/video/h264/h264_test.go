@@ -390,3 +390,73 @@ func TestOddSubImage(t *testing.T) {
 		}
 	}
 }
+
+// A slice lost in transit (one RTP packet) spoils the frame and those
+// that follow it, until the next IDR.
+func TestLostSlice(t *testing.T) {
+	enc, err := NewEncoder(video.EncoderConfig{Width: 640, Height: 480, FPS: 30, Bitrate: 800_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	src := frames(t, 640, 480, 6)
+	stream, _ := encodeAll(t, enc, src[:5])
+	idr, _, err := enc.Encode(src[5], true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		before [][]byte // decoded whole first
+		frame  []byte   // loses a slice
+		lose   func(nslices int) int
+		next   []byte
+	}{
+		{"IDR, a middle slice", nil, stream[0], func(n int) int { return n / 2 }, stream[1]},
+		{"delta, its last slice", stream[:1], stream[1], func(n int) int { return n - 1 }, stream[2]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dec, err := NewDecoder()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer dec.Close()
+			for _, fr := range tc.before {
+				if pic, err := dec.Decode(fr); pic == nil || err != nil {
+					t.Fatalf("a whole frame: %v", err)
+				}
+			}
+			var lost, damaged []byte
+			var nslices int
+			for _, n := range nalUnits(tc.frame) {
+				if typ := n[0] & 0x1f; typ == 1 || typ == 5 {
+					nslices++
+				}
+			}
+			if nslices < 2 {
+				t.Fatalf("the frame has %d slice(s): nothing to lose", nslices)
+			}
+			lose, k := tc.lose(nslices), 0
+			for _, n := range nalUnits(tc.frame) {
+				if typ := n[0] & 0x1f; typ == 1 || typ == 5 {
+					k++
+					if k-1 == lose {
+						lost = n
+						continue
+					}
+				}
+				damaged = append(append(damaged, 0, 0, 0, 1), n...)
+			}
+			pic, err := dec.Decode(damaged)
+			if pic != nil || !errors.Is(err, video.ErrCorrupt) {
+				t.Errorf("without slice %d of %d (%d bytes): %v, %v; want ErrCorrupt", lose, nslices, len(lost), pic, err)
+			}
+			if pic, err := dec.Decode(tc.next); pic != nil || !errors.Is(err, video.ErrCorrupt) {
+				t.Errorf("the next delta: %v, %v; want ErrCorrupt", pic, err)
+			}
+			if pic, err := dec.Decode(idr); pic == nil || err != nil {
+				t.Fatalf("the next IDR: %v", err)
+			}
+		})
+	}
+}
