@@ -61,13 +61,17 @@ func NewEncoder(c video.EncoderConfig) (*Encoder, error) {
 
 // encError describes a failed C call.
 func (e *Encoder) encError(r C.int) error {
-	what := map[C.int]string{
-		C.SP_H264_CREATE:  "create encoder",
-		C.SP_H264_INIT:    "initialise encoder",
-		C.SP_H264_ENCODE:  "encode",
-		C.SP_H264_BITRATE: "set bitrate",
-		C.SP_H264_NOMEM:   "out of memory",
-	}[r]
+	what := "encode"
+	switch r {
+	case C.SP_H264_CREATE:
+		what = "create encoder"
+	case C.SP_H264_INIT:
+		what = "initialise encoder"
+	case C.SP_H264_BITRATE:
+		what = "set bitrate"
+	case C.SP_H264_NOMEM:
+		what = "out of memory"
+	}
 	return fmt.Errorf("h264: %s (%dx%d): openh264 status %d", what, e.w, e.h, int(e.st.err))
 }
 
