@@ -30,6 +30,7 @@ type Encoder struct {
 	bps     int
 	out     []byte // the last frame, handed out until the next Encode
 	started bool   // the encoder has been set up for w×h
+	keyDue  bool   // a key frame was asked for and has not come out yet
 }
 
 // NewEncoder makes an encoder. The size in c is a hint: the encoder sets
@@ -104,8 +105,10 @@ func (e *Encoder) Encode(img *image.YCbCr, keyframe bool) ([]byte, bool, error) 
 			return nil, false, err
 		}
 	}
+	// An asked-for key frame the rate control dropped is asked for again.
+	e.keyDue = e.keyDue || keyframe
 	force := C.int(0)
-	if keyframe {
+	if e.keyDue {
 		force = 1
 	}
 	if r := C.sp_h264enc_encode(e.st, y, u, v, C.int(img.YStride), C.int(img.CStride), force); r != C.SP_H264_OK {
@@ -119,7 +122,11 @@ func (e *Encoder) Encode(img *image.YCbCr, keyframe bool) ([]byte, bool, error) 
 	if n > 0 {
 		copy(e.out, unsafe.Slice((*byte)(unsafe.Pointer(e.st.out)), n))
 	}
-	return e.out, e.st.key != 0, nil
+	key := e.st.key != 0
+	if key {
+		e.keyDue = false
+	}
+	return e.out, key, nil
 }
 
 // SetBitrate changes the target for the frames to come.

@@ -42,7 +42,11 @@ int sp_h264enc_init(sp_h264enc *e, int w, int h, int fps, int bps, int max_nal) 
 	p->bSimulcastAVC = false;
 	p->iPaddingFlag = 0;
 	p->iEntropyCodingModeFlag = 0; // CAVLC: constrained baseline
-	p->bEnableFrameSkip = false;   // every frame comes out: a skipped one would look like a loss
+	// Skip frames rather than overshoot when the target is too low for
+	// the picture (without it openh264 misses low targets by 3×): a
+	// call's bandwidth estimate is a ceiling. Frames after an IDR are
+	// often skipped while it is paid for.
+	p->bEnableFrameSkip = true;
 	p->uiMaxNalSize = max_nal;
 	p->iMultipleThreadIdc = 1; // 2-core machines; a call has audio and capture too
 	p->bUseLoadBalancing = false;
