@@ -19,10 +19,14 @@ const (
 	minBitrate     = 10_000
 )
 
-// Encoder is an openh264 encoder tuned for calls: constrained baseline,
-// camera real-time usage, bit-rate rate control, one thread, SPS and PPS
-// before every IDR, slices of at most MaxNALSize bytes. It is not safe
-// for concurrent use; Close frees its C memory.
+// Encoder is an openh264 encoder tuned for calls: constrained baseline
+// level 3.1, camera real-time usage, bit-rate rate control (frames skipped
+// rather than overshoot), one thread (machines with two cores also run the
+// call's audio and capture), SPS and PPS before every IDR, slices of at
+// most MaxNALSize bytes. IDRs come on request, or every 3000 frames. The
+// rate control budgets Bitrate/FPS a frame: FPS must be the rate frames
+// really come at. It is not safe for concurrent use; Close frees its C
+// memory.
 type Encoder struct {
 	st      *C.sp_h264enc // C memory, nil once closed
 	w, h    int

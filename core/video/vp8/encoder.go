@@ -16,12 +16,16 @@ import (
 const (
 	defaultFPS     = 30
 	defaultBitrate = 500_000
-	minBitrate     = 10_000 // libvpx counts in kbit/s; below this it starves
+	minBitrate     = 10_000 // libvpx counts in kbit/s
 )
 
 // Encoder is a libvpx VP8 encoder tuned for calls: one pass, no look-ahead,
-// constant bit rate, error-resilient, one thread. It is not safe for
-// concurrent use; Close frees its C memory.
+// constant bit rate (frames dropped rather than overshoot), error
+// resilient, real-time speed, one thread (machines with two cores also
+// run the call's audio and capture). Key frames come on request, or every
+// 3000 frames. The rate control budgets Bitrate/FPS a frame: FPS must be
+// the rate frames really come at. It is not safe for concurrent use;
+// Close frees its C memory.
 type Encoder struct {
 	st      *C.sp_vp8enc // C memory, nil once closed
 	w, h    int
