@@ -66,6 +66,8 @@ func (d *Decoder) Decode(data []byte) (*image.YCbCr, error) {
 			(*C.uint8_t)(unsafe.Pointer(&d.pic.Cb[0])),
 			(*C.uint8_t)(unsafe.Pointer(&d.pic.Cr[0])))
 		return d.pic, nil
+	case C.SP_H264DEC_INCOMPLETE:
+		return nil, fmt.Errorf("h264: frame lacks some of its slices: %w", video.ErrCorrupt)
 	default:
 		return nil, fmt.Errorf("h264: decode: state %#x: %w", int(d.st.state), video.ErrCorrupt)
 	}

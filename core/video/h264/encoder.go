@@ -19,10 +19,14 @@ const (
 	minBitrate     = 10_000
 )
 
-// Encoder is an openh264 encoder tuned for calls: constrained baseline,
-// camera real-time usage, bit-rate rate control, one thread, SPS and PPS
-// before every IDR, slices of at most MaxNALSize bytes. It is not safe
-// for concurrent use; Close frees its C memory.
+// Encoder is an openh264 encoder tuned for calls: constrained baseline
+// level 3.1, camera real-time usage, bit-rate rate control (frames skipped
+// rather than overshoot), one thread (machines with two cores also run the
+// call's audio and capture), SPS and PPS before every IDR, slices of at
+// most MaxNALSize bytes. IDRs come on request, or every 3000 frames. The
+// rate control budgets Bitrate/FPS a frame: FPS must be the rate frames
+// really come at. It is not safe for concurrent use; Close frees its C
+// memory.
 type Encoder struct {
 	st      *C.sp_h264enc // C memory, nil once closed
 	w, h    int
@@ -30,6 +34,7 @@ type Encoder struct {
 	bps     int
 	out     []byte // the last frame, handed out until the next Encode
 	started bool   // the encoder has been set up for w×h
+	keyDue  bool   // a key frame was asked for and has not come out yet
 }
 
 // NewEncoder makes an encoder. The size in c is a hint: the encoder sets
@@ -61,13 +66,17 @@ func NewEncoder(c video.EncoderConfig) (*Encoder, error) {
 
 // encError describes a failed C call.
 func (e *Encoder) encError(r C.int) error {
-	what := map[C.int]string{
-		C.SP_H264_CREATE:  "create encoder",
-		C.SP_H264_INIT:    "initialise encoder",
-		C.SP_H264_ENCODE:  "encode",
-		C.SP_H264_BITRATE: "set bitrate",
-		C.SP_H264_NOMEM:   "out of memory",
-	}[r]
+	what := "encode"
+	switch r {
+	case C.SP_H264_CREATE:
+		what = "create encoder"
+	case C.SP_H264_INIT:
+		what = "initialise encoder"
+	case C.SP_H264_BITRATE:
+		what = "set bitrate"
+	case C.SP_H264_NOMEM:
+		what = "out of memory"
+	}
 	return fmt.Errorf("h264: %s (%dx%d): openh264 status %d", what, e.w, e.h, int(e.st.err))
 }
 
@@ -100,8 +109,10 @@ func (e *Encoder) Encode(img *image.YCbCr, keyframe bool) ([]byte, bool, error) 
 			return nil, false, err
 		}
 	}
+	// An asked-for key frame the rate control dropped is asked for again.
+	e.keyDue = e.keyDue || keyframe
 	force := C.int(0)
-	if keyframe {
+	if e.keyDue {
 		force = 1
 	}
 	if r := C.sp_h264enc_encode(e.st, y, u, v, C.int(img.YStride), C.int(img.CStride), force); r != C.SP_H264_OK {
@@ -115,7 +126,11 @@ func (e *Encoder) Encode(img *image.YCbCr, keyframe bool) ([]byte, bool, error) 
 	if n > 0 {
 		copy(e.out, unsafe.Slice((*byte)(unsafe.Pointer(e.st.out)), n))
 	}
-	return e.out, e.st.key != 0, nil
+	key := e.st.key != 0
+	if key {
+		e.keyDue = false
+	}
+	return e.out, key, nil
 }
 
 // SetBitrate changes the target for the frames to come.

@@ -42,7 +42,11 @@ int sp_h264enc_init(sp_h264enc *e, int w, int h, int fps, int bps, int max_nal) 
 	p->bSimulcastAVC = false;
 	p->iPaddingFlag = 0;
 	p->iEntropyCodingModeFlag = 0; // CAVLC: constrained baseline
-	p->bEnableFrameSkip = false;   // every frame comes out: a skipped one would look like a loss
+	// Skip frames rather than overshoot when the target is too low for
+	// the picture (without it openh264 misses low targets by 3×): a
+	// call's bandwidth estimate is a ceiling. Frames after an IDR are
+	// often skipped while it is paid for.
+	p->bEnableFrameSkip = true;
 	p->uiMaxNalSize = max_nal;
 	p->iMultipleThreadIdc = 1; // 2-core machines; a call has audio and capture too
 	p->bUseLoadBalancing = false;
@@ -182,7 +186,18 @@ int sp_h264dec_decode(sp_h264dec *d, const uint8_t *data, size_t n,
 	d->dst[0] = d->dst[1] = d->dst[2] = NULL;
 	d->state = (*d->dec)->DecodeFrameNoDelay(d->dec, data, (int)n, d->dst, &d->info);
 	if (d->state != dsErrorFree) return SP_H264DEC_ERROR;
-	if (d->info.iBufferStatus != 1 || d->dst[0] == NULL) return SP_H264DEC_NONE;
+	if (d->info.iBufferStatus != 1 || d->dst[0] == NULL) {
+		// Slices but no picture: the frame lacks some of its slices (lost
+		// packets), and openh264 waits for them. Constrained baseline has
+		// no reordering, so nothing else holds a picture back.
+		int vcl = FEEDBACK_UNKNOWN_NAL;
+		(*d->dec)->GetOption(d->dec, DECODER_OPTION_VCL_NAL, &vcl);
+		if (vcl == FEEDBACK_VCL_NAL) {
+			d->state = dsBitstreamError;
+			return SP_H264DEC_INCOMPLETE;
+		}
+		return SP_H264DEC_NONE;
+	}
 	const SSysMEMBuffer *b = &d->info.UsrData.sSystemBuffer;
 	if (b->iFormat != videoFormatI420) {
 		d->state = dsInvalidArgument;

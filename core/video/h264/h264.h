@@ -44,7 +44,8 @@ enum {
 	SP_H264DEC_PICTURE = 0, // the picture is copied into the caller's planes
 	SP_H264DEC_NONE = 1,    // no picture came out (parameter sets only)
 	SP_H264DEC_RESIZE = 2,  // a picture of w×h is waiting: call sp_h264dec_copy with planes that size
-	SP_H264DEC_ERROR = 3    // state says why (DECODING_STATE bits)
+	SP_H264DEC_ERROR = 3,     // state says why (DECODING_STATE bits)
+	SP_H264DEC_INCOMPLETE = 4 // slices but no picture: some are missing
 };
 
 typedef struct {

@@ -16,12 +16,16 @@ import (
 const (
 	defaultFPS     = 30
 	defaultBitrate = 500_000
-	minBitrate     = 10_000 // libvpx counts in kbit/s; below this it starves
+	minBitrate     = 10_000 // libvpx counts in kbit/s
 )
 
 // Encoder is a libvpx VP8 encoder tuned for calls: one pass, no look-ahead,
-// constant bit rate, error-resilient, one thread. It is not safe for
-// concurrent use; Close frees its C memory.
+// constant bit rate (frames dropped rather than overshoot), error
+// resilient, real-time speed, one thread (machines with two cores also
+// run the call's audio and capture). Key frames come on request, or every
+// 3000 frames. The rate control budgets Bitrate/FPS a frame: FPS must be
+// the rate frames really come at. It is not safe for concurrent use;
+// Close frees its C memory.
 type Encoder struct {
 	st      *C.sp_vp8enc // C memory, nil once closed
 	w, h    int
@@ -29,6 +33,7 @@ type Encoder struct {
 	kbps    int
 	out     []byte // the last frame, handed out until the next Encode
 	started bool   // the encoder has been set up for w×h
+	keyDue  bool   // a key frame was asked for and has not come out yet
 }
 
 // NewEncoder makes an encoder. The size in c is a hint: the encoder sets
@@ -86,8 +91,10 @@ func (e *Encoder) Encode(img *image.YCbCr, keyframe bool) ([]byte, bool, error) 
 			return nil, false, err
 		}
 	}
+	// An asked-for key frame the rate control dropped is asked for again.
+	e.keyDue = e.keyDue || keyframe
 	force := C.int(0)
-	if keyframe {
+	if e.keyDue {
 		force = 1
 	}
 	if r := C.sp_vp8enc_encode(e.st, y, u, v, C.int(img.YStride), C.int(img.CStride), force); r != 0 {
@@ -101,7 +108,11 @@ func (e *Encoder) Encode(img *image.YCbCr, keyframe bool) ([]byte, bool, error) 
 	if n > 0 {
 		copy(e.out, unsafe.Slice((*byte)(unsafe.Pointer(e.st.out)), n))
 	}
-	return e.out, e.st.key != 0, nil
+	key := e.st.key != 0
+	if key {
+		e.keyDue = false
+	}
+	return e.out, key, nil
 }
 
 // SetBitrate changes the target for the frames to come.

@@ -55,7 +55,8 @@ func psnr(a, b *image.YCbCr) float64 {
 }
 
 // encodeAll encodes src in order (the first as a key frame) and returns
-// copies of the frames and their key flags.
+// copies of the frames that came out, and their key flags: the rate
+// control may drop some.
 func encodeAll(t testing.TB, enc video.Encoder, src []*image.YCbCr) ([][]byte, []bool) {
 	t.Helper()
 	var out [][]byte
@@ -65,10 +66,34 @@ func encodeAll(t testing.TB, enc video.Encoder, src []*image.YCbCr) ([][]byte, [
 		if err != nil {
 			t.Fatalf("frame %d: %v", i, err)
 		}
+		if len(data) == 0 {
+			continue
+		}
 		out = append(out, append([]byte(nil), data...))
 		keys = append(keys, key)
 	}
 	return out, keys
+}
+
+// keyFrame asks for a key frame at src[0] and goes on through src until
+// a frame comes out (the rate control may drop some), which must be a key
+// frame; it returns a copy of it and its index in src.
+func keyFrame(t testing.TB, enc video.Encoder, src []*image.YCbCr) ([]byte, int) {
+	t.Helper()
+	for i, img := range src {
+		data, key, err := enc.Encode(img, i == 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data) > 0 {
+			if !key {
+				t.Fatalf("asked for a key frame, got a %d-byte delta frame", len(data))
+			}
+			return append([]byte(nil), data...), i
+		}
+	}
+	t.Fatalf("no frame out of %d", len(src))
+	return nil, 0
 }
 
 func mean(sizes []int) float64 {

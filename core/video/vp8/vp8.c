@@ -29,7 +29,9 @@ int sp_vp8enc_init(sp_vp8enc *e, int w, int h, int fps, int kbps) {
 	c->rc_buf_initial_sz = 500;
 	c->rc_buf_optimal_sz = 600;
 	c->rc_buf_sz = 1000;
-	c->rc_dropframe_thresh = 0; // every frame comes out: a dropped one would look like a loss
+	// Drop frames rather than overshoot when the target is too low for
+	// the picture: a call's bandwidth estimate is a ceiling.
+	c->rc_dropframe_thresh = 30;
 	c->rc_resize_allowed = 0;
 	c->kf_mode = VPX_KF_AUTO;
 	c->kf_min_dist = 0;
