@@ -58,9 +58,9 @@ type Stream struct {
 	// end's, our preview), the same for the call's life.
 	remoteFeed, localFeed video.Feed
 
-	// mu guards the fields below. It is taken before a leg's or a video
-	// stream's own lock, never inside one; nothing else is called while
-	// holding it.
+	// mu guards the fields below and each videoStream's. A leg's mu may
+	// be taken under it (our SDP reads the legs' transports), never the
+	// other way round; nothing else is called while holding it.
 	mu        sync.Mutex
 	sess      *media.Session
 	local     sdp.Local // Transport and Video come from the legs at each use
