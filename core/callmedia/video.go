@@ -39,11 +39,11 @@ var videoFeedback = []string{"nack", "nack pli", "ccm fir"}
 
 // videoStream is one m=video line of the call.
 type videoStream struct {
-	content string         // "" (the main picture) or "slides"
-	offered *sdp.Transport // the far end's offer for this line, when it offered it enabled
-	leg     *leg           // nil while disabled
+	content string // "" (the main picture) or "slides"; never changes
 
 	// Guarded by the Stream's mu.
+	offered  *sdp.Transport // the far end's offer for this line, when it offered it enabled
+	leg      *leg           // nil while disabled
 	disabled bool
 	sess     *videosession.Session
 	neg      sdp.VideoNegotiated
@@ -66,6 +66,12 @@ func (s *Stream) wantVideo(ctx context.Context, req call.VideoRequest) (renegoti
 	before := s.videoShape()
 	s.want = req
 	main := s.mainVideo()
+	if main == nil && req.Video && s.audio.incoming && s.sess == nil {
+		// A call offered without video is answered as offered; video can
+		// be added once it is up.
+		s.mu.Unlock()
+		return false, nil
+	}
 	if main == nil && req.Video {
 		main = &videoStream{disabled: true}
 		s.videos = append(s.videos, main)
