@@ -131,10 +131,10 @@ func testScreenShare(t *testing.T, bin string) {
 	display := testlab.StartXvfb(t, 170)
 	sw, sh := showOnScreen(t, display, knownScreen)
 	png := filepath.Join(t.TempDir(), "screen.png")
-	a := startAnswer(t, bin, "--config", directConfig(t), "--data", t.TempDir(), "--count", "1", "--video", "--save-frame", png)
+	a := startAnswer(t, bin, append(phoneArgs(t), "--count", "1", "--video", "--save-frame", png)...)
 	start := time.Now()
-	code, stdout, stderr := runBinary(t, bin, []string{"DISPLAY=" + display}, "call", "sip:a@"+a.addr,
-		"--config", directConfig(t), "--data", t.TempDir(), "--video", "--screen", "--hangup-after", "4s", "--json")
+	code, stdout, stderr := runBinary(t, bin, []string{"DISPLAY=" + display},
+		append([]string{"call", "sip:a@" + a.addr, "--video", "--screen", "--hangup-after", "4s", "--json"}, phoneArgs(t)...)...)
 	if code != exitOK {
 		t.Fatalf("call exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}

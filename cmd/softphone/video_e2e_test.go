@@ -25,6 +25,18 @@ func directConfig(t *testing.T) string {
 	return writeFile(t, "[sip]\nlisten = \"127.0.0.1:0\"\n")
 }
 
+// phoneArgs are the flags every program of these tests runs with: its
+// own configuration and data, and a tone file as microphone (looped), so
+// the calls do not depend on the machine's sound devices.
+func phoneArgs(t *testing.T) []string {
+	t.Helper()
+	tone := filepath.Join(t.TempDir(), "tone.wav")
+	if err := testlab.WriteToneWAV(tone, 16000, 440, time.Second, testlab.ToneAmplitude); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"--config", directConfig(t), "--data", t.TempDir(), "--play", tone}
+}
+
 // TestVideoPrograms runs the built program in video calls with real
 // peers: baresip either way, and itself sharing a screen.
 func TestVideoPrograms(t *testing.T) {
@@ -54,8 +66,8 @@ func testVideoCallToBaresip(t *testing.T, bin string) {
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Video: true})
 	png := filepath.Join(t.TempDir(), "far.png")
 	start := time.Now()
-	code, stdout, stderr := runBinary(t, bin, nil, "call", bob.AOR, "--config", directConfig(t), "--data", t.TempDir(),
-		"--video", "--camera", "test", "--hangup-after", "4s", "--json", "--save-frame", png)
+	args := append([]string{"call", bob.AOR, "--video", "--camera", "test", "--hangup-after", "4s", "--json", "--save-frame", png}, phoneArgs(t)...)
+	code, stdout, stderr := runBinary(t, bin, nil, args...)
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -76,8 +88,7 @@ func testVideoCallToBaresip(t *testing.T, bin string) {
 // answers with video; same checks as for a call out.
 func testVideoAnswerFromBaresip(t *testing.T, bin string) {
 	png := filepath.Join(t.TempDir(), "far.png")
-	a := startAnswer(t, bin, "--config", directConfig(t), "--data", t.TempDir(), "--count", "1",
-		"--video", "--hangup-after", "4s", "--save-frame", png)
+	a := startAnswer(t, bin, append(phoneArgs(t), "--count", "1", "--video", "--hangup-after", "4s", "--save-frame", png)...)
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Video: true})
 	start := time.Now()
 	if err := bob.Dial("sip:alice@" + a.addr); err != nil {
@@ -99,7 +110,7 @@ func testVideoAnswerFromBaresip(t *testing.T, bin string) {
 // offer is declined and the call is audio only. (--save-frame without
 // --video is refused up front: TestVideoFlagErrors.)
 func testAnswerWithoutVideo(t *testing.T, bin string) {
-	a := startAnswer(t, bin, "--config", directConfig(t), "--data", t.TempDir(), "--count", "1", "--hangup-after", "2s")
+	a := startAnswer(t, bin, append(phoneArgs(t), "--count", "1", "--hangup-after", "2s")...)
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Video: true})
 	if err := bob.Dial("sip:alice@" + a.addr); err != nil {
 		t.Fatal(err)
@@ -112,8 +123,10 @@ func testAnswerWithoutVideo(t *testing.T, bin string) {
 	if v := videoOf(st); v != nil && (v.FramesSent > 0 || v.FramesReceived > 0) {
 		t.Fatalf("an audio-only answer moved video: %+v", *v)
 	}
-	if p, _ := st["packets_received"].(float64); p < 50 {
-		t.Fatalf("audio packets received %v, want ≥ 50 in 2 s", p)
+	for _, k := range []string{"packets_received", "packets_sent"} {
+		if p, _ := st[k].(float64); p < 50 {
+			t.Fatalf("audio %s %v, want ≥ 50 in 2 s", k, p)
+		}
 	}
 	conn := findEvent(evs, "call", "state", "connected")
 	if conn == nil {
@@ -130,6 +143,7 @@ func testAnswerWithoutVideo(t *testing.T, bin string) {
 // TestVideoFlagErrors: video flags that cannot work are refused before any
 // call, with a message saying what is wrong.
 func TestVideoFlagErrors(t *testing.T) {
+	t.Setenv("DISPLAY", "") // no screen to share
 	png := filepath.Join(t.TempDir(), "far.png")
 	for _, c := range []struct {
 		name string
@@ -145,6 +159,7 @@ func TestVideoFlagErrors(t *testing.T) {
 		{"answer save-frame without video", []string{"answer", "--save-frame", png}, exitUsage, []string{"--save-frame", "--video"}},
 		{"call no such camera", []string{"call", "sip:a@127.0.0.1:9", "--video", "--camera", "nosuch"}, exitUsage, []string{`"nosuch"`, "no such capture device"}},
 		{"answer no such camera", []string{"answer", "--video", "--camera", "nosuch"}, exitUsage, []string{`"nosuch"`, "no such capture device"}},
+		{"call screen without display", []string{"call", "sip:a@127.0.0.1:9", "--video", "--screen"}, exitUsage, []string{`"screen:0"`, "DISPLAY"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			args := append(c.args, "--config", directConfig(t), "--data", t.TempDir())

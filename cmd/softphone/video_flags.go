@@ -53,23 +53,32 @@ func (f *videoFlags) request(ctx context.Context, phone core.Phone) (call.VideoR
 		return call.VideoRequest{}, nil
 	}
 	r := call.VideoRequest{Video: true, Send: true}
-	switch {
-	case f.screen:
-		r.Source = "screen:0"
-	case f.camera != "":
-		devs, err := phone.VideoDevices(ctx)
-		if err != nil {
-			return r, err
-		}
+	if !f.screen && f.camera == "" {
+		return r, nil
+	}
+	devs, err := phone.VideoDevices(ctx)
+	if err != nil {
+		return r, err
+	}
+	// A source that cannot be opened would leave the call silently
+	// without our pictures: refused before dialling or answering.
+	if f.screen {
+		const screen = "screen:0"
 		for _, d := range devs {
-			if d.ID == f.camera || d.Name == f.camera {
-				r.Source = d.ID
+			if d.ID == screen {
+				r.Source = screen
 				return r, nil
 			}
 		}
-		return r, fmt.Errorf("%w: %q", video.ErrNoDevice, f.camera)
+		return r, fmt.Errorf("%w: %q (sharing the screen needs an X display: is DISPLAY set?)", video.ErrNoDevice, screen)
 	}
-	return r, nil
+	for _, d := range devs {
+		if d.ID == f.camera || d.Name == f.camera {
+			r.Source = d.ID
+			return r, nil
+		}
+	}
+	return r, fmt.Errorf("%w: %q", video.ErrNoDevice, f.camera)
 }
 
 // frameSaver keeps the far end's pictures of one call from when the call

@@ -196,9 +196,11 @@ func checkFrame(t *testing.T, path string, w, h int) {
 	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
 		t.Fatalf("saved frame %dx%d, want %dx%d", b.Dx(), b.Dy(), w, h)
 	}
-	if d := lumaDeviation(img); d <= 10 {
+	d := lumaDeviation(img)
+	if d <= 10 {
 		t.Fatalf("saved frame is nearly uniform: luma standard deviation %.1f", d)
 	}
+	t.Logf("saved frame %dx%d, luma standard deviation %.1f", w, h, d)
 }
 
 // lumaDeviation is the standard deviation of the picture's luma (0–255).
