@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,15 +127,17 @@ func showOnScreen(t *testing.T, display string, p screenPicture) (w, h int) {
 
 // testScreenShare: one program shares an Xvfb screen showing a known
 // picture, the other (with no display) answers with video and saves what
-// it received: the same picture, at the screen's aspect.
-func testScreenShare(t *testing.T, bin string) {
+// it received: the same picture, at the screen's aspect, in codec (both
+// programs offer only that one).
+func testScreenShare(t *testing.T, bin, codec string) {
 	display := testlab.StartXvfb(t, 170)
+	only := fmt.Sprintf("[video]\ncodecs = [%q]\n", strings.ToLower(codec))
 	sw, sh := showOnScreen(t, display, knownScreen)
 	png := filepath.Join(t.TempDir(), "screen.png")
-	a := startAnswer(t, bin, append(phoneArgs(t), "--count", "1", "--video", "--save-frame", png)...)
+	a := startAnswer(t, bin, append(phoneArgs(t, only), "--count", "1", "--video", "--save-frame", png)...)
 	start := time.Now()
 	code, stdout, stderr := runBinary(t, bin, []string{"DISPLAY=" + display},
-		append([]string{"call", "sip:a@" + a.addr, "--video", "--screen", "--hangup-after", "4s", "--json"}, phoneArgs(t)...)...)
+		append([]string{"call", "sip:a@" + a.addr, "--video", "--screen", "--hangup-after", "4s", "--json"}, phoneArgs(t, only)...)...)
 	if code != exitOK {
 		t.Fatalf("call exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -149,8 +152,8 @@ func testScreenShare(t *testing.T, bin string) {
 	}
 	sent := videoOf(finalStats(t, jsonEvents(t, stdout)))
 	got := videoOf(finalStats(t, jsonEvents(t, a.stdout.String())))
-	if sent == nil || got == nil || sent.FramesSent == 0 || got.FramesDecoded == 0 {
-		t.Fatalf("video figures: sent %+v, received %+v", sent, got)
+	if sent == nil || got == nil || sent.FramesSent == 0 || got.FramesDecoded == 0 || got.Codec != codec {
+		t.Fatalf("video figures: sent %+v, received %+v (want %s)", sent, got, codec)
 	}
 	t.Logf("receiver's figures: %+v", *got)
 

@@ -20,21 +20,22 @@ const (
 )
 
 // directConfig is a configuration for calls without a server: SIP on a
-// free loopback port.
-func directConfig(t *testing.T) string {
-	return writeFile(t, "[sip]\nlisten = \"127.0.0.1:0\"\n")
+// free loopback port, then extra (TOML).
+func directConfig(t *testing.T, extra string) string {
+	return writeFile(t, "[sip]\nlisten = \"127.0.0.1:0\"\n"+extra)
 }
 
 // phoneArgs are the flags every program of these tests runs with: its
-// own configuration and data, and a tone file as microphone (looped), so
-// the calls do not depend on the machine's sound devices.
-func phoneArgs(t *testing.T) []string {
+// own configuration (direct calls, plus extra) and data, and a tone file
+// as microphone (looped), so the calls do not depend on the machine's
+// sound devices.
+func phoneArgs(t *testing.T, extra string) []string {
 	t.Helper()
 	tone := filepath.Join(t.TempDir(), "tone.wav")
 	if err := testlab.WriteToneWAV(tone, 16000, 440, time.Second, testlab.ToneAmplitude); err != nil {
 		t.Fatal(err)
 	}
-	return []string{"--config", directConfig(t), "--data", t.TempDir(), "--play", tone}
+	return []string{"--config", directConfig(t, extra), "--data", t.TempDir(), "--play", tone}
 }
 
 // TestVideoPrograms runs the built program in video calls with real
@@ -47,7 +48,8 @@ func TestVideoPrograms(t *testing.T) {
 	t.Run("CallBaresip", func(t *testing.T) { testVideoCallToBaresip(t, bin) })
 	t.Run("AnswerBaresip", func(t *testing.T) { testVideoAnswerFromBaresip(t, bin) })
 	t.Run("AnswerAudioOnly", func(t *testing.T) { testAnswerWithoutVideo(t, bin) })
-	t.Run("ScreenShare", func(t *testing.T) { testScreenShare(t, bin) })
+	t.Run("ScreenShareVP8", func(t *testing.T) { testScreenShare(t, bin, "VP8") })
+	t.Run("ScreenShareH264", func(t *testing.T) { testScreenShare(t, bin, "H264") })
 }
 
 // baresipDecodedOurs checks that baresip decoded our pictures, at the
@@ -66,7 +68,7 @@ func testVideoCallToBaresip(t *testing.T, bin string) {
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Video: true})
 	png := filepath.Join(t.TempDir(), "far.png")
 	start := time.Now()
-	args := append([]string{"call", bob.AOR, "--video", "--camera", "test", "--hangup-after", "4s", "--json", "--save-frame", png}, phoneArgs(t)...)
+	args := append([]string{"call", bob.AOR, "--video", "--camera", "test", "--hangup-after", "4s", "--json", "--save-frame", png}, phoneArgs(t, "")...)
 	code, stdout, stderr := runBinary(t, bin, nil, args...)
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
@@ -88,7 +90,7 @@ func testVideoCallToBaresip(t *testing.T, bin string) {
 // answers with video; same checks as for a call out.
 func testVideoAnswerFromBaresip(t *testing.T, bin string) {
 	png := filepath.Join(t.TempDir(), "far.png")
-	a := startAnswer(t, bin, append(phoneArgs(t), "--count", "1", "--video", "--hangup-after", "4s", "--save-frame", png)...)
+	a := startAnswer(t, bin, append(phoneArgs(t, ""), "--count", "1", "--video", "--hangup-after", "4s", "--save-frame", png)...)
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Video: true})
 	start := time.Now()
 	if err := bob.Dial("sip:alice@" + a.addr); err != nil {
@@ -110,7 +112,7 @@ func testVideoAnswerFromBaresip(t *testing.T, bin string) {
 // offer is declined and the call is audio only. (--save-frame without
 // --video is refused up front: TestVideoFlagErrors.)
 func testAnswerWithoutVideo(t *testing.T, bin string) {
-	a := startAnswer(t, bin, append(phoneArgs(t), "--count", "1", "--hangup-after", "2s")...)
+	a := startAnswer(t, bin, append(phoneArgs(t, ""), "--count", "1", "--hangup-after", "2s")...)
 	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Video: true})
 	if err := bob.Dial("sip:alice@" + a.addr); err != nil {
 		t.Fatal(err)
@@ -162,7 +164,7 @@ func TestVideoFlagErrors(t *testing.T) {
 		{"call screen without display", []string{"call", "sip:a@127.0.0.1:9", "--video", "--screen"}, exitUsage, []string{`"screen:0"`, "DISPLAY"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			args := append(c.args, "--config", directConfig(t), "--data", t.TempDir())
+			args := append(c.args, "--config", directConfig(t, ""), "--data", t.TempDir())
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			var out, errb strings.Builder
