@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"runtime"
 
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/call"
@@ -70,7 +71,11 @@ func (f *videoFlags) request(ctx context.Context, phone core.Phone) (call.VideoR
 				return r, nil
 			}
 		}
-		return r, fmt.Errorf("%w: %q (sharing the screen needs an X display: is DISPLAY set?)", video.ErrNoDevice, screen)
+		hint := "sharing the screen needs an X display: is DISPLAY set?"
+		if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+			hint = "screen capture is not available on this system"
+		}
+		return r, fmt.Errorf("%w: %q (%s)", video.ErrNoDevice, screen, hint)
 	}
 	for _, d := range devs {
 		if d.ID == f.camera || d.Name == f.camera {
