@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
 	"image/png"
 	"os"
+	"runtime"
 
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/core/call"
@@ -37,6 +39,11 @@ func (f *videoFlags) check() error {
 	if f.camera != "" && f.screen {
 		return errors.New("--camera and --screen cannot go together")
 	}
+	// Without --video no call of ours carries pictures: refused before a
+	// call is made or answered, not after it ends.
+	if !f.on && f.saveFrame != "" {
+		return errors.New("--save-frame needs --video")
+	}
 	return nil
 }
 
@@ -47,23 +54,36 @@ func (f *videoFlags) request(ctx context.Context, phone core.Phone) (call.VideoR
 		return call.VideoRequest{}, nil
 	}
 	r := call.VideoRequest{Video: true, Send: true}
-	switch {
-	case f.screen:
-		r.Source = "screen:0"
-	case f.camera != "":
-		devs, err := phone.VideoDevices(ctx)
-		if err != nil {
-			return r, err
-		}
+	if !f.screen && f.camera == "" {
+		return r, nil
+	}
+	devs, err := phone.VideoDevices(ctx)
+	if err != nil {
+		return r, err
+	}
+	// A source that cannot be opened would leave the call silently
+	// without our pictures: refused before dialling or answering.
+	if f.screen {
+		const screen = "screen:0"
 		for _, d := range devs {
-			if d.ID == f.camera || d.Name == f.camera {
-				r.Source = d.ID
+			if d.ID == screen {
+				r.Source = screen
 				return r, nil
 			}
 		}
-		return r, fmt.Errorf("%w: %q", video.ErrNoDevice, f.camera)
+		hint := "sharing the screen needs an X display: is DISPLAY set?"
+		if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+			hint = "screen capture is not available on this system"
+		}
+		return r, fmt.Errorf("%w: %q (%s)", video.ErrNoDevice, screen, hint)
 	}
-	return r, nil
+	for _, d := range devs {
+		if d.ID == f.camera || d.Name == f.camera {
+			r.Source = d.ID
+			return r, nil
+		}
+	}
+	return r, fmt.Errorf("%w: %q", video.ErrNoDevice, f.camera)
 }
 
 // frameSaver keeps the far end's pictures of one call from when the call
@@ -96,9 +116,33 @@ func (s *frameSaver) save() error {
 	if err != nil {
 		return fmt.Errorf("save frame: %w", err)
 	}
-	if err := png.Encode(f, pic); err != nil {
+	if err := png.Encode(f, studioRGB(pic)); err != nil {
 		f.Close()
 		return fmt.Errorf("save frame: %w", err)
 	}
 	return f.Close()
+}
+
+// studioRGB converts a decoded picture to RGB. Video pictures are BT.601
+// limited range (Y 16–235, as our capture makes them), while the colour
+// model of image.YCbCr is JPEG's full range: encoded as is, every picture
+// would come out greyed (black 16, white 235).
+func studioRGB(src *image.YCbCr) *image.RGBA {
+	b := src.Rect
+	dst := image.NewRGBA(image.Rectangle{Max: b.Size()})
+	clamp := func(v int) uint8 { return uint8(min(max(v, 0), 255)) }
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		row := dst.Pix[(y-b.Min.Y)*dst.Stride:]
+		for x := b.Min.X; x < b.Max.X; x++ {
+			c := 298 * (int(src.Y[src.YOffset(x, y)]) - 16)
+			i := src.COffset(x, y)
+			d, e := int(src.Cb[i])-128, int(src.Cr[i])-128
+			p := row[4*(x-b.Min.X) : 4*(x-b.Min.X)+4 : 4*(x-b.Min.X)+4]
+			p[0] = clamp((c + 409*e + 128) >> 8)
+			p[1] = clamp((c - 100*d - 208*e + 128) >> 8)
+			p[2] = clamp((c + 516*d + 128) >> 8)
+			p[3] = 255
+		}
+	}
+	return dst
 }
