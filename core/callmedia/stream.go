@@ -69,7 +69,7 @@ type Stream struct {
 	want      call.VideoRequest // what the user wants of the video
 	// offeredVideo: the far end's latest offer has video (taken or not).
 	offeredVideo bool
-	videos    []*videoStream    // the m=video lines, in SDP order after the audio
+	videos       []*videoStream // the m=video lines, in SDP order after the audio
 }
 
 // Open binds the stream's socket on bind (from the port range) and
@@ -279,13 +279,17 @@ func (s *Stream) Close(final func(media.Stats)) {
 	s.mu.Lock()
 	sess := s.sess
 	s.mu.Unlock()
+	var last media.Stats
+	if sess != nil && final != nil {
+		last = s.withPath(sess.Stats()) // while the video still runs
+	}
 	s.closeVideo()
 	s.audio.close(sess == nil)
 	if sess == nil {
 		return
 	}
 	if final != nil {
-		final(s.withPath(sess.Stats()))
+		final(last)
 	}
 	sess.Close()
 }

@@ -21,8 +21,10 @@ type VideoConfig struct {
 	Size       video.Constraints // the most we send
 	MaxBitrate int               // bits/s we send at most
 	Camera     string            // the capture device sent by default
-	// Open starts capturing from a device (video.Driver.Open).
-	Open func(ctx context.Context, id string, c video.Constraints) (video.Source, error)
+	// Open starts capturing from a device (video.Driver.Open); Devices
+	// lists them, to find the first camera (nil: the test pattern).
+	Open    func(ctx context.Context, id string, c video.Constraints) (video.Source, error)
+	Devices func(ctx context.Context) ([]video.DeviceInfo, error)
 }
 
 // Payload types of our video codecs, in Codecs order from 96. Each m=

@@ -198,8 +198,14 @@ func (s *Stream) applySources() {
 		size.Width, size.Height = max(size.Width, 1280), max(size.Height, 720)
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, sourceTimeout)
+	defer cancel()
+	if id == defaultCamera {
+		id = firstCamera(ctx, s.cfg.Video.Devices)
+		if id == cur {
+			return
+		}
+	}
 	src, err := s.cfg.Video.Open(ctx, id, size)
-	cancel()
 	if err != nil {
 		s.cfg.Log.Warn("media: cannot capture video", "device", id, "error", err)
 		return

@@ -41,21 +41,19 @@ func VideoFor(v config.Video, d video.Driver) (*VideoConfig, error) {
 	if camera == "" {
 		camera = defaultCamera
 	}
-	open := func(ctx context.Context, id string, c video.Constraints) (video.Source, error) {
-		if id == defaultCamera {
-			id = firstCamera(ctx, d)
-		}
-		return d.Open(ctx, id, c)
-	}
-	return &VideoConfig{Codecs: cs, Size: size, MaxBitrate: kbps * 1000, Camera: camera, Open: open}, nil
+	return &VideoConfig{Codecs: cs, Size: size, MaxBitrate: kbps * 1000, Camera: camera, Open: d.Open,
+		Devices: d.Devices}, nil
 }
 
 // defaultCamera stands for "the first camera, else the test pattern".
 const defaultCamera = "default"
 
-// firstCamera is the first camera d lists, else the test pattern.
-func firstCamera(ctx context.Context, d video.Driver) string {
-	devs, _ := d.Devices(ctx)
+// firstCamera is the first camera devices lists, else the test pattern.
+func firstCamera(ctx context.Context, devices func(context.Context) ([]video.DeviceInfo, error)) string {
+	if devices == nil {
+		return video.TestID
+	}
+	devs, _ := devices(ctx)
 	for _, dev := range devs {
 		if dev.Kind == video.KindCamera {
 			return dev.ID

@@ -3,7 +3,6 @@ package videosession
 import (
 	"errors"
 	"net"
-	"slices"
 	"sync"
 	"time"
 
@@ -104,14 +103,6 @@ func (s *Session) handleRTCP(pkts []rtcp.Packet, now time.Time) {
 					}
 					return true
 				})
-			}
-		case *rtcp.Goodbye:
-			// The far end's video ended: its last picture goes.
-			s.mu.Lock()
-			theirs := s.recv.started && slices.Contains(p.Sources, s.recv.ssrc)
-			s.mu.Unlock()
-			if theirs && s.cfg.RemoteFeed != nil {
-				s.cfg.RemoteFeed.Clear()
 			}
 		case *rtcp.ReceiverEstimatedMaximumBitrate:
 			s.rate.onREMB(int(p.Bitrate))

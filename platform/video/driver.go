@@ -13,7 +13,9 @@ var _ video.Driver = (*Driver)(nil)
 
 // NewDriver makes a driver; it opens nothing until asked.
 func NewDriver(opts ...Option) *Driver {
-	return &Driver{opts: buildOptions(opts)}
+	d := &Driver{opts: buildOptions(opts)}
+	d.platformInit()
+	return d
 }
 
 // Devices lists the test pattern first, then what the platform offers.
