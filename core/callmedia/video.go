@@ -117,7 +117,7 @@ func (s *Stream) ensureLeg(ctx context.Context, v *videoStream, offered *sdp.Tra
 		return fmt.Errorf("video: %w", err)
 	}
 	s.mu.Lock()
-	if v.leg == nil {
+	if v.leg == nil && s.ctx.Err() == nil { // not when the call ended meanwhile
 		v.leg, l = l, nil
 	}
 	s.mu.Unlock()

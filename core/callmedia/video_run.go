@@ -105,11 +105,22 @@ func (s *Stream) startVideo(v *videoStream, l *leg, n sdp.VideoNegotiated) error
 	}
 	l.agree(p, stage, n.Transport)
 	s.mu.Lock()
-	v.sess = sess
+	closed := s.ctx.Err() != nil // the call ended meanwhile: closeVideo has run
+	if !closed {
+		v.sess = sess
+	}
 	hold := s.localHold
 	s.mu.Unlock()
+	if closed {
+		_ = sess.Close()
+		return s.ctx.Err()
+	}
 	sess.SetDirection(n.Direction.Sends() && !hold, n.Direction.Receives() && !hold)
 	if err := sess.Start(); err != nil {
+		s.mu.Lock()
+		v.sess = nil
+		s.mu.Unlock()
+		_ = sess.Close()
 		return err
 	}
 	if l.path != nil {
