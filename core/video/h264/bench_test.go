@@ -3,11 +3,13 @@ package h264
 import (
 	"testing"
 
+	"github.com/softphone/softphone/core/video/internal/codectest"
+
 	"github.com/softphone/softphone/core/video"
 )
 
 func BenchmarkEncode640x480(b *testing.B) {
-	src := frames(b, 640, 480, 60)
+	src := codectest.Frames(b, 640, 480, 60)
 	enc, err := NewEncoder(video.EncoderConfig{Width: 640, Height: 480, FPS: 30, Bitrate: 1_000_000})
 	if err != nil {
 		b.Fatal(err)
@@ -36,7 +38,7 @@ func BenchmarkDecode640x480(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	stream, _ := encodeAll(b, enc, frames(b, 640, 480, 60))
+	stream, _ := codectest.EncodeAll(b, enc, codectest.Frames(b, 640, 480, 60))
 	enc.Close()
 	dec, err := NewDecoder()
 	if err != nil {

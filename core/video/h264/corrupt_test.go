@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/softphone/softphone/core/video/internal/codectest"
+
 	"github.com/softphone/softphone/core/video"
 )
 
@@ -13,7 +15,7 @@ func TestParameterSetsAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer enc.Close()
-	data, _, err := enc.Encode(frames(t, 352, 288, 1)[0], true)
+	data, _, err := enc.Encode(codectest.Frames(t, 352, 288, 1)[0], true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,9 +43,9 @@ func TestCorruptInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer enc.Close()
-	src := frames(t, 352, 288, 20)
-	stream, keys := encodeAll(t, enc, src[:10])
-	key, at := keyFrame(t, enc, src[10:])
+	src := codectest.Frames(t, 352, 288, 20)
+	stream, keys := codectest.EncodeAll(t, enc, src[:10])
+	key, at := codectest.KeyFrame(t, enc, src[10:])
 	at += 10
 	if len(stream) < 4 || !keys[0] {
 		t.Fatalf("%d frames out, the first key %v", len(stream), len(keys) > 0 && keys[0])
@@ -88,7 +90,7 @@ func TestCorruptInput(t *testing.T) {
 	if s, ok := video.ReadStamp(pic); !ok || s.Frame != uint32(at) {
 		t.Errorf("after recovery: stamp %+v %v, want frame %d", s, ok, at)
 	}
-	if p := psnr(src[at], pic); p < 30 {
+	if p := codectest.PSNR(src[at], pic); p < 30 {
 		t.Errorf("after recovery: PSNR %.1f dB", p)
 	}
 }
@@ -108,7 +110,7 @@ func FuzzDecode(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	stream, _ := encodeAll(f, enc, frames(f, 160, 120, 4))
+	stream, _ := codectest.EncodeAll(f, enc, codectest.Frames(f, 160, 120, 4))
 	enc.Close()
 	for _, fr := range stream {
 		f.Add(fr)
@@ -141,12 +143,12 @@ func TestLostSlice(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer enc.Close()
-	src := frames(t, 640, 480, 20)
-	stream, _ := encodeAll(t, enc, src[:10])
+	src := codectest.Frames(t, 640, 480, 20)
+	stream, _ := codectest.EncodeAll(t, enc, src[:10])
 	if len(stream) < 3 {
 		t.Fatalf("%d frames out of 10", len(stream))
 	}
-	idr, _ := keyFrame(t, enc, src[10:])
+	idr, _ := codectest.KeyFrame(t, enc, src[10:])
 	for _, tc := range []struct {
 		name   string
 		before [][]byte // decoded whole first

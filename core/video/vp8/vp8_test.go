@@ -5,6 +5,8 @@ import (
 	"image"
 	"testing"
 
+	"github.com/softphone/softphone/core/video/internal/codectest"
+
 	"github.com/softphone/softphone/core/video"
 )
 
@@ -22,7 +24,7 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer dec.Close()
-			src := frames(t, tc.w, tc.h, 30)
+			src := codectest.Frames(t, tc.w, tc.h, 30)
 			total, worst, dropped := 0, 100.0, 0
 			for i, img := range src {
 				data, key, err := enc.Encode(img, false)
@@ -44,7 +46,7 @@ func TestRoundTrip(t *testing.T) {
 				if pic.Rect.Dx() != tc.w || pic.Rect.Dy() != tc.h {
 					t.Fatalf("decoded %v, want %dx%d", pic.Rect, tc.w, tc.h)
 				}
-				p := psnr(img, pic)
+				p := codectest.PSNR(img, pic)
 				if p < 30 {
 					t.Errorf("frame %d: PSNR %.1f dB, want ≥ 30", i, p)
 				}
@@ -68,7 +70,7 @@ func TestKeyFrameOnRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer enc.Close()
-	src := frames(t, 640, 480, 50)
+	src := codectest.Frames(t, 640, 480, 50)
 	var deltas []int
 	for i, img := range src[:39] {
 		data, key, err := enc.Encode(img, false)
@@ -84,11 +86,11 @@ func TestKeyFrameOnRequest(t *testing.T) {
 			}
 		}
 	}
-	data, _ := keyFrame(t, enc, src[39:])
-	if m := mean(deltas); float64(len(data)) < 3*m {
+	data, _ := codectest.KeyFrame(t, enc, src[39:])
+	if m := codectest.Mean(deltas); float64(len(data)) < 3*m {
 		t.Errorf("key frame %d bytes, deltas %.0f on average: want ≥ 3×", len(data), m)
 	}
-	t.Logf("key frame %d bytes, deltas %.0f on average", len(data), mean(deltas))
+	t.Logf("key frame %d bytes, deltas %.0f on average", len(data), codectest.Mean(deltas))
 }
 
 func TestSetBitrate(t *testing.T) {
@@ -97,8 +99,8 @@ func TestSetBitrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer enc.Close()
-	src := frames(t, 640, 480, 120)
-	churn(src)
+	src := codectest.Frames(t, 640, 480, 120)
+	codectest.Churn(src)
 	var high, low []int
 	for i, img := range src {
 		if i == 60 {
@@ -117,10 +119,10 @@ func TestSetBitrate(t *testing.T) {
 			low = append(low, len(data))
 		}
 	}
-	if mean(low) > mean(high)/2 {
-		t.Errorf("2 Mbit/s: %.0f bytes a frame, 200 kbit/s: %.0f: want less than half", mean(high), mean(low))
+	if codectest.Mean(low) > codectest.Mean(high)/2 {
+		t.Errorf("2 Mbit/s: %.0f bytes a frame, 200 kbit/s: %.0f: want less than half", codectest.Mean(high), codectest.Mean(low))
 	}
-	t.Logf("2 Mbit/s: %.0f bytes a frame, 200 kbit/s: %.0f", mean(high), mean(low))
+	t.Logf("2 Mbit/s: %.0f bytes a frame, 200 kbit/s: %.0f", codectest.Mean(high), codectest.Mean(low))
 }
 
 func TestSizeChange(t *testing.T) {
@@ -134,7 +136,7 @@ func TestSizeChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dec.Close()
-	big, small := frames(t, 640, 480, 10), frames(t, 352, 288, 10)
+	big, small := codectest.Frames(t, 640, 480, 10), codectest.Frames(t, 352, 288, 10)
 	for i, img := range append(big, small...) {
 		data, key, err := enc.Encode(img, false)
 		if err != nil {
@@ -170,7 +172,7 @@ func TestOddSubImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dec.Close()
-	for i, whole := range frames(t, 642, 482, 5) {
+	for i, whole := range codectest.Frames(t, 642, 482, 5) {
 		img := whole.SubImage(image.Rect(1, 1, 642, 482)).(*image.YCbCr) // 641×481 at 1,1
 		data, _, err := enc.Encode(img, false)
 		if err != nil {
@@ -186,7 +188,7 @@ func TestOddSubImage(t *testing.T) {
 		if pic.Rect.Size() != img.Rect.Size() {
 			t.Fatalf("decoded %v, want %v", pic.Rect, img.Rect)
 		}
-		if p := psnr(img, pic); p < 30 {
+		if p := codectest.PSNR(img, pic); p < 30 {
 			t.Errorf("frame %d: PSNR %.1f dB", i, p)
 		}
 	}
@@ -200,12 +202,12 @@ func TestKeyFrameWhileDropping(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer enc.Close()
-	src := frames(t, 640, 480, 90)
-	churn(src)
-	stream, _ := encodeAll(t, enc, src[:60])
+	src := codectest.Frames(t, 640, 480, 90)
+	codectest.Churn(src)
+	stream, _ := codectest.EncodeAll(t, enc, src[:60])
 	if len(stream) > 50 {
 		t.Fatalf("%d frames of 60 out at 64 kbit/s: the rate control drops none", len(stream))
 	}
-	_, at := keyFrame(t, enc, src[60:])
+	_, at := codectest.KeyFrame(t, enc, src[60:])
 	t.Logf("%d frames of 60 out; the key frame came %d frames after it was asked for", len(stream), at)
 }

@@ -1,4 +1,6 @@
-package vp8
+// Package codectest holds what the video codecs' tests share: test
+// frames with a still, detailed patch, luma PSNR, and encoding helpers.
+package codectest
 
 import (
 	"image"
@@ -9,10 +11,10 @@ import (
 	"github.com/softphone/softphone/core/video"
 )
 
-// frames draws n frames of the test pattern at w×h, each copied out,
+// Frames draws n frames of the test pattern at w×h, each copied out,
 // with a still, detailed patch in the lower right quarter: like a camera's
 // background, it costs a key frame much more than a delta frame.
-func frames(t testing.TB, w, h, n int) []*image.YCbCr {
+func Frames(t testing.TB, w, h, n int) []*image.YCbCr {
 	t.Helper()
 	clock := time.Unix(1_700_000_000, 0)
 	// A clock that runs ahead of the pattern's pace, so Read never waits.
@@ -31,14 +33,14 @@ func frames(t testing.TB, w, h, n int) []*image.YCbCr {
 		c.Y = append([]byte(nil), c.Y...)
 		c.Cb = append([]byte(nil), c.Cb...)
 		c.Cr = append([]byte(nil), c.Cr...)
-		texture(&c)
+		Texture(&c)
 		out[i] = &c
 	}
 	return out
 }
 
-// psnr is the peak signal-to-noise ratio of b's luma against a's, in dB.
-func psnr(a, b *image.YCbCr) float64 {
+// PSNR is the peak signal-to-noise ratio of b's luma against a's, in dB.
+func PSNR(a, b *image.YCbCr) float64 {
 	w, h := a.Rect.Dx(), a.Rect.Dy()
 	var se float64
 	for y := 0; y < h; y++ {
@@ -54,10 +56,10 @@ func psnr(a, b *image.YCbCr) float64 {
 	return 10 * math.Log10(255*255*float64(w*h)/se)
 }
 
-// encodeAll encodes src in order (the first as a key frame) and returns
+// EncodeAll encodes src in order (the first as a key frame) and returns
 // copies of the frames that came out, and their key flags: the rate
 // control may drop some.
-func encodeAll(t testing.TB, enc video.Encoder, src []*image.YCbCr) ([][]byte, []bool) {
+func EncodeAll(t testing.TB, enc video.Encoder, src []*image.YCbCr) ([][]byte, []bool) {
 	t.Helper()
 	var out [][]byte
 	var keys []bool
@@ -75,10 +77,10 @@ func encodeAll(t testing.TB, enc video.Encoder, src []*image.YCbCr) ([][]byte, [
 	return out, keys
 }
 
-// keyFrame asks for a key frame at src[0] and goes on through src until
+// KeyFrame asks for a key frame at src[0] and goes on through src until
 // a frame comes out (the rate control may drop some), which must be a key
 // frame; it returns a copy of it and its index in src.
-func keyFrame(t testing.TB, enc video.Encoder, src []*image.YCbCr) ([]byte, int) {
+func KeyFrame(t testing.TB, enc video.Encoder, src []*image.YCbCr) ([]byte, int) {
 	t.Helper()
 	for i, img := range src {
 		data, key, err := enc.Encode(img, i == 0)
@@ -96,7 +98,8 @@ func keyFrame(t testing.TB, enc video.Encoder, src []*image.YCbCr) ([]byte, int)
 	return nil, 0
 }
 
-func mean(sizes []int) float64 {
+// Mean is the average of sizes.
+func Mean(sizes []int) float64 {
 	s := 0
 	for _, n := range sizes {
 		s += n
@@ -104,21 +107,21 @@ func mean(sizes []int) float64 {
 	return float64(s) / float64(len(sizes))
 }
 
-// texture paints the same pseudo-random detail into the lower right
+// Texture paints the same pseudo-random detail into the lower right
 // quarter of every frame.
-func texture(img *image.YCbCr) { noise(img, 1, 128) }
+func Texture(img *image.YCbCr) { Noise(img, 1, 128) }
 
-// churn gives each frame different detail: a picture no bit rate is
+// Churn gives each frame different detail: a picture no bit rate is
 // enough for, so the rate control spends what it is given.
-func churn(imgs []*image.YCbCr) {
+func Churn(imgs []*image.YCbCr) {
 	for i, img := range imgs {
-		noise(img, uint32(i)+2, 24)
+		Noise(img, uint32(i)+2, 24)
 	}
 }
 
-// noise paints pseudo-random detail from seed, amp levels deep, into the
+// Noise paints pseudo-random detail from seed, amp levels deep, into the
 // lower right quarter of img.
-func noise(img *image.YCbCr, seed, amp uint32) {
+func Noise(img *image.YCbCr, seed, amp uint32) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	for y := h / 2; y < h; y++ {
 		for x := w / 2; x < w; x++ {
