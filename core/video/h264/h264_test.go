@@ -120,73 +120,9 @@ func TestKeyFrameOnRequest(t *testing.T) {
 	t.Logf("key frame %d bytes, deltas %.0f on average", len(data), codectest.Mean(deltas))
 }
 
-func TestSetBitrate(t *testing.T) {
-	enc, err := NewEncoder(video.EncoderConfig{Width: 640, Height: 480, FPS: 30, Bitrate: 2_000_000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer enc.Close()
-	src := codectest.Frames(t, 640, 480, 120)
-	codectest.Churn(src)
-	var high, low []int
-	for i, img := range src {
-		if i == 60 {
-			if err := enc.SetBitrate(200_000); err != nil {
-				t.Fatal(err)
-			}
-		}
-		data, _, err := enc.Encode(img, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch {
-		case i >= 30 && i < 60:
-			high = append(high, len(data))
-		case i >= 90:
-			low = append(low, len(data))
-		}
-	}
-	if codectest.Mean(low) > codectest.Mean(high)/2 {
-		t.Errorf("2 Mbit/s: %.0f bytes a frame, 200 kbit/s: %.0f: want less than half", codectest.Mean(high), codectest.Mean(low))
-	}
-	t.Logf("2 Mbit/s: %.0f bytes a frame, 200 kbit/s: %.0f", codectest.Mean(high), codectest.Mean(low))
-}
+func TestSetBitrate(t *testing.T) { codectest.SetBitrate(t, Codec()) }
 
-func TestSizeChange(t *testing.T) {
-	enc, err := NewEncoder(video.EncoderConfig{Width: 640, Height: 480, FPS: 30, Bitrate: 800_000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer enc.Close()
-	dec, err := NewDecoder()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dec.Close()
-	big, small := codectest.Frames(t, 640, 480, 10), codectest.Frames(t, 352, 288, 10)
-	for i, img := range append(big, small...) {
-		data, key, err := enc.Encode(img, false)
-		if err != nil {
-			t.Fatalf("encode %d: %v", i, err)
-		}
-		if (i == 0 || i == 10) && !key {
-			t.Errorf("frame %d (first of its size) is not a key frame", i)
-		}
-		if len(data) == 0 {
-			continue // dropped by the rate control
-		}
-		pic, err := dec.Decode(data)
-		if err != nil || pic == nil {
-			t.Fatalf("decode %d: %v", i, err)
-		}
-		if pic.Rect.Size() != img.Rect.Size() {
-			t.Fatalf("frame %d: decoded %v, want %v", i, pic.Rect, img.Rect)
-		}
-		if s, ok := video.ReadStamp(pic); !ok || s.Frame != uint32(i%10) {
-			t.Errorf("frame %d: stamp %+v %v", i, s, ok)
-		}
-	}
-}
+func TestSizeChange(t *testing.T) { codectest.SizeChange(t, Codec()) }
 
 func TestOddSubImage(t *testing.T) {
 	enc, err := NewEncoder(video.EncoderConfig{FPS: 30, Bitrate: 800_000})
