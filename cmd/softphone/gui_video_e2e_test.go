@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"image"
 	"math"
 	"testing"
@@ -95,4 +96,33 @@ func videoSpread(img image.Image) float64 {
 	}
 	m := sum / float64(n)
 	return math.Sqrt(max(sq/float64(n)-m*m, 0))
+}
+
+// Where the incoming screen's "Answer with video" button is on the
+// desktop layout: under Decline and Answer, centred right of the rail.
+var atAnswerWithVideo = [2]int{582, 640}
+
+// TestGUIAnswerWithVideo: bob calls alice with video; the window rings as
+// a video call and "Answer with video" takes it with video both ways.
+func TestGUIAnswerWithVideo(t *testing.T) {
+	xenv, k := callsLab(t, "starts Xvfb, Kamailio, baresip with video and the window")
+	bob := testlab.StartBaresip(t, testlab.BaresipOptions{User: "bob", Kamailio: k, Codecs: []string{"pcmu"}, Video: true})
+	w, _ := openCallsWindow(t, xenv, k, "[video]\ncamera = \"test\"\nsize = \"352x288\"\nfps = 15\n")
+	if err := bob.Dial("sip:alice@" + k.Domain); err != nil {
+		t.Fatal(err)
+	}
+	in := w.wait("a video call ringing", 10*time.Second, func(e map[string]any) bool {
+		v, ok := e["video"].(map[string]any)
+		return callIs("", "incoming", "bob")(e) && ok && v["offered"] == true
+	})
+	id := fmt.Sprint(in["id"])
+	w.screenshot("gui-incoming-video.png")
+	w.click(atAnswerWithVideo)
+	w.wait("answered with video both ways", 10*time.Second, func(e map[string]any) bool {
+		v, ok := e["video"].(map[string]any)
+		return callIs(id, "connected", "")(e) && ok && v["sending"] == true && v["receiving"] == true
+	})
+	bareWait(t, bob, "CALL_ESTABLISHED", 5*time.Second)
+	w.xdotool("key", "Escape")
+	w.wait("call ended", 10*time.Second, callIs(id, "ended", ""))
 }
