@@ -32,10 +32,12 @@ type videoPair struct {
 	feed               *video.Feed
 	newPic             chan struct{} // a picture was logged
 
-	// mu guards pics and stats.
-	mu    sync.Mutex
-	pics  []picture
-	stats map[*core.Engine]video.Stats // latest periodic figures per side
+	// mu guards pics, stats and closers.
+	mu      sync.Mutex
+	pics    []picture
+	stats   map[*core.Engine]video.Stats // latest periodic figures per side
+	closers []func()                     // the engines' shutdowns
+	once    sync.Once
 }
 
 // picture is one picture the answerer decoded.
@@ -46,22 +48,27 @@ type picture struct {
 }
 
 // startVideoPair connects a video call with codec ("vp8", "h264") at
-// size ("640x480") and fps, the caller's video packets starting with
-// relay's configuration.
-func startVideoPair(tb testing.TB, codec, size string, fps int, relay RelayConfig) *videoPair {
+// size ("640x480") and fps; with relay, the caller's video packets go
+// through relays starting with that configuration. The call ends, and
+// the engines close, with close or at the end of the test.
+func startVideoPair(tb testing.TB, codec, size string, fps int, relay *RelayConfig) *videoPair {
 	tb.Helper()
 	vp := &videoPair{tb: tb, stats: map[*core.Engine]video.Stats{}, newPic: make(chan struct{}, 1)}
-	intercept := core.WithMediaInterceptor(func(kind string, tr media.Transport) media.Transport {
-		if kind != "video" {
-			return tr
-		}
-		rt := NewRelayTransport(tr, latLoopback, relay)
-		vp.relay.Store(rt)
-		return rt
-	})
+	tb.Cleanup(vp.close)
+	var opts []core.Option
+	if relay != nil {
+		opts = append(opts, core.WithMediaInterceptor(func(kind string, tr media.Transport) media.Transport {
+			if kind != "video" {
+				return tr
+			}
+			rt := NewRelayTransport(tr, latLoopback, *relay)
+			vp.relay.Store(rt)
+			return rt
+		}))
+	}
 	vcfg := config.Video{Size: size, FPS: fps, Codecs: []string{codec}}
 	var callerEvents, answerEvents <-chan call.Info
-	vp.caller, callerEvents = vp.engine(vcfg, intercept)
+	vp.caller, callerEvents = vp.engine(vcfg, opts...)
 	vp.answerer, answerEvents = vp.engine(vcfg)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -90,7 +97,7 @@ func startVideoPair(tb testing.TB, codec, size string, fps int, relay RelayConfi
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	if vp.relay.Load() == nil {
+	if relay != nil && vp.relay.Load() == nil {
 		tb.Fatal("the caller's video did not pass the interceptor")
 	}
 	vp.feed.SetNotify(vp.picture)
@@ -136,13 +143,15 @@ func (vp *videoPair) engine(v config.Video, opts ...core.Option) (*core.Engine, 
 			}
 		}
 	}()
-	tb.Cleanup(func() {
+	vp.mu.Lock()
+	vp.closers = append(vp.closers, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		p.Close(ctx)
 		stop()
 		<-done
 	})
+	vp.mu.Unlock()
 	return p, calls
 }
 
@@ -224,10 +233,20 @@ func (vp *videoPair) latestStats(p *core.Engine) video.Stats {
 	return vp.stats[p]
 }
 
-// hangup ends the call from the caller's side.
-func (vp *videoPair) hangup() {
-	vp.feed.SetNotify(nil)
-	if err := vp.caller.Hangup(vp.callerID); err != nil {
-		vp.tb.Errorf("hang-up: %v", err)
-	}
+// close ends the call, if any, and closes both engines.
+func (vp *videoPair) close() {
+	vp.once.Do(func() {
+		if vp.feed != nil {
+			vp.feed.SetNotify(nil)
+		}
+		if vp.callerID != "" {
+			_ = vp.caller.Hangup(vp.callerID) // gone already if the call failed
+		}
+		vp.mu.Lock()
+		cs := vp.closers
+		vp.mu.Unlock()
+		for _, c := range cs {
+			c()
+		}
+	})
 }

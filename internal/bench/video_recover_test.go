@@ -24,8 +24,8 @@ func TestVideoRecoversAfterLossBurst(t *testing.T) {
 }
 
 func recoversAfterBurst(t *testing.T, codec string) {
-	vp := startVideoPair(t, codec, "640x480", 30, RelayConfig{Seed: 5})
-	defer vp.hangup()
+	vp := startVideoPair(t, codec, "640x480", 30, &RelayConfig{Seed: 5})
+	defer vp.close()
 	if _, ok := vp.waitPicture(time.Time{}, 10*time.Second); !ok {
 		t.Fatal("no picture with a readable stamp within 10 s")
 	}
@@ -47,7 +47,7 @@ func recoversAfterBurst(t *testing.T, codec string) {
 	time.Sleep(500 * time.Millisecond)
 	fb := rt.Feedback()
 
-	sent, decoded := burstFrames(vp.pictures(), burstStart, burstEnd)
+	sent, decoded := burstFrames(vp.pictures(), burstStart, burstEnd, 30)
 	t.Logf("%s: burst of %v at %.0f %% loss: relay dropped %d of %d video packets; decoded %d of the %d frames captured during the burst",
 		codec, burstLen, 100*burstLoss, during.Dropped-before.Dropped, during.Received-before.Received, decoded, sent)
 	t.Logf("%s: feedback from the receiver: %d NACK messages asking for %d packets, %d PLI, %d FIR (before the burst: %d NACKed, %d PLI, %d FIR)",
@@ -67,8 +67,9 @@ func recoversAfterBurst(t *testing.T, codec string) {
 }
 
 // burstFrames counts the frames captured in [from, to) and how many of
-// them were decoded, from the frame numbers of the pictures around it.
-func burstFrames(pics []picture, from, to time.Time) (sent, decoded int) {
+// them were decoded, from the frame numbers of the pictures around it
+// (without a picture on either side: from the capture rate fps).
+func burstFrames(pics []picture, from, to time.Time, fps int) (sent, decoded int) {
 	var first, last uint32 // frame numbers just outside the window
 	var haveFirst, haveLast bool
 	seen := map[uint32]bool{}
@@ -88,6 +89,8 @@ func burstFrames(pics []picture, from, to time.Time) (sent, decoded int) {
 	}
 	if haveFirst && haveLast && last > first {
 		sent = int(last - first - 1)
+	} else {
+		sent = int(to.Sub(from).Seconds()*float64(fps) + 0.5)
 	}
 	return sent, len(seen)
 }
