@@ -19,8 +19,8 @@ const (
 // clean and under loss, between two of our engines in the bench process.
 func videoFigures(b *testing.B) []Figure {
 	lat, p95 := videoLatency(b)
-	clean := videoFPS(b, 0)
-	lossy := videoFPS(b, videoLoss)
+	clean, _ := videoFPS(b, 0)
+	lossy, seen := videoFPS(b, videoLoss)
 	return []Figure{
 		NewFigure("Video glass-to-glass latency, median (ours↔ours, VP8 640x480@30, loopback)", "ms",
 			fmt.Sprintf("two of our engines in the bench process in a direct video call on loopback (the answerer receives only): for every picture the receiver decodes over %v, its arrival in the receiver's picture feed minus the capture time the test pattern stamped into it (read back from the decoded picture; one clock, millisecond stamps). It covers capture, encoding, packetization, the network, the 5 ms receive poll, reassembly, decoding and the copy into the feed; not the drawing on screen.", videoMeasure),
@@ -31,7 +31,7 @@ func videoFigures(b *testing.B) []Figure {
 			fmt.Sprintf("pictures decoded per second by the receiver, one sample per second over %v, the caller's video packets through the bench's UDP relay with no loss (the reference for the next row).", videoMeasure),
 			clean, 0, false),
 		NewFigure("Video frame rate held under 5 % loss (ours↔ours, VP8 640x480@30)", "fps",
-			fmt.Sprintf("the same, the relay dropping %.0f %% of the caller's video packets (RTP and RTCP, retransmissions included) at random from the start of the call; recovery by NACK retransmission and key frame requests.", 100*videoLoss),
+			fmt.Sprintf("the same, the relay dropping %.0f %% of the caller's video packets (RTP and RTCP, retransmissions included) at random from the start of the call; recovery by NACK retransmission and key frame requests. In this run: %s.", 100*videoLoss, seen),
 			lossy, 0, false),
 	}
 }
@@ -62,8 +62,9 @@ func videoLatency(b *testing.B) ([]float64, float64) {
 }
 
 // videoFPS returns the decoded pictures of each second of a call whose
-// video packets go through a relay dropping loss of them.
-func videoFPS(b *testing.B, loss float64) []float64 {
+// video packets go through a relay dropping loss of them, and what the
+// relay and the receiver's feedback saw.
+func videoFPS(b *testing.B, loss float64) ([]float64, string) {
 	vp := startVideoPair(b, "vp8", "640x480", 30, &RelayConfig{Loss: loss, Seed: 11})
 	defer vp.close()
 	first, ok := vp.waitPicture(time.Time{}, 10*time.Second)
@@ -83,7 +84,8 @@ func videoFPS(b *testing.B, loss float64) []float64 {
 	}
 	rt := vp.relay.Load()
 	fb, st := rt.Feedback(), rt.Stats()
-	b.Logf("video at %.0f %% loss: relay dropped %d of %d packets; receiver asked for %d packets again (%d NACKs), %d PLI, %d FIR; fps %v",
-		100*loss, st.Dropped, st.Received, fb.NACKed, fb.NACKPackets, fb.PLI, fb.FIR, fps)
-	return fps
+	seen := fmt.Sprintf("the relay dropped %d of %d packets; the receiver asked for %d packets again (%d NACK messages) and sent %d PLI, %d FIR",
+		st.Dropped, st.Received, fb.NACKed, fb.NACKPackets, fb.PLI, fb.FIR)
+	b.Logf("video at %.0f %% loss: %s; fps %v", 100*loss, seen, fps)
+	return fps, seen
 }

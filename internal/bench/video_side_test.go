@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/softphone/softphone/internal/testlab"
@@ -27,36 +28,73 @@ func videoConfig(codec string) string {
 }
 
 // videoRows: the video calls against baresip (CPU and memory per call,
-// VP8), our H.264 call's CPU, and the in-process figures.
+// VP8, as caller and as callee), our H.264 call's CPU, and the
+// in-process figures.
 func (h *harness) videoRows() ([]Row, []Figure) {
-	rows := h.videoCPU()
-	rows = append(rows, h.h264CPU())
-	return rows, videoFigures(h.b)
+	l := h.videoLab()
+	rows := l.callerCPU()
+	rows = append(rows, l.calleeCPU(), h.h264CPU())
+	return rows, append([]Figure{patternCost(h.b)}, videoFigures(h.b)...)
 }
 
-// videoCPU: the CPU and memory of a VP8 video call's caller, ours and
-// baresip's in turn, calling the same baresip on a Kamailio of their own.
-func (h *harness) videoCPU() []Row {
-	k := testlab.StartKamailio(h.b, testlab.KamailioOptions{})
-	opts := testlab.BaresipOptions{Kamailio: k, Codecs: []string{"pcmu"}, Video: true, VideoSize: videoSize, VideoFPS: videoRate, VideoKbps: videoKbps}
+// videoLab is the VP8 side of the video rows: a Kamailio of its own with
+// an auto-answering baresip "bob" and a baresip caller "carol", both
+// sending fakevideo at the report's size and rate; dave and erin are for
+// our programs.
+type videoLab struct {
+	h                *harness
+	k                *testlab.Kamailio
+	bob, carol       *testlab.Baresip
+	bobPid, carolPid int
+	cfg              string // our caller's configuration (dave)
+}
+
+func (h *harness) videoLab() *videoLab {
+	users := append(slices.Clone(testlab.DefaultUsers), testlab.User{Name: "dave", Password: "dave-secret"}, testlab.User{Name: "erin", Password: "erin-secret"})
+	l := &videoLab{h: h, k: testlab.StartKamailio(h.b, testlab.KamailioOptions{Users: users})}
+	opts := testlab.BaresipOptions{Kamailio: l.k, Codecs: []string{"pcmu"}, Video: true, VideoSize: videoSize, VideoFPS: videoRate, VideoKbps: videoKbps}
 	callee, caller := opts, opts
 	callee.User, caller.User = "bob", "carol"
-	bob, carol := testlab.StartBaresip(h.b, callee), testlab.StartBaresip(h.b, caller)
-	pid, err := baresipPid(carol.Dir)
-	if err != nil {
+	l.bob, l.carol = testlab.StartBaresip(h.b, callee), testlab.StartBaresip(h.b, caller)
+	var err error
+	if l.bobPid, err = baresipPid(l.bob.Dir); err != nil {
 		h.b.Fatal(err)
 	}
-	cfg := filepath.Join(h.b.TempDir(), "video.toml")
-	toml := fmt.Sprintf("[sip]\nlisten = \"127.0.0.1:0\"\n\n[[account]]\nname = \"alice\"\nusername = \"alice\"\npassword = \"alice-secret\"\ndomain = %q\nproxy = %q\ntransport = \"udp\"\n%s",
-		k.Domain, k.UDPAddr, videoConfig("vp8"))
+	if l.carolPid, err = baresipPid(l.carol.Dir); err != nil {
+		h.b.Fatal(err)
+	}
+	l.cfg = l.account("dave", videoConfig("vp8"))
+	return l
+}
+
+// account writes our program's configuration for user on the lab's
+// Kamailio, with extra sections.
+func (l *videoLab) account(user, extra string) string {
+	cfg := filepath.Join(l.h.b.TempDir(), user+".toml")
+	toml := fmt.Sprintf("[sip]\nlisten = \"127.0.0.1:0\"\n\n[[account]]\nname = %q\nusername = %q\npassword = %q\ndomain = %q\nproxy = %q\ntransport = \"udp\"\n%s",
+		user, user, user+"-secret", l.k.Domain, l.k.UDPAddr, extra)
 	if err := os.WriteFile(cfg, []byte(toml), 0o600); err != nil {
-		h.b.Fatal(err)
+		l.h.b.Fatal(err)
 	}
+	return cfg
+}
+
+// call starts our caller (dave, sending the test pattern) towards user
+// for one call of callLen.
+func (l *videoLab) call(user string) *ours {
+	h := l.h
+	return h.start("call", "sip:"+user+"@"+l.k.Domain, "--json", "--hangup-after", callLen.String(), "--config", l.cfg,
+		"--codecs", "pcmu", "--video", "--camera", "test", "--play", h.tone, "--record", filepath.Join(h.b.TempDir(), "rec.wav"))
+}
+
+// callerCPU: the CPU and memory of a VP8 video call's caller, ours and
+// baresip's in turn, calling the same baresip.
+func (l *videoLab) callerCPU() []Row {
+	h, bob, carol, pid := l.h, l.bob, l.carol, l.carolPid
 	window := *callLen - 200*time.Millisecond
 	var oCPU, bCPU, oRSS, bRSS, oHWM, bHWM []float64
 	for i := range *cpuPairs {
-		o := h.start("call", "sip:bob@"+k.Domain, "--json", "--hangup-after", callLen.String(), "--config", cfg,
-			"--codecs", "pcmu", "--video", "--camera", "test", "--play", h.tone, "--record", filepath.Join(h.b.TempDir(), "rec.wav"))
+		o := l.call("bob")
 		if _, err := o.wait("call", "connected", 10*time.Second); err != nil {
 			h.b.Fatalf("ours video call %d: %v", i, err)
 		}
@@ -86,7 +124,7 @@ func (h *harness) videoCPU() []Row {
 		waitB(h.b, bob, "CALL_CLOSED")
 		bCPU, bRSS, bHWM = append(bCPU, c), append(bRSS, r), append(bHWM, hw)
 	}
-	m := fmt.Sprintf("caller process, /proc/<pid>/stat utime+stime over %v from the moment the call is connected (ours: `connected` event; baresip: CALL_ESTABLISHED), %d pairs. Both callers call the same auto-answering baresip (vp8 + fakevideo, sending %s@%d back) through their own loopback Kamailio, PCMU audio, and send VP8 %s@%d at a %d kbit/s target: ours the test pattern (`softphone call --video --camera test`, [video] size/fps/bitrate), baresip its fakevideo source (video_size/video_fps/video_bitrate). Each encodes its own source and decodes the same far-end video; the two sources are different moving pictures, so the encoders' work is alike but not identical.",
+	m := fmt.Sprintf("caller process, /proc/<pid>/stat utime+stime over %v from the moment the call is connected (ours: `connected` event; baresip: CALL_ESTABLISHED), %d pairs. Both callers call the same auto-answering baresip (vp8 + fakevideo, sending %s@%d back) through their own loopback Kamailio, PCMU audio, and send VP8 %s@%d at a %d kbit/s target: ours the test pattern (`softphone call --video --camera test`, [video] size/fps/bitrate), baresip its fakevideo source (video_size/video_fps/video_bitrate). Each encodes its own source and decodes the same far-end video; this is not symmetric: baresip 1.0's fakevideo is a still picture (three colour bars drawn once), which its encoder codes almost for free after the first frame, while ours encodes a moving pattern and draws it each frame (see the test pattern's own cost among the figures). The next row compares the two as receivers.",
 		window, *cpuPairs, videoSize, videoRate, videoSize, videoRate, videoKbps)
 	return []Row{
 		NewRow(fmt.Sprintf("Video call CPU per %v call, %s@%d VP8", *callLen, videoSize, videoRate), "CPU s", m, oCPU, bCPU),
