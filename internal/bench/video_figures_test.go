@@ -31,7 +31,7 @@ func videoFigures(b *testing.B) []Figure {
 			fmt.Sprintf("pictures decoded per second by the receiver, one sample per second over %v, the caller's video packets through the bench's UDP relay with no loss (the reference for the next row).", videoMeasure),
 			clean, 0, false),
 		NewFigure("Video frame rate held under 5 % loss (ours↔ours, VP8 640x480@30)", "fps",
-			fmt.Sprintf("the same, the relay dropping %.0f %% of the caller's video packets (RTP and RTCP, retransmissions included) at random from the start of the call; recovery by NACK retransmission and key frame requests. In this run: %s.", 100*videoLoss, seen),
+			fmt.Sprintf("the same, the relay dropping %.0f %% of the caller's video packets (RTP and RTCP, retransmissions included) at random from the start of the call; recovery by NACK retransmission and key frame requests. In this run, over the whole call (warm-up included): %s.", 100*videoLoss, seen),
 			lossy, 0, false),
 	}
 }
