@@ -16,7 +16,7 @@ import (
 // RelayConfig is what a Relay does to the packets it forwards. The zero
 // value forwards everything at once, in order.
 type RelayConfig struct {
-	Loss   float64       // share of packets dropped, 0..1, independently at random
+	Loss   float64       // share of packets dropped, 0..1, independently at random (SetLoss changes it)
 	Delay  time.Duration // fixed extra delay of every packet
 	Jitter time.Duration // extra delay drawn uniformly from [0, Jitter) per packet
 	// Reorder lets the jitter reorder packets, as netem's delay does: each

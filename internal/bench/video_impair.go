@@ -18,6 +18,8 @@ import (
 // destination, opened on first use, all sharing one switchable loss.
 // Incoming packets pass untouched; the RTCP feedback among them (NACK,
 // PLI, FIR) is counted, so a benchmark sees what the far end asked for.
+// The stage sits under any SRTP stage: feedback is counted on plain RTCP
+// only.
 type RelayTransport struct {
 	media.Transport
 	ip  netip.Addr
