@@ -12,8 +12,8 @@ import (
 
 // calleeCPU: the CPU of the callee of one of our callers sending the
 // moving test pattern, ours and baresip's in turn. Ours has no camera
-// (its [video] camera names none), so it only receives; baresip sends
-// its still picture. Decoding the same stream dominates both.
+// (its [video] camera names none), so it only receives; baresip also
+// encodes and sends its still picture.
 func (l *videoLab) calleeCPU() Row {
 	h := l.h
 	// No such device: the call has video, the callee sends none.
@@ -52,7 +52,7 @@ func (l *videoLab) calleeCPU() Row {
 		theirs = append(theirs, c)
 	}
 	return NewRow(fmt.Sprintf("Video callee CPU per %v call, receiving %s@%d VP8", *callLen, videoSize, videoRate), "CPU s",
-		fmt.Sprintf("the callee's utime+stime over %v from the moment it reports the call connected (ours: `connected` event of `softphone answer --video`; baresip: CALL_ESTABLISHED), %d pairs; the same caller (ours, sending the moving test pattern in VP8 %s@%d at %d kbit/s, PCMU audio) calls each through the same Kamailio. Both decode the same kind of stream; ours sends no video (its [video] camera names no device), baresip sends its still fakevideo picture, which costs it little after the first frame: the comparison leans slightly in our favour.",
+		fmt.Sprintf("the callee's utime+stime over %v from the moment it reports the call connected (ours: `connected` event of `softphone answer --video`; baresip: CALL_ESTABLISHED), %d pairs; the same caller (ours, sending the moving test pattern in VP8 %s@%d at %d kbit/s, PCMU audio) calls each through the same Kamailio. Both decode the same stream; ours sends no video (its [video] camera names no device: baresip 1.0 has no receive-only setting we can use here), while baresip also encodes and sends its still fakevideo picture every frame: baresip does more work in this row, so it leans in our favour; read it with the row above, which leans the other way.",
 			window, *cpuPairs, videoSize, videoRate, videoKbps), oursCPU, theirs)
 }
 
