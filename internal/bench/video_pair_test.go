@@ -31,6 +31,8 @@ type videoPair struct {
 	relay              atomic.Pointer[RelayTransport]
 	feed               *video.Feed
 	newPic             chan struct{} // a picture was logged
+	callerCalls        <-chan call.Info
+	answerCalls        <-chan call.Info
 
 	// mu guards pics, stats and closers.
 	mu      sync.Mutex
@@ -67,9 +69,8 @@ func startVideoPair(tb testing.TB, codec, size string, fps int, relay *RelayConf
 		}))
 	}
 	vcfg := config.Video{Size: size, FPS: fps, Codecs: []string{codec}}
-	var callerEvents, answerEvents <-chan call.Info
-	vp.caller, callerEvents = vp.engine(vcfg, opts...)
-	vp.answerer, answerEvents = vp.engine(vcfg)
+	vp.caller, vp.callerCalls = vp.engine(vcfg, opts...)
+	vp.answerer, vp.answerCalls = vp.engine(vcfg)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -79,7 +80,7 @@ func startVideoPair(tb testing.TB, codec, size string, fps int, relay *RelayConf
 		tb.Fatal(err)
 	}
 	vp.callerID = id
-	in := waitState(tb, answerEvents, call.Incoming)
+	in := waitState(tb, vp.answerCalls, call.Incoming)
 	vp.answerID = in.ID
 	// Receive only: the machine's two cores run one encoder, not two.
 	if err := vp.answerer.SetVideo(ctx, in.ID, call.VideoRequest{Video: true}); err != nil {
@@ -88,7 +89,7 @@ func startVideoPair(tb testing.TB, codec, size string, fps int, relay *RelayConf
 	if err := vp.answerer.Answer(ctx, in.ID); err != nil {
 		tb.Fatal(err)
 	}
-	waitState(tb, callerEvents, call.Connected)
+	waitState(tb, vp.callerCalls, call.Connected)
 	for vp.feed == nil {
 		if vp.feed, _ = vp.answerer.VideoFeeds(in.ID); vp.feed == nil {
 			if ctx.Err() != nil {
@@ -153,6 +154,21 @@ func (vp *videoPair) engine(v config.Video, opts ...core.Option) (*core.Engine, 
 	})
 	vp.mu.Unlock()
 	return p, calls
+}
+
+// waitEnded waits until a call event says ended, or for within.
+func waitEnded(events <-chan call.Info, within time.Duration) {
+	deadline := time.After(within)
+	for {
+		select {
+		case i := <-events:
+			if i.State == call.Ended {
+				return
+			}
+		case <-deadline:
+			return
+		}
+	}
 }
 
 // waitState returns the first call event in state; an ended call fails.
@@ -239,8 +255,13 @@ func (vp *videoPair) close() {
 		if vp.feed != nil {
 			vp.feed.SetNotify(nil)
 		}
-		if vp.callerID != "" {
-			_ = vp.caller.Hangup(vp.callerID) // gone already if the call failed
+		if vp.callerID != "" && vp.caller.Hangup(vp.callerID) == nil {
+			// Both ends see the call end before closing: an engine
+			// closed with a call still up hangs it up itself and
+			// waits for the (closed) far end's answer.
+			for _, calls := range []<-chan call.Info{vp.callerCalls, vp.answerCalls} {
+				waitEnded(calls, 5*time.Second)
+			}
 		}
 		vp.mu.Lock()
 		cs := vp.closers
