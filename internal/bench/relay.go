@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/netip"
@@ -15,7 +16,7 @@ import (
 // RelayConfig is what a Relay does to the packets it forwards. The zero
 // value forwards everything at once, in order.
 type RelayConfig struct {
-	Loss   float64       // share of packets dropped, 0..1, independently at random
+	Loss   float64       // share of packets dropped, 0..1, independently at random (SetLoss changes it)
 	Delay  time.Duration // fixed extra delay of every packet
 	Jitter time.Duration // extra delay drawn uniformly from [0, Jitter) per packet
 	// Reorder lets the jitter reorder packets, as netem's delay does: each
@@ -61,6 +62,7 @@ type Relay struct {
 	once sync.Once
 
 	received, dropped, duplicated, sent, returned atomic.Uint64
+	loss                                          atomic.Uint64 // math.Float64bits of the share dropped now
 }
 
 // NewRelay opens the relay's two sockets on ip (ephemeral ports) and
@@ -91,6 +93,7 @@ func NewRelay(ip netip.Addr, dst netip.AddrPort, cfg RelayConfig) (*Relay, error
 		wake: make(chan struct{}, 1),
 		done: make(chan struct{}),
 	}
+	r.loss.Store(math.Float64bits(cfg.Loss))
 	r.wg.Add(3)
 	go func() { defer r.wg.Done(); r.inLoop() }()
 	go func() { defer r.wg.Done(); r.sendLoop() }()
@@ -103,6 +106,16 @@ func (r *Relay) Addr() netip.AddrPort { return r.in.LocalAddr().(*net.UDPAddr).A
 
 // OutAddr is the address the destination sees the packets come from.
 func (r *Relay) OutAddr() netip.AddrPort { return r.out.LocalAddr().(*net.UDPAddr).AddrPort() }
+
+// SetLoss changes the share of packets dropped from now on (0..1), so a
+// benchmark can start and end a loss burst mid-call.
+func (r *Relay) SetLoss(loss float64) error {
+	if loss < 0 || loss > 1 || math.IsNaN(loss) {
+		return fmt.Errorf("bench: relay loss %v must be in 0..1", loss)
+	}
+	r.loss.Store(math.Float64bits(loss))
+	return nil
+}
 
 // Stats returns the counters so far.
 func (r *Relay) Stats() RelayStats {
@@ -136,7 +149,7 @@ func (r *Relay) inLoop() {
 		now := time.Now()
 		r.src.Store(&from)
 		r.received.Add(1)
-		if r.cfg.Loss > 0 && r.rng.Float64() < r.cfg.Loss {
+		if loss := math.Float64frombits(r.loss.Load()); loss > 0 && r.rng.Float64() < loss {
 			r.dropped.Add(1)
 			continue
 		}

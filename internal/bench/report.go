@@ -172,7 +172,7 @@ func (r Report) Markdown() string {
 	m := r.Machine
 	fmt.Fprintf(&b, "# Side-by-side benchmarks: softphone vs baresip\n\n")
 	fmt.Fprintf(&b, "Measured on %s on this project's machine; these are this machine's figures, not universal ones. "+
-		"Reproduce with `make bench` (about 21 minutes; writes this file and results.json).\n\n", m.Date)
+		"Reproduce with `make bench` (about 30 minutes; writes this file and results.json).\n\n", m.Date)
 	fmt.Fprintf(&b, "| Machine | |\n|---|---|\n| CPU | %s |\n| Cores | %d |\n| Go | %s |\n| baresip | %s |\n| Kamailio | %s |\n| Kernel | %s |\n\n",
 		m.CPU, m.Cores, m.GoVersion, m.Baresip, m.Kamailio, m.Kernel)
 	b.WriteString("Median [min–max] over n runs; ratio = ours/baresip computed pair by pair (the two programs alternate A B A B), then summarized. Lower is better everywhere.\n\n")

@@ -70,14 +70,22 @@ func BenchmarkSideBySide(b *testing.B) {
 		fmt.Print(Report{Machine: rep.Machine, Rows: rows, Figures: figs}.Markdown())
 		return
 	}
+	if *onlyVideo {
+		rows, figs := h.videoRows()
+		fmt.Print(Report{Machine: rep.Machine, Rows: rows, Figures: figs}.Markdown())
+		return
+	}
 	rep.Rows = append(rep.Rows, h.setup()...)
 	for _, c := range []string{"opus", "pcmu"} {
 		rep.Rows = append(rep.Rows, h.cpu(c)...)
 	}
 	secRows, secFigures := h.secureRows()
 	rep.Rows = append(rep.Rows, secRows...)
+	vidRows, vidFigures := h.videoRows()
+	rep.Rows = append(rep.Rows, vidRows...)
 	rep.Rows = append(rep.Rows, h.startup()...)
 	rep.Figures = append(rep.Figures, secFigures...)
+	rep.Figures = append(rep.Figures, vidFigures...)
 	rep.Figures = append(rep.Figures, latencyFigures(b)...)
 	rep.Figures = append(rep.Figures, impairmentFigures(b)...)
 	rep.Figures = append(rep.Figures, capacityFigures(b)...)
