@@ -90,19 +90,24 @@ func (p *TestPattern) Draw(n uint32, at time.Time) {
 	img := p.img
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	shift := int(n) * 4
-	for y := 0; y < h; y++ {
-		row := img.Y[y*img.YStride : y*img.YStride+w]
-		for x := range row {
-			row[x] = byte(((x+shift)/(w/8+1))*28 + 20)
-		}
+	// Every row of the bars is the same: draw one, copy it down.
+	row := img.Y[:w]
+	for x := range row {
+		row[x] = byte(((x+shift)/(w/8+1))*28 + 20)
+	}
+	for y := 1; y < h; y++ {
+		copy(img.Y[y*img.YStride:y*img.YStride+w], row)
 	}
 	cw, ch := w/2, h/2
-	for y := 0; y < ch; y++ {
-		for x := 0; x < cw; x++ {
-			bar := (x*2 + shift) / (w/8 + 1)
-			img.Cb[y*img.CStride+x] = byte(64 + bar*20)
-			img.Cr[y*img.CStride+x] = byte(192 - bar*16)
-		}
+	cb, cr := img.Cb[:cw], img.Cr[:cw]
+	for x := 0; x < cw; x++ {
+		bar := (x*2 + shift) / (w/8 + 1)
+		cb[x] = byte(64 + bar*20)
+		cr[x] = byte(192 - bar*16)
+	}
+	for y := 1; y < ch; y++ {
+		copy(img.Cb[y*img.CStride:y*img.CStride+cw], cb)
+		copy(img.Cr[y*img.CStride:y*img.CStride+cw], cr)
 	}
 	// A white square that moves across the lower half.
 	sq := h / 6

@@ -101,3 +101,16 @@ func BenchmarkFeedPut(b *testing.B) {
 		f.Put(img, time.Time{})
 	}
 }
+
+func BenchmarkPatternDraw640x480(b *testing.B) {
+	p, err := NewTestPattern(Constraints{}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	n := uint32(0)
+	for b.Loop() {
+		p.Draw(n, time.Time{})
+		n++
+	}
+}
