@@ -11,10 +11,10 @@ import (
 	"github.com/softphone/softphone/core/video/vp8"
 )
 
-// Names are the codec names settings accept, in the default preference
+// known are the codec names settings accept, in the default preference
 // order: VP8 first (every video softphone has it; it is royalty-free),
 // then H.264.
-var Names = []string{"vp8", "h264"}
+var known = []string{"vp8", "h264"}
 
 // Default is every codec in the default order.
 func Default() []video.Codec { return []video.Codec{vp8.Codec(), h264.Codec()} }
@@ -37,7 +37,7 @@ func ByNames(names []string) ([]video.Codec, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("video: unknown codec %q (known: %s)", n, strings.Join(Names, ", "))
+			return nil, fmt.Errorf("video: unknown codec %q (known: %s)", n, strings.Join(known, ", "))
 		}
 	}
 	return out, nil
