@@ -33,7 +33,7 @@ type BaresipOptions struct {
 	STUNPass   string
 	RTCPMux    bool // offer and accept RTP and RTCP on one port (config rtcp_mux)
 
-	// Video: VP8 with the fakevideo source (a moving test picture) and
+	// Video: VP8 with the fakevideo source (a still picture of colour bars) and
 	// display (decodes, shows nothing). Without it baresip is audio-only
 	// and refuses offered video with port 0.
 	Video     bool
