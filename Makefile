@@ -68,7 +68,7 @@ lint:
 	$(GO) vet -tags nogui ./cmd/softphone
 	$(GO) tool staticcheck ./...
 
-# bench: the performance report (about 21 minutes on 2 cores): our program and
+# bench: the performance report (about 30 minutes on 2 cores): our program and
 # baresip side by side on one loopback Kamailio, then latency, the jitter
 # buffer under impairment, capacity, the window's start-up and memory (with
 # linphone-desktop for comparison when installed), and the hot-path Go
@@ -78,7 +78,7 @@ bench: deps
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$p || echo "no $$p: no comparison with it"; \
 	done; fi
-	cd internal/bench && $(GO) test -run '^$$' -bench SideBySide -benchtime 1x -timeout 30m -bench.side .
+	cd internal/bench && $(GO) test -run '^$$' -bench SideBySide -benchtime 1x -timeout 50m -bench.side .
 
 # bench-go: every Go benchmark of the tree, raw.
 bench-go:
