@@ -13,9 +13,7 @@ var _ video.Driver = (*Driver)(nil)
 
 // NewDriver makes a driver; it opens nothing until asked.
 func NewDriver(opts ...Option) *Driver {
-	d := &Driver{opts: buildOptions(opts)}
-	d.platformInit()
-	return d
+	return &Driver{opts: buildOptions(opts)}
 }
 
 // Devices lists the test pattern first, then what the platform offers.

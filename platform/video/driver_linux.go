@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"sync"
 
-	"github.com/jezek/xgb"
 	"github.com/softphone/softphone/core/video"
 )
 
@@ -19,13 +17,6 @@ type Driver struct {
 	// xinit guards shmInited and serialises X extension setup.
 	xinit     sync.Mutex
 	shmInited bool // xgb's shm.Init has run once
-}
-
-// platformInit sends the X library's own messages (it prints connection
-// trouble) to the driver's log at debug level instead of stderr. The X
-// library has one logger per process, as there is one driver.
-func (d *Driver) platformInit() {
-	xgb.Logger = slog.NewLogLogger(d.opts.log.Handler(), slog.LevelDebug)
 }
 
 func (d *Driver) platformDevices(ctx context.Context, list []video.DeviceInfo) ([]video.DeviceInfo, error) {

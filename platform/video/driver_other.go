@@ -17,8 +17,6 @@ type Driver struct {
 	opts options
 }
 
-func (d *Driver) platformInit() {}
-
 func (d *Driver) platformDevices(_ context.Context, list []video.DeviceInfo) ([]video.DeviceInfo, error) {
 	return list, nil
 }
