@@ -1,7 +1,6 @@
 package h264
 
 import (
-	"fmt"
 	"image"
 	"testing"
 
@@ -10,60 +9,7 @@ import (
 	"github.com/softphone/softphone/core/video"
 )
 
-func TestRoundTrip(t *testing.T) {
-	for _, tc := range []struct{ w, h, bps int }{{640, 480, 1_000_000}, {352, 288, 500_000}} {
-		t.Run(fmt.Sprintf("%dx%d", tc.w, tc.h), func(t *testing.T) {
-			c := Codec()
-			enc, err := c.NewEncoder(video.EncoderConfig{Width: tc.w, Height: tc.h, FPS: 30, Bitrate: tc.bps})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer enc.Close()
-			dec, err := c.NewDecoder()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer dec.Close()
-			src := codectest.Frames(t, tc.w, tc.h, 30)
-			total, worst, dropped := 0, 100.0, 0
-			for i, img := range src {
-				data, key, err := enc.Encode(img, false)
-				if err != nil {
-					t.Fatalf("encode %d: %v", i, err)
-				}
-				if i == 0 && !key {
-					t.Errorf("first frame is not a key frame")
-				}
-				total += len(data)
-				if len(data) == 0 {
-					dropped++
-					continue
-				}
-				checkNALs(t, i, data, key)
-				pic, err := dec.Decode(data)
-				if err != nil || pic == nil {
-					t.Fatalf("decode %d: %v, %v", i, pic, err)
-				}
-				if pic.Rect.Dx() != tc.w || pic.Rect.Dy() != tc.h {
-					t.Fatalf("decoded %v, want %dx%d", pic.Rect, tc.w, tc.h)
-				}
-				p := codectest.PSNR(img, pic)
-				if p < 30 {
-					t.Errorf("frame %d: PSNR %.1f dB, want ≥ 30", i, p)
-				}
-				worst = min(worst, p)
-				if s, ok := video.ReadStamp(pic); !ok || s.Frame != uint32(i) {
-					t.Errorf("frame %d: stamp %+v %v", i, s, ok)
-				}
-			}
-			if dropped > len(src)/4 {
-				t.Errorf("%d frames of %d dropped", dropped, len(src))
-			}
-			t.Logf("%dx%d at %d bit/s: %d bytes a frame on average, %d dropped, worst PSNR %.1f dB",
-				tc.w, tc.h, tc.bps, total/len(src), dropped, worst)
-		})
-	}
-}
+func TestRoundTrip(t *testing.T) { codectest.RoundTrip(t, Codec(), checkNALs) }
 
 // checkNALs checks frame i's NAL units: none larger than MaxNALSize, and
 // an IDR that starts with constrained-baseline level 3.1 SPS and a PPS.

@@ -1,12 +1,73 @@
 package codectest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/softphone/softphone/core/video"
 )
 
 // The checks every video codec passes, each given the codec.
+
+// RoundTrip encodes 30 test frames at 640x480 and 352x288 and decodes
+// them: the first is a key frame, few are dropped, every picture has its
+// size, a luma PSNR of at least 30 dB and its stamp; check, if not nil,
+// looks at each frame's bitstream too.
+func RoundTrip(t *testing.T, c video.Codec, check func(t *testing.T, i int, data []byte, key bool)) {
+	for _, tc := range []struct{ w, h, bps int }{{640, 480, 1_000_000}, {352, 288, 500_000}} {
+		t.Run(fmt.Sprintf("%dx%d", tc.w, tc.h), func(t *testing.T) {
+			enc, err := c.NewEncoder(video.EncoderConfig{Width: tc.w, Height: tc.h, FPS: 30, Bitrate: tc.bps})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer enc.Close()
+			dec, err := c.NewDecoder()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer dec.Close()
+			src := Frames(t, tc.w, tc.h, 30)
+			total, worst, dropped := 0, 100.0, 0
+			for i, img := range src {
+				data, key, err := enc.Encode(img, false)
+				if err != nil {
+					t.Fatalf("encode %d: %v", i, err)
+				}
+				if i == 0 && !key {
+					t.Errorf("first frame is not a key frame")
+				}
+				if check != nil && len(data) > 0 {
+					check(t, i, data, key)
+				}
+				total += len(data)
+				if len(data) == 0 {
+					dropped++
+					continue
+				}
+				pic, err := dec.Decode(data)
+				if err != nil || pic == nil {
+					t.Fatalf("decode %d: %v, %v", i, pic, err)
+				}
+				if pic.Rect.Dx() != tc.w || pic.Rect.Dy() != tc.h {
+					t.Fatalf("decoded %v, want %dx%d", pic.Rect, tc.w, tc.h)
+				}
+				p := PSNR(img, pic)
+				if p < 30 {
+					t.Errorf("frame %d: PSNR %.1f dB, want ≥ 30", i, p)
+				}
+				worst = min(worst, p)
+				if s, ok := video.ReadStamp(pic); !ok || s.Frame != uint32(i) {
+					t.Errorf("frame %d: stamp %+v %v", i, s, ok)
+				}
+			}
+			if dropped > len(src)/4 {
+				t.Errorf("%d frames of %d dropped", dropped, len(src))
+			}
+			t.Logf("%dx%d at %d bit/s: %d bytes a frame on average, %d dropped, worst PSNR %.1f dB",
+				tc.w, tc.h, tc.bps, total/len(src), dropped, worst)
+		})
+	}
+}
 
 // SetBitrate: a lower target gives smaller frames.
 func SetBitrate(t *testing.T, c video.Codec) {
