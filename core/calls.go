@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,10 +47,11 @@ type activeCall struct {
 	dialog    *sip.Dialog
 	incoming  *sip.Incoming
 	cancel    context.CancelFunc // aborts an unanswered outgoing INVITE (CANCEL)
-	media     *callmedia.Stream  // set before the call is listed, never changed
+	media     *callmedia.Stream  // set before the call is listed, never changed (an incoming call's binds when answered)
 	early     sip.Early          // an outgoing call's dialog before the answer (pickup)
 	settled   atomic.Bool        // an incoming call's final answer is chosen (see settle)
 	replacing atomic.Bool        // a call replacing this one (RFC 3891) is being answered
+	ringSlot  atomic.Bool        // it holds one of the phone's ringing slots (reserveRing)
 	ended     chan struct{}
 	endOnce   sync.Once
 	leg       conference.Leg // its conference and waiting tone, guarded by p.confs
@@ -234,25 +236,49 @@ func (c *activeCall) progress(code int, reason string, body []byte) {
 // answer to offer when the far end offered (an incoming call), else ours.
 // Gathering NAT candidates may take a STUN or TURN round trip.
 func (c *activeCall) openMedia(peer string, offer []byte) error {
-	ua, err := c.p.sipUA()
-	if err != nil {
-		return err
-	}
+	cfg, sec := c.mediaConfig()
 	ctx, cancel := context.WithTimeout(c.p.life, 5*time.Second)
 	defer cancel()
-	bind, adv, err := ua.MediaAddrs(ctx, peer)
+	bind, adv, err := c.mediaAddrs(ctx, peer)
 	if err != nil {
 		return err
 	}
+	c.media, err = callmedia.Open(ctx, bind, adv, c.p.o.ports, cfg, sec, offer)
+	return err
+}
+
+// mediaConfig is what the call's media takes from the phone and its
+// account.
+func (c *activeCall) mediaConfig() (callmedia.Config, callmedia.Security) {
 	var sec callmedia.Security
 	if c.ln != nil {
 		sec = callmedia.SecurityFor(c.ln.Cfg)
 	}
-	c.media, err = callmedia.Open(ctx, bind, adv, c.p.o.ports, callmedia.Config{
+	return callmedia.Config{
 		Codecs: c.p.codecList(), Encoder: c.p.o.encoder, NoMediaTimeout: c.p.o.noMediaTimeout,
 		Cert: c.p.dtlsCert, Log: c.p.o.log, Video: c.p.videoConfig(), Intercept: c.p.o.intercept,
-	}, sec, offer)
-	return err
+	}, sec
+}
+
+// mediaAddrs are where media toward peer binds and what our SDP
+// advertises.
+func (c *activeCall) mediaAddrs(ctx context.Context, peer string) (bind, adv netip.Addr, err error) {
+	ua, err := c.p.sipUA()
+	if err != nil {
+		return netip.Addr{}, netip.Addr{}, err
+	}
+	return ua.MediaAddrs(ctx, peer)
+}
+
+// bindMedia opens an incoming call's sockets, when it is answered.
+func (c *activeCall) bindMedia(peer string) error {
+	ctx, cancel := context.WithTimeout(c.p.life, 5*time.Second)
+	defer cancel()
+	bind, adv, err := c.mediaAddrs(ctx, peer)
+	if err != nil {
+		return err
+	}
+	return c.media.Bind(ctx, bind, adv, c.p.o.ports)
 }
 
 // startMedia opens the audio device and runs the media session for neg.
@@ -303,6 +329,7 @@ func (c *activeCall) isEnded() bool {
 func (c *activeCall) end(reason string, code int) {
 	c.endOnce.Do(func() {
 		close(c.ended)
+		c.unring()
 		c.mu.Lock()
 		cancel := c.cancel
 		c.mu.Unlock()

@@ -22,14 +22,28 @@ func (p *Engine) lineFor(user string) *line {
 	return nil
 }
 
+// lineNamed is the account called name, or nil.
+func (p *Engine) lineNamed(name string) *line {
+	if name == "" {
+		return nil
+	}
+	for _, l := range p.lines() {
+		if l.Cfg.Name == name {
+			return l
+		}
+	}
+	return nil
+}
+
 // onIncoming takes a new INVITE: it finds the account it is for (or
 // accepts it as a direct call), checks the offer, rings, and waits for
 // Answer, Reject or the caller's CANCEL.
 func (p *Engine) onIncoming(in *sip.Incoming) {
-	ln := p.lineFor(in.To.User)
-	if ln == nil && !p.o.allowDirect {
-		_ = in.Reject(403, "Forbidden")
-		return
+	// The SIP layer admitted it (admit): through a registration, with
+	// Replaces naming a dialog of ours, or as a direct call we take.
+	ln := p.lineNamed(in.Account)
+	if ln == nil {
+		ln = p.lineFor(in.To.User)
 	}
 	if p.transfers().Replaces(in) { // attended transfer, pickup
 		return
@@ -37,10 +51,16 @@ func (p *Engine) onIncoming(in *sip.Incoming) {
 	if p.screen(in, ln) { // forwarding, DND, busy
 		return
 	}
-	c := p.newIncomingCall(in, ln)
-	if c == nil {
+	if !p.reserveRing() {
+		_ = in.Reject(486, "Busy Here")
 		return
 	}
+	c := p.newIncomingCall(in, ln)
+	if c == nil {
+		p.releaseRing()
+		return
+	}
+	c.ringSlot.Store(true)
 	p.addCall(c)
 	if err := in.Ring(); err != nil {
 		c.end("could not ring: "+err.Error(), 0)
@@ -70,12 +90,15 @@ func (p *Engine) newIncomingCall(in *sip.Incoming, ln *line) *activeCall {
 		return nil
 	}
 	c := &activeCall{p: p, id: newCallID(), ln: ln, incoming: in, ended: make(chan struct{})}
-	if err := c.openMedia(in.Source, in.Offer); err != nil {
+	// Nothing bound while it rings: sockets open when it is answered.
+	cfg, sec := c.mediaConfig()
+	var err error
+	if c.media, err = callmedia.Prepare(cfg, sec, in.Offer); err != nil {
 		p.o.log.Warn("call: no media for incoming call", "error", err)
 		_ = in.Reject(500, "Server Internal Error")
 		return nil
 	}
-	if _, _, err := c.media.Answer(in.Offer); err != nil {
+	if err := c.media.Check(in.Offer); err != nil {
 		c.media.Close(nil)
 		code, reason := 488, "Not Acceptable Here"
 		switch {
@@ -120,6 +143,12 @@ func (c *activeCall) accept(replaced *activeCall) error {
 		return fmt.Errorf("answer %s: %w", c.id, call.ErrTransition)
 	}
 	in := c.incoming
+	if err := c.bindMedia(in.Source); err != nil {
+		c.p.o.log.Warn("call: no media for incoming call", "call", c.id, "error", err)
+		_ = in.Reject(500, "Server Internal Error")
+		c.end("media: "+err.Error(), 500)
+		return err
+	}
 	answer, neg, err := c.media.Answer(in.Offer)
 	if err != nil {
 		_ = in.Reject(488, "Not Acceptable Here")
@@ -154,7 +183,13 @@ func (c *activeCall) accept(replaced *activeCall) error {
 // settle claims the right to send an incoming call's final answer: true
 // for the first of Answer, Reject and forwarding to ask, so a timer firing
 // as the user acts cannot answer a call already refused, or the reverse.
-func (c *activeCall) settle() bool { return c.settled.CompareAndSwap(false, true) }
+func (c *activeCall) settle() bool {
+	if !c.settled.CompareAndSwap(false, true) {
+		return false
+	}
+	c.unring()
+	return true
+}
 
 // Reject declines an incoming call with code (486 Busy Here, 603 Decline;
 // 0 means 486).

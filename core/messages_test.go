@@ -116,7 +116,9 @@ func TestMessagesWithBaresip(t *testing.T) {
 func TestMessagesBetweenPhones(t *testing.T) {
 	k := testlab.StartKamailio(t, testlab.KamailioOptions{Users: presenceUsers()})
 	carol, cev, cst, cstop := recordedPhone(t, featureConfig(k, "carol", "mwi = false\n"))
-	dave, dev, dst, dstop := recordedPhone(t, featureConfig(k, "dave", "mwi = false\n"))
+	// Eve below writes to dave directly, with no registrar: dave takes it.
+	daveCfg := strings.Replace(featureConfig(k, "dave", "mwi = false\n"), "[sip]\n", "[sip]\nallow_direct = true\n", 1)
+	dave, dev, dst, dstop := recordedPhone(t, daveCfg)
 	waitStatus(t, cev, "carol", 10*time.Second, account.Registered)
 	waitStatus(t, dev, "dave", 10*time.Second, account.Registered)
 

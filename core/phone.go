@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/softphone/softphone/core/account"
@@ -69,6 +70,8 @@ type Engine struct {
 	calls  map[string]*activeCall
 	closed bool
 
+	ringing atomic.Int32 // incoming calls holding a ringing slot (reserveRing)
+
 	byes sync.WaitGroup // BYEs still on their way
 
 	// Call effects, each under its own lock.
@@ -96,7 +99,6 @@ type options struct {
 	encoder        codec.Options
 	ports          media.PortRange
 	noMediaTimeout time.Duration
-	allowDirect    bool
 	noRegister     bool
 	driver         audio.Driver
 	customAudio    bool
@@ -105,6 +107,7 @@ type options struct {
 	transferWait   transferTimeouts // zero: the defaults
 	video          video.Driver     // see WithVideoDriver
 	intercept      func(kind string, tr media.Transport) media.Transport
+	sourceLimit    [2]int // see WithSourceLimit; zero: sip's defaults
 }
 
 // Option configures a Phone.
@@ -143,6 +146,14 @@ func WithMediaPorts(r media.PortRange) Option { return func(o *options) { o.port
 // WithNoMediaTimeout ends calls that receive no RTP for d (default 30 s; 0 disables).
 func WithNoMediaTimeout(d time.Duration) Option { return func(o *options) { o.noMediaTimeout = d } }
 
+// WithSourceLimit sets how many SIP messages a second (rate, after a
+// burst) one address may send that no registration of ours vouches for
+// (default 50 after 100): load tests placing hundreds of calls from one
+// address raise it.
+func WithSourceLimit(rate, burst int) Option {
+	return func(o *options) { o.sourceLimit = [2]int{rate, burst} }
+}
+
 // New prepares a phone for cfg; it opens nothing until Start.
 func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 	o := options{
@@ -152,7 +163,6 @@ func New(cfg *config.Config, opts ...Option) (*Engine, error) {
 		encoder:        codec.Options{FEC: true, PacketLossPerc: 10},
 		ports:          media.DefaultPorts,
 		noMediaTimeout: 30 * time.Second,
-		allowDirect:    cfg.SIP.AllowDirect,
 		video:          video.TestDriver{},
 	}
 	if len(cfg.Audio.Codecs) > 0 {
@@ -221,8 +231,11 @@ func (p *Engine) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ua, err := sip.Listen(p.conf.SIP.Listen,
-		sip.WithLogger(p.o.log), sip.WithUserAgent(p.conf.SIP.UserAgent), sip.WithTLSConfig(trust.Config()))
+	sipOpts := []sip.Option{sip.WithLogger(p.o.log), sip.WithUserAgent(p.conf.SIP.UserAgent), sip.WithTLSConfig(trust.Config())}
+	if l := p.o.sourceLimit; l[0] > 0 {
+		sipOpts = append(sipOpts, sip.WithSourceLimit(l[0], l[1]))
+	}
+	ua, err := sip.Listen(p.conf.SIP.Listen, sipOpts...)
 	if err != nil {
 		return err
 	}
@@ -233,6 +246,7 @@ func (p *Engine) Start(ctx context.Context) error {
 	p.startBook() // subscribed before the first event
 	p.ua, p.trust = ua, trust
 	ua.HandleInvites(p.onIncoming)
+	ua.SetAdmit(p.admit)
 	p.o.log.Info("sip listening", "addr", ua.Addr().String())
 	p.bus.Publish(ListeningEvent{Addr: ua.Addr().String()})
 	p.keyNotices(p.conf.Accounts)
@@ -278,18 +292,42 @@ func (p *Engine) Close(ctx context.Context) error {
 		p.bus.Close()
 		return nil
 	}
+	// Every call ends at once, not one after another: a reject does not
+	// wait for its ACK, a BYE is waited for only as long as ctx allows.
+	var hangups sync.WaitGroup
 	for _, c := range p.callList() {
-		_ = p.Hangup(c.id)
+		hangups.Add(1)
+		go func() {
+			defer hangups.Done()
+			_ = p.Hangup(c.id)
+		}()
 	}
-	p.byes.Wait() // bounded: each BYE gives up after a few seconds
+	waitUntil(ctx, hangups.Wait)
+	waitUntil(ctx, p.byes.Wait) // each BYE also gives up after a few seconds
 	// Conference devices closed, recordings finished.
-	p.confs.Wait()
+	waitUntil(ctx, p.confs.Wait)
 	p.subs.Stop(ctx) // unsubscribe before unregistering; messages on their way fail
 	errs := []error{p.acct.Stop(ctx), ua.Close()}
 	p.endLife()
 	p.stopBook() // the calls' last events written
 	p.bus.Close()
 	return errors.Join(errs...)
+}
+
+// waitUntil runs wait and returns when it does or ctx ends, whichever
+// is first; false in the second case (wait goes on in the background).
+func waitUntil(ctx context.Context, wait func()) bool {
+	done := make(chan struct{})
+	go func() {
+		wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // sipUA is the running user agent, or an error before Start / after Close.

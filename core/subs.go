@@ -41,7 +41,7 @@ func (p *Engine) newSubs() *subs.Manager {
 		},
 		Bus:         p.bus,
 		Log:         p.o.log,
-		AllowDirect: p.o.allowDirect,
+		AllowDirect: func() bool { return p.direct().On },
 	})
 }
 

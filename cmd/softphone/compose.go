@@ -110,13 +110,23 @@ func compose(ctx context.Context, s phoneSetup) (*composed, error) {
 	return c, nil
 }
 
-// closeTimeout bounds closing the phone at exit (hang-ups, unregistering).
-const closeTimeout = 5 * time.Second
+// closeTimeout bounds closing the phone at exit (hang-ups, unregistering);
+// signalledCloseTimeout when a signal asked us to stop: a service manager
+// or a user pressing ^C wants the process gone at once.
+const (
+	closeTimeout          = 5 * time.Second
+	signalledCloseTimeout = 1500 * time.Millisecond
+)
 
 // closePhone closes p within closeTimeout, even when ctx has ended (an
-// interrupt): the far ends get their BYEs, the registrar its expiry.
+// interrupt, then within signalledCloseTimeout): the far ends get their
+// BYEs, the registrar its expiry, as far as time allows.
 func closePhone(ctx context.Context, p *core.Engine) error {
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
+	d := closeTimeout
+	if ctx.Err() != nil {
+		d = signalledCloseTimeout
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d)
 	defer cancel()
 	return p.Close(cctx)
 }

@@ -3,6 +3,7 @@ package callmedia
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -24,13 +25,17 @@ type leg struct {
 	sec      Security
 	incoming bool // we answer the far end's offer
 
-	// The transport, set at open: a plain socket pair (conn), or a path
-	// read by a goroutine (path + pt) when ICE or DTLS needs one.
-	tr   media.Transport
-	conn *media.Conn
-	path *nat.Path
-	pt   *media.PacketTransport
-	port int
+	// The transport, set once by bind under mu (read freely after, by
+	// the goroutine that bound it and those it starts): a plain socket
+	// pair (conn), or a path read by a goroutine (path + pt) when ICE or
+	// DTLS needs one.
+	tr       media.Transport
+	conn     *media.Conn
+	path     *nat.Path
+	pt       *media.PacketTransport
+	port     int
+	ice      bool // the path runs ICE
+	needPath bool // ICE or DTLS: bind opens a path, not a plain pair
 
 	cert        *secure.Certificate // when DTLS may be used
 	offered     []secure.Crypto     // SDES lines of our offer
@@ -39,11 +44,12 @@ type leg struct {
 	planErr     error // incoming: why the offer cannot be answered
 
 	// mu guards the fields below. It is a leaf.
-	mu    sync.Mutex
-	local sdp.Transport // what our offers and answers say
-	plan  *plan         // settled protection, once the media started
-	stage *secure.Stage
-	dtls  *secure.Session
+	mu     sync.Mutex
+	local  sdp.Transport // what our offers and answers say
+	plan   *plan         // settled protection, once the media started
+	stage  *secure.Stage
+	dtls   *secure.Session
+	closed bool // close ran: a late bind closes its socket
 }
 
 // openLeg binds the leg's socket on bind (from ports), advertising adv.
@@ -53,9 +59,22 @@ type leg struct {
 // queue is how many received RTP packets a path keeps for the reader (0:
 // the default, for audio).
 func openLeg(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, log *slog.Logger, sec Security, cert func() *secure.Certificate, offered *sdp.Transport, queue int) (*leg, error) {
+	l, err := newLeg(log, sec, cert, offered)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.bind(ctx, bind, adv, ports, queue); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// newLeg settles what the leg's SDP says and, answering offered, the
+// protection it takes, with nothing bound yet: a ringing call's leg,
+// which may never need a socket.
+func newLeg(log *slog.Logger, sec Security, cert func() *secure.Certificate, offered *sdp.Transport) (*leg, error) {
 	l := &leg{log: log, sec: sec, incoming: offered != nil}
 	var lt sdp.Transport
-	ice, needPath := false, false
 	if offered == nil {
 		var err error
 		if sec.Mode == ModeDTLS {
@@ -65,20 +84,28 @@ func openLeg(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, l
 			return nil, err
 		}
 		l.dtlsOffered = lt.Fingerprint != ""
-		ice = sec.NAT.ICE
-		needPath = ice || l.dtlsOffered
+		l.ice = sec.NAT.ICE
+		l.needPath = l.ice || l.dtlsOffered
 	} else {
 		if offered.Fingerprint != "" {
 			l.cert = cert()
 		}
 		l.answerPlan, l.planErr = planFromOffer(sec, l.cert, *offered)
 		lt = answerTransport(l.answerPlan, l.cert)
-		ice = offered.ICE != nil
-		needPath = ice || l.answerPlan.scheme == SchemeDTLS
+		l.ice = offered.ICE != nil
+		l.needPath = l.ice || l.answerPlan.scheme == SchemeDTLS
 	}
-	if needPath {
-		nc := sec.NAT
-		nc.ICE, nc.Log = ice, log
+	l.local = lt
+	return l, nil
+}
+
+// bind opens the leg's socket, or its network path when ICE or DTLS
+// needs one (gathering candidates within ctx). Binding a leg already
+// closed closes what it opened.
+func (l *leg) bind(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, queue int) error {
+	if l.needPath {
+		nc := l.sec.NAT
+		nc.ICE, nc.Log = l.ice, l.log
 		nc.Ports.Min, nc.Ports.Max = ports.Min, ports.Max
 		pb := bind
 		if !pb.IsValid() || pb.IsUnspecified() {
@@ -86,24 +113,41 @@ func openLeg(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, l
 		}
 		path, err := nat.Listen(ctx, pb, nc)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		l.path, l.pt = path, media.NewPacketTransport(path, queue)
-		l.tr, l.port = l.pt, int(path.Addr().Port())
+		pt := media.NewPacketTransport(path, queue)
+		l.mu.Lock()
+		l.path, l.pt, l.tr, l.port = path, pt, pt, int(path.Addr().Port())
 		if p := path.Local(); p != nil {
-			lt.ICE = &sdp.ICE{Ufrag: p.Ufrag, Pwd: p.Pwd, Candidates: p.Candidates, EndOfCandidates: true}
+			l.local.ICE = &sdp.ICE{Ufrag: p.Ufrag, Pwd: p.Pwd, Candidates: p.Candidates, EndOfCandidates: true}
 		}
 		// A path has one socket: RTCP can only share it (RFC 8858).
-		lt.RTCPMuxOnly = offered == nil
+		l.local.RTCPMuxOnly = !l.incoming
 	} else {
 		conn, err := media.Listen(bind, ports)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		l.mu.Lock()
 		l.conn, l.tr, l.port = conn, conn, conn.Port()
 	}
-	l.local = lt
-	return l, nil
+	closed := l.closed
+	l.mu.Unlock()
+	if closed {
+		l.tr.Close()
+		return errLegClosed
+	}
+	return nil
+}
+
+// errLegClosed: the call ended while its socket opened.
+var errLegClosed = errors.New("media: stream closed")
+
+// bound says whether the leg has its socket, and its port.
+func (l *leg) bound() (int, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.port, l.tr != nil
 }
 
 // transport is what our next offer or answer says about the leg.
@@ -263,20 +307,24 @@ func (l *leg) scheme() string {
 // when the media never took the transport over, closes it.
 func (l *leg) close(transportToo bool) {
 	l.mu.Lock()
-	d := l.dtls
+	d, tr := l.dtls, l.tr
+	l.closed = true
 	l.mu.Unlock()
 	if d != nil {
 		_ = d.Close()
 	}
-	if transportToo {
-		l.tr.Close()
+	if transportToo && tr != nil {
+		tr.Close()
 	}
 }
 
 // pathName is the network path the leg's packets take ("" without one).
 func (l *leg) pathName() string {
-	if l.path == nil {
+	l.mu.Lock()
+	path := l.path
+	l.mu.Unlock()
+	if path == nil {
 		return ""
 	}
-	return l.path.Selected()
+	return path.Selected()
 }

@@ -51,7 +51,7 @@ type Stream struct {
 	cancel context.CancelFunc
 
 	audio *leg
-	// Where video legs open, as the audio's did.
+	// Where video legs open, as the audio's did: set by Bind, under mu.
 	bind, adv netip.Addr
 	ports     media.PortRange
 	// remoteFeed and localFeed are the main video's pictures (the far
@@ -74,14 +74,29 @@ type Stream struct {
 
 // Open binds the stream's socket on bind (from the port range) and
 // prepares our side of the SDP, advertising adv. offer is the far end's
-// offer when we answer one (an incoming call), nil when we offer: what it
-// asks for (ICE, DTLS) decides the kind of socket. ctx bounds candidate
-// gathering.
+// offer when we answer one, nil when we offer: what it asks for (ICE,
+// DTLS) decides the kind of socket. ctx bounds candidate gathering.
 func Open(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, cfg Config, sec Security, offer []byte) (*Stream, error) {
+	s, err := Prepare(cfg, sec, offer)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Bind(ctx, bind, adv, ports); err != nil {
+		s.Close(nil)
+		return nil, err
+	}
+	return s, nil
+}
+
+// Prepare is a stream with nothing bound: what an incoming call has while
+// it rings, so that a caller (or a flood of them) costs no socket until
+// the call is answered. Check tells whether the offer can be answered;
+// Bind opens the sockets.
+func Prepare(cfg Config, sec Security, offer []byte) (*Stream, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Stream{cfg: cfg, sec: sec, bind: bind, adv: adv, ports: ports}
+	s := &Stream{cfg: cfg, sec: sec}
 	var offered *sdp.Transport
 	if offer == nil {
 		if sec.Mode == ModeSRTP && !sec.SDESKeys {
@@ -96,7 +111,7 @@ func Open(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, cfg 
 			s.offeredVideo = s.offeredVideo || (cfg.Video != nil && v.offered != nil)
 		}
 	}
-	a, err := openLeg(ctx, bind, adv, ports, cfg.Log, sec, s.certificate, offered, 0)
+	a, err := newLeg(cfg.Log, sec, s.certificate, offered)
 	if err != nil {
 		return nil, err
 	}
@@ -108,9 +123,49 @@ func Open(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, cfg 
 	for _, k := range cfg.Codecs {
 		infos = append(infos, k.Info())
 	}
-	s.local = sdp.Local{Addr: adv, RTPPort: a.port, Codecs: infos, DTMF: true, Ptime: 20,
+	s.local = sdp.Local{Codecs: infos, DTMF: true, Ptime: 20,
 		SessionID: binary.BigEndian.Uint64(b[:]) >> 2, Version: 1, Username: "softphone"}
 	return s, nil
+}
+
+// Bind opens the stream's socket on bind (from ports), advertising adv,
+// and the main video's when the user asked for video before it was
+// bound; nothing when it is bound already.
+func (s *Stream) Bind(ctx context.Context, bind, adv netip.Addr, ports media.PortRange) error {
+	if _, ok := s.audio.bound(); ok {
+		return nil
+	}
+	s.mu.Lock()
+	s.bind, s.adv, s.ports = bind, adv, ports
+	s.local.Addr = adv
+	s.mu.Unlock()
+	if err := s.audio.bind(ctx, bind, adv, ports, 0); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	main := s.mainVideo()
+	late := main != nil && !main.disabled && main.leg == nil && s.want.Video
+	var offered *sdp.Transport
+	if late {
+		offered = main.offered
+	}
+	s.mu.Unlock()
+	if late {
+		if err := s.ensureLeg(ctx, main, offered); err != nil {
+			s.cfg.Log.Warn("media: answering without video", "error", err)
+		}
+	}
+	return nil
+}
+
+// Check says whether Answer would take offer (codecs, protection), with
+// nothing bound: ErrEncryptionRequired, or the negotiation's error.
+func (s *Stream) Check(offer []byte) error {
+	if s.audio.planErr != nil {
+		return s.audio.planErr
+	}
+	_, _, err := sdp.Answer(offer, s.sdpLocal(false))
+	return err
 }
 
 // interceptor is Config.Intercept for streams of kind, or nil.
@@ -139,6 +194,13 @@ func (s *Stream) sdpLocal(bump bool) sdp.Local {
 	l := s.local
 	s.mu.Unlock()
 	l.Transport = s.audio.transport()
+	if port, ok := s.audio.bound(); ok {
+		l.RTPPort = port
+	} else {
+		// Nothing bound yet (Check): placeholders for the negotiation
+		// (RFC 5737's documentation address), never sent to anyone.
+		l.RTPPort, l.Addr = 9, netip.AddrFrom4([4]byte{192, 0, 2, 1})
+	}
 	s.mu.Lock()
 	l.Video = s.videoLocals()
 	s.mu.Unlock()

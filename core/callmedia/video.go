@@ -83,11 +83,19 @@ func (s *Stream) wantVideo(ctx context.Context, req call.VideoRequest) (renegoti
 		offered = main.offered // answering the far end's first offer
 	}
 	s.mu.Unlock()
-	if req.Video {
+	_, bound := s.audio.bound()
+	switch {
+	case req.Video && !bound:
+		// A ringing call: its sockets, video's too, open when it is
+		// answered (Bind).
+		s.mu.Lock()
+		main.disabled = false
+		s.mu.Unlock()
+	case req.Video:
 		if err := s.ensureLeg(ctx, main, offered); err != nil {
 			return false, err
 		}
-	} else if main != nil {
+	case main != nil:
 		s.mu.Lock()
 		main.disabled = true
 		s.mu.Unlock()
@@ -109,7 +117,10 @@ func (s *Stream) ensureLeg(ctx context.Context, v *videoStream, offered *sdp.Tra
 	if has {
 		return nil
 	}
-	l, err := openLeg(ctx, s.bind, s.adv, s.ports, s.cfg.Log, s.sec, s.certificate, offered, videoPathQueue)
+	s.mu.Lock()
+	bind, adv, ports := s.bind, s.adv, s.ports
+	s.mu.Unlock()
+	l, err := openLeg(ctx, bind, adv, ports, s.cfg.Log, s.sec, s.certificate, offered, videoPathQueue)
 	if err != nil {
 		s.mu.Lock()
 		v.disabled = true

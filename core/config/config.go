@@ -73,12 +73,53 @@ type UI struct {
 // SIP holds settings shared by all accounts.
 type SIP struct {
 	// Listen is "host:port" to bind; "" lets the SIP layer pick (all
-	// interfaces, port 5060 or a free port if that one is taken).
+	// interfaces, a free port: the scanners that sweep 5060 all day do
+	// not find us there, and calls through a registrar reach whatever
+	// port we registered).
 	Listen    string
 	UserAgent string
-	// AllowDirect accepts calls addressed to this device directly (not
-	// through a registrar): two phones can call each other with no server.
-	AllowDirect bool
+	// AllowDirect accepts calls and messages addressed to this device
+	// directly (not through a registrar): two phones can call each other
+	// with no server. Auto is on only when no account is enabled.
+	AllowDirect Switch
+	// DirectFrom limits direct calls to these addresses or networks
+	// ("198.18.0.7", "10.0.0.0/8"); empty means from anywhere.
+	DirectFrom []string
+	// MaxRinging is how many calls may ring at once; one more gets 486
+	// Busy Here. 0 means DefaultMaxRinging.
+	MaxRinging int
+}
+
+// DefaultMaxRinging is MaxRinging's value when the file sets none.
+const DefaultMaxRinging = 4
+
+// Switch is a setting that is on, off, or left to the phone.
+type Switch uint8
+
+// The values of a Switch; the zero value is Auto.
+const (
+	Auto Switch = iota
+	On
+	Off
+)
+
+// Or is the switch's value, def when it is Auto.
+func (s Switch) Or(def bool) bool {
+	switch s {
+	case On:
+		return true
+	case Off:
+		return false
+	}
+	return def
+}
+
+// SwitchOf is On for true, Off for false.
+func SwitchOf(b bool) Switch {
+	if b {
+		return On
+	}
+	return Off
 }
 
 // Account is one SIP identity. Its zero value is not usable; accounts come

@@ -23,7 +23,7 @@ type decoder struct {
 
 var (
 	rootKeys    = []string{"sip", "audio", "video", "ui", "account"}
-	sipKeys     = []string{"listen", "user_agent", "allow_direct"}
+	sipKeys     = []string{"listen", "user_agent", "allow_direct", "allow_direct_from", "max_ringing"}
 	audioKeys   = []string{"input", "output", "codecs", "ringtone", "record_dir", "record_channels"}
 	uiKeys      = []string{"theme"}
 	accountKeys = []string{
@@ -40,7 +40,7 @@ var (
 )
 
 func (d *decoder) config(root *node) *Config {
-	cfg := &Config{SIP: SIP{UserAgent: DefaultUserAgent, AllowDirect: true}, UI: UI{Theme: DefaultTheme}}
+	cfg := &Config{SIP: SIP{UserAgent: DefaultUserAgent}, UI: UI{Theme: DefaultTheme}}
 	for _, k := range root.keys {
 		v := root.vals[k]
 		switch k {
@@ -79,7 +79,13 @@ func (d *decoder) sip(t *node, s *SIP) {
 		case "user_agent":
 			d.str(v, field, &s.UserAgent)
 		case "allow_direct":
-			d.boolean(v, field, &s.AllowDirect)
+			var b bool
+			d.boolean(v, field, &b)
+			s.AllowDirect = SwitchOf(b)
+		case "allow_direct_from":
+			d.strList(v, field, &s.DirectFrom)
+		case "max_ringing":
+			d.integer(v, field, &s.MaxRinging)
 		default:
 			d.unknown(v, field, k, sipKeys)
 		}

@@ -25,6 +25,15 @@ func boolKV(key string, b, def bool) kv {
 	return kv{key: key, lit: strconv.FormatBool(b), omit: b == def}
 }
 
+// switchKV writes an Auto switch as no key at all (its literal only
+// tells it apart from Off, and is never written).
+func switchKV(key string, s Switch) kv {
+	if s == Auto {
+		return kv{key: key, lit: "auto", omit: true, drop: true}
+	}
+	return kv{key: key, lit: strconv.FormatBool(s == On)}
+}
+
 func listKV(key string, xs []string) kv {
 	q := make([]string, len(xs))
 	for i, x := range xs {
@@ -40,7 +49,9 @@ func sipKVs(s SIP) []kv {
 	return []kv{
 		optKV("listen", s.Listen),
 		defKV("user_agent", s.UserAgent, DefaultUserAgent),
-		boolKV("allow_direct", s.AllowDirect, true),
+		switchKV("allow_direct", s.AllowDirect),
+		listKV("allow_direct_from", s.DirectFrom),
+		{key: "max_ringing", lit: strconv.Itoa(s.MaxRinging), omit: s.MaxRinging == 0, drop: s.MaxRinging == 0},
 	}
 }
 

@@ -16,7 +16,7 @@ func TestSaveNewFile(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new", "softphone")
 	c := &Config{
 		Path: filepath.Join(dir, "config.toml"),
-		SIP:  SIP{AllowDirect: true},
+		SIP:  SIP{AllowDirect: Auto},
 		UI:   UI{Theme: "dark"},
 		Accounts: []Account{{
 			Name: "a", Username: "a", Domain: "a.org", Password: marker + "\"'\n",

@@ -19,6 +19,11 @@ type propEnv struct {
 
 func pick[T any](r *rand.Rand, xs ...T) T { return xs[r.IntN(len(xs))] }
 
+// pickList is an allow_direct_from list: none, one address, or two networks.
+func pickList(r *rand.Rand) []string {
+	return pick(r, []string(nil), []string{"198.18.0.7"}, []string{"10.0.0.0/8", "2001:db8::/32"})
+}
+
 // quotable strips what display names and auth usernames may not hold.
 func quotable(s string) string {
 	return strings.Map(func(c rune) rune {
@@ -113,7 +118,9 @@ func (e *propEnv) mutate(r *rand.Rand, c *Config) {
 		c.SIP = SIP{
 			Listen:      pick(r, "", ":5060", "[::]:5080"),
 			UserAgent:   pick(r, "", "softphone", "sp/2 "+quotable(oddString(r, 5))),
-			AllowDirect: r.IntN(2) == 0,
+			AllowDirect: Switch(r.IntN(3)),
+			DirectFrom:  pickList(r),
+			MaxRinging:  r.IntN(3) * 3,
 		}
 	case op == 8:
 		var codecs []string

@@ -135,7 +135,7 @@ func TestSaveEditsInPlace(t *testing.T) {
 			strings.Replace(sample, "enabled = false", "enabled = true", 1))
 	})
 	t.Run("sip", func(t *testing.T) {
-		edit(t, func(c *Config) { c.SIP.Listen, c.SIP.AllowDirect = ":5070", false },
+		edit(t, func(c *Config) { c.SIP.Listen, c.SIP.AllowDirect = ":5070", Off },
 			strings.Replace(sample, "listen = \"0.0.0.0:5060\"  # all interfaces\nuser_agent = 'softphone/1.0'\n",
 				"listen = \":5070\"\nuser_agent = 'softphone/1.0'\nallow_direct = false\n", 1))
 	})

@@ -103,6 +103,14 @@ func (v validator) sip(s *SIP) {
 		v.check("sip", "listen", checkHostPort(s.Listen, hostPortRules{requirePort: true, allowEmpty: true, allowZero: true}))
 	}
 	v.check("sip", "user_agent", checkControls(s.UserAgent))
+	for _, n := range s.DirectFrom {
+		if _, err := ParseNet(n); err != nil {
+			v.fail("sip", "allow_direct_from", "%v", err)
+		}
+	}
+	if s.MaxRinging < 0 || s.MaxRinging > 100 {
+		v.fail("sip", "max_ringing", "must be between 1 and 100, or 0 for %d (got %d)", DefaultMaxRinging, s.MaxRinging)
+	}
 	if s.UserAgent == "" {
 		s.UserAgent = DefaultUserAgent
 	}

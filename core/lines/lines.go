@@ -38,6 +38,7 @@ func (l *Line) Target() sip.Target {
 	return sip.Target{
 		Username: l.Cfg.Username, AuthUsername: l.Cfg.AuthUser(), Password: l.Cfg.Password,
 		DisplayName: l.Cfg.DisplayName, Domain: l.Cfg.Domain, Proxy: l.Cfg.Proxy, Transport: l.Cfg.Transport,
+		Account: l.Cfg.Name,
 	}
 }
 

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"net/netip"
 	"slices"
 	"testing"
 	"time"
@@ -101,5 +102,54 @@ func TestToResume(t *testing.T) {
 	}
 	if got := ToResume(calls, "a"); len(got) != 0 {
 		t.Errorf("switching to a call not held resumes %v", got)
+	}
+}
+
+func TestAdmit(t *testing.T) {
+	lan := netip.MustParsePrefix("198.18.0.0/24")
+	in, out := netip.MustParseAddr("198.18.0.7"), netip.MustParseAddr("198.19.0.7")
+	mapped := netip.MustParseAddr("::ffff:198.18.0.9")
+	cases := []struct {
+		name    string
+		k       Knock
+		d       Direct
+		ringing int
+		want    int
+	}{
+		{"through a registration", Knock{ViaAccount: true, Source: out, Invite: true}, Direct{}, 0, 0},
+		{"scanner, direct off", Knock{Source: out, Invite: true}, Direct{}, 0, 403},
+		{"scanner message, direct off", Knock{Source: out}, Direct{}, 0, 403},
+		{"direct from anywhere", Knock{Source: out, Invite: true}, Direct{On: true}, 0, 0},
+		{"direct from the allowed network", Knock{Source: in, Invite: true}, Direct{On: true, From: []netip.Prefix{lan}}, 0, 0},
+		{"direct from a v4-mapped address", Knock{Source: mapped, Invite: true}, Direct{On: true, From: []netip.Prefix{lan}}, 0, 0},
+		{"direct from elsewhere", Knock{Source: out, Invite: true}, Direct{On: true, From: []netip.Prefix{lan}}, 0, 403},
+		{"replaces one of ours", Knock{ReplacesOurs: true, Source: out, Invite: true}, Direct{}, 9, 0},
+		{"too many ringing", Knock{ViaAccount: true, Invite: true}, Direct{}, 4, 486},
+		{"one below the limit", Knock{ViaAccount: true, Invite: true}, Direct{}, 3, 0},
+		{"messages never ring", Knock{ViaAccount: true}, Direct{}, 4, 0},
+	}
+	for _, c := range cases {
+		if got := Admit(c.k, c.d, c.ringing, 4); got != c.want {
+			t.Errorf("%s: Admit = %d, want %d", c.name, got, c.want)
+		}
+	}
+}
+
+func TestDirectFor(t *testing.T) {
+	for _, c := range []struct {
+		s         config.Switch
+		registers bool
+		want      bool
+	}{
+		{config.Auto, true, false}, {config.Auto, false, true},
+		{config.On, true, true}, {config.Off, false, false},
+	} {
+		if got := DirectFor(config.SIP{AllowDirect: c.s}, c.registers).On; got != c.want {
+			t.Errorf("DirectFor(%v, registers=%v).On = %v, want %v", c.s, c.registers, got, c.want)
+		}
+	}
+	d := DirectFor(config.SIP{DirectFrom: []string{"10.0.0.0/8", "198.18.0.7"}}, false)
+	if len(d.From) != 2 || !d.allows(netip.MustParseAddr("198.18.0.7")) || d.allows(netip.MustParseAddr("198.18.0.8")) {
+		t.Errorf("DirectFor From = %v", d.From)
 	}
 }

@@ -1,6 +1,7 @@
 package sdp
 
 import (
+	"bytes"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -22,7 +23,21 @@ type remote struct {
 	dir      Direction // the peer's direction, old-style hold applied
 }
 
+// Limits on what a peer's SDP may hold: a real offer has an audio line,
+// a video line or two, and a few dozen attributes each; more is a flood.
+const (
+	MaxBody       = 16 << 10 // bytes
+	MaxMediaLines = 8
+)
+
 func parse(b []byte) (*sdp.SessionDescription, error) {
+	if len(b) > MaxBody {
+		return nil, fmt.Errorf("%w: %d bytes, more than %d", ErrMalformed, len(b), MaxBody)
+	}
+	// Counted before parsing: pion would build every one of them.
+	if n := countMediaLines(b); n > MaxMediaLines {
+		return nil, fmt.Errorf("%w: %d media lines, more than %d", ErrMalformed, n, MaxMediaLines)
+	}
 	var s sdp.SessionDescription
 	if err := s.Unmarshal(b); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
@@ -32,6 +47,15 @@ func parse(b []byte) (*sdp.SessionDescription, error) {
 		return nil, fmt.Errorf("%w: no o= line", ErrMalformed)
 	}
 	return &s, nil
+}
+
+// countMediaLines counts the lines that start with "m=".
+func countMediaLines(b []byte) int {
+	n := 0
+	if bytes.HasPrefix(b, []byte("m=")) {
+		n++
+	}
+	return n + bytes.Count(b, []byte("\nm="))
 }
 
 func profile(m *sdp.MediaDescription) string { return strings.Join(m.MediaName.Protos, "/") }

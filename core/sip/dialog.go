@@ -3,6 +3,7 @@ package sip
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"strings"
 	"sync"
 
@@ -37,6 +38,7 @@ type Dialog struct {
 	server *sipgo.DialogServerSession // we were called
 
 	local *sip.ContactHeader // our Contact in this dialog
+	peer  netip.AddrPort     // where the far end's signalling came from
 
 	mu      sync.Mutex
 	handler DialogHandler
@@ -220,11 +222,47 @@ func statusError(res *sip.Response) *StatusError {
 
 func (e *StatusError) Error() string { return fmt.Sprintf("%d %s", e.Code, e.Reason) }
 
-// dialogs indexes the established dialogs by ID for in-dialog requests.
-type dialogs struct{ m sync.Map }
+// dialogs indexes the established dialogs by ID for in-dialog requests,
+// and counts them by the far end's signalling address: a peer we are in
+// a call with is not held to the rate of strangers (shield.go).
+type dialogs struct {
+	m sync.Map
 
-func (ds *dialogs) Store(d *Dialog)  { ds.m.Store(d.id, d) }
-func (ds *dialogs) Delete(id string) { ds.m.Delete(id) }
+	mu    sync.Mutex // guards peers
+	peers map[netip.AddrPort]int
+}
+
+func (ds *dialogs) Store(d *Dialog) {
+	if _, loaded := ds.m.Swap(d.id, d); loaded || !d.peer.IsValid() {
+		return
+	}
+	ds.mu.Lock()
+	if ds.peers == nil {
+		ds.peers = map[netip.AddrPort]int{}
+	}
+	ds.peers[d.peer]++
+	ds.mu.Unlock()
+}
+
+func (ds *dialogs) Delete(id string) {
+	v, ok := ds.m.LoadAndDelete(id)
+	if !ok || !v.(*Dialog).peer.IsValid() {
+		return
+	}
+	peer := v.(*Dialog).peer
+	ds.mu.Lock()
+	if ds.peers[peer]--; ds.peers[peer] <= 0 {
+		delete(ds.peers, peer)
+	}
+	ds.mu.Unlock()
+}
+
+// inCall says whether ap is the far end of one of our dialogs.
+func (ds *dialogs) inCall(ap netip.AddrPort) bool {
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	return ds.peers[ap] > 0
+}
 func (ds *dialogs) Load(id string) *Dialog {
 	if v, ok := ds.m.Load(id); ok {
 		return v.(*Dialog)

@@ -22,6 +22,7 @@ type Party struct {
 type Incoming struct {
 	ua      *UA
 	req     *sip.Request
+	tx      sip.ServerTransaction
 	sess    *sipgo.DialogServerSession
 	contact *sip.ContactHeader
 	settled chan struct{} // closed once answered or rejected
@@ -32,6 +33,9 @@ type Incoming struct {
 	Offer     []byte // SDP, empty for a late offer
 	Transport string // "udp", "tcp", "tls"
 	Source    string // host:port it came from
+	// Account is the account whose registration the INVITE came through
+	// ("" for a direct call): see Knock.
+	Account string
 }
 
 // HandleInvites routes new incoming calls to h. Until it is set, calls are
@@ -52,6 +56,10 @@ func (u *UA) handleInvite(req *sip.Request, tx sip.ServerTransaction) {
 	u.mu.Unlock()
 	if h == nil {
 		u.respond(tx, req, sip.StatusTemporarilyUnavailable, "Temporarily Unavailable", nil)
+		return
+	}
+	k, ok := u.admitted(req, tx)
+	if !ok {
 		return
 	}
 	localIP := u.Addr().IP
@@ -77,7 +85,8 @@ func (u *UA) handleInvite(req *sip.Request, tx sip.ServerTransaction) {
 		u.respond(tx, req, sip.StatusBadRequest, "Bad Request", nil)
 		return
 	}
-	in := &Incoming{ua: u, req: req, sess: sess, contact: contact, settled: make(chan struct{}), Offer: req.Body(), Transport: transport, Source: req.Source()}
+	in := &Incoming{ua: u, req: req, tx: tx, sess: sess, contact: contact, settled: make(chan struct{}),
+		Offer: req.Body(), Transport: transport, Source: req.Source(), Account: k.Account}
 	if f := req.From(); f != nil {
 		in.From = Party{DisplayName: f.DisplayName, URI: uriString(f.Address), User: f.Address.User}
 	}
@@ -128,7 +137,7 @@ func (in *Incoming) Context() context.Context { return in.sess.Context() }
 // end's in-dialog requests from the start: it may re-INVITE (hold) the
 // moment it has our 200.
 func (in *Incoming) Answer(answer []byte, h DialogHandler) (*Dialog, error) {
-	d := &Dialog{ua: in.ua, id: in.sess.ID, server: in.sess, local: in.contact, handler: h}
+	d := &Dialog{ua: in.ua, id: in.sess.ID, server: in.sess, local: in.contact, handler: h, peer: sourceOf(in.req)}
 	// Stored before the 200 goes out: the far end may send INFO or BYE the
 	// moment it has the answer, before its ACK reaches us.
 	in.ua.dialogs.Store(d)
@@ -143,9 +152,19 @@ func (in *Incoming) Answer(answer []byte, h DialogHandler) (*Dialog, error) {
 }
 
 // Reject answers with a final error (486 Busy Here, 603 Decline, 488...).
+// It returns once the answer is sent: the ACK, or its absence, is the
+// transaction layer's business, so a caller that never acknowledges (a
+// scanner) holds up nobody.
 func (in *Incoming) Reject(code int, reason string) error {
 	defer in.settle()
-	if err := in.sess.Respond(code, reason, nil); err != nil {
+	select {
+	case <-in.sess.Context().Done():
+		return fmt.Errorf("sip: reject %d: %w", code, context.Cause(in.sess.Context()))
+	default:
+	}
+	res := sip.NewResponseFromRequest(in.req, code, reason, nil)
+	res.AppendHeader(in.contact)
+	if err := in.tx.Respond(res); err != nil {
 		return fmt.Errorf("sip: reject %d: %w", code, err)
 	}
 	return nil

@@ -219,7 +219,7 @@ func (u *UA) Invite(ctx context.Context, o InviteOptions) (*Dialog, []byte, erro
 		if err := sess.Ack(context.WithoutCancel(ctx)); err != nil {
 			return nil, nil, fmt.Errorf("sip: ACK: %w", err)
 		}
-		d := &Dialog{ua: u, id: sess.ID, client: sess, local: contact, handler: o.Handler}
+		d := &Dialog{ua: u, id: sess.ID, client: sess, local: contact, handler: o.Handler, peer: sourceOf(sess.InviteResponse)}
 		u.dialogs.Store(d)
 		return d, sess.InviteResponse.Body(), nil
 	}

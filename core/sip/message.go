@@ -89,6 +89,11 @@ func (u *UA) handleMessage(req *sip.Request, tx sip.ServerTransaction) {
 		u.respond(tx, req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist", nil)
 		return
 	}
+	if to := req.To(); to == nil || !to.Params.Has("tag") {
+		if _, ok := u.admitted(req, tx); !ok {
+			return
+		}
+	}
 	body := req.Body()
 	if len(body) > MaxMessageSize {
 		u.respond(tx, req, sip.StatusRequestEntityTooLarge, "Request Entity Too Large", nil)

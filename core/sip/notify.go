@@ -38,6 +38,9 @@ func (u *UA) handleNotify(req *sip.Request, tx sip.ServerTransaction) {
 	to := req.To()
 	outOfDialog := to != nil && !to.Params.Has("tag")
 	if strings.EqualFold(strings.TrimSpace(event), "message-summary") && outOfDialog {
+		if _, ok := u.admitted(req, tx); !ok {
+			return
+		}
 		u.events.mu.Lock()
 		h := u.events.onMWI
 		u.events.mu.Unlock()

@@ -24,6 +24,9 @@ type Target struct {
 	Domain       string // AoR host[:port]
 	Proxy        string // outbound proxy host[:port]; Domain when empty
 	Transport    string // "udp", "tcp" or "tls"
+	// Account names the account in Knock.Account for the requests that
+	// come through this registration.
+	Account string
 }
 
 // RegisterResult is the registrar's final answer to one REGISTER.
@@ -42,6 +45,7 @@ type Registration struct {
 	t       Target
 	callID  string
 	fromTag string
+	token   string // in our Contact URI: see gate.go
 
 	mu   sync.Mutex // one REGISTER at a time per account
 	cseq uint32
@@ -57,7 +61,7 @@ func (u *UA) NewRegistration(t Target) (*Registration, error) {
 	if t.AuthUsername == "" {
 		t.AuthUsername = t.Username
 	}
-	return &Registration{ua: u, t: t, callID: newCallID(), fromTag: sip.GenerateTagN(16)}, nil
+	return &Registration{ua: u, t: t, callID: newCallID(), fromTag: sip.GenerateTagN(16), token: newToken()}, nil
 }
 
 // Register sends REGISTER with the given Expires (0 removes our contact),
@@ -104,7 +108,14 @@ func (r *Registration) Register(ctx context.Context, expires int) (RegisterResul
 			return RegisterResult{}, err
 		}
 	}
-	return resultOf(res, contact, expires), nil
+	out := resultOf(res, contact, expires)
+	switch {
+	case out.Code/100 == 2 && out.Expires > 0:
+		r.ua.gate.bindFlow(r.t.Account, r.token, res.Source())
+	case expires == 0:
+		r.ua.gate.unbindFlow(r.token)
+	}
+	return out, nil
 }
 
 // maxAuthTries bounds the challenges answered for one request (stale
@@ -146,10 +157,11 @@ func (r *Registration) newRequest(dest string, localIP net.IP, expires int) (*si
 	from.Params.Add("tag", r.fromTag)
 	to := &sip.ToHeader{DisplayName: r.t.DisplayName, Address: aor, Params: sip.NewParams()}
 	contact := &sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: r.t.Username, Host: localIP.String(), Port: r.ua.Port()}}
+	contact.Address.UriParams = sip.NewParams()
 	if r.t.Transport != "udp" {
-		contact.Address.UriParams = sip.NewParams()
 		contact.Address.UriParams.Add("transport", r.t.Transport)
 	}
+	contact.Address.UriParams.Add(tokenParam, r.token)
 	r.cseq++
 	callID := sip.CallIDHeader(r.callID)
 	maxFwd := sip.MaxForwardsHeader(70)

@@ -21,7 +21,9 @@ import (
 // allowed is the Allow header: the methods we answer.
 const allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY, MESSAGE"
 
-// DefaultPort is where the listener binds when the configuration names none.
+// DefaultPort is the port of a SIP URI that names none. The listener
+// does not take it unless told to: scanners sweep it all day, and calls
+// through a registrar reach whatever port we registered.
 const DefaultPort = 5060
 
 // UA is the one owner of the phone's SIP sockets: a UDP socket and a TCP
@@ -42,6 +44,9 @@ type UA struct {
 
 	events uaEvents // subscribe.go, notify.go, message.go: subscriptions, MWI, MESSAGE
 
+	gate   gate    // gate.go: who may open a call or send a message
+	shield *shield // shield.go: limits, refusals and their log line
+
 	closeOnce sync.Once
 	done      chan struct{}
 }
@@ -50,9 +55,10 @@ type UA struct {
 type Option func(*uaOptions)
 
 type uaOptions struct {
-	log  *slog.Logger
-	name string
-	tls  *tls.Config
+	log         *slog.Logger
+	name        string
+	tls         *tls.Config
+	rate, burst int
 }
 
 // WithLogger sets the logger (default slog.Default()).
@@ -61,14 +67,22 @@ func WithLogger(l *slog.Logger) Option { return func(o *uaOptions) { o.log = l }
 // WithUserAgent sets the User-Agent header value.
 func WithUserAgent(name string) Option { return func(o *uaOptions) { o.name = name } }
 
+// WithSourceLimit sets how many messages a second (rate, after a burst)
+// one address may send that no registration of ours vouches for; beyond
+// that they are dropped unread. Default SourceRate and SourceBurst; load
+// tests, where one address places hundreds of calls, raise it.
+func WithSourceLimit(rate, burst int) Option {
+	return func(o *uaOptions) { o.rate, o.burst = rate, burst }
+}
+
 // WithTLSConfig sets the configuration used when dialling TLS.
 func WithTLSConfig(c *tls.Config) Option { return func(o *uaOptions) { o.tls = c } }
 
 // Listen opens the UDP socket and TCP listener on listen ("host:port").
-// An empty listen means all interfaces on DefaultPort, falling back to a
-// free port when that is taken; an explicit port that is taken is an error.
+// An empty listen means all interfaces on a free port; an explicit port
+// that is taken is an error.
 func Listen(listen string, opts ...Option) (*UA, error) {
-	o := uaOptions{log: slog.Default(), name: "softphone"}
+	o := uaOptions{log: slog.Default(), name: "softphone", rate: SourceRate, burst: SourceBurst}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -76,7 +90,13 @@ func Listen(listen string, opts ...Option) (*UA, error) {
 	if err != nil {
 		return nil, err
 	}
-	uaOpts := []sipgo.UserAgentOption{sipgo.WithUserAgent(o.name)}
+	u := &UA{udp: udp, tcp: tcp, log: o.log, name: o.name, done: make(chan struct{})}
+	u.shield = newShield(&u.gate, &u.dialogs, o.log, o.rate, o.burst)
+	uaOpts := []sipgo.UserAgentOption{
+		sipgo.WithUserAgent(o.name),
+		sipgo.WithUserAgentParser(sip.NewParser(func(p *sip.Parser) { p.MaxMessageLength = MaxMessage })),
+		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerReadFilter(u.shield.filter)),
+	}
 	if o.tls != nil {
 		uaOpts = append(uaOpts, sipgo.WithUserAgenTLSConfig(o.tls))
 	}
@@ -100,7 +120,7 @@ func Listen(listen string, opts ...Option) (*UA, error) {
 		tcp.Close()
 		return nil, fmt.Errorf("sip: client: %w", err)
 	}
-	u := &UA{ua: ua, srv: srv, client: client, udp: udp, tcp: tcp, log: o.log, name: o.name, done: make(chan struct{})}
+	u.ua, u.srv, u.client = ua, srv, client
 	// Requests nobody handles (methods we do not take) get a
 	// clean final answer instead of a transaction that times out.
 	srv.OnNoRoute(func(req *sip.Request, tx sip.ServerTransaction) {
@@ -109,21 +129,26 @@ func Listen(listen string, opts ...Option) (*UA, error) {
 			u.log.Debug("sip: respond 405", "error", err)
 		}
 	})
-	srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) {
+	srv.OnOptions(u.guard(func(req *sip.Request, tx sip.ServerTransaction) {
+		if to := req.To(); to == nil || !to.Params.Has("tag") {
+			if _, ok := u.admitted(req, tx); !ok {
+				return
+			}
+		}
 		res := sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil)
 		res.AppendHeader(sip.NewHeader("Allow", allowed))
 		res.AppendHeader(sip.NewHeader("Accept", "application/sdp"))
 		if err := tx.Respond(res); err != nil {
 			u.log.Debug("sip: respond OPTIONS", "error", err)
 		}
-	})
-	srv.OnInvite(u.handleInvite)
-	srv.OnAck(u.handleInDialog)
-	srv.OnBye(u.handleInDialog)
-	srv.OnInfo(u.handleInDialog)
-	srv.OnRefer(u.handleInDialog)
-	srv.OnNotify(u.handleNotify)   // notify.go: subscriptions, else in-dialog (transfer progress)
-	srv.OnMessage(u.handleMessage) // message.go
+	}))
+	srv.OnInvite(u.guard(u.handleInvite))
+	srv.OnAck(u.guard(u.handleInDialog))
+	srv.OnBye(u.guard(u.handleInDialog))
+	srv.OnInfo(u.guard(u.handleInDialog))
+	srv.OnRefer(u.guard(u.handleInDialog))
+	srv.OnNotify(u.guard(u.handleNotify))   // notify.go: subscriptions, else in-dialog (transfer progress)
+	srv.OnMessage(u.guard(u.handleMessage)) // message.go
 	go u.serve(func() error { return srv.ServeUDP(udp) }, "udp")
 	go u.serve(func() error { return srv.ServeTCP(tcp) }, "tcp")
 	// sipgo registers the UDP socket for sending in its serving goroutine:
@@ -153,7 +178,7 @@ func (u *UA) serve(f func() error, network string) {
 
 // bind opens UDP and TCP on the same port so one Contact port serves both.
 func bind(listen string) (net.PacketConn, net.Listener, error) {
-	host, port := "", DefaultPort
+	host, port := "", 0
 	explicitPort := false
 	if listen != "" {
 		h, p, err := net.SplitHostPort(listen)
@@ -175,8 +200,7 @@ func bind(listen string) (net.PacketConn, net.Listener, error) {
 	if err == nil || explicitPort {
 		return udp, tcp, err
 	}
-	// The default port is taken (another softphone runs), or an
-	// ephemeral UDP port's TCP twin was: any free pair.
+	// An ephemeral UDP port's TCP twin was taken: another pair.
 	for range 20 {
 		if udp, tcp, err = bindPair(host, 0); err == nil {
 			return udp, tcp, nil

@@ -66,7 +66,7 @@ func testManager(t *testing.T, allowDirect bool, lines ...Line) (*Manager, *stat
 		},
 		Bus:         bus,
 		Log:         slog.New(slog.DiscardHandler),
-		AllowDirect: allowDirect,
+		AllowDirect: func() bool { return allowDirect },
 	})
 	return m, bus, h
 }

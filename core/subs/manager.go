@@ -50,10 +50,12 @@ type Host struct {
 	Address func(addr, domain string) (uri, host string, err error)
 	// Route picks the account (nil: none, a direct message) and the
 	// request URI for a message to to, as Dial picks them.
-	Route       func(to, account string) (*Line, string, error)
-	Bus         Bus
-	Log         *slog.Logger
-	AllowDirect bool // take MESSAGEs for no account of ours
+	Route func(to, account string) (*Line, string, error)
+	Bus   Bus
+	Log   *slog.Logger
+	// AllowDirect says whether MESSAGEs for no account of ours are taken
+	// (nil: never).
+	AllowDirect func() bool
 }
 
 // Manager owns the subscriptions, publications and messages of the phone.

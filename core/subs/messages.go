@@ -141,7 +141,7 @@ func (m *Manager) onMessage(in sip.IncomingMessage) (int, string) {
 			break
 		}
 	}
-	if account == "" && !m.h.AllowDirect {
+	if account == "" && (m.h.AllowDirect == nil || !m.h.AllowDirect()) {
 		return 404, "Not Found"
 	}
 	id := messageID(in)

@@ -134,10 +134,11 @@ func runLoadPhone(role, ports string, in io.Reader, out io.Writer) error {
 		return err
 	}
 	lp := &loadPhone{role: role, calls: map[string]time.Time{}, waiters: map[string]chan call.Info{}, endedIDs: map[string]call.Info{}}
-	cfg := &config.Config{SIP: config.SIP{Listen: "127.0.0.1:0", UserAgent: "loadphone", AllowDirect: true}}
+	cfg := &config.Config{SIP: config.SIP{Listen: "127.0.0.1:0", UserAgent: "loadphone", AllowDirect: config.On}}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	p, err := core.New(cfg, core.WithAudio(lp.device), core.WithCodecs(pcmu...), core.WithMediaPorts(pr),
-		core.WithoutRegistration(), core.WithLogger(log))
+		core.WithoutRegistration(), core.WithLogger(log),
+		core.WithSourceLimit(100000, 100000)) // one address places every call of the ramp
 	if err != nil {
 		return err
 	}

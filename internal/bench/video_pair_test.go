@@ -112,7 +112,7 @@ func (vp *videoPair) engine(v config.Video, opts ...core.Option) (*core.Engine, 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cfg := &config.Config{SIP: config.SIP{Listen: "127.0.0.1:0", AllowDirect: true}, Video: v}
+	cfg := &config.Config{SIP: config.SIP{Listen: "127.0.0.1:0", AllowDirect: config.On}, Video: v}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	nullAudio := func(_ call.Info, f audio.Format) (audio.Device, error) { return audio.NewNullDevice(f) }
 	p, err := core.New(cfg, append([]core.Option{core.WithAudio(nullAudio), core.WithCodecs(pcmu...),
