@@ -14,10 +14,14 @@ import (
 	"github.com/softphone/softphone/core/store"
 )
 
+// HeartbeatEvery is how often, while calls run, the journal saves that
+// they still go: a call cut by a crash or kill -9 is kept with its
+// duration short by at most this much.
+const HeartbeatEvery = 2 * time.Second
+
 // Tunables.
 const (
 	writeTimeout = 10 * time.Second // one write, retries included
-	touchEvery   = 2 * time.Second  // how often, while calls run, their "still going" time is saved
 	drainMax     = 5 * time.Second  // Stop: never wait longer for what is queued
 )
 
@@ -27,8 +31,8 @@ const (
 //   - each call when it starts, then at every change of state; a
 //     recording stays with its call once finished;
 //   - each call's final quality figures;
-//   - while calls run, every touchEvery, a mark that they still go, so a
-//     call cut by a crash or kill -9 ends within touchEvery of the truth;
+//   - while calls run, every HeartbeatEvery, a mark that they still go, so a
+//     call cut by a crash or kill -9 ends within HeartbeatEvery of the truth;
 //   - each message when first seen, then the delivery state of sent ones.
 //
 // After each write it publishes a JournalEvent with the counts of unseen
@@ -58,7 +62,7 @@ func New(st *store.Store, publish func(state.Event), log *slog.Logger) *Journal 
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Journal{st: st, publish: publish, log: log, beat: heartbeat{start: timeTicker, every: touchEvery}}
+	return &Journal{st: st, publish: publish, log: log, beat: heartbeat{start: timeTicker, every: HeartbeatEvery}}
 }
 
 // Start writes what comes on events (a subscription the caller made
