@@ -14,10 +14,14 @@ import (
 	"github.com/softphone/softphone/core/store"
 )
 
+// HeartbeatEvery is how often, while calls run, the journal saves that
+// they still go: a call cut by a crash or kill -9 is kept with its
+// duration short by at most this much.
+const HeartbeatEvery = 2 * time.Second
+
 // Tunables.
 const (
 	writeTimeout = 10 * time.Second // one write, retries included
-	touchEvery   = 15 * time.Second // how often a running call's "still going" time is saved
 	drainMax     = 5 * time.Second  // Stop: never wait longer for what is queued
 )
 
@@ -27,8 +31,8 @@ const (
 //   - each call when it starts, then at every change of state; a
 //     recording stays with its call once finished;
 //   - each call's final quality figures;
-//   - every touchEvery, a mark that the running calls still go, so a call
-//     cut by a crash ends near the truth;
+//   - while calls run, every HeartbeatEvery, a mark that they still go, so a
+//     call cut by a crash or kill -9 ends within HeartbeatEvery of the truth;
 //   - each message when first seen, then the delivery state of sent ones.
 //
 // After each write it publishes a JournalEvent with the counts of unseen
@@ -46,6 +50,7 @@ type Journal struct {
 	events      <-chan state.Event
 	unsubscribe func()
 	active      map[string]string // running calls: id → recording in progress ("" none)
+	beat        heartbeat         // ticks while active is not empty
 	quit        chan uint64       // Stop's version to reach
 	done        chan struct{}
 	stopOnce    sync.Once
@@ -57,7 +62,7 @@ func New(st *store.Store, publish func(state.Event), log *slog.Logger) *Journal 
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Journal{st: st, publish: publish, log: log}
+	return &Journal{st: st, publish: publish, log: log, beat: heartbeat{start: timeTicker, every: HeartbeatEvery}}
 }
 
 // Start writes what comes on events (a subscription the caller made
@@ -87,8 +92,7 @@ func (j *Journal) run() {
 	defer j.unsubscribe()
 	j.Report("", "") // the counts as the store has them, before any change
 	var last uint64  // version of the last event handled
-	t := time.NewTicker(touchEvery)
-	defer t.Stop()
+	defer j.beat.end()
 	for {
 		select {
 		case e, ok := <-j.events:
@@ -97,8 +101,9 @@ func (j *Journal) run() {
 			}
 			last = e.Version()
 			j.handle(e)
-		case <-t.C:
-			j.touch()
+			j.beat.follow(len(j.active))
+		case now := <-j.beat.ticks:
+			j.touch(now)
 		case through := <-j.quit:
 			j.drain(last, through)
 			return

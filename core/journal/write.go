@@ -57,20 +57,6 @@ func (j *Journal) message(m state.Message) {
 	}
 }
 
-// touch notes that the running calls still go. Nothing a screen lists
-// changes, so it reports nothing.
-func (j *Journal) touch() {
-	if len(j.active) == 0 {
-		return
-	}
-	ids := make([]string, 0, len(j.active))
-	for id := range j.active {
-		ids = append(ids, id)
-	}
-	now := time.Now()
-	j.write("touch", "", func(ctx context.Context) error { return j.st.Touch(ctx, now, ids...) })
-}
-
 // write stores one change and says whether it did; a failure is logged,
 // since the call itself must go on.
 func (j *Journal) write(what, id string, f func(context.Context) error) bool {

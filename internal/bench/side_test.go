@@ -89,6 +89,7 @@ func BenchmarkSideBySide(b *testing.B) {
 	rep.Figures = append(rep.Figures, latencyFigures(b)...)
 	rep.Figures = append(rep.Figures, impairmentFigures(b)...)
 	rep.Figures = append(rep.Figures, capacityFigures(b)...)
+	rep.Figures = append(rep.Figures, soakFigures(b, bin)...)
 	rep.Figures = append(rep.Figures, guiFigures(b, fullBin, k, bob)...)
 	rep.Micro = microBenchmarks(b)
 	if err := rep.Write(*outDir); err != nil {
