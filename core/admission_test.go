@@ -37,7 +37,7 @@ func TestScannerCannotRingRegisteredPhone(t *testing.T) {
 	before := openFiles(t)
 
 	for i := range 200 {
-		sc.Invite(t, "alice", i)
+		mustInvite(t, sc, "alice", i)
 		if i == 100 {
 			if _, err := bob.Dial(context.Background(), aor(k, "alice"), core.DialOptions{}); err != nil {
 				t.Fatal(err)
@@ -87,7 +87,7 @@ func TestDirectCallsFollowTheSettings(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p := startTonePhone(t, directConfig+c.sip, 440, allCodecs)
 			sc := testlab.NewScanner(t, p.State().Listen)
-			sc.Invite(t, "alice", 1)
+			mustInvite(t, sc, "alice", 1)
 			if c.rings {
 				nextCall(t, p.events, 5*time.Second, "the direct call ringing", func(i call.Info) bool { return i.State == call.Incoming })
 				return
@@ -106,7 +106,7 @@ func TestRingingLimit(t *testing.T) {
 	p := startTonePhone(t, directConfig+"max_ringing = 2\n", 440, allCodecs)
 	sc := testlab.NewScanner(t, p.State().Listen)
 	for i := range 3 {
-		sc.Invite(t, "anyone", i)
+		mustInvite(t, sc, "anyone", i)
 	}
 	sc.WaitAnswers(t, 486, 1, 5*time.Second)
 	n, ids := incomingCalls(p.events, 500*time.Millisecond)
@@ -116,7 +116,7 @@ func TestRingingLimit(t *testing.T) {
 	if err := p.Reject(ids[0], 0); err != nil {
 		t.Fatal(err)
 	}
-	sc.Invite(t, "anyone", 3)
+	mustInvite(t, sc, "anyone", 3)
 	nextCall(t, p.events, 5*time.Second, "a call ringing in the freed slot", func(i call.Info) bool { return i.State == call.Incoming })
 	// One for the call over the limit, one for our Reject; none for the
 	// call that took the freed slot.
@@ -131,7 +131,7 @@ func TestRingingCallsHoldNoSockets(t *testing.T) {
 	sc := testlab.NewScanner(t, p.State().Listen)
 	before := openFiles(t)
 	for i := range 8 {
-		sc.Invite(t, "anyone", i)
+		mustInvite(t, sc, "anyone", i)
 	}
 	n, ids := incomingCalls(p.events, 2*time.Second)
 	if n != 8 {
@@ -155,7 +155,7 @@ func TestCloseWithRingingCallsIsPrompt(t *testing.T) {
 	p := startTonePhone(t, directConfig+fmt.Sprintf("max_ringing = %d\n", calls), 440, allCodecs)
 	sc := testlab.NewScanner(t, p.State().Listen)
 	for i := range calls {
-		sc.Invite(t, "anyone", i)
+		mustInvite(t, sc, "anyone", i)
 	}
 	if n, _ := incomingCalls(p.events, 3*time.Second); n != calls {
 		t.Fatalf("%d calls rang, want %d", n, calls)
@@ -174,4 +174,11 @@ func TestCloseWithRingingCallsIsPrompt(t *testing.T) {
 	}
 	sc.WaitAnswers(t, 603, calls, 5*time.Second)
 	t.Logf("Close with %d calls ringing took %v", calls, took)
+}
+
+func mustInvite(t *testing.T, sc *testlab.Scanner, user string, i int) {
+	t.Helper()
+	if err := sc.Invite(user, i); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -108,8 +108,8 @@ func (v validator) sip(s *SIP) {
 			v.fail("sip", "allow_direct_from", "%v", err)
 		}
 	}
-	if s.MaxRinging < 0 || s.MaxRinging > 100 {
-		v.fail("sip", "max_ringing", "must be between 1 and 100, or 0 for %d (got %d)", DefaultMaxRinging, s.MaxRinging)
+	if s.MaxRinging < 0 || s.MaxRinging > 1000 {
+		v.fail("sip", "max_ringing", "must be between 1 and 1000, or 0 for %d (got %d)", DefaultMaxRinging, s.MaxRinging)
 	}
 	if s.UserAgent == "" {
 		s.UserAgent = DefaultUserAgent

@@ -53,8 +53,8 @@ func TestValidationRules(t *testing.T) {
 		{"allow_direct_from not an address", "[sip]\nallow_direct_from = [\"10.0.0.0/8\", \"pbx.example.com\"]\n", want{2, "sip.allow_direct_from", `"pbx.example.com" is not an address or a network`}},
 		{"allow_direct_from bad prefix", "[sip]\nallow_direct_from = [\"10.0.0.0/33\"]\n", want{2, "sip.allow_direct_from", "is not an address or a network"}},
 		{"allow_direct not a bool", "[sip]\nallow_direct = \"yes\"\n", want{2, "sip.allow_direct", "must be true or false"}},
-		{"max_ringing negative", "[sip]\nmax_ringing = -1\n", want{2, "sip.max_ringing", "between 1 and 100"}},
-		{"max_ringing too many", "[sip]\nmax_ringing = 101\n", want{2, "sip.max_ringing", "between 1 and 100"}},
+		{"max_ringing negative", "[sip]\nmax_ringing = -1\n", want{2, "sip.max_ringing", "between 1 and 1000"}},
+		{"max_ringing too many", "[sip]\nmax_ringing = 1001\n", want{2, "sip.max_ringing", "between 1 and 1000"}},
 		{"duplicate name", acct + "\n[[account]]\nname = \"a\"\nusername = \"b\"\ndomain = \"x.org\"\n", want{7, "account[2].name", `duplicate account name "a" (first used on line 2)`}},
 	}
 	for _, tt := range tests {

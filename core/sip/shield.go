@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -87,7 +88,10 @@ func newShield(g *gate, ds *dialogs, log *slog.Logger, rate, burst int) *shield 
 // stream chunk. Returning nothing drops it; an error closes a stream.
 func (s *shield) filter(props sip.TransportReadProps, data []byte) ([]byte, error) {
 	src := addrPortOf(props.RemoteAddr)
-	stream := props.Transport != "udp"
+	// sipgo names UDP "UDP": an error there would stop the listener's
+	// reading altogether, where on a stream it closes one connection.
+	_, datagram := props.RemoteAddr.(*net.UDPAddr)
+	stream := !datagram && !strings.EqualFold(props.Transport, "udp")
 	if !stream && len(data) > MaxMessage {
 		s.count(src.Addr(), func(r *Refusals) { r.Oversize++ })
 		return nil, nil

@@ -14,7 +14,7 @@ import (
 
 func udpProps(addr string) sip.TransportReadProps {
 	a, _ := net.ResolveUDPAddr("udp", addr)
-	return sip.TransportReadProps{Transport: "udp", RemoteAddr: a}
+	return sip.TransportReadProps{Transport: "UDP", RemoteAddr: a} // as sipgo names it
 }
 
 // testShield is a shield on a clock the test moves, logging into buf.
@@ -117,7 +117,7 @@ func TestShieldForgetsIdleSources(t *testing.T) {
 	s, now := testShield(&log)
 	for i := range maxSources + 10 {
 		a := net.UDPAddr{IP: net.IPv4(10, byte(i>>16), byte(i>>8), byte(i)), Port: 5060}
-		s.filter(sip.TransportReadProps{Transport: "udp", RemoteAddr: &a}, []byte(invite))
+		s.filter(sip.TransportReadProps{Transport: "UDP", RemoteAddr: &a}, []byte(invite))
 		*now = now.Add(time.Millisecond)
 	}
 	if n := len(s.buckets); n > maxSources {
@@ -132,4 +132,23 @@ func netipAddrPort(t *testing.T, s string) netip.AddrPort {
 		t.Fatal(err)
 	}
 	return ap
+}
+
+// Over its rate, a datagram is dropped and the listener reads on; a
+// stream connection is closed.
+func TestShieldNeverStopsTheDatagramListener(t *testing.T) {
+	var log bytes.Buffer
+	s, _ := testShield(&log)
+	tcp := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 5999}
+	udp := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 2), Port: 5999}
+	var streamErr error
+	for range SourceBurst + 1 {
+		if _, err := s.filter(sip.TransportReadProps{Transport: "UDP", RemoteAddr: udp}, []byte(invite)); err != nil {
+			t.Fatalf("a datagram over the rate returned %v: sipgo would stop reading", err)
+		}
+		_, streamErr = s.filter(sip.TransportReadProps{Transport: "TCP", RemoteAddr: tcp}, []byte(invite))
+	}
+	if streamErr == nil {
+		t.Error("a stream over its rate was not closed")
+	}
 }

@@ -108,8 +108,7 @@ func (s *Scanner) ack(h map[string]string) {
 }
 
 // Invite sends INVITE number i to sip:user@target with a PCMU offer.
-func (s *Scanner) Invite(t testing.TB, user string, i int) {
-	t.Helper()
+func (s *Scanner) Invite(user string, i int) error {
 	local := s.conn.LocalAddr().(*net.UDPAddr)
 	sdp := fmt.Sprintf("v=0\r\no=- %d 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"+
 		"m=audio %d RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n", i, 30000+2*(i%1000))
@@ -125,9 +124,8 @@ func (s *Scanner) Invite(t testing.TB, user string, i int) {
 		"Content-Type: application/sdp\r\n"+
 		"Content-Length: %[6]d\r\n\r\n%[7]s",
 		user, s.to, local, i, local.Port, len(sdp), sdp)
-	if _, err := s.conn.WriteTo([]byte(msg), s.to); err != nil {
-		t.Fatal(err)
-	}
+	_, err := s.conn.WriteTo([]byte(msg), s.to)
+	return err
 }
 
 // Answers is how many final answers of code arrived so far.
