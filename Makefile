@@ -18,7 +18,7 @@ BENCH_PKGS := linphone-desktop
 GO_MIN    := 1.24
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: all deps build run test unit lint bench bench-go clean
+.PHONY: all deps build run test unit lint fuzz bench bench-go clean
 
 all: build
 
@@ -53,6 +53,19 @@ run: deps build
 # 127.0.0.1; with CI=true a missing one fails its tests instead of skipping).
 test: deps lint
 	CI=$${CI:-} $(GO) test $(TEST_FLAGS) ./...
+	$(MAKE) fuzz
+
+# fuzz runs every fuzz target of the tree for FUZZTIME on fresh inputs (its
+# checked-in corpus already ran as tests above), two targets at a time.
+# Everything the network feeds us has one; run one longer with e.g.
+#   go test -run '^$$' -fuzz '^FuzzSIPRequest$$' -fuzztime 10m ./core/sip
+FUZZTIME ?= 4s
+fuzz:
+	@grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u | while read d; do \
+	  for f in $$(grep -h '^func Fuzz' $$d/*_test.go | sed 's/^func \(Fuzz[A-Za-z0-9_]*\).*/\1/' | sort -u); do \
+	    echo "$$d $$f"; \
+	  done; \
+	done | xargs -P 2 -L 1 sh -c 'out=$$($(GO) test -run "^$$" -fuzz "^$$1$$" -fuzztime $(FUZZTIME) -parallel 1 "$$0" 2>&1) || { echo "$$out"; echo "FAIL fuzz $$0 $$1"; exit 255; }; echo "ok fuzz $$0 $$1"'
 
 # unit: the tests that need no server, quickly (go test -short). Every test
 # that starts a real component (Kamailio, baresip, Xvfb, PulseAudio, D-Bus)

@@ -33,11 +33,13 @@ func TestCallThroughTURNBetweenNamespaces(t *testing.T) {
 	if err := testlab.WriteToneWAV(toneB, 48000, 440, 8*time.Second, testlab.ToneAmplitude); err != nil {
 		t.Fatal(err)
 	}
-	// Each phone's account points at the other (there is no registrar):
-	// what matters is that calls on it use ICE through the relay.
+	// Each phone's account points at the other (there is no registrar,
+	// so the calls are direct ones, which the phones must allow): what
+	// matters is that calls on it use ICE through the relay.
 	account := func(name string, self, peer, turnAddr string) string {
 		return fmt.Sprintf(`[sip]
 listen = "%s:%d"
+allow_direct = true
 
 [[account]]
 name = %q
