@@ -36,9 +36,8 @@ type Dialog struct {
 	client *sipgo.DialogClientSession // we called
 	server *sipgo.DialogServerSession // we were called
 
-	local *sip.ContactHeader // our Contact in this dialog
-
-	mu      sync.Mutex
+	mu      sync.Mutex // guards local, handler and refer
+	local   *sip.ContactHeader // our Contact in this dialog (Move changes it)
 	handler DialogHandler
 	refer   referState
 }
@@ -107,6 +106,7 @@ func (d *Dialog) Bye(ctx context.Context) error {
 func (d *Dialog) ReInvite(ctx context.Context, offer []byte) ([]byte, error) {
 	req := sip.NewRequest(sip.INVITE, d.remoteTarget())
 	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+	req.AppendHeader(sip.HeaderClone(d.contact()))
 	req.SetBody(offer)
 	res, err := d.do(ctx, req)
 	if err != nil {
@@ -301,7 +301,7 @@ func (u *UA) handleInDialog(req *sip.Request, tx sip.ServerTransaction) {
 			return
 		}
 		res := sip.NewSDPResponseFromRequest(req, answer)
-		res.AppendHeader(sip.HeaderClone(d.local))
+		res.AppendHeader(sip.HeaderClone(d.contact()))
 		if err := tx.Respond(res); err != nil {
 			u.log.Debug("sip: answer re-INVITE", "error", err)
 		}

@@ -1,0 +1,42 @@
+package callmedia
+
+import (
+	"errors"
+	"net/netip"
+
+	"github.com/softphone/softphone/core/sdp"
+)
+
+// ErrBoundToAddress means a stream cannot follow a new local address: one
+// of its sockets is bound to the old one (ICE and DTLS paths bind the
+// advertised address, and so does every socket when the phone listens on
+// one address only).
+var ErrBoundToAddress = errors.New("media: a socket of the call is bound to its old address")
+
+// Advertised is the address our SDP gives for the media.
+func (s *Stream) Advertised() netip.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.local.Addr
+}
+
+// MoveOffer is our next offer with adv as the media address, everything
+// else as agreed (codecs, direction, SDES keys): the offer of a re-INVITE
+// after this host's address changed. Its answer goes to Renegotiated.
+// Sockets bound to every interface receive on adv already; a stream with
+// a socket bound to the old address gets ErrBoundToAddress.
+func (s *Stream) MoveOffer(adv netip.Addr) ([]byte, error) {
+	if !s.bind.IsUnspecified() || s.audio.path != nil {
+		return nil, ErrBoundToAddress
+	}
+	s.mu.Lock()
+	for _, v := range s.videos {
+		if v.leg != nil && v.leg.path != nil {
+			s.mu.Unlock()
+			return nil, ErrBoundToAddress
+		}
+	}
+	s.local.Addr = adv
+	s.mu.Unlock()
+	return sdp.Offer(s.sdpLocal(true))
+}

@@ -1,0 +1,66 @@
+package lines
+
+import (
+	"context"
+	"net"
+	"slices"
+)
+
+// flowDropper is a registrar whose TCP or TLS connection can be closed
+// when it leaves from an address this host no longer uses;
+// *sip.Registration is one.
+type flowDropper interface {
+	DropFlow(ctx context.Context, local net.IP) bool
+}
+
+// Destinations are where the running registrations send their
+// REGISTERs ("host:port"), each once: what the network watch asks the
+// kernel about.
+func (s *Set) Destinations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, l := range s.lines {
+		if l.reg == nil || s.o.NoRegister {
+			continue
+		}
+		d, err := l.Target().Destination()
+		if err != nil || slices.Contains(out, d) {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// Moved registers again, at once, every running registration sent to
+// dest: this host now reaches it from local. A TCP or TLS connection
+// from the old address is closed first, so the REGISTER opens one from
+// the new address. It returns the accounts asked to register again.
+func (s *Set) Moved(ctx context.Context, dest string, local net.IP) []string {
+	type moving struct {
+		name string
+		reg  any
+		acc  interface{ Refresh() }
+	}
+	s.mu.Lock()
+	var ms []moving
+	for _, l := range s.lines {
+		if l.reg == nil || s.o.NoRegister {
+			continue
+		}
+		if d, err := l.Target().Destination(); err == nil && d == dest {
+			ms = append(ms, moving{l.Cfg.Name, l.registrar, l.reg})
+		}
+	}
+	s.mu.Unlock()
+	var names []string
+	for _, m := range ms {
+		if fd, ok := m.reg.(flowDropper); ok {
+			fd.DropFlow(ctx, local)
+		}
+		m.acc.Refresh()
+		names = append(names, m.name)
+	}
+	return names
+}
