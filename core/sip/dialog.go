@@ -36,7 +36,7 @@ type Dialog struct {
 	client *sipgo.DialogClientSession // we called
 	server *sipgo.DialogServerSession // we were called
 
-	mu      sync.Mutex // guards local, handler and refer
+	mu      sync.Mutex         // guards local, handler and refer
 	local   *sip.ContactHeader // our Contact in this dialog (Move changes it)
 	handler DialogHandler
 	refer   referState
