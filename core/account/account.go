@@ -104,7 +104,8 @@ func (a *Account) Retry() {
 func (a *Account) Run(ctx context.Context, emit func(Status)) {
 	expires := a.expires
 	failures := 0
-	silent := 0 // REGISTERs in a row that got no answer at all
+	silent := 0    // REGISTERs in a row that got no answer at all
+	doubt := false // the keep-alives or the network watch doubt the path
 	var keep keeper
 	defer keep.stop()
 	for {
@@ -118,7 +119,8 @@ func (a *Account) Run(ctx context.Context, emit func(Status)) {
 		a.mu.Lock()
 		a.bound = true
 		a.mu.Unlock()
-		actx, cancel := context.WithTimeout(ctx, a.attemptTimeout(silent))
+		actx, cancel := context.WithTimeout(ctx, a.attemptTimeout(silent, doubt))
+		doubt = false
 		res, err := a.reg.Register(actx, expires)
 		cancel()
 		if ctx.Err() != nil {
@@ -192,6 +194,7 @@ func (a *Account) Run(ctx context.Context, emit func(Status)) {
 		case <-a.kick:
 			failures, expires, silent = 0, a.expires, 0
 		case <-a.refresh:
+			doubt = true
 		case <-timer:
 		}
 	}
@@ -241,12 +244,14 @@ func (a *Account) backoff(failures int) time.Duration {
 }
 
 // attemptTimeout bounds the next REGISTER: the RFC's 32 s normally, a
-// few seconds while the registrar is silent (a UDP REGISTER's
-// retransmissions are then sent at most a few seconds apart, and the
-// next try follows at once), except every fifth try, which gets the full
-// bound so that a slow but working path still gets through.
-func (a *Account) attemptTimeout(silent int) time.Duration {
-	if silent == 0 || silent%5 == 0 || a.o.quickAttempt <= 0 {
+// few seconds while the registrar is silent or the path is in doubt (a
+// UDP REGISTER's retransmissions are then sent at most a few seconds
+// apart, and the next try follows at once), except every fifth silent
+// try, which gets the full bound so that a slow but working path still
+// gets through.
+func (a *Account) attemptTimeout(silent int, doubt bool) time.Duration {
+	quick := (doubt && silent == 0) || (silent > 0 && silent%5 != 0)
+	if !quick || a.o.quickAttempt <= 0 {
 		return a.o.attemptTimeout
 	}
 	return min(a.o.quickAttempt, a.o.attemptTimeout)
