@@ -36,8 +36,9 @@ type Dialog struct {
 	client *sipgo.DialogClientSession // we called
 	server *sipgo.DialogServerSession // we were called
 
-	mu      sync.Mutex         // guards local, handler and refer
+	mu      sync.Mutex         // guards local, remote, handler and refer
 	local   *sip.ContactHeader // our Contact in this dialog (Move changes it)
+	remote  *sip.Uri           // the far end's Contact from its latest re-INVITE; nil: the first one
 	handler DialogHandler
 	refer   referState
 }
@@ -90,9 +91,12 @@ func (d *Dialog) Context() context.Context {
 func (d *Dialog) Bye(ctx context.Context) error {
 	defer d.ua.dialogs.Delete(d.id)
 	var err error
-	if d.client != nil {
+	switch r := d.refreshedTarget(); {
+	case r != nil: // the far end moved (dialog_move.go)
+		err = d.byeTo(ctx, *r)
+	case d.client != nil:
 		err = d.client.Bye(ctx)
-	} else {
+	default:
 		err = d.server.Bye(ctx)
 	}
 	if err != nil {
@@ -144,6 +148,9 @@ func (d *Dialog) SendInfo(ctx context.Context, contentType string, body []byte) 
 
 // remoteTarget is where in-dialog requests go: the far end's Contact.
 func (d *Dialog) remoteTarget() sip.Uri {
+	if r := d.refreshedTarget(); r != nil {
+		return *r
+	}
 	if d.client != nil {
 		return remoteTarget(d.client.InviteResponse.Contact(), d.client.InviteRequest.Recipient)
 	}
@@ -300,6 +307,7 @@ func (u *UA) handleInDialog(req *sip.Request, tx sip.ServerTransaction) {
 			u.respond(tx, req, sip.StatusNotAcceptableHere, "Not Acceptable Here", nil)
 			return
 		}
+		d.refreshTarget(req)
 		res := sip.NewSDPResponseFromRequest(req, answer)
 		res.AppendHeader(sip.HeaderClone(d.contact()))
 		if err := tx.Respond(res); err != nil {
