@@ -28,6 +28,14 @@ const moveWithin = 5 * time.Second
 // side hears the other's tone again (bob's RTP to the old address goes
 // nowhere until alice's re-INVITE moves it).
 func TestAddressChangeDuringCall(t *testing.T) {
+	for _, tr := range []string{"udp", "tcp"} {
+		t.Run(tr, func(t *testing.T) { addressChangeDuringCall(t, tr) })
+	}
+}
+
+// addressChangeDuringCall is the test with alice's account over transport
+// (over TCP her connection from the old address must be replaced).
+func addressChangeDuringCall(t *testing.T, transport string) {
 	topo := testlab.NewNetTopology(t)
 	nsA, _, nsR := topo.Names()
 	regAddr := topo.AddrRA()
@@ -44,13 +52,13 @@ func TestAddressChangeDuringCall(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	account := func(listen, name string) string {
-		return fmt.Sprintf("[sip]\nlisten = %q\n\n[[account]]\nname = %q\nusername = %q\npassword = %q\ndomain = %q\nproxy = %q\ntransport = \"udp\"\nexpires = 300\n",
-			listen, name, name, name+"-secret", k.Domain, k.UDPAddr)
+	account := func(listen, name, transport string) string {
+		return fmt.Sprintf("[sip]\nlisten = %q\n\n[[account]]\nname = %q\nusername = %q\npassword = %q\ndomain = %q\nproxy = %q\ntransport = %q\nexpires = 300\n",
+			listen, name, name, name+"-secret", k.Domain, k.UDPAddr, transport)
 	}
 	// alice listens on every address of A: that is what lets her follow.
-	cfgA := writeFile(t, account("0.0.0.0:5060", "alice"))
-	cfgB := writeFile(t, account(regAddr.String()+":5070", "bob"))
+	cfgA := writeFile(t, account("0.0.0.0:5060", "alice", transport))
+	cfgB := writeFile(t, account(regAddr.String()+":5070", "bob", "udp"))
 
 	alice := startAnswering(t, topo.Command(nsA, bin, "answer", "--config", cfgA, "--count", "1", "--json",
 		"--codecs", "pcmu", "--play", toneA, "--record", recA))
