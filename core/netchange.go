@@ -33,11 +33,16 @@ func (p *Engine) networkChanged(ctx context.Context, ua *sip.UA, ch netwatch.Cha
 		return
 	}
 	p.o.log.Info("network: local address changed", "to", ch.Dest, "from", ch.Old, "now", ch.New)
+	var old net.IP // our contact's old address, to remove at the registrar
+	if ch.Old.IsValid() {
+		old = net.IP(ch.Old.AsSlice())
+	}
 	if la := ua.Addr().IP; la != nil && !la.IsUnspecified() {
 		p.o.log.Warn("network: SIP listens on one address only and cannot follow", "listen", la)
+		old = nil // our contact is still at the listener's address
 	}
 	local := net.IP(ch.New.AsSlice())
-	names := p.acct.Moved(ctx, ch.Dest, local)
+	names := p.acct.Moved(ctx, ch.Dest, old, local)
 	p.o.log.Info("network: registering again", "accounts", names)
 	var wg sync.WaitGroup
 	for _, c := range p.callList() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"slices"
+	"time"
 )
 
 // flowDropper is a registrar whose TCP or TLS connection can be closed
@@ -12,6 +13,15 @@ import (
 type flowDropper interface {
 	DropFlow(ctx context.Context, local net.IP) bool
 }
+
+// unbinder is a registrar that can remove the binding of our contact at
+// an old address; *sip.Registration is one.
+type unbinder interface {
+	Unbind(ctx context.Context, old net.IP) error
+}
+
+// unbindTimeout bounds the REGISTER that removes an old binding.
+const unbindTimeout = 5 * time.Second
 
 // Destinations are where the running registrations send their
 // REGISTERs ("host:port"), each once: what the network watch asks the
@@ -36,8 +46,10 @@ func (s *Set) Destinations() []string {
 // Moved registers again, at once, every running registration sent to
 // dest: this host now reaches it from local. A TCP or TLS connection
 // from the old address is closed first, so the REGISTER opens one from
-// the new address. It returns the accounts asked to register again.
-func (s *Set) Moved(ctx context.Context, dest string, local net.IP) []string {
+// the new address; when old is not nil, the binding of our contact at
+// old is removed too (in the background, bounded by unbindTimeout). It
+// returns the accounts asked to register again.
+func (s *Set) Moved(ctx context.Context, dest string, old, local net.IP) []string {
 	type moving struct {
 		name string
 		reg  any
@@ -60,6 +72,15 @@ func (s *Set) Moved(ctx context.Context, dest string, local net.IP) []string {
 			fd.DropFlow(ctx, local)
 		}
 		m.acc.Refresh()
+		if ub, ok := m.reg.(unbinder); ok && old != nil && !old.Equal(local) {
+			go func() {
+				uctx, cancel := context.WithTimeout(ctx, unbindTimeout)
+				defer cancel()
+				if err := ub.Unbind(uctx, old); err != nil {
+					s.o.Log.Debug("old contact not removed", "account", m.name, "address", old, "error", err)
+				}
+			}()
+		}
 		names = append(names, m.name)
 	}
 	return names

@@ -16,8 +16,14 @@ import (
 // movingRegistrar counts REGISTERs and records the flows it is asked to drop.
 type movingRegistrar struct {
 	registers chan struct{}
+	unbound   chan string
 	mu        sync.Mutex // guards dropped
 	dropped   []string
+}
+
+func (m *movingRegistrar) Unbind(_ context.Context, old net.IP) error {
+	m.unbound <- old.String()
+	return nil
 }
 
 func (m *movingRegistrar) Register(context.Context, int) (sip.RegisterResult, error) {
@@ -40,7 +46,7 @@ func TestMovedRegistersAgainTheLinesOfThatRegistrar(t *testing.T) {
 		{Name: "c", Username: "carol", Domain: "198.18.9.9", Transport: "udp", Expires: 600, Enabled: true},
 	}
 	s := New(accounts, Options{Log: quietLog, Registrar: func(_ *sip.UA, l *Line) (account.Registrar, error) {
-		r := &movingRegistrar{registers: make(chan struct{}, 10)}
+		r := &movingRegistrar{registers: make(chan struct{}, 10), unbound: make(chan string, 10)}
 		regs[l.Cfg.Name] = r
 		return r, nil
 	}})
@@ -69,7 +75,7 @@ func TestMovedRegistersAgainTheLinesOfThatRegistrar(t *testing.T) {
 		t.Fatalf("destinations %v, want %v", d, want)
 	}
 
-	names := s.Moved(ctx, "198.18.0.1:5060", net.ParseIP("198.18.0.3"))
+	names := s.Moved(ctx, "198.18.0.1:5060", net.ParseIP("198.18.0.2"), net.ParseIP("198.18.0.3"))
 	if !slices.Equal(names, []string{"a", "b"}) {
 		t.Fatalf("moved %v, want [a b]", names)
 	}
@@ -78,9 +84,19 @@ func TestMovedRegistersAgainTheLinesOfThatRegistrar(t *testing.T) {
 	select {
 	case <-regs["c"].registers:
 		t.Fatal("an account of another registrar registered again")
+	case <-regs["c"].unbound:
+		t.Fatal("an account of another registrar unbound")
 	case <-time.After(50 * time.Millisecond):
 	}
 	for _, n := range []string{"a", "b"} {
+		select {
+		case old := <-regs[n].unbound:
+			if old != "198.18.0.2" {
+				t.Errorf("%s: unbound %s, want 198.18.0.2", n, old)
+			}
+		case <-time.After(5 * time.Second):
+			t.Errorf("%s: the old binding was not removed", n)
+		}
 		regs[n].mu.Lock()
 		got := slices.Clone(regs[n].dropped)
 		regs[n].mu.Unlock()

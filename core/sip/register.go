@@ -77,6 +77,11 @@ func (r *Registration) Register(ctx context.Context, expires int) (RegisterResul
 	if err != nil {
 		return RegisterResult{}, fmt.Errorf("%w: %v", ErrNoResponse, err)
 	}
+	return r.registerAt(ctx, dest, localIP, expires)
+}
+
+// registerAt is Register with our Contact at localIP; the caller holds r.mu.
+func (r *Registration) registerAt(ctx context.Context, dest string, localIP net.IP, expires int) (RegisterResult, error) {
 	req, contact, err := r.newRequest(dest, localIP, expires)
 	if err != nil {
 		return RegisterResult{}, err
