@@ -19,7 +19,7 @@ const recoverWithin = 5 * time.Second
 
 // TestRegistrarRestartRecovered: Kamailio (usrloc in memory) stops and
 // starts again on the same port, having forgotten every contact. Over TCP
-// the phone sees its connection close and registers again at once (it
+// (and TLS) the phone sees its connection close and registers again at once (it
 // fails while Kamailio is down, then tries every couple of seconds); over
 // UDP three unanswered keep-alives make it register, and the same quick
 // tries follow. Either way our contact is back in `kamcmd ul.dump`
@@ -28,11 +28,20 @@ const recoverWithin = 5 * time.Second
 // defaults, except UDP keep-alives every second instead of 25 s, which
 // only shortens the test's wait for the phone to notice.
 func TestRegistrarRestartRecovered(t *testing.T) {
-	for _, tr := range []string{"udp", "tcp"} {
+	for _, tr := range []string{"udp", "tcp", "tls"} {
 		t.Run(tr, func(t *testing.T) {
-			k := testlab.StartKamailio(t, testlab.KamailioOptions{})
-			ua := listen(t)
-			reg, err := ua.NewRegistration(sip.Target{Username: "alice", Password: "alice-secret", Domain: k.Domain, Proxy: k.UDPAddr, Transport: tr})
+			k := testlab.StartKamailio(t, testlab.KamailioOptions{TLS: tr == "tls"})
+			proxy := k.UDPAddr
+			var uaOpts []sip.Option
+			if tr == "tls" {
+				conf, err := sip.TLSConfig(sip.TLSPolicy{CAFiles: []string{k.CAFile}, IPHosts: []string{"127.0.0.1"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				proxy, uaOpts = k.TLSAddr, []sip.Option{sip.WithTLSConfig(conf)}
+			}
+			ua := listen(t, uaOpts...)
+			reg, err := ua.NewRegistration(sip.Target{Username: "alice", Password: "alice-secret", Domain: k.Domain, Proxy: proxy, Transport: tr})
 			if err != nil {
 				t.Fatal(err)
 			}
