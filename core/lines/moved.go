@@ -23,15 +23,15 @@ type unbinder interface {
 // unbindTimeout bounds the REGISTER that removes an old binding.
 const unbindTimeout = 5 * time.Second
 
-// Destinations are where the running registrations send their
-// REGISTERs ("host:port"), each once: what the network watch asks the
-// kernel about.
+// Destinations are where the accounts send their requests ("host:port"),
+// each once: what the network watch asks the kernel about (also without
+// registration, for the calls placed through the account's proxy).
 func (s *Set) Destinations() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []string
 	for _, l := range s.lines {
-		if l.reg == nil || s.o.NoRegister {
+		if l.reg == nil {
 			continue
 		}
 		d, err := l.Target().Destination()

@@ -105,3 +105,28 @@ func TestMovedRegistersAgainTheLinesOfThatRegistrar(t *testing.T) {
 		}
 	}
 }
+
+// Without registration the destinations are still watched (calls go
+// through the account's proxy), but nothing registers.
+func TestMovedWithoutRegistration(t *testing.T) {
+	r := &movingRegistrar{registers: make(chan struct{}, 10), unbound: make(chan string, 10)}
+	s := New([]config.Account{{Name: "a", Username: "alice", Domain: "198.18.0.1", Transport: "udp", Expires: 600, Enabled: true}},
+		Options{Log: quietLog, NoRegister: true, Registrar: func(*sip.UA, *Line) (account.Registrar, error) { return r, nil }})
+	if err := s.Prepare(nil); err != nil {
+		t.Fatal(err)
+	}
+	s.Run(context.Background())
+	if d := s.Destinations(); !slices.Equal(d, []string{"198.18.0.1:5060"}) {
+		t.Fatalf("destinations %v", d)
+	}
+	if names := s.Moved(context.Background(), "198.18.0.1:5060", net.ParseIP("198.18.0.2"), net.ParseIP("198.18.0.3")); len(names) != 0 {
+		t.Fatalf("registered again without registration: %v", names)
+	}
+	select {
+	case <-r.registers:
+		t.Fatal("a REGISTER without registration")
+	case <-r.unbound:
+		t.Fatal("an unbind without registration")
+	case <-time.After(50 * time.Millisecond):
+	}
+}
