@@ -28,14 +28,18 @@ const moveWithin = 5 * time.Second
 // side hears the other's tone again (bob's RTP to the old address goes
 // nowhere until alice's re-INVITE moves it).
 func TestAddressChangeDuringCall(t *testing.T) {
-	for _, tr := range []string{"udp", "tcp"} {
-		t.Run(tr, func(t *testing.T) { addressChangeDuringCall(t, tr) })
+	for _, c := range []struct{ name, transport, media string }{
+		{"udp", "udp", ""}, {"tcp", "tcp", ""}, {"udp-dtls", "udp", "dtls"},
+	} {
+		t.Run(c.name, func(t *testing.T) { addressChangeDuringCall(t, c.transport, c.media) })
 	}
 }
 
 // addressChangeDuringCall is the test with alice's account over transport
-// (over TCP her connection from the old address must be replaced).
-func addressChangeDuringCall(t *testing.T, transport string) {
+// (over TCP her connection from the old address must be replaced), both
+// phones protecting the media with mediaEnc ("" none, else
+// media_encryption; DTLS-SRTP keeps its keys across the move).
+func addressChangeDuringCall(t *testing.T, transport, mediaEnc string) {
 	topo := testlab.NewNetTopology(t)
 	nsA, _, nsR := topo.Names()
 	regAddr := topo.AddrRA()
@@ -53,8 +57,12 @@ func addressChangeDuringCall(t *testing.T, transport string) {
 		}
 	}
 	account := func(listen, name, transport string) string {
-		return fmt.Sprintf("[sip]\nlisten = %q\n\n[[account]]\nname = %q\nusername = %q\npassword = %q\ndomain = %q\nproxy = %q\ntransport = %q\nexpires = 300\n",
+		s := fmt.Sprintf("[sip]\nlisten = %q\n\n[[account]]\nname = %q\nusername = %q\npassword = %q\ndomain = %q\nproxy = %q\ntransport = %q\nexpires = 300\n",
 			listen, name, name, name+"-secret", k.Domain, k.UDPAddr, transport)
+		if mediaEnc != "" {
+			s += fmt.Sprintf("media_encryption = %q\nmedia_encryption_mandatory = true\n", mediaEnc)
+		}
+		return s
 	}
 	// alice listens on every address of A: that is what lets her follow.
 	cfgA := writeFile(t, account("0.0.0.0:5060", "alice", transport))

@@ -81,7 +81,7 @@ func openLeg(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, l
 		nc.ICE, nc.Log = ice, log
 		nc.Ports.Min, nc.Ports.Max = ports.Min, ports.Max
 		pb := bind
-		if !pb.IsValid() || pb.IsUnspecified() {
+		if !pb.IsValid() || (ice && pb.IsUnspecified()) {
 			pb = adv // ICE gathers on one address, never every interface
 		}
 		path, err := nat.Listen(ctx, pb, nc)

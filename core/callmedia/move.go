@@ -8,9 +8,9 @@ import (
 )
 
 // ErrBoundToAddress means a stream cannot follow a new local address: one
-// of its sockets is bound to the old one (ICE and DTLS paths bind the
-// advertised address, and so does every socket when the phone listens on
-// one address only).
+// of its sockets is bound to the old one (ICE binds the advertised
+// address, and so does every socket when the phone listens on one address
+// only).
 var ErrBoundToAddress = errors.New("media: a socket of the call is bound to its old address")
 
 // Advertised is the address our SDP gives for the media.
@@ -26,12 +26,12 @@ func (s *Stream) Advertised() netip.Addr {
 // Sockets bound to every interface receive on adv already; a stream with
 // a socket bound to the old address gets ErrBoundToAddress.
 func (s *Stream) MoveOffer(adv netip.Addr) ([]byte, error) {
-	if !s.bind.IsUnspecified() || s.audio.path != nil {
+	if !s.audio.follows(s.bind) {
 		return nil, ErrBoundToAddress
 	}
 	s.mu.Lock()
 	for _, v := range s.videos {
-		if v.leg != nil && v.leg.path != nil {
+		if v.leg != nil && !v.leg.follows(s.bind) {
 			s.mu.Unlock()
 			return nil, ErrBoundToAddress
 		}
@@ -39,4 +39,24 @@ func (s *Stream) MoveOffer(adv netip.Addr) ([]byte, error) {
 	s.local.Addr = adv
 	s.mu.Unlock()
 	return sdp.Offer(s.sdpLocal(true))
+}
+
+// follows says whether the leg receives on whatever address the host has:
+// its socket is bound to every interface (a plain socket pair is bound on
+// bind), and no ICE agent holds candidates of the old address.
+func (l *leg) follows(bind netip.Addr) bool {
+	if l.path != nil {
+		return l.path.Local() == nil && l.path.Addr().Addr().IsUnspecified()
+	}
+	return bind.IsUnspecified()
+}
+
+// retarget points a path leg at the far end's new address when its SDP
+// moved from prev to now (the session's SetRemote does not reach a path,
+// which latched to where the far end sent from).
+func (l *leg) retarget(prev, now netip.AddrPort) {
+	if l.path == nil || !prev.IsValid() || prev == now {
+		return
+	}
+	l.path.Retarget(now)
 }

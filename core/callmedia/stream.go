@@ -240,6 +240,7 @@ func (s *Stream) Apply(neg sdp.Negotiated) {
 	s.audio.followKey(neg.Transport)
 	s.mu.Lock()
 	sess, localHold := s.sess, s.localHold
+	prev := s.neg.Remote
 	s.neg = neg
 	s.mu.Unlock()
 	if sess == nil {
@@ -248,6 +249,7 @@ func (s *Stream) Apply(neg sdp.Negotiated) {
 	s.applyVideo(neg.Video)
 	if neg.Remote.Port() != 0 && neg.Remote.Addr().IsValid() && !neg.Remote.Addr().IsUnspecified() {
 		sess.SetRemote(neg.Remote, neg.RemoteRTCP)
+		s.audio.retarget(prev, neg.Remote) // move.go
 	}
 	sess.SetDirection(neg.Direction.Sends() && !localHold, neg.Direction.Receives() && !localHold)
 }
