@@ -45,8 +45,11 @@ func (s *Stream) MoveOffer(adv netip.Addr) ([]byte, error) {
 // its socket is bound to every interface (a plain socket pair is bound on
 // bind), and no ICE agent holds candidates of the old address.
 func (l *leg) follows(bind netip.Addr) bool {
-	if l.path != nil {
-		return l.path.Local() == nil && l.path.Addr().Addr().IsUnspecified()
+	l.mu.Lock()
+	path := l.path
+	l.mu.Unlock()
+	if path != nil {
+		return path.Local() == nil && path.Addr().Addr().IsUnspecified()
 	}
 	return bind.IsUnspecified()
 }
@@ -55,8 +58,11 @@ func (l *leg) follows(bind netip.Addr) bool {
 // moved from prev to now (the session's SetRemote does not reach a path,
 // which latched to where the far end sent from).
 func (l *leg) retarget(prev, now netip.AddrPort) {
-	if l.path == nil || !prev.IsValid() || prev == now {
+	l.mu.Lock()
+	path := l.path
+	l.mu.Unlock()
+	if path == nil || !prev.IsValid() || prev == now {
 		return
 	}
-	l.path.Retarget(now)
+	path.Retarget(now)
 }
