@@ -140,9 +140,9 @@ func (a *Account) Run(ctx context.Context, emit func(Status)) {
 			// Nothing answers (down, restarting, or our network moved):
 			// try again soon, so that the first REGISTER after it is back
 			// comes within seconds. Each try is a few datagrams, or a
-			// refused connection.
-			failures++
-			wait = a.unreachableWait(silent, failures)
+			// refused connection. The back-off of error answers starts
+			// afresh once it answers (failures counts those only).
+			wait = a.unreachableWait(silent)
 			next = Status{State: Failed, Reason: err.Error()}
 		case err != nil:
 			failures++
@@ -260,9 +260,9 @@ func (a *Account) attemptTimeout(silent int, doubt bool) time.Duration {
 // unreachableWait is the pause after the silent-th unanswered REGISTER in
 // a row: half the cap first, then the cap (the ordinary back-off when no
 // cap is set).
-func (a *Account) unreachableWait(silent, failures int) time.Duration {
+func (a *Account) unreachableWait(silent int) time.Duration {
 	if a.o.unreachable <= 0 {
-		return a.backoff(failures)
+		return a.backoff(silent)
 	}
 	if silent <= 1 {
 		return a.o.unreachable / 2

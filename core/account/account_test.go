@@ -214,17 +214,26 @@ func TestUnreachableRetriesSoonCappedAndRecovers(t *testing.T) {
 	h.expectState(Registered)
 	h.expectTimer(sip.RefreshAfter(600))
 
-	// An answer, even an error, ends the quick tries.
+	// An answer, even an error, ends the quick tries; the silence before
+	// it does not count in the error answers' back-off (a registrar
+	// coming back with a 500 or two is not made to wait minutes).
 	h.acc.Retry()
+	for _, want := range []time.Duration{DefaultUnreachableRetry / 2, DefaultUnreachableRetry, DefaultUnreachableRetry} {
+		h.expectAsked(600)
+		h.answer(sip.RegisterResult{}, fmt.Errorf("%w: timeout", sip.ErrNoResponse))
+		h.expectState(Failed)
+		h.expectTimer(want).fire <- time.Now()
+		h.expectState(Registering)
+	}
 	h.expectAsked(600)
-	h.answer(sip.RegisterResult{}, fmt.Errorf("%w: timeout", sip.ErrNoResponse))
+	h.answer(sip.RegisterResult{Code: 500, Reason: "Server Internal Error"}, nil)
 	h.expectState(Failed)
-	h.expectTimer(DefaultUnreachableRetry / 2).fire <- time.Now()
+	h.expectTimer(2 * time.Second).fire <- time.Now()
 	h.expectState(Registering)
 	h.expectAsked(600)
 	h.answer(sip.RegisterResult{Code: 500, Reason: "Server Internal Error"}, nil)
 	h.expectState(Failed)
-	h.expectTimer(4 * time.Second) // the second failure of the streak
+	h.expectTimer(4 * time.Second)
 }
 
 // deadlines records how long each REGISTER may take.
