@@ -13,7 +13,8 @@ import (
 	"github.com/softphone/softphone/core/sip"
 )
 
-// moveTimeout bounds the re-INVITE that moves one call.
+// moveTimeout bounds moving one call: an ICE restart's gathering and the
+// re-INVITE.
 const moveTimeout = 5 * time.Second
 
 // watchNetwork follows this host's address toward each registrar until
@@ -75,7 +76,9 @@ func (p *Engine) moveCall(ctx context.Context, c *activeCall, adv netip.Addr) {
 	if d == nil {
 		return
 	}
-	offer, err := c.media.MoveOffer(adv)
+	ctx, cancel := context.WithTimeout(ctx, moveTimeout)
+	defer cancel()
+	offer, err := c.media.MoveOffer(ctx, adv)
 	if errors.Is(err, callmedia.ErrBoundToAddress) {
 		p.o.log.Warn("network: call media cannot follow the new address", "call", c.id, "error", err)
 		return
@@ -84,8 +87,6 @@ func (p *Engine) moveCall(ctx context.Context, c *activeCall, adv netip.Addr) {
 		p.o.log.Warn("network: call not moved", "call", c.id, "error", err)
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, moveTimeout)
-	defer cancel()
 	answer, err := d.Move(ctx, net.IP(adv.AsSlice()), offer)
 	if err != nil {
 		p.o.log.Warn("network: re-INVITE to the new address failed", "call", c.id, "error", err)

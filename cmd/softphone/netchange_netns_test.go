@@ -29,7 +29,7 @@ const moveWithin = 5 * time.Second
 // nowhere until alice's re-INVITE moves it).
 func TestAddressChangeDuringCall(t *testing.T) {
 	for _, c := range []struct{ name, transport, media string }{
-		{"udp", "udp", ""}, {"tcp", "tcp", ""}, {"udp-dtls", "udp", "dtls"},
+		{"udp", "udp", ""}, {"tcp", "tcp", ""}, {"udp-dtls", "udp", "dtls"}, {"udp-ice", "udp", "ice"},
 	} {
 		t.Run(c.name, func(t *testing.T) { addressChangeDuringCall(t, c.transport, c.media) })
 	}
@@ -37,8 +37,9 @@ func TestAddressChangeDuringCall(t *testing.T) {
 
 // addressChangeDuringCall is the test with alice's account over transport
 // (over TCP her connection from the old address must be replaced), both
-// phones protecting the media with mediaEnc ("" none, else
-// media_encryption; DTLS-SRTP keeps its keys across the move).
+// phones protecting the media with mediaEnc ("" none, "ice" for ICE with
+// DTLS-SRTP, which restarts ICE, else media_encryption; DTLS-SRTP keeps
+// its keys across the move).
 func addressChangeDuringCall(t *testing.T, transport, mediaEnc string) {
 	topo := testlab.NewNetTopology(t)
 	nsA, _, nsR := topo.Names()
@@ -59,7 +60,11 @@ func addressChangeDuringCall(t *testing.T, transport, mediaEnc string) {
 	account := func(listen, name, transport string) string {
 		s := fmt.Sprintf("[sip]\nlisten = %q\n\n[[account]]\nname = %q\nusername = %q\npassword = %q\ndomain = %q\nproxy = %q\ntransport = %q\nexpires = 300\n",
 			listen, name, name, name+"-secret", k.Domain, k.UDPAddr, transport)
-		if mediaEnc != "" {
+		switch mediaEnc {
+		case "":
+		case "ice": // ICE (host candidates: no STUN here) with DTLS-SRTP
+			s += "media_encryption = \"dtls\"\nmedia_encryption_mandatory = true\nice = true\n"
+		default:
 			s += fmt.Sprintf("media_encryption = %q\nmedia_encryption_mandatory = true\n", mediaEnc)
 		}
 		return s

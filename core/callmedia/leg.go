@@ -24,7 +24,8 @@ type leg struct {
 	sec      Security
 	incoming bool // we answer the far end's offer
 
-	// The transport, set at open: a plain socket pair (conn), or a path
+	// The transport, set at open (path and port replaced under mu by an
+	// ICE restart, restart.go): a plain socket pair (conn), or a path
 	// read by a goroutine (path + pt) when ICE or DTLS needs one.
 	tr   media.Transport
 	conn *media.Conn
@@ -39,11 +40,12 @@ type leg struct {
 	planErr     error // incoming: why the offer cannot be answered
 
 	// mu guards the fields below. It is a leaf.
-	mu    sync.Mutex
-	local sdp.Transport // what our offers and answers say
-	plan  *plan         // settled protection, once the media started
-	stage *secure.Stage
-	dtls  *secure.Session
+	mu      sync.Mutex
+	local   sdp.Transport // what our offers and answers say
+	plan    *plan         // settled protection, once the media started
+	stage   *secure.Stage
+	dtls    *secure.Session
+	restart restartState // restart.go
 }
 
 // openLeg binds the leg's socket on bind (from ports), advertising adv.
@@ -88,7 +90,11 @@ func openLeg(ctx context.Context, bind, adv netip.Addr, ports media.PortRange, l
 		if err != nil {
 			return nil, err
 		}
-		l.path, l.pt = path, media.NewPacketTransport(path, queue)
+		sw := &switchPath{cur: path} // an ICE restart replaces the path under pt
+		l.path, l.pt = path, media.NewPacketTransport(sw, queue)
+		if ice {
+			l.restart.sw, l.restart.ports = sw, ports
+		}
 		l.tr, l.port = l.pt, int(path.Addr().Port())
 		if p := path.Local(); p != nil {
 			lt.ICE = &sdp.ICE{Ufrag: p.Ufrag, Pwd: p.Pwd, Candidates: p.Candidates, EndOfCandidates: true}
@@ -186,16 +192,19 @@ func (l *leg) connect(ctx context.Context, remote netip.AddrPort, rt sdp.Transpo
 		}
 	}
 	began := time.Now()
+	l.mu.Lock()
+	path := l.path // an ICE restart may replace it meanwhile (restart.go)
+	l.mu.Unlock()
 	r := nat.Remote{Addr: remote, Controlling: !l.incoming}
-	if ice := rt.ICE; ice != nil && l.path.Local() != nil {
+	if ice := rt.ICE; ice != nil && path.Local() != nil {
 		r.Ufrag, r.Pwd, r.Candidates = ice.Ufrag, ice.Pwd, ice.Candidates
 	}
-	if err := l.path.Connect(cctx, r); err != nil {
+	if err := path.Connect(cctx, r); err != nil {
 		fail(fmt.Errorf("connectivity checks: %w", err))
 		return
 	}
 	checked := time.Now()
-	l.log.Debug("media: path ready", "path", l.path.Selected(), "took", checked.Sub(began))
+	l.log.Debug("media: path ready", "path", path.Selected(), "took", checked.Sub(began))
 	if p.scheme != SchemeDTLS {
 		return
 	}
@@ -275,8 +284,11 @@ func (l *leg) close(transportToo bool) {
 
 // pathName is the network path the leg's packets take ("" without one).
 func (l *leg) pathName() string {
-	if l.path == nil {
+	l.mu.Lock()
+	path := l.path // an ICE restart replaces it
+	l.mu.Unlock()
+	if path == nil {
 		return ""
 	}
-	return l.path.Selected()
+	return path.Selected()
 }

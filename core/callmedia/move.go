@@ -1,6 +1,7 @@
 package callmedia
 
 import (
+	"context"
 	"errors"
 	"net/netip"
 
@@ -21,14 +22,13 @@ func (s *Stream) Advertised() netip.Addr {
 }
 
 // MoveOffer is our next offer with adv as the media address, everything
-// else as agreed (codecs, direction, SDES keys): the offer of a re-INVITE
-// after this host's address changed. Its answer goes to Renegotiated.
-// Sockets bound to every interface receive on adv already; a stream with
-// a socket bound to the old address gets ErrBoundToAddress.
-func (s *Stream) MoveOffer(adv netip.Addr) ([]byte, error) {
-	if !s.audio.follows(s.bind) {
-		return nil, ErrBoundToAddress
-	}
+// else as agreed (codecs, direction, SDES keys, DTLS fingerprint): the
+// offer of a re-INVITE after this host's address changed. Its answer goes
+// to Renegotiated. Sockets bound to every interface receive on adv
+// already; an ICE path is restarted on adv (new socket, credentials and
+// candidates, gathered within ctx). A stream with another socket bound
+// to the old address gets ErrBoundToAddress.
+func (s *Stream) MoveOffer(ctx context.Context, adv netip.Addr) ([]byte, error) {
 	s.mu.Lock()
 	for _, v := range s.videos {
 		if v.leg != nil && !v.leg.follows(s.bind) {
@@ -36,7 +36,23 @@ func (s *Stream) MoveOffer(adv netip.Addr) ([]byte, error) {
 			return nil, ErrBoundToAddress
 		}
 	}
+	s.mu.Unlock()
+	port := 0
+	switch {
+	case s.audio.usesICE():
+		p, err := s.audio.restartICE(ctx, adv)
+		if err != nil {
+			return nil, err
+		}
+		port = p
+	case !s.audio.follows(s.bind):
+		return nil, ErrBoundToAddress
+	}
+	s.mu.Lock()
 	s.local.Addr = adv
+	if port != 0 {
+		s.local.RTPPort = port
+	}
 	s.mu.Unlock()
 	return sdp.Offer(s.sdpLocal(true))
 }
