@@ -252,6 +252,7 @@ func (p *Engine) Start(ctx context.Context) error {
 	p.keyNotices(p.conf.Accounts)
 	p.subs.Start(ua) // before registering, so no Registered event is missed
 	p.acct.Run(p.life)
+	p.watchNetwork(ua) // netchange.go
 	return nil
 }
 

@@ -40,6 +40,10 @@ type options struct {
 	backoffMin     time.Duration
 	backoffMax     time.Duration
 	keepAlive      time.Duration
+	pingTimeout    time.Duration // one keep-alive's wait for its answer
+	unreachable    time.Duration // the longest wait between tries while nothing answers
+	quickAttempt   time.Duration // one REGISTER's bound while nothing answers
+	flowEvery      time.Duration // how often a stream flow's presence is checked
 	log            *slog.Logger
 }
 
@@ -59,7 +63,8 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 func WithAttemptTimeout(d time.Duration) Option { return func(o *options) { o.attemptTimeout = d } }
 
 // WithBackoff sets the first and the largest delay between retries while
-// the registrar cannot be reached or answers with an error (default 2 s, 5 min).
+// the registrar answers with an error (default 2 s, 5 min). While it does
+// not answer at all, see WithUnreachableRetry.
 func WithBackoff(first, max time.Duration) Option {
 	return func(o *options) { o.backoffMin, o.backoffMax = first, max }
 }
@@ -67,7 +72,8 @@ func WithBackoff(first, max time.Duration) Option {
 // New prepares an account that asks for expires seconds.
 func New(name string, reg Registrar, expires int, opts ...Option) *Account {
 	o := options{after: time.After, now: time.Now, attemptTimeout: 32 * time.Second, backoffMin: 2 * time.Second, backoffMax: 5 * time.Minute,
-		keepAlive: DefaultKeepAlive, log: slog.Default()}
+		keepAlive: DefaultKeepAlive, pingTimeout: DefaultPingTimeout, unreachable: DefaultUnreachableRetry,
+		quickAttempt: DefaultQuickAttempt, flowEvery: DefaultFlowCheck, log: slog.Default()}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -98,6 +104,8 @@ func (a *Account) Retry() {
 func (a *Account) Run(ctx context.Context, emit func(Status)) {
 	expires := a.expires
 	failures := 0
+	silent := 0    // REGISTERs in a row that got no answer at all
+	doubt := false // the keep-alives or the network watch doubt the path
 	var keep keeper
 	defer keep.stop()
 	for {
@@ -111,17 +119,31 @@ func (a *Account) Run(ctx context.Context, emit func(Status)) {
 		a.mu.Lock()
 		a.bound = true
 		a.mu.Unlock()
-		actx, cancel := context.WithTimeout(ctx, a.o.attemptTimeout)
+		actx, cancel := context.WithTimeout(ctx, a.attemptTimeout(silent, doubt))
+		doubt = false
 		res, err := a.reg.Register(actx, expires)
 		cancel()
 		if ctx.Err() != nil {
 			return
+		}
+		if errors.Is(err, sip.ErrNoResponse) {
+			silent++
+		} else {
+			silent = 0
 		}
 		var next Status
 		wait := time.Duration(0) // 0: wait for Retry only
 		switch {
 		case errors.Is(err, sip.ErrAuth):
 			next = Status{State: Failed, Code: res.Code, Reason: authReason(res, err)}
+		case silent > 0:
+			// Nothing answers (down, restarting, or our network moved):
+			// try again soon, so that the first REGISTER after it is back
+			// comes within seconds. Each try is a few datagrams, or a
+			// refused connection. The back-off of error answers starts
+			// afresh once it answers (failures counts those only).
+			wait = a.unreachableWait(silent)
+			next = Status{State: Failed, Reason: err.Error()}
 		case err != nil:
 			failures++
 			wait = a.backoff(failures)
@@ -170,8 +192,9 @@ func (a *Account) Run(ctx context.Context, emit func(Status)) {
 		case <-ctx.Done():
 			return
 		case <-a.kick:
-			failures, expires = 0, a.expires
+			failures, expires, silent = 0, a.expires, 0
 		case <-a.refresh:
+			doubt = true
 		case <-timer:
 		}
 	}
@@ -218,6 +241,33 @@ func (a *Account) backoff(failures int) time.Duration {
 		d *= 2
 	}
 	return min(d, a.o.backoffMax)
+}
+
+// attemptTimeout bounds the next REGISTER: the RFC's 32 s normally, a
+// few seconds while the registrar is silent or the path is in doubt (a
+// UDP REGISTER's retransmissions are then sent at most a few seconds
+// apart, and the next try follows at once), except every fifth silent
+// try, which gets the full bound so that a slow but working path still
+// gets through.
+func (a *Account) attemptTimeout(silent int, doubt bool) time.Duration {
+	quick := (doubt && silent == 0) || (silent > 0 && silent%5 != 0)
+	if !quick || a.o.quickAttempt <= 0 {
+		return a.o.attemptTimeout
+	}
+	return min(a.o.quickAttempt, a.o.attemptTimeout)
+}
+
+// unreachableWait is the pause after the silent-th unanswered REGISTER in
+// a row: half the cap first, then the cap (the ordinary back-off when no
+// cap is set).
+func (a *Account) unreachableWait(silent int) time.Duration {
+	if a.o.unreachable <= 0 {
+		return a.backoff(silent)
+	}
+	if silent <= 1 {
+		return a.o.unreachable / 2
+	}
+	return a.o.unreachable
 }
 
 // refreshIn renews well before the granted expiry, leaving room for a

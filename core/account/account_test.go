@@ -176,12 +176,12 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	h.expectAsked(600)
 }
 
-func TestUnreachableBacksOffExponentiallyCappedAndRecovers(t *testing.T) {
+func TestErrorAnswersBackOffExponentiallyCappedAndRecover(t *testing.T) {
 	h := start(t, 600)
 	h.expectState(Registering)
 	for _, want := range []time.Duration{2, 4, 8, 16, 30, 30} {
 		h.expectAsked(600)
-		h.answer(sip.RegisterResult{}, fmt.Errorf("%w: 127.0.0.1:5060: timeout", sip.ErrNoResponse))
+		h.answer(sip.RegisterResult{Code: 500, Reason: "Server Internal Error"}, nil)
 		s := h.expectState(Failed)
 		if s.RetryIn != want*time.Second {
 			t.Fatalf("retry in %v, want %v", s.RetryIn, want*time.Second)
@@ -192,6 +192,85 @@ func TestUnreachableBacksOffExponentiallyCappedAndRecovers(t *testing.T) {
 	h.expectAsked(600)
 	h.answer(ok(600), nil)
 	h.expectState(Registered)
+}
+
+// While nothing answers, the tries come every DefaultUnreachableRetry at
+// most, so that a registrar back from a restart sees us within seconds.
+func TestUnreachableRetriesSoonCappedAndRecovers(t *testing.T) {
+	h := start(t, 600)
+	h.expectState(Registering)
+	for _, want := range []time.Duration{DefaultUnreachableRetry / 2, DefaultUnreachableRetry, DefaultUnreachableRetry, DefaultUnreachableRetry} {
+		h.expectAsked(600)
+		h.answer(sip.RegisterResult{}, fmt.Errorf("%w: 127.0.0.1:5060: timeout", sip.ErrNoResponse))
+		s := h.expectState(Failed)
+		if s.RetryIn != want {
+			t.Fatalf("retry in %v, want %v", s.RetryIn, want)
+		}
+		h.expectTimer(want).fire <- time.Now()
+		h.expectState(Registering)
+	}
+	h.expectAsked(600)
+	h.answer(ok(600), nil)
+	h.expectState(Registered)
+	h.expectTimer(sip.RefreshAfter(600))
+
+	// An answer, even an error, ends the quick tries; the silence before
+	// it does not count in the error answers' back-off (a registrar
+	// coming back with a 500 or two is not made to wait minutes).
+	h.acc.Retry()
+	for _, want := range []time.Duration{DefaultUnreachableRetry / 2, DefaultUnreachableRetry, DefaultUnreachableRetry} {
+		h.expectAsked(600)
+		h.answer(sip.RegisterResult{}, fmt.Errorf("%w: timeout", sip.ErrNoResponse))
+		h.expectState(Failed)
+		h.expectTimer(want).fire <- time.Now()
+		h.expectState(Registering)
+	}
+	h.expectAsked(600)
+	h.answer(sip.RegisterResult{Code: 500, Reason: "Server Internal Error"}, nil)
+	h.expectState(Failed)
+	h.expectTimer(2 * time.Second).fire <- time.Now()
+	h.expectState(Registering)
+	h.expectAsked(600)
+	h.answer(sip.RegisterResult{Code: 500, Reason: "Server Internal Error"}, nil)
+	h.expectState(Failed)
+	h.expectTimer(4 * time.Second)
+}
+
+// deadlines records how long each REGISTER may take.
+type deadlines struct {
+	left chan time.Duration
+}
+
+func (d *deadlines) Register(ctx context.Context, _ int) (sip.RegisterResult, error) {
+	dl, _ := ctx.Deadline()
+	d.left <- time.Until(dl)
+	return sip.RegisterResult{}, fmt.Errorf("%w: timeout", sip.ErrNoResponse)
+}
+
+// While nothing answers, each REGISTER gets a few seconds, except every
+// fifth, which gets the full bound (a slow path still gets through).
+func TestUnreachableAttemptsAreShortExceptEveryFifth(t *testing.T) {
+	d := &deadlines{left: make(chan time.Duration, 20)}
+	fire := func(time.Duration) <-chan time.Time {
+		c := make(chan time.Time, 1)
+		c <- time.Now()
+		return c
+	}
+	acc := New("alice", d, 600, WithTimer(fire), WithAttemptTimeout(30*time.Second))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); acc.Run(ctx, nil) }()
+	t.Cleanup(func() { cancel(); <-done })
+	for i := range 11 {
+		left := <-d.left
+		long := i == 0 || i%5 == 0 // the first, and every fifth silent one
+		if long && left <= DefaultQuickAttempt {
+			t.Fatalf("attempt %d: %v to answer, want the full 30 s", i, left)
+		}
+		if !long && left > DefaultQuickAttempt {
+			t.Fatalf("attempt %d: %v to answer, want at most %v", i, left, DefaultQuickAttempt)
+		}
+	}
 }
 
 func TestWrongPasswordFailsWithoutRetryUntilAsked(t *testing.T) {

@@ -16,9 +16,38 @@ type Pinger interface {
 	KeepAlive(ctx context.Context) error
 }
 
+// FlowWatcher is a Registrar whose flow to the registrar can be lost
+// without a packet of ours going unanswered (a TCP or TLS connection the
+// registrar closed when it restarted): FlowUp says, without sending
+// anything, whether it is still there. *sip.Registration implements it.
+type FlowWatcher interface {
+	FlowUp() bool
+}
+
 // DefaultKeepAlive is the keep-alive period of a registered account: under
 // the 30 s that the shortest-lived home-router UDP bindings last.
 const DefaultKeepAlive = 25 * time.Second
+
+// DefaultPingTimeout is how long one keep-alive waits for its answer: a
+// UDP OPTIONS is sent three times meanwhile.
+const DefaultPingTimeout = 2 * time.Second
+
+// DefaultUnreachableRetry caps the wait between REGISTERs while the
+// registrar answers nothing, and DefaultQuickAttempt bounds each of those
+// REGISTERs: the first REGISTER after it answers again comes within a few
+// seconds.
+const (
+	DefaultUnreachableRetry = 2 * time.Second
+	DefaultQuickAttempt     = 4 * time.Second
+)
+
+// DefaultFlowCheck is how often a registered stream flow is looked for.
+const DefaultFlowCheck = time.Second
+
+// missedRetry is the pause before the next keep-alive after one went
+// unanswered (when shorter than the period): a registrar down for a
+// moment is found back, and registered with again, within seconds.
+const missedRetry = time.Second
 
 // keepAliveMisses is how many unanswered keep-alives in a row make the
 // path look dead (RFC 5626 lets a UDP keep-alive go missing now and then).
@@ -27,6 +56,22 @@ const keepAliveMisses = 3
 // WithKeepAlive sets the period of keep-alives while registered (default
 // DefaultKeepAlive); 0 or less sends none.
 func WithKeepAlive(every time.Duration) Option { return func(o *options) { o.keepAlive = every } }
+
+// WithKeepAliveTimeout sets how long one keep-alive waits for its answer
+// (default DefaultPingTimeout; never longer than the period).
+func WithKeepAliveTimeout(d time.Duration) Option { return func(o *options) { o.pingTimeout = d } }
+
+// WithUnreachableRetry sets the longest wait between REGISTERs while the
+// registrar answers nothing, and the bound of each of those REGISTERs
+// (defaults DefaultUnreachableRetry, DefaultQuickAttempt); 0 falls back
+// to WithBackoff and WithAttemptTimeout.
+func WithUnreachableRetry(wait, attempt time.Duration) Option {
+	return func(o *options) { o.unreachable, o.quickAttempt = wait, attempt }
+}
+
+// WithFlowCheck sets how often a registered TCP or TLS flow is looked for
+// (default DefaultFlowCheck); 0 or less never.
+func WithFlowCheck(every time.Duration) Option { return func(o *options) { o.flowEvery = every } }
 
 // WithLogger sets where keep-alive failures are reported (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
@@ -38,22 +83,37 @@ type keeper struct {
 	done   chan struct{}
 }
 
-// start runs the loop under ctx unless it runs already or a has nothing to
-// send keep-alives with.
+// start runs the loops under ctx unless they run already or a has
+// nothing to run them with.
 func (k *keeper) start(ctx context.Context, a *Account) {
-	p, ok := a.reg.(Pinger)
-	if k.cancel != nil || !ok || a.o.keepAlive <= 0 {
+	p, ping := a.reg.(Pinger)
+	ping = ping && a.o.keepAlive > 0
+	f, flow := a.reg.(FlowWatcher)
+	flow = flow && a.o.flowEvery > 0
+	if k.cancel != nil || (!ping && !flow) {
 		return
 	}
 	ctx, k.cancel = context.WithCancel(ctx)
 	k.done = make(chan struct{})
+	n := 0
+	finished := make(chan struct{}, 2)
+	if ping {
+		n++
+		go func() { a.keepAlive(ctx, p); finished <- struct{}{} }()
+	}
+	if flow {
+		n++
+		go func() { a.watchFlow(ctx, f); finished <- struct{}{} }()
+	}
 	go func() {
 		defer close(k.done)
-		a.keepAlive(ctx, p)
+		for range n {
+			<-finished
+		}
 	}()
 }
 
-// stop ends the loop and waits for it: after stop nothing more is sent.
+// stop ends the loops and waits for them: after stop nothing more is sent.
 func (k *keeper) stop() {
 	if k.cancel == nil {
 		return
@@ -63,12 +123,15 @@ func (k *keeper) stop() {
 	k.cancel, k.done = nil, nil
 }
 
-// keepAlive sends a keep-alive every period until ctx ends. A lost
-// connection, or keepAliveMisses unanswered keep-alives in a row, is
-// reported once per streak and asks Run for an early REGISTER, which opens
-// a new flow (or finds the registrar gone and stops the keep-alives).
+// keepAlive sends a keep-alive every period until ctx ends, each waiting
+// at most pingTimeout for its answer. After a miss the next one goes
+// sooner (missedRetry). A lost connection, keepAliveMisses unanswered
+// keep-alives in a row, or an answer after a miss (the registrar may have
+// restarted meanwhile and forgotten us) asks Run for an early REGISTER,
+// which opens a new flow (or finds the registrar gone and stops the
+// keep-alives).
 func (a *Account) keepAlive(ctx context.Context, p Pinger) {
-	t := time.NewTicker(a.o.keepAlive)
+	t := time.NewTimer(a.o.keepAlive)
 	defer t.Stop()
 	misses := 0
 	for {
@@ -77,19 +140,26 @@ func (a *Account) keepAlive(ctx context.Context, p Pinger) {
 			return
 		case <-t.C:
 		}
-		// An answer later than one period is no better than none, and the
-		// next keep-alive is due then.
-		pctx, cancel := context.WithTimeout(ctx, a.o.keepAlive)
+		wait := a.o.keepAlive
+		if a.o.pingTimeout > 0 {
+			wait = min(wait, a.o.pingTimeout)
+		}
+		pctx, cancel := context.WithTimeout(ctx, wait)
 		err := p.KeepAlive(pctx)
 		cancel()
 		if ctx.Err() != nil {
 			return
 		}
+		next := a.o.keepAlive
 		if err == nil {
-			if misses >= keepAliveMisses {
-				a.o.log.Info("keep-alive answered again", "account", a.name)
+			if misses > 0 {
+				a.o.log.Info("keep-alive answered again: registering again", "account", a.name, "misses", misses)
+				if misses < keepAliveMisses {
+					a.refreshSoon() // a streak that reached the limit has asked already
+				}
 			}
 			misses = 0
+			t.Reset(next)
 			continue
 		}
 		misses++
@@ -102,6 +172,35 @@ func (a *Account) keepAlive(ctx context.Context, p Pinger) {
 		default:
 			a.o.log.Debug("keep-alive failed", "account", a.name, "misses", misses, "error", err)
 		}
+		if misses < keepAliveMisses {
+			next = min(next, missedRetry)
+		}
+		t.Reset(next)
+	}
+}
+
+// watchFlow looks for the registration's flow every flowEvery and asks
+// Run for a REGISTER as soon as it is gone (once per loss: the REGISTER
+// opens a new one): a registrar that restarts closes our connection, and
+// forgets our contact with it.
+func (a *Account) watchFlow(ctx context.Context, f FlowWatcher) {
+	t := time.NewTicker(a.o.flowEvery)
+	defer t.Stop()
+	asked := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		switch up := f.FlowUp(); {
+		case up:
+			asked = false
+		case !asked:
+			a.o.log.Warn("registration connection lost: registering again", "account", a.name)
+			a.refreshSoon()
+			asked = true
+		}
 	}
 }
 
@@ -113,3 +212,7 @@ func (a *Account) refreshSoon() {
 	default:
 	}
 }
+
+// Refresh asks Run to register again now, keeping its expiry and back-off:
+// the phone's address toward the registrar changed.
+func (a *Account) Refresh() { a.refreshSoon() }

@@ -26,7 +26,8 @@ type leg struct {
 	incoming bool // we answer the far end's offer
 
 	// The transport, set once by bind under mu (read freely after, by
-	// the goroutine that bound it and those it starts): a plain socket
+	// the goroutine that bound it and those it starts; path and port
+	// replaced under mu by an ICE restart, restart.go): a plain socket
 	// pair (conn), or a path read by a goroutine (path + pt) when ICE or
 	// DTLS needs one.
 	tr       media.Transport
@@ -44,12 +45,13 @@ type leg struct {
 	planErr     error // incoming: why the offer cannot be answered
 
 	// mu guards the fields below. It is a leaf.
-	mu     sync.Mutex
-	local  sdp.Transport // what our offers and answers say
-	plan   *plan         // settled protection, once the media started
-	stage  *secure.Stage
-	dtls   *secure.Session
-	closed bool // close ran: a late bind closes its socket
+	mu      sync.Mutex
+	local   sdp.Transport // what our offers and answers say
+	plan    *plan         // settled protection, once the media started
+	stage   *secure.Stage
+	dtls    *secure.Session
+	restart restartState // restart.go
+	closed  bool         // close ran: a late bind closes its socket
 }
 
 // openLeg binds the leg's socket on bind (from ports), advertising adv.
@@ -108,16 +110,20 @@ func (l *leg) bind(ctx context.Context, bind, adv netip.Addr, ports media.PortRa
 		nc.ICE, nc.Log = l.ice, l.log
 		nc.Ports.Min, nc.Ports.Max = ports.Min, ports.Max
 		pb := bind
-		if !pb.IsValid() || pb.IsUnspecified() {
+		if !pb.IsValid() || (l.ice && pb.IsUnspecified()) {
 			pb = adv // ICE gathers on one address, never every interface
 		}
 		path, err := nat.Listen(ctx, pb, nc)
 		if err != nil {
 			return err
 		}
-		pt := media.NewPacketTransport(path, queue)
+		sw := &switchPath{cur: path} // an ICE restart replaces the path under pt
+		pt := media.NewPacketTransport(sw, queue)
 		l.mu.Lock()
 		l.path, l.pt, l.tr, l.port = path, pt, pt, int(path.Addr().Port())
+		if l.ice {
+			l.restart.sw, l.restart.ports = sw, ports
+		}
 		if p := path.Local(); p != nil {
 			l.local.ICE = &sdp.ICE{Ufrag: p.Ufrag, Pwd: p.Pwd, Candidates: p.Candidates, EndOfCandidates: true}
 		}
@@ -230,16 +236,19 @@ func (l *leg) connect(ctx context.Context, remote netip.AddrPort, rt sdp.Transpo
 		}
 	}
 	began := time.Now()
+	l.mu.Lock()
+	path := l.path // an ICE restart may replace it meanwhile (restart.go)
+	l.mu.Unlock()
 	r := nat.Remote{Addr: remote, Controlling: !l.incoming}
-	if ice := rt.ICE; ice != nil && l.path.Local() != nil {
+	if ice := rt.ICE; ice != nil && path.Local() != nil {
 		r.Ufrag, r.Pwd, r.Candidates = ice.Ufrag, ice.Pwd, ice.Candidates
 	}
-	if err := l.path.Connect(cctx, r); err != nil {
+	if err := path.Connect(cctx, r); err != nil {
 		fail(fmt.Errorf("connectivity checks: %w", err))
 		return
 	}
 	checked := time.Now()
-	l.log.Debug("media: path ready", "path", l.path.Selected(), "took", checked.Sub(began))
+	l.log.Debug("media: path ready", "path", path.Selected(), "took", checked.Sub(began))
 	if p.scheme != SchemeDTLS {
 		return
 	}
@@ -321,7 +330,7 @@ func (l *leg) close(transportToo bool) {
 // pathName is the network path the leg's packets take ("" without one).
 func (l *leg) pathName() string {
 	l.mu.Lock()
-	path := l.path
+	path := l.path // an ICE restart replaces it
 	l.mu.Unlock()
 	if path == nil {
 		return ""

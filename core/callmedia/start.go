@@ -73,6 +73,7 @@ func (s *Stream) Start(neg sdp.Negotiated, dev audio.Device, ended func() bool, 
 		ev.Secured(SchemeNone)
 	}
 	if s.audio.path != nil {
+		s.audio.remember(neg.Transport) // restart.go
 		go s.audio.connect(s.ctx, neg.Remote, neg.Transport, p, stage, ev.PathFailed, nil)
 	}
 	s.applyVideo(neg.Video)

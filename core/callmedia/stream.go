@@ -302,6 +302,7 @@ func (s *Stream) Apply(neg sdp.Negotiated) {
 	s.audio.followKey(neg.Transport)
 	s.mu.Lock()
 	sess, localHold := s.sess, s.localHold
+	prev := s.neg.Remote
 	s.neg = neg
 	s.mu.Unlock()
 	if sess == nil {
@@ -310,7 +311,9 @@ func (s *Stream) Apply(neg sdp.Negotiated) {
 	s.applyVideo(neg.Video)
 	if neg.Remote.Port() != 0 && neg.Remote.Addr().IsValid() && !neg.Remote.Addr().IsUnspecified() {
 		sess.SetRemote(neg.Remote, neg.RemoteRTCP)
+		s.audio.retarget(prev, neg.Remote) // move.go
 	}
+	s.audio.connectPending(s.ctx, neg.Remote, neg.Transport) // after an ICE restart (restart.go)
 	sess.SetDirection(neg.Direction.Sends() && !localHold, neg.Direction.Receives() && !localHold)
 }
 
@@ -319,6 +322,7 @@ func (s *Stream) Apply(neg sdp.Negotiated) {
 func (s *Stream) ReOffer(offer []byte) (answer []byte, held bool, err error) {
 	if ot, err := sdp.ReadOffer(offer); err == nil {
 		s.audio.followKey(ot) // before the answer: it carries the tag they use now
+		s.restartIfAsked(ot)  // restart.go: the answer carries our new credentials
 	}
 	s.prepareReOffer(s.ctx, offer)
 	answer, neg, err := sdp.Answer(offer, s.sdpLocal(true))

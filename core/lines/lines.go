@@ -22,10 +22,11 @@ import (
 // Line sharing the registration, so calls in progress read theirs
 // without a lock.
 type Line struct {
-	Cfg  config.Account
-	reg  *account.Account
-	stop context.CancelFunc // ends the registration loop; nil when not running
-	done chan struct{}
+	Cfg       config.Account
+	reg       *account.Account
+	registrar account.Registrar  // what reg sends its REGISTERs with
+	stop      context.CancelFunc // ends the registration loop; nil when not running
+	done      chan struct{}
 }
 
 // Registered says whether the account is registered now.
@@ -57,8 +58,10 @@ type Options struct {
 type Set struct {
 	o Options
 
-	// mu guards lines (the slice, not the lines). Registrations start and
-	// stop outside it; it is taken after the engine's lock, never before.
+	// mu guards lines (the slice, not the lines) and, for the network
+	// watch (moved.go), each line's reg and registrar as prepare sets them.
+	// Registrations start and stop outside it; it is taken after the
+	// engine's lock, never before.
 	mu    sync.Mutex
 	lines []*Line
 }
@@ -115,7 +118,10 @@ func (s *Set) prepare(ua *sip.UA, l *Line) error {
 		return fmt.Errorf("account %s: %w", l.Cfg.Name, err)
 	}
 	opts := append([]account.Option{account.WithLogger(s.o.Log)}, s.o.Account...)
-	l.reg = account.New(l.Cfg.Name, reg, l.Cfg.Expires, opts...)
+	acc := account.New(l.Cfg.Name, reg, l.Cfg.Expires, opts...)
+	s.mu.Lock() // moved.go reads it from the network watch
+	l.reg, l.registrar = acc, reg
+	s.mu.Unlock()
 	return nil
 }
 

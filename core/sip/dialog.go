@@ -37,10 +37,11 @@ type Dialog struct {
 	client *sipgo.DialogClientSession // we called
 	server *sipgo.DialogServerSession // we were called
 
-	local *sip.ContactHeader // our Contact in this dialog
-	peer  netip.AddrPort     // where the far end's signalling came from
+	peer netip.AddrPort // where the far end's signalling came from at the start
 
-	mu      sync.Mutex
+	mu      sync.Mutex         // guards local, remote, handler and refer
+	local   *sip.ContactHeader // our Contact in this dialog (Move changes it)
+	remote  *sip.Uri           // the far end's Contact from its latest re-INVITE; nil: the first one
 	handler DialogHandler
 	refer   referState
 }
@@ -93,9 +94,12 @@ func (d *Dialog) Context() context.Context {
 func (d *Dialog) Bye(ctx context.Context) error {
 	defer d.ua.dialogs.Delete(d.id)
 	var err error
-	if d.client != nil {
+	switch r := d.refreshedTarget(); {
+	case r != nil: // the far end moved (dialog_move.go)
+		err = d.byeTo(ctx, *r)
+	case d.client != nil:
 		err = d.client.Bye(ctx)
-	} else {
+	default:
 		err = d.server.Bye(ctx)
 	}
 	if err != nil {
@@ -109,6 +113,7 @@ func (d *Dialog) Bye(ctx context.Context) error {
 func (d *Dialog) ReInvite(ctx context.Context, offer []byte) ([]byte, error) {
 	req := sip.NewRequest(sip.INVITE, d.remoteTarget())
 	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+	req.AppendHeader(sip.HeaderClone(d.contact()))
 	req.SetBody(offer)
 	res, err := d.do(ctx, req)
 	if err != nil {
@@ -146,6 +151,9 @@ func (d *Dialog) SendInfo(ctx context.Context, contentType string, body []byte) 
 
 // remoteTarget is where in-dialog requests go: the far end's Contact.
 func (d *Dialog) remoteTarget() sip.Uri {
+	if r := d.refreshedTarget(); r != nil {
+		return *r
+	}
 	if d.client != nil {
 		return remoteTarget(d.client.InviteResponse.Contact(), d.client.InviteRequest.Recipient)
 	}
@@ -338,8 +346,9 @@ func (u *UA) handleInDialog(req *sip.Request, tx sip.ServerTransaction) {
 			u.respond(tx, req, sip.StatusNotAcceptableHere, "Not Acceptable Here", nil)
 			return
 		}
+		d.refreshTarget(req)
 		res := sip.NewSDPResponseFromRequest(req, answer)
-		res.AppendHeader(sip.HeaderClone(d.local))
+		res.AppendHeader(sip.HeaderClone(d.contact()))
 		if err := tx.Respond(res); err != nil {
 			u.log.Debug("sip: answer re-INVITE", "error", err)
 		}

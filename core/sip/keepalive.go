@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/emiago/sipgo/sip"
 )
@@ -120,3 +121,67 @@ func (r *Registration) pingUDP(ctx context.Context, dest string) error {
 	r.ua.log.Debug("sip: keep-alive answered", "to", dest, "code", res.StatusCode)
 	return nil
 }
+
+// FlowUp says whether the registration's flow is still there, without
+// sending anything: over TCP and TLS whether the connection to the
+// registrar is still open (sipgo forgets it once the registrar closes
+// it), over UDP always.
+func (r *Registration) FlowUp() bool {
+	if r.t.Transport == "udp" {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	c, _, err := r.flow(ctx)
+	if err != nil || c == nil {
+		return false
+	}
+	c.Ref(-1)
+	return true
+}
+
+// DropFlow closes the registration's TCP or TLS connection when it no
+// longer leaves from local (the address this host now uses toward the
+// registrar): a connection from an address that went away is never
+// reset by the kernel, and sipgo would keep writing into it. The next
+// REGISTER opens a new one. It reports whether it closed one.
+func (r *Registration) DropFlow(ctx context.Context, local net.IP) bool {
+	if r.t.Transport == "udp" {
+		return false
+	}
+	c, key, err := r.flow(ctx)
+	if err != nil || c == nil {
+		return false
+	}
+	if la, ok := c.LocalAddr().(*net.TCPAddr); ok && la.IP.Equal(local) {
+		c.Ref(-1)
+		return false
+	}
+	r.ua.log.Info("sip: closing a connection from an old address", "transport", r.t.Transport, "to", key, "from", c.LocalAddr().String())
+	c.Ref(-1)
+	_ = r.ua.ua.TransportLayer().Pool(r.t.Transport).CloseAndDelete(c, key)
+	return true
+}
+
+// flow is the pooled connection to the registrar (with a reference the
+// caller gives back) and its pool key; nil when there is none.
+func (r *Registration) flow(ctx context.Context) (sip.Connection, string, error) {
+	dest, err := r.t.Destination()
+	if err != nil {
+		return nil, "", err
+	}
+	addrs, err := resolve(ctx, dest)
+	if err != nil {
+		return nil, "", err
+	}
+	layer := r.ua.ua.TransportLayer()
+	for _, a := range addrs {
+		if c, _ := layer.GetConnection(r.t.Transport, a); c != nil {
+			return c, a, nil
+		}
+	}
+	return nil, "", nil
+}
+
+// Destination is where the registration's requests go ("host:port").
+func (r *Registration) Destination() (string, error) { return r.t.Destination() }

@@ -81,41 +81,49 @@ func (r *Registration) Register(ctx context.Context, expires int) (RegisterResul
 	if err != nil {
 		return RegisterResult{}, fmt.Errorf("%w: %v", ErrNoResponse, err)
 	}
+	out, from, err := r.registerAt(ctx, dest, localIP, expires)
+	// Only the live registration's own REGISTERs move the gate: Unbind
+	// (an old Contact's removal) goes through registerAt alone.
+	switch {
+	case err == nil && out.Code/100 == 2 && out.Expires > 0:
+		r.ua.gate.bindFlow(r.t.Account, r.token, from)
+	case err == nil && expires == 0:
+		r.ua.gate.unbindFlow(r.token)
+	}
+	return out, err
+}
+
+// registerAt is Register with our Contact at localIP, and the address
+// the final answer came from; the caller holds r.mu.
+func (r *Registration) registerAt(ctx context.Context, dest string, localIP net.IP, expires int) (RegisterResult, string, error) {
 	req, contact, err := r.newRequest(dest, localIP, expires)
 	if err != nil {
-		return RegisterResult{}, err
+		return RegisterResult{}, "", err
 	}
 	res, err := r.ua.do(ctx, req)
 	if err != nil {
-		return RegisterResult{}, err
+		return RegisterResult{}, "", err
 	}
 	cred := Credentials{Username: r.t.AuthUsername, Password: r.t.Password}
 	answered := map[string]bool{}
 	for tries := 0; isChallenge(res.StatusCode); tries++ {
 		key, stale, err := authorize(req, res, cred)
 		if err != nil {
-			return resultOf(res, contact, expires), err
+			return resultOf(res, contact, expires), "", err
 		}
 		if (answered[key] && !stale) || tries == maxAuthTries {
 			// The same realm challenges again: the password was refused.
-			return resultOf(res, contact, expires), fmt.Errorf("%w: %d %s", ErrAuth, res.StatusCode, res.Reason)
+			return resultOf(res, contact, expires), "", fmt.Errorf("%w: %d %s", ErrAuth, res.StatusCode, res.Reason)
 		}
 		answered[key] = true
 		r.cseq++
 		req.CSeq().SeqNo = r.cseq
 		req.RemoveHeader("Via")
 		if res, err = r.ua.do(ctx, req); err != nil {
-			return RegisterResult{}, err
+			return RegisterResult{}, "", err
 		}
 	}
-	out := resultOf(res, contact, expires)
-	switch {
-	case out.Code/100 == 2 && out.Expires > 0:
-		r.ua.gate.bindFlow(r.t.Account, r.token, res.Source())
-	case expires == 0:
-		r.ua.gate.unbindFlow(r.token)
-	}
-	return out, nil
+	return resultOf(res, contact, expires), res.Source(), nil
 }
 
 // maxAuthTries bounds the challenges answered for one request (stale

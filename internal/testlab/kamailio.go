@@ -59,6 +59,8 @@ type Kamailio struct {
 	kamcmd   string
 	runDir   string
 	tlsFiles TLSFiles
+	netns    string // the namespace it runs in (StartKamailioIn), "" for the host's
+	ipBin    string // ip, when netns is set
 
 	mu      sync.Mutex
 	cmd     *exec.Cmd
@@ -265,7 +267,7 @@ func (k *Kamailio) Start() error {
 	// A stale socket from a killed run would make ctl fail to bind.
 	os.Remove(k.CtlSocket)
 
-	cmd := exec.Command(k.bin, "-DD", "-E", "-f", k.CfgFile, "-Y", k.runDir, "-w", k.Dir)
+	cmd := k.command("-DD", "-E", "-f", k.CfgFile, "-Y", k.runDir, "-w", k.Dir)
 	cmd.Dir = k.Dir
 	cmd.Stdout = logf
 	cmd.Stderr = logf
@@ -297,6 +299,9 @@ func (k *Kamailio) Start() error {
 
 // waitReady polls until Kamailio answers, exits or startTimeout passes.
 func (k *Kamailio) waitReady(done <-chan struct{}) error {
+	if k.netns != "" {
+		return k.readyInNetns(done)
+	}
 	deadline := time.Now().Add(startTimeout)
 	var lastErr error
 	sipOK := false
