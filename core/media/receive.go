@@ -19,6 +19,7 @@ type rtpIn struct {
 	reader  Transport
 	buf     []byte
 	latched bool
+	settled bool // packets came from the SDP's address: no latching since
 	flowing bool // Flowing reported
 	dtmf    *DTMFReceiver
 	closed  bool
@@ -45,6 +46,30 @@ func (s *Session) drainRTP(in *rtpIn) {
 	}
 }
 
+// latch follows symmetric RTP: answer where the far end really sends
+// from (it may sit behind a NAT that rewrote the SDP's address), taken
+// from the first packet. A packet from the very address the SDP gives
+// wins over that for good: the first packet may have come from elsewhere
+// (a peer whose relay was not ready yet, or someone injecting packets
+// to draw our media to them).
+func (s *Session) latch(in *rtpIn, from netip.AddrPort) {
+	sdp := s.sdpRemote.Load()
+	if sdp != nil && from == *sdp {
+		in.latched, in.settled = true, true
+		if cur := s.remote.Load(); *cur != from {
+			s.setRemote(from, netip.AddrPortFrom(from.Addr(), from.Port()+1))
+		}
+		return
+	}
+	if in.latched {
+		return
+	}
+	in.latched = true
+	if cur := s.remote.Load(); *cur != from {
+		s.setRemote(from, netip.AddrPortFrom(from.Addr(), from.Port()+1))
+	}
+}
+
 // handleRTP takes one packet that arrived at now.
 func (s *Session) handleRTP(in *rtpIn, data []byte, from netip.AddrPort, now time.Time) {
 	pkt := &in.pkt
@@ -55,13 +80,8 @@ func (s *Session) handleRTP(in *rtpIn, data []byte, from netip.AddrPort, now tim
 		return // not a payload this call negotiated: not ours to latch on
 	}
 	from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
-	if !in.latched {
-		// Symmetric RTP: answer where the far end really sends from
-		// (it may sit behind a NAT that rewrote the SDP's address).
-		in.latched = true
-		if cur := s.remote.Load(); *cur != from {
-			s.setRemote(from, netip.AddrPortFrom(from.Addr(), from.Port()+1))
-		}
+	if !in.settled {
+		s.latch(in, from)
 	}
 	s.lastRTP.Store(now.UnixNano())
 	switch pkt.PayloadType {

@@ -61,6 +61,9 @@ type Session struct {
 	clockRate int
 
 	remote     atomic.Pointer[netip.AddrPort] // latched to the RTP source (symmetric RTP)
+	// sdpRemote is where the SDP says the far end is: latching may move
+	// remote away from it; a packet from it brings remote back for good.
+	sdpRemote atomic.Pointer[netip.AddrPort]
 	remoteRTCP atomic.Pointer[netip.AddrPort]
 	sending    atomic.Bool
 	receiving  atomic.Bool
@@ -145,7 +148,7 @@ func NewSession(tr Transport, dev audio.Device, cfg Config, h Handler) (*Session
 		MaxDelay:  cfg.MaxDelay,
 	})
 	s.stats.Codec = info.Name
-	s.setRemote(cfg.Remote, cfg.RemoteRTCP)
+	s.SetRemote(cfg.Remote, cfg.RemoteRTCP)
 	s.sending.Store(true)
 	s.receiving.Store(true)
 	return s, nil
@@ -209,7 +212,11 @@ func (s *Session) PauseMediaGuard(paused bool) {
 }
 
 // SetRemote points the stream at a new address (re-INVITE).
-func (s *Session) SetRemote(rtpAddr, rtcpAddr netip.AddrPort) { s.setRemote(rtpAddr, rtcpAddr) }
+func (s *Session) SetRemote(rtpAddr, rtcpAddr netip.AddrPort) {
+	sdp := netip.AddrPortFrom(rtpAddr.Addr().Unmap(), rtpAddr.Port())
+	s.sdpRemote.Store(&sdp)
+	s.setRemote(rtpAddr, rtcpAddr)
+}
 
 // Mute sends silence instead of the microphone: the stream keeps flowing so
 // NATs and the far end's media guard stay happy, without a re-INVITE.
