@@ -91,6 +91,16 @@ const (
 	mwiBody = "Messages-Waiting: yes\r\nMessage-Account: sip:*97@198.18.0.3\r\nVoice-Message: 2/8 (0/2)\r\n"
 )
 
+var fuzzMessage = wire("Hello, are you there? \u00e9",
+	"MESSAGE sip:softphone@198.18.0.1 SIP/2.0",
+	"Via: SIP/2.0/UDP 198.18.0.2;branch=z9hG4bK-m1",
+	"From: \"Alice\" <sip:alice@198.18.0.2>;tag=m1",
+	"To: <sip:softphone@198.18.0.1>",
+	"Call-ID: msg-1@198.18.0.2",
+	"CSeq: 1 MESSAGE",
+	"Content-Type: text/plain;charset=UTF-8",
+)
+
 func fuzzRequestSeeds() []string {
 	out := []string{
 		fuzzInvite,
@@ -161,15 +171,7 @@ func fuzzRequestSeeds() []string {
 			"Event: message-summary",
 			"Content-Type: application/simple-message-summary",
 		),
-		wire("Hello, are you there? \u00e9",
-			"MESSAGE sip:softphone@198.18.0.1 SIP/2.0",
-			"Via: SIP/2.0/UDP 198.18.0.2;branch=z9hG4bK-m1",
-			"From: \"Alice\" <sip:alice@198.18.0.2>;tag=m1",
-			"To: <sip:softphone@198.18.0.1>",
-			"Call-ID: msg-1@198.18.0.2",
-			"CSeq: 1 MESSAGE",
-			"Content-Type: text/plain;charset=UTF-8",
-		),
+		fuzzMessage,
 		wire(`<?xml version="1.0"?><isComposing xmlns="urn:ietf:params:xml:ns:im-iscomposing"><state>active</state></isComposing>`,
 			"MESSAGE sip:softphone@198.18.0.1 SIP/2.0",
 			"Via: SIP/2.0/UDP 198.18.0.2;branch=z9hG4bK-m2",
@@ -219,4 +221,28 @@ func fuzzRequestSeeds() []string {
 		"\x00\xff garbage \r\n\r\n",
 	}
 	return out
+}
+
+// fuzzSequenceSeeds are requests that make sense one after the other.
+func fuzzSequenceSeeds() [][]string {
+	refer := wire("", append(inDialog("REFER", 6), "Refer-To: <sip:carol@198.18.0.4>")...)
+	referAgain := wire("", append(inDialog("REFER", 7), "Refer-To: <sip:dave@198.18.0.5>")...)
+	progress := wire("SIP/2.0 100 Trying\r\n", append(inDialog("NOTIFY", 8),
+		"Event: refer", "Subscription-State: active", "Content-Type: message/sipfrag")...)
+	final := wire("SIP/2.0 503 Service Unavailable\r\n", append(inDialog("NOTIFY", 9),
+		"Event: refer", "Subscription-State: terminated", "Content-Type: message/sipfrag")...)
+	bye := wire("", inDialog("BYE", 10)...)
+	info := wire("Signal=1\r\nDuration=100\r\n", append(inDialog("INFO", 11), "Content-Type: application/dtmf-relay")...)
+	blf := func(cseq int, state string) string {
+		return wire(crlfBody(dialogInfoBody), append(inSub("dialog", cseq),
+			"Subscription-State: "+state, "Content-Type: application/dialog-info+xml")...)
+	}
+	return [][]string{
+		{refer, referAgain, progress, final},
+		{progress, bye, final, info},
+		{bye, bye, refer},
+		{fuzzRequestSeeds()[1], bye},
+		{blf(5, "active"), blf(5, "active"), blf(4, "active"), blf(6, "terminated;reason=rejected")},
+		{fuzzMessage, fuzzMessage},
+	}
 }

@@ -1,6 +1,7 @@
 package sip
 
 import (
+	"bytes"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -276,6 +277,14 @@ func route(u *UA, req *sip.Request, tx sip.ServerTransaction) {
 	}
 }
 
+// fuzzNext separates the requests of one input: up to fuzzMaxRequests
+// go to the same UA in turn, so that sequences (a REFER and its
+// NOTIFYs, a BYE and what follows it) are explored too.
+const (
+	fuzzNext        = "\x00\x00next\x00\x00"
+	fuzzMaxRequests = 4
+)
+
 // FuzzHandleRequest parses arbitrary bytes with sipgo's parser, as its
 // UDP transport does, and hands what its transaction layer would accept
 // (a request with Via and CSeq) to the UA's handler for the method, with
@@ -285,31 +294,42 @@ func FuzzHandleRequest(f *testing.F) {
 	for _, s := range fuzzRequestSeeds() {
 		f.Add([]byte(s))
 	}
+	for _, seq := range fuzzSequenceSeeds() {
+		f.Add([]byte(strings.Join(seq, fuzzNext)))
+	}
 	log := slog.New(slog.DiscardHandler)
 	local := fuzzLocal()
 	parser := sip.NewParser()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		msg, err := parser.ParseSIP(data)
-		if err != nil {
-			return
-		}
-		req, ok := msg.(*sip.Request)
-		if !ok || req.Via() == nil || req.CSeq() == nil {
-			return // sipgo's transaction layer answers these 400 itself
-		}
-		req.SetTransport("UDP")
-		req.SetSource("198.18.0.2:5060")
-		u := newFuzzUA(t, log, local)
-		establish(t, u, parser)
-		tx := newFuzzTx(u, req)
-		route(u, req, tx)
-		tx.Terminate() // sipgo ends the transaction when the handler returns
-		n := tx.finals(t)
-		switch {
-		case req.IsAck() && n != 0:
-			t.Fatalf("ACK answered %d times", n)
-		case !req.IsAck() && n != 1:
-			t.Fatalf("%s got %d final answers, want 1", req.Method, n)
+		var u *UA
+		for i, raw := range bytes.Split(data, []byte(fuzzNext)) {
+			if i == fuzzMaxRequests {
+				break
+			}
+			msg, err := parser.ParseSIP(raw)
+			if err != nil {
+				continue
+			}
+			req, ok := msg.(*sip.Request)
+			if !ok || req.Via() == nil || req.CSeq() == nil {
+				continue // sipgo's transaction layer answers these 400 itself
+			}
+			req.SetTransport("UDP")
+			req.SetSource("198.18.0.2:5060")
+			if u == nil {
+				u = newFuzzUA(t, log, local)
+				establish(t, u, parser)
+			}
+			tx := newFuzzTx(u, req)
+			route(u, req, tx)
+			tx.Terminate() // sipgo ends the transaction when the handler returns
+			n := tx.finals(t)
+			switch {
+			case req.IsAck() && n != 0:
+				t.Fatalf("request %d: ACK answered %d times", i, n)
+			case !req.IsAck() && n != 1:
+				t.Fatalf("request %d: %s got %d final answers, want 1", i, req.Method, n)
+			}
 		}
 	})
 }
