@@ -2,6 +2,7 @@ package sip
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -315,6 +316,12 @@ func (u *UA) handleInDialog(req *sip.Request, tx sip.ServerTransaction) {
 			err = d.client.ReadBye(req, tx)
 		} else {
 			err = d.server.ReadBye(req, tx)
+		}
+		if errors.Is(err, sipgo.ErrDialogInvalidCseq) {
+			// Out of order (CSeq below the dialog's): refused unanswered
+			// by sipgo, and it must not end the call (RFC 3261 12.2.2).
+			u.respond(tx, req, sip.StatusInternalServerError, "Server Internal Error", nil)
+			return
 		}
 		if err != nil {
 			u.log.Debug("sip: bye", "error", err)

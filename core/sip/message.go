@@ -89,7 +89,13 @@ func (u *UA) handleMessage(req *sip.Request, tx sip.ServerTransaction) {
 		u.respond(tx, req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist", nil)
 		return
 	}
-	if to := req.To(); to == nil || !to.Params.Has("tag") {
+	if req.From() == nil || req.To() == nil || req.CallID() == nil {
+		// sipgo passes on a request with only Via and CSeq: without its
+		// sender there is no one to show it from or reply to.
+		u.respond(tx, req, sip.StatusBadRequest, "Bad Request (From, To, Call-ID needed)", nil)
+		return
+	}
+	if !req.To().Params.Has("tag") {
 		if _, ok := u.admitted(req, tx); !ok {
 			return
 		}
