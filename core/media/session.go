@@ -60,10 +60,10 @@ type Session struct {
 	cname     string
 	clockRate int
 
-	remote     atomic.Pointer[netip.AddrPort] // latched to the RTP source (symmetric RTP)
+	remote atomic.Pointer[netip.AddrPort] // latched to the RTP source (symmetric RTP)
 	// sdpRemote is where the SDP says the far end is: latching may move
 	// remote away from it; a packet from it brings remote back for good.
-	sdpRemote atomic.Pointer[netip.AddrPort]
+	sdpRemote  atomic.Pointer[netip.AddrPort]
 	remoteRTCP atomic.Pointer[netip.AddrPort]
 	sending    atomic.Bool
 	receiving  atomic.Bool
