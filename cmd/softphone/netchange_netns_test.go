@@ -219,15 +219,21 @@ func addressChangeDuringCall(t *testing.T, transport, mediaEnc string) {
 	}
 }
 
-// toneShare is the share of the 100 ms windows of span (from the start of
-// the WAV file at path) where hz is at most 30 dB under full scale.
-func toneShare(t *testing.T, path string, hz float64, span [2]time.Duration) float64 {
+// readMono is the WAV file at path, mixed down to one channel, and its rate.
+func readMono(t *testing.T, path string) ([]int16, int) {
 	t.Helper()
 	pcm, rate, ch, err := testlab.ReadWAV(path)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	mono := testlab.MixMono(pcm, ch)
+	return testlab.MixMono(pcm, ch), rate
+}
+
+// toneShare is the share of the 100 ms windows of span (from the start of
+// the WAV file at path) where hz is at most 30 dB under full scale.
+func toneShare(t *testing.T, path string, hz float64, span [2]time.Duration) float64 {
+	t.Helper()
+	mono, rate := readMono(t, path)
 	win := rate / 10
 	from, to := int(span[0].Seconds()*float64(rate)), int(span[1].Seconds()*float64(rate))
 	if to > len(mono) {
@@ -251,11 +257,7 @@ func toneShare(t *testing.T, path string, hz float64, span [2]time.Duration) flo
 // never does.
 func toneBack(t *testing.T, path string, hz float64, from, until time.Duration) time.Duration {
 	t.Helper()
-	pcm, rate, ch, err := testlab.ReadWAV(path)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	mono := testlab.MixMono(pcm, ch)
+	mono, rate := readMono(t, path)
 	win := rate / 10
 	start, end := int(from.Seconds()*float64(rate)), min(len(mono), int(until.Seconds()*float64(rate)))
 	back := -1

@@ -58,22 +58,32 @@ type harness struct {
 
 func start(t *testing.T, expires int) *harness {
 	t.Helper()
-	h := &harness{
+	h := newHarness(t)
+	h.run(New("alice", h.reg, expires, WithTimer(h.timer.after), WithBackoff(2*time.Second, 30*time.Second)))
+	return h
+}
+
+// newHarness is a harness whose account is not made yet.
+func newHarness(t *testing.T) *harness {
+	return &harness{
 		t:      t,
 		reg:    &fakeRegistrar{asked: make(chan int, 10), replies: make(chan reply, 10)},
 		timer:  &fakeTimer{requests: make(chan timerReq, 10)},
 		events: make(chan Status, 100),
 		done:   make(chan struct{}),
 	}
-	h.acc = New("alice", h.reg, expires, WithTimer(h.timer.after), WithBackoff(2*time.Second, 30*time.Second))
+}
+
+// run runs acc until the test ends, its statuses into h.events.
+func (h *harness) run(acc *Account) {
+	h.acc = acc
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	go func() {
 		defer close(h.done)
 		h.acc.Run(ctx, func(s Status) { h.events <- s })
 	}()
-	t.Cleanup(func() { cancel(); <-h.done })
-	return h
+	h.t.Cleanup(func() { cancel(); <-h.done })
 }
 
 func (h *harness) expectAsked(want int) {

@@ -49,25 +49,12 @@ const keepEvery = 20 * time.Millisecond
 // keepEvery.
 func startPinging(t *testing.T, opts ...Option) (*harness, *fakePinger, warnings) {
 	t.Helper()
-	h := &harness{
-		t:      t,
-		reg:    &fakeRegistrar{asked: make(chan int, 10), replies: make(chan reply, 10)},
-		timer:  &fakeTimer{requests: make(chan timerReq, 10)},
-		events: make(chan Status, 100),
-		done:   make(chan struct{}),
-	}
+	h := newHarness(t)
 	p := &fakePinger{fakeRegistrar: h.reg, pings: make(chan chan error)}
 	w := warnings{c: make(chan string, 10)}
 	opts = append([]Option{WithTimer(h.timer.after), WithBackoff(2*time.Second, 30*time.Second),
 		WithKeepAlive(keepEvery), WithLogger(slog.New(w))}, opts...)
-	h.acc = New("alice", p, 60, opts...)
-	ctx, cancel := context.WithCancel(context.Background())
-	h.cancel = cancel
-	go func() {
-		defer close(h.done)
-		h.acc.Run(ctx, func(s Status) { h.events <- s })
-	}()
-	t.Cleanup(func() { cancel(); <-h.done })
+	h.run(New("alice", p, 60, opts...))
 	return h, p, w
 }
 

@@ -90,24 +90,11 @@ func (f *flowRegistrar) FlowUp() bool {
 // A lost TCP or TLS flow (the registrar restarted and closed it) asks
 // for a REGISTER at once, once per loss.
 func TestLostFlowRegistersAgainAtOnce(t *testing.T) {
-	h := &harness{
-		t:      t,
-		reg:    &fakeRegistrar{asked: make(chan int, 10), replies: make(chan reply, 10)},
-		timer:  &fakeTimer{requests: make(chan timerReq, 10)},
-		events: make(chan Status, 100),
-		done:   make(chan struct{}),
-	}
+	h := newHarness(t)
 	f := &flowRegistrar{fakeRegistrar: h.reg, seen: make(chan bool)}
 	f.up.Store(true)
-	h.acc = New("alice", f, 60, WithTimer(h.timer.after), WithKeepAlive(0), WithFlowCheck(5*time.Millisecond),
-		WithLogger(slog.New(slog.DiscardHandler)))
-	ctx, cancel := context.WithCancel(context.Background())
-	h.cancel = cancel
-	go func() {
-		defer close(h.done)
-		h.acc.Run(ctx, func(s Status) { h.events <- s })
-	}()
-	t.Cleanup(func() { cancel(); <-h.done })
+	h.run(New("alice", f, 60, WithTimer(h.timer.after), WithKeepAlive(0), WithFlowCheck(5*time.Millisecond),
+		WithLogger(slog.New(slog.DiscardHandler))))
 	h.register()
 	f.up.Store(false)
 	h.expectAsked(60)
