@@ -121,3 +121,21 @@ func fuzzSecure(t *testing.T, offer []byte, known func(error) bool) {
 		}
 	}
 }
+
+// An offer with more media lines than MaxMediaLines, or larger than
+// MaxBody, is refused as malformed before pion builds it.
+func TestOfferLimits(t *testing.T) {
+	head := "v=0\r\no=- 1 1 IN IP4 198.18.0.2\r\ns=-\r\nc=IN IP4 198.18.0.2\r\nt=0 0\r\n"
+	line := "m=audio 4000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+	if _, err := ReadOffer([]byte(head + strings.Repeat(line, MaxMediaLines))); err != nil {
+		t.Fatalf("%d media lines refused: %v", MaxMediaLines, err)
+	}
+	for name, offer := range map[string]string{
+		"media lines": head + strings.Repeat(line, MaxMediaLines+1),
+		"size":        head + line + strings.Repeat("a=x-filler:0123456789\r\n", MaxBody/20),
+	} {
+		if _, err := ReadOffer([]byte(offer)); !errors.Is(err, ErrMalformed) {
+			t.Errorf("too many %s: %v, want ErrMalformed", name, err)
+		}
+	}
+}

@@ -18,7 +18,8 @@ import (
 // scanner's flood is neither, and is shed before it costs more than a
 // read.
 const (
-	// MaxMessage bounds one SIP message, headers and body.
+	// MaxMessage bounds one SIP message, headers and body (sipgo's read
+	// buffer: a datagram is read into this much).
 	MaxMessage = 32 << 10
 	// MaxHeaders bounds the header lines of one message.
 	MaxHeaders = 100
@@ -92,7 +93,9 @@ func (s *shield) filter(props sip.TransportReadProps, data []byte) ([]byte, erro
 	// reading altogether, where on a stream it closes one connection.
 	_, datagram := props.RemoteAddr.(*net.UDPAddr)
 	stream := !datagram && !strings.EqualFold(props.Transport, "udp")
-	if !stream && len(data) > MaxMessage {
+	// sipgo reads a datagram into MaxMessage bytes: one that fills them
+	// was cut short.
+	if !stream && len(data) >= MaxMessage {
 		s.count(src.Addr(), func(r *Refusals) { r.Oversize++ })
 		return nil, nil
 	}

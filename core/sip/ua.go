@@ -95,7 +95,9 @@ func Listen(listen string, opts ...Option) (*UA, error) {
 	uaOpts := []sipgo.UserAgentOption{
 		sipgo.WithUserAgent(o.name),
 		sipgo.WithUserAgentParser(sip.NewParser(func(p *sip.Parser) { p.MaxMessageLength = MaxMessage })),
-		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerReadFilter(u.shield.filter)),
+		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerReadFilter(u.shield.filter),
+			sip.WithTransportLayerLogger(sipgoLog(o.log))),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(sipgoLog(o.log))),
 	}
 	if o.tls != nil {
 		uaOpts = append(uaOpts, sipgo.WithUserAgenTLSConfig(o.tls))
