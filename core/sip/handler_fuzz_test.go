@@ -272,8 +272,8 @@ func establish(t *testing.T, u *UA, p *sip.Parser) {
 	u.dialogs.Store(d)
 }
 
-// route is Listen's routing of requests to the UA's handlers; what Listen
-// answers inline (OPTIONS, methods without a handler) gets the 405 its
+// route is Listen's routing of requests to the UA's handlers, through
+// the limits (guard) as there; methods without a handler get the 405 its
 // no-route handler gives.
 func route(u *UA, req *sip.Request, tx sip.ServerTransaction) {
 	switch req.Method {
@@ -285,6 +285,8 @@ func route(u *UA, req *sip.Request, tx sip.ServerTransaction) {
 		u.guard(u.handleNotify)(req, tx)
 	case sip.MESSAGE:
 		u.guard(u.handleMessage)(req, tx)
+	case sip.OPTIONS:
+		u.guard(u.handleOptions)(req, tx)
 	default:
 		u.respond(tx, req, sip.StatusMethodNotAllowed, "Method Not Allowed", nil)
 	}

@@ -131,19 +131,7 @@ func Listen(listen string, opts ...Option) (*UA, error) {
 			u.log.Debug("sip: respond 405", "error", err)
 		}
 	})
-	srv.OnOptions(u.guard(func(req *sip.Request, tx sip.ServerTransaction) {
-		if to := req.To(); to == nil || !to.Params.Has("tag") {
-			if _, ok := u.admitted(req, tx); !ok {
-				return
-			}
-		}
-		res := sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil)
-		res.AppendHeader(sip.NewHeader("Allow", allowed))
-		res.AppendHeader(sip.NewHeader("Accept", "application/sdp"))
-		if err := tx.Respond(res); err != nil {
-			u.log.Debug("sip: respond OPTIONS", "error", err)
-		}
-	}))
+	srv.OnOptions(u.guard(u.handleOptions))
 	srv.OnInvite(u.guard(u.handleInvite))
 	srv.OnAck(u.guard(u.handleInDialog))
 	srv.OnBye(u.guard(u.handleInDialog))
@@ -166,6 +154,22 @@ func Listen(listen string, opts ...Option) (*UA, error) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return u, nil
+}
+
+// handleOptions answers OPTIONS with what we take; out of a dialog only
+// to those who may reach us at all (the gate).
+func (u *UA) handleOptions(req *sip.Request, tx sip.ServerTransaction) {
+	if to := req.To(); to == nil || !to.Params.Has("tag") {
+		if _, ok := u.admitted(req, tx); !ok {
+			return
+		}
+	}
+	res := sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil)
+	res.AppendHeader(sip.NewHeader("Allow", allowed))
+	res.AppendHeader(sip.NewHeader("Accept", "application/sdp"))
+	if err := tx.Respond(res); err != nil {
+		u.log.Debug("sip: respond OPTIONS", "error", err)
+	}
 }
 
 func (u *UA) serve(f func() error, network string) {
