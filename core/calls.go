@@ -25,6 +25,13 @@ import (
 // ErrUnknownCall is returned for a call id the phone does not have.
 var ErrUnknownCall = errors.New("unknown call")
 
+// Errors of SendDTMF: a digit outside 0-9 * # A-D, or a far end that
+// did not agree to RFC 4733 events.
+var (
+	ErrDTMFDigit = media.ErrDTMFDigit
+	ErrNoDTMF    = media.ErrNoDTMF
+)
+
 // DialOptions are per-call settings of Dial.
 type DialOptions struct {
 	Account string // account to call from; "" picks one by the address

@@ -8,6 +8,10 @@ import (
 	"github.com/softphone/softphone/core/sip"
 )
 
+// ErrBadAddress is returned for an address that is no SIP URI, user or
+// number (the caller's mistake, not the network's).
+var ErrBadAddress = errors.New("bad address")
+
 // errNoDomain means the address is a user or number and there is no
 // account's domain to put it at.
 var errNoDomain = sip.ErrNoDomain
@@ -41,7 +45,7 @@ func (p *Engine) resolveTarget(to string, account string) (*line, string, error)
 		}
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("%w: %w", ErrBadAddress, err)
 	}
 	if ln == nil {
 		for _, l := range p.lines() {
