@@ -85,4 +85,3 @@ func (f *fakePhone) log() []string {
 	defer f.mu.Unlock()
 	return append([]string(nil), f.calls...)
 }
-
