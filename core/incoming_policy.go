@@ -95,7 +95,7 @@ func (p *Engine) editAccounts(ctx context.Context, account string, edit func(*co
 		found = true
 		before := accounts[i]
 		edit(&accounts[i])
-		changed = changed || accounts[i] != before
+		changed = changed || !accounts[i].Equal(before)
 	}
 	if !found {
 		return fmt.Errorf("%w %q", ErrUnknownAccount, account)

@@ -263,6 +263,13 @@ func (m *Machine) Is(states ...State) bool {
 	return false
 }
 
+// Missed reports an incoming call that ended never answered and that we
+// did not decline: the journal's missed calls and the CTI "missed"
+// trigger share this one definition.
+func (i Info) Missed() bool {
+	return i.Direction == Inbound && i.Answered.IsZero() && i.State == Ended && i.Reason != "rejected"
+}
+
 // Established is true once answered and until the end.
 func (i Info) Established() bool {
 	return i.State == Connected || i.State == Held || i.State == RemoteHeld

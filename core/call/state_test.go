@@ -158,3 +158,23 @@ func TestEncryptionJSON(t *testing.T) {
 		t.Fatalf("empty encryption marshalled: %s", b)
 	}
 }
+
+func TestMissed(t *testing.T) {
+	at := time.Unix(1000, 0)
+	for _, tt := range []struct {
+		name string
+		info Info
+		want bool
+	}{
+		{"unanswered incoming, caller gave up", Info{Direction: Inbound, State: Ended, Reason: "remote hung up"}, true},
+		{"unanswered incoming, forwarded on no answer", Info{Direction: Inbound, State: Ended, Reason: "forwarded", Code: 302}, true},
+		{"declined by us", Info{Direction: Inbound, State: Ended, Reason: "rejected", Code: 603}, false},
+		{"answered", Info{Direction: Inbound, State: Ended, Answered: at}, false},
+		{"still ringing", Info{Direction: Inbound, State: Incoming}, false},
+		{"outgoing not answered", Info{Direction: Outgoing, State: Ended, Reason: "busy"}, false},
+	} {
+		if got := tt.info.Missed(); got != tt.want {
+			t.Errorf("%s: Missed() = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -35,12 +35,20 @@ func (a Account) String() string {
 	return b.String()
 }
 
-// GoString keeps %#v from printing the passwords. It writes the fields
-// one by one, as %#v would: a type converted from Account would pick up
-// Media's GoString through the embedding and print only that.
+// Equal reports whether a and b hold the same settings (Account has
+// slices, so == does not compile).
+func (a Account) Equal(b Account) bool { return reflect.DeepEqual(a, b) }
+
+// GoString keeps %#v from printing the passwords and the webhook secret.
+// It writes the fields one by one, as %#v would: a type converted from
+// Account would pick up an embedded GoString (Media's, CTI's) and print
+// only that.
 func (a Account) GoString() string {
 	if a.Password != "" {
 		a.Password = "[redacted]"
+	}
+	if a.WebhookSecret != "" {
+		a.WebhookSecret = "[redacted]"
 	}
 	v := reflect.ValueOf(a)
 	var b strings.Builder
@@ -55,8 +63,8 @@ func (a Account) GoString() string {
 	return b.String()
 }
 
-// LogValue renders the account for log/slog without the password; only
-// whether one is set is logged.
+// LogValue renders the account for log/slog without the passwords and the
+// webhook secret; only whether they are set is logged.
 func (a Account) LogValue() slog.Value {
 	attrs := []slog.Attr{
 		slog.String("name", a.Name),
@@ -79,5 +87,6 @@ func (a Account) LogValue() slog.Value {
 		attrs = append(attrs, slog.Bool("tls_insecure_skip_verify", true))
 	}
 	attrs = append(attrs, a.Media.logAttrs()...)
+	attrs = append(attrs, a.CTI.logAttrs()...)
 	return slog.GroupValue(attrs...)
 }

@@ -8,11 +8,13 @@ package config
 // allowed for (an empty transport is fine) but nothing is normalized:
 // a is a copy. A relative CAFile is checked relative to the current
 // directory, since a has no file to be relative to. Messages never
-// contain the password.
+// contain the password or the webhook secret. The webhook secret is not
+// required with webhook_url, as [cti] may hold it.
 func CheckAccount(a Account, others []Account) map[string]string {
 	r := &report{}
 	v := validator{r: r, pos: presentKeys("", accountKeys), bad: map[string]bool{}}
 	v.account("", &a, "")
+	v.cti("", &a.CTI, nil, true)
 	if a.Name != "" {
 		for _, o := range others {
 			if o.Name == a.Name {

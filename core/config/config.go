@@ -31,11 +31,15 @@ const PasswordInKeyring = "keyring"
 
 // Config is a loaded, validated configuration file.
 type Config struct {
-	Path     string // file it was loaded from
-	SIP      SIP
-	Audio    Audio
-	Video    Video
-	UI       UI
+	Path  string // file it was loaded from
+	SIP   SIP
+	Audio Audio
+	Video Video
+	UI    UI
+	// CTI is the screen-pop, hooks and webhook of direct calls and the
+	// default of every account's (CTIFor).
+	CTI      CTI
+	API      API
 	Accounts []Account
 }
 
@@ -148,6 +152,9 @@ type Account struct {
 	Enabled               bool
 	Features              // call handling, voicemail and presence (features.go)
 	Media                 // media encryption and NAT traversal (media.go)
+	// CTI overrides [cti] key by key for this account's calls (cti.go);
+	// the webhook secret is never printed, as the passwords.
+	CTI
 }
 
 // DefaultPath returns the per-user config file location,
@@ -215,7 +222,11 @@ func (c *Config) Clone() Config {
 	n := *c
 	n.Audio.Codecs = slices.Clone(c.Audio.Codecs)
 	n.Video.Codecs = slices.Clone(c.Video.Codecs)
+	n.CTI = c.CTI.clone()
 	n.Accounts = slices.Clone(c.Accounts)
+	for i := range n.Accounts {
+		n.Accounts[i].CTI = n.Accounts[i].CTI.clone()
+	}
 	return n
 }
 

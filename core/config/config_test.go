@@ -80,7 +80,7 @@ func TestParseFull(t *testing.T) {
 		Proxy: "127.0.0.1:5060", Transport: "tls", TLSInsecureSkipVerify: true,
 		Expires: 3600, Enabled: false, Media: Media{Encryption: EncryptionSRTP},
 	}
-	if cfg.Accounts[0] != alice {
+	if !cfg.Accounts[0].Equal(alice) {
 		t.Errorf("account 1 = %#v\nwant %#v", cfg.Accounts[0], alice)
 	}
 	if got := cfg.Accounts[0].AuthUser(); got != "alice-auth" {
@@ -100,7 +100,7 @@ domain = "example.com"
 	}
 	want := Account{Name: "bob", Username: "bob", Domain: "example.com",
 		Transport: "udp", Expires: 600, Enabled: true, Media: Media{Encryption: EncryptionSRTP}}
-	if cfg.Accounts[0] != want {
+	if !cfg.Accounts[0].Equal(want) {
 		t.Errorf("account = %#v\nwant %#v", cfg.Accounts[0], want)
 	}
 	if got := cfg.Accounts[0].AuthUser(); got != "bob" {

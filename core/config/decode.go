@@ -22,7 +22,7 @@ type decoder struct {
 }
 
 var (
-	rootKeys    = []string{"sip", "audio", "video", "ui", "account"}
+	rootKeys    = []string{"sip", "audio", "video", "ui", "cti", "api", "account"}
 	sipKeys     = []string{"listen", "user_agent", "allow_direct", "allow_direct_from", "max_ringing"}
 	audioKeys   = []string{"input", "output", "codecs", "ringtone", "record_dir", "record_channels"}
 	uiKeys      = []string{"theme"}
@@ -36,6 +36,8 @@ var (
 		"answer_after_hints", "voicemail", "mwi", "presence",
 		"media_encryption", "media_encryption_mandatory", "srtp_over_insecure_signalling",
 		"stun_server", "turn_server", "turn_username", "turn_password", "ice", "ice_relay_only",
+		"popup_url", "popup_on", "on_ring", "on_answer", "on_hangup", "on_missed",
+		"hook_timeout", "webhook_url", "webhook_secret", "country_code",
 	}
 )
 
@@ -59,6 +61,14 @@ func (d *decoder) config(root *node) *Config {
 		case "ui":
 			if d.table(v, "ui") {
 				d.ui(v, &cfg.UI)
+			}
+		case "cti":
+			if d.table(v, "cti") {
+				d.ctiTable(v, &cfg.CTI)
+			}
+		case "api":
+			if d.table(v, "api") {
+				d.api(v, &cfg.API)
 			}
 		case "account":
 			cfg.Accounts = d.accounts(v)
@@ -142,7 +152,7 @@ func (d *decoder) account(t *node, prefix string, a *Account) {
 		case "enabled":
 			d.boolean(v, field, &a.Enabled)
 		default:
-			if !d.feature(v, field, k, &a.Features) && !d.mediaKey(v, field, k, &a.Media) {
+			if !d.feature(v, field, k, &a.Features) && !d.mediaKey(v, field, k, &a.Media) && !d.ctiKey(v, field, k, &a.CTI) {
 				d.unknown(v, field, k, accountKeys)
 			}
 		}

@@ -22,7 +22,7 @@ type merger struct {
 	lastEnd  int // line after the old text written last, -1 after a new table
 }
 
-// section is how a top-level table ("sip", "audio", "ui") renders in the
+// section is how a top-level table ("sip", "audio", "ui", ...) renders in the
 // old and in the new configuration.
 type section struct {
 	name     string
@@ -35,6 +35,8 @@ func (m *merger) sections() []section {
 		{"audio", audioKVs(m.old.Audio), audioKVs(m.cfg.Audio)},
 		{"video", videoKVs(m.old.Video), videoKVs(m.cfg.Video)},
 		{"ui", uiKVs(m.old.UI), uiKVs(m.cfg.UI)},
+		{"cti", ctiKVs(m.old.CTI), ctiKVs(m.cfg.CTI)},
+		{"api", apiKVs(m.old.API), apiKVs(m.cfg.API)},
 	}
 }
 

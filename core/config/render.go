@@ -96,7 +96,7 @@ func accountKVs(a Account) []kv {
 		optKV("voicemail", a.Voicemail),
 		boolKV("mwi", !a.NoMWI, true),
 		boolKV("presence", a.Presence, false),
-	}, mediaKVs(a)...)
+	}, append(mediaKVs(a), ctiKVs(a.CTI)...)...)
 }
 
 // filePassword is the password as the file holds it: none when it is in

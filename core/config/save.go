@@ -70,7 +70,7 @@ func (c *Config) normalized() (Config, error) {
 	for _, p := range []struct {
 		prefix string
 		keys   []string
-	}{{"sip", sipKeys}, {"audio", audioKeys}, {"video", videoKeys}, {"ui", uiKeys}} {
+	}{{"sip", sipKeys}, {"audio", audioKeys}, {"video", videoKeys}, {"ui", uiKeys}, {"cti", ctiKeys}, {"api", apiKeys}} {
 		maps.Copy(pos, presentKeys(p.prefix, p.keys))
 	}
 	for i := range n.Accounts {
@@ -115,6 +115,10 @@ func diffConfig(a, b *Config) string {
 		return "[video]"
 	case !sameKVs(uiKVs(a.UI), uiKVs(b.UI)):
 		return "[ui]"
+	case !sameKVs(ctiKVs(a.CTI), ctiKVs(b.CTI)):
+		return "[cti]"
+	case !sameKVs(apiKVs(a.API), apiKVs(b.API)):
+		return "[api]"
 	case len(a.Accounts) != len(b.Accounts):
 		return "number of accounts"
 	}

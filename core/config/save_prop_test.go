@@ -57,7 +57,7 @@ func (e *propEnv) account(r *rand.Rand) Account {
 func (e *propEnv) randomize(r *rand.Rand, a *Account, field string) {
 	if field == "" {
 		field = pick(r, "display_name", "password", "password", "auth_username", "proxy", "ca_file",
-			"transport", "expires", "enabled", "tls_insecure_skip_verify", "domain", "media", "ice")
+			"transport", "expires", "enabled", "tls_insecure_skip_verify", "domain", "media", "ice", "cti")
 	}
 	switch field {
 	case "display_name":
@@ -93,7 +93,25 @@ func (e *propEnv) randomize(r *rand.Rand, a *Account, field string) {
 	case "ice":
 		on, off := true, false
 		a.ICE = pick(r, nil, &on, &off)
+	case "cti":
+		a.CTI = randomCTI(r)
 	}
+}
+
+// randomCTI is valid CTI settings, the webhook with its secret.
+func randomCTI(r *rand.Rand) CTI {
+	c := CTI{
+		PopupURL:    pick(r, "", "https://crm.example/{number}?n={name}", "http://[::1]:8080/x"),
+		PopupOn:     pick(r, "", PopupOnRing, PopupOnAnswer),
+		OnRing:      pick(r, []string(nil), []string{"ring"}, []string{"/bin/x", strings.ReplaceAll(oddString(r, 6), "\x00", ""), ""}),
+		OnMissed:    pick(r, []string(nil), []string{quotable(oddString(r, 4)) + "m"}),
+		HookTimeout: pick(r, 0, 1, MaxHookTimeout),
+		CountryCode: pick(r, "", "1", "44", "358"),
+	}
+	if r.IntN(2) == 0 {
+		c.WebhookURL, c.WebhookSecret = "https://hooks.example/x", marker+"0123456789"+oddString(r, 16)
+	}
+	return c
 }
 
 // mutate applies one random edit to c.
@@ -133,6 +151,8 @@ func (e *propEnv) mutate(r *rand.Rand, c *Config) {
 			Codecs:   codecs,
 			Ringtone: pick(r, "", "ring.wav", e.ring),
 		}
+	case op == 9 && r.IntN(2) == 0:
+		c.CTI = randomCTI(r)
 	default:
 		c.UI.Theme = pick(r, "", "light", "dark")
 	}
@@ -216,7 +236,7 @@ func checkKeptBlocks(t *testing.T, old *Config, prev []byte, c *Config, text str
 			same = reflect.DeepEqual(old.SIP, c.SIP)
 		case b.name == "account":
 			a, ok := c.Account(old.Accounts[k].Name)
-			same = ok && a == old.Accounts[k]
+			same = ok && a.Equal(old.Accounts[k])
 			k++
 		}
 		if block := string(l.text(b.start, b.end)); same && !strings.Contains(text, strings.TrimRight(block, "\n")) {

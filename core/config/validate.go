@@ -25,6 +25,8 @@ func validate(r *report, cfg *Config, d *decoder, baseDir string) {
 	v.audio(&cfg.Audio, baseDir)
 	v.video(&cfg.Video)
 	v.ui(&cfg.UI)
+	v.cti("cti", &cfg.CTI, nil, false)
+	v.api(&cfg.API, baseDir)
 	if len(cfg.Accounts) == 0 {
 		cfg.Accounts = nil // as from a file without [[account]]
 	}
@@ -36,6 +38,7 @@ func validate(r *report, cfg *Config, d *decoder, baseDir string) {
 		}
 		a := &cfg.Accounts[i]
 		v.account(prefix, a, baseDir)
+		v.cti(prefix, &a.CTI, &cfg.CTI, false)
 		if a.Name == "" {
 			continue
 		}

@@ -236,7 +236,7 @@ func find(accounts []config.Account, name string) (config.Account, bool) {
 // the registration, because calls in progress read their line's settings
 // without a lock.
 func (l *Line) withConfig(a config.Account) *Line {
-	if l.Cfg == a {
+	if l.Cfg.Equal(a) {
 		return l
 	}
 	n := *l
@@ -246,7 +246,7 @@ func (l *Line) withConfig(a config.Account) *Line {
 
 // sameRegistration reports whether two versions of an account can keep
 // one running line: the settings read per call (do not disturb, busy,
-// forwarding, auto-answer, media protection and NAT) do not touch the
+// forwarding, auto-answer, media protection and NAT, CTI) do not touch the
 // registration. Voicemail and presence settings still count, since their
 // subscriptions run with it.
 func sameRegistration(a, b config.Account) bool {
@@ -256,6 +256,7 @@ func sameRegistration(a, b config.Account) bool {
 		fb.ForwardAlways, fb.ForwardBusy, fb.ForwardNoAnswer, fb.ForwardNoAnswerAfter
 	fa.AutoAnswer, fa.AnswerAfterHints = fb.AutoAnswer, fb.AnswerAfterHints
 	a.Media = b.Media
+	a.CTI = b.CTI
 	return sameLine(a, b)
 }
 
@@ -263,7 +264,7 @@ func sameRegistration(a, b config.Account) bool {
 // password is kept does not matter to the registration.
 func sameLine(a, b config.Account) bool {
 	a.PasswordStore, b.PasswordStore = "", ""
-	return a == b
+	return a.Equal(b)
 }
 
 // TLSPolicy is what the lines' TLS servers need of certificate checks.

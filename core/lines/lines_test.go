@@ -29,7 +29,7 @@ func TestSameRegistration(t *testing.T) {
 	if l.withConfig(a) != l {
 		t.Error("withConfig of the same settings made a new line")
 	}
-	if n := l.withConfig(b); n == l || n.Cfg != b || l.Cfg != a {
+	if n := l.withConfig(b); n == l || !n.Cfg.Equal(b) || !l.Cfg.Equal(a) {
 		t.Error("withConfig changed the old line or kept the old settings")
 	}
 }

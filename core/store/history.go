@@ -84,11 +84,6 @@ func (c Call) Outgoing() bool { return c.Direction == string(call.Outgoing) }
 // Ongoing reports whether the call has not ended (yet).
 func (c Call) Ongoing() bool { return c.Ended.IsZero() }
 
-// missed is an incoming call never answered that we did not decline.
-func missed(i call.Info) bool {
-	return i.Direction == call.Inbound && i.Answered.IsZero() && i.State == call.Ended && i.Reason != "rejected"
-}
-
 // RecordCall writes a call's state: the first time a call id is seen it is
 // added, then each change updates it. Safe to call for every CallEvent.
 // A recording stays with the call once stopped (the latest one when the
@@ -102,7 +97,7 @@ func (s *Store) RecordCall(ctx context.Context, i call.Info) error {
 	if !i.Answered.IsZero() && !i.EndedAt.IsZero() {
 		dur = i.EndedAt.Sub(i.Answered).Milliseconds()
 	}
-	m := missed(i)
+	m := i.Missed()
 	_, err := s.db.ExecContext(ctx, `INSERT INTO calls (call_id, direction, account, remote_uri, display_name,
 		state, started, answered, ended, reason, code, codec, updated, missed, seen, hold_count, duration_ms,
 		remote_norm, owner, owner_pid, recording, encryption)

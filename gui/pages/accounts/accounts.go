@@ -99,7 +99,7 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 func (p *Page) sync(m env.Model) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.ver == 0 || !slices.Equal(p.accounts, m.Config.Accounts) {
+	if p.ver == 0 || !slices.EqualFunc(p.accounts, m.Config.Accounts, config.Account.Equal) {
 		p.accounts = slices.Clone(m.Config.Accounts)
 		p.ver++
 	}

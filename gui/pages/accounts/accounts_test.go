@@ -156,7 +156,7 @@ func TestNewAccountSaved(t *testing.T) {
 		Name: "mobile", DisplayName: "Carol", Username: "carol", Password: "hunter2",
 		Domain: "voip.example.net", Transport: "tls", Expires: 600, Enabled: true,
 	})
-	if !slices.Equal(got, want) {
+	if !slices.EqualFunc(got, want, config.Account.Equal) {
 		t.Errorf("UpdateAccounts got\n%#v\nwant\n%#v", got, want)
 	}
 	if h.page.ed != nil {
@@ -190,7 +190,7 @@ func TestEditKeepsOrderAndPassword(t *testing.T) {
 	got := p.SavedAccounts()[0]
 	w := office()
 	w.Name = "work"
-	if !slices.Equal(got, []config.Account{w, home(), lab()}) {
+	if !slices.EqualFunc(got, []config.Account{w, home(), lab()}, config.Account.Equal) {
 		t.Errorf("got %#v", got)
 	}
 }
@@ -235,7 +235,7 @@ func TestRemoveAsksFirst(t *testing.T) {
 	}
 	h.Click("Remove account home")
 	h.Click("Remove account home for good")
-	if len(p.SavedAccounts()) != 1 || !slices.Equal(p.SavedAccounts()[0], []config.Account{office(), lab()}) {
+	if len(p.SavedAccounts()) != 1 || !slices.EqualFunc(p.SavedAccounts()[0], []config.Account{office(), lab()}, config.Account.Equal) {
 		t.Fatalf("updates = %v", p.SavedAccounts())
 	}
 	if h.page.ed != nil {
@@ -266,7 +266,7 @@ func TestEnableSwitch(t *testing.T) {
 	}
 	l := lab()
 	l.Enabled = true
-	if !slices.Equal(p.SavedAccounts()[0], []config.Account{office(), home(), l}) {
+	if !slices.EqualFunc(p.SavedAccounts()[0], []config.Account{office(), home(), l}, config.Account.Equal) {
 		t.Errorf("got %#v", p.SavedAccounts()[0])
 	}
 	h.Must("Disable account lab")

@@ -214,8 +214,8 @@ func (ed *editor) update(gtx layout.Context, e *env.Env, p *Page) {
 
 	// Validate as the user types: when the form or the other accounts
 	// change, not every frame (CheckAccount may read the CA file).
-	if a := ed.account(); a != ed.checked || ver != ed.checkVer {
-		if ed.checkVer >= 0 && a != ed.checked {
+	if a := ed.account(); !a.Equal(ed.checked) || ver != ed.checkVer {
+		if ed.checkVer >= 0 && !a.Equal(ed.checked) {
 			p.mu.Lock()
 			ed.serverErrs, ed.saveErr = nil, ""
 			p.mu.Unlock()

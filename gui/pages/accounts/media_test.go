@@ -25,7 +25,7 @@ func TestDTLSRequiredSaved(t *testing.T) {
 	}
 	w := home()
 	w.Encryption, w.EncryptionMandatory = config.EncryptionDTLS, true
-	if got := p.SavedAccounts()[0]; !slices.Equal(got, []config.Account{office(), w, lab()}) {
+	if got := p.SavedAccounts()[0]; !slices.EqualFunc(got, []config.Account{office(), w, lab()}, config.Account.Equal) {
 		t.Errorf("saved %#v, want %#v", got[1], w)
 	}
 }
@@ -68,7 +68,7 @@ func TestInsecureKeysSwitchOnlyForSRTPWithoutTLS(t *testing.T) {
 	h.Click("Save the account")
 	w := home()
 	w.Transport, w.SRTPOverInsecure = "tcp", true
-	if got := p.SavedAccounts(); len(got) != 1 || got[0][1] != w {
+	if got := p.SavedAccounts(); len(got) != 1 || !got[0][1].Equal(w) {
 		t.Errorf("saved %v, want %#v", got, w)
 	}
 
@@ -115,7 +115,7 @@ func TestTURNWithoutUsernameBlocksSave(t *testing.T) {
 	w := home()
 	w.STUNServer, w.TURNServer, w.TURNUsername, w.TURNPassword, w.ICERelayOnly =
 		"stun.example.com:3479", "turn.example.com", "alice", "x", true
-	if got := p.SavedAccounts(); len(got) != 1 || got[0][1] != w {
+	if got := p.SavedAccounts(); len(got) != 1 || !got[0][1].Equal(w) {
 		t.Errorf("saved %v, want %#v", got, w)
 	}
 }
@@ -235,7 +235,7 @@ func TestMediaRoundTrip(t *testing.T) {
 			if len(got) != 1 {
 				t.Fatalf("UpdateAccounts calls = %d (descriptions %q)", len(got), h.Descriptions())
 			}
-			if got[0][i] != a {
+			if !got[0][i].Equal(a) {
 				t.Errorf("saved\n%#v\nwant\n%#v", got[0][i], a)
 			}
 			if ice := got[0][i].ICE; (ice == nil) != (a.ICE == nil) || ice != nil && *ice != *a.ICE {
