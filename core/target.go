@@ -57,3 +57,7 @@ func (p *Engine) resolveTarget(to string, account string) (*line, string, error)
 	}
 	return ln, uri, nil
 }
+
+// LinkTarget is the address a clicked sip:, sips:, tel: or callto: link
+// dials; ok false for any other link (see sip.LinkTarget).
+func LinkTarget(link string) (string, bool) { return sip.LinkTarget(link) }

@@ -26,12 +26,17 @@ type callFlags struct {
 
 func (f *callFlags) register(fs *flag.FlagSet) {
 	f.registerCommon(fs, "account to use")
+	f.registerAudio(fs)
+	fs.DurationVar(&f.hangupAfter, "hangup-after", 0, "hang up this long after the call connects")
+}
+
+// registerAudio adds the flags that choose the calls' audio.
+func (f *callFlags) registerAudio(fs *flag.FlagSet) {
 	fs.StringVar(&f.play, "play", "", "WAV file to send instead of the microphone (loops)")
 	fs.StringVar(&f.record, "record", "", "WAV file to record what is received")
 	fs.StringVar(&f.input, "input", "", "microphone to use (see 'softphone devices'; default: the system's)")
 	fs.StringVar(&f.output, "output", "", "speaker to use (default: the system's)")
 	fs.StringVar(&f.codecs, "codecs", "", "codecs in preference order, e.g. opus,g722,pcmu,pcma")
-	fs.DurationVar(&f.hangupAfter, "hangup-after", 0, "hang up this long after the call connects")
 }
 
 // registerCommon adds the flags every phone-running command has: data

@@ -20,6 +20,7 @@ import (
 	"github.com/softphone/softphone/core/config"
 	"github.com/softphone/softphone/gui"
 	"github.com/softphone/softphone/gui/theme"
+	"github.com/softphone/softphone/internal/api"
 	"github.com/softphone/softphone/platform/notify"
 	"github.com/softphone/softphone/platform/ringer"
 )
@@ -35,7 +36,21 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 	dark := fset.Bool("dark", false, "dark theme (default: the [ui] theme of the configuration)")
 	asJSON := fset.Bool("json", false, "also print the phone's events as JSON lines on stdout (automation, tests)")
 	verbose := fset.Bool("v", false, "verbose logging on stderr")
-	if err := fset.Parse(args); err != nil {
+	apiFlag := fset.String("api", "", "serve the local API on `HOST:PORT` or unix:/PATH (default: [api] listen; none if unset)")
+	if err := parseArgs(fset, args); err != nil {
+		os.Exit(exitUsage)
+	}
+	// A clicked link: the running window dials it, or this one will.
+	dialOnStart := ""
+	switch {
+	case fset.NArg() == 1 && isLink(fset.Arg(0)):
+		to, handed, code := launchLink(ctx, *cfgPath, fset.Arg(0), stderr)
+		if handed {
+			os.Exit(code)
+		}
+		dialOnStart = to
+	case fset.NArg() > 0:
+		fmt.Fprintf(stderr, "softphone: unexpected argument %q (a command, or a sip:, tel: or callto: link)\n\n%s", fset.Arg(0), usage)
 		os.Exit(exitUsage)
 	}
 	log := newLogger(stderr, *verbose)
@@ -73,10 +88,31 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 		}()
 	}
 	startRinger(ctx, phone, driver, cfg.Audio, log)
+	startCTI(ctx, phone, log)
+	// One window per configuration: later launches hand their calls here.
+	if _, err := serveInstance(ctx, phone, cfg.Path, log); err != nil {
+		log.Warn("no instance socket: clicked links will open another window", "error", err)
+	}
+	if addr := apiAddr(*apiFlag, cfg, ""); addr != "" {
+		bound, _, err := serveAPI(ctx, phone, cfg, addr, log)
+		if err != nil {
+			c.close(ctx)
+			fmt.Fprintf(stderr, "softphone: api: %v\n", err)
+			os.Exit(exitUsage)
+		}
+		if *asJSON {
+			apiLine(os.Stdout, true, bound)
+		}
+	}
 	if err := phone.Start(ctx); err != nil {
 		c.close(ctx)
 		fmt.Fprintf(stderr, "softphone: %v\n", err)
 		os.Exit(exitRuntime)
+	}
+	if dialOnStart != "" {
+		if _, err := api.Dial(ctx, phone, dialOnStart, "", false); err != nil {
+			log.Error("dial the clicked link", "to", dialOnStart, "error", err)
+		}
 	}
 	if n, err := notify.New(); err == nil {
 		opt.Notifier = n

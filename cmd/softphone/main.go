@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/softphone/softphone/core"
 )
 
 // Exit codes shared by the subcommands.
@@ -43,16 +45,23 @@ Commands:
   devices    list the audio devices (for --input and --output)
   history    list calls (--json, --missed, --limit N, --mark-seen; delete ID, clear)
   contacts   list, import FILE.vcf, export [FILE], add, delete, speeddial SLOT NUMBER
+  serve      a headless phone serving the local API (REST + WebSocket events),
+             with screen-pop, hooks and webhooks (--api ADDR)
+  api token  print the local API's token (--rotate for a new one)
+  dial NUMBER
+             make the running softphone (window or serve) place a call
   help       show this help
 
-With no command, softphone opens its window (flags: --config F, --dark).
+With no command, softphone opens its window (flags: --config F, --dark,
+--api ADDR). With a sip:, sips:, tel: or callto: link, the running
+softphone dials it, or the window opens and dials it.
 
 Run 'softphone COMMAND -h' for a command's flags.
 `
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	if args := os.Args[1:]; len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+	if args := os.Args[1:]; len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" || isLink(args[0]) {
 		runGUI(ctx, args, os.Stderr) // does not return
 	}
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
@@ -97,6 +106,12 @@ func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return cmdHistory(ctx, args[1:], stdout, stderr)
 	case "contacts":
 		return cmdContacts(ctx, args[1:], stdout, stderr)
+	case "serve":
+		return cmdServe(ctx, args[1:], stdout, stderr)
+	case "api":
+		return cmdAPI(ctx, args[1:], stdout, stderr)
+	case "dial":
+		return cmdDial(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -117,4 +132,10 @@ func newLogger(stderr io.Writer, verbose bool) *slog.Logger {
 	l := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(l)
 	return l
+}
+
+// isLink says whether arg is a link the desktop hands us to dial.
+func isLink(arg string) bool {
+	_, ok := core.LinkTarget(arg)
+	return ok
 }
