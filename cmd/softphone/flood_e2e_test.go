@@ -26,6 +26,8 @@ type phoneProc struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	exit  chan error
+	// stderr is what the program logged.
+	stderr *testlab.SyncBuffer
 
 	mu    sync.Mutex // guards lines
 	lines []map[string]any
@@ -33,8 +35,16 @@ type phoneProc struct {
 
 func startPhoneProc(t *testing.T, bin, cfg string) *phoneProc {
 	t.Helper()
+	return startProgram(t, bin, nil, "console", "--json", "--config", cfg, "--data", t.TempDir())
+}
+
+// startProgram runs the program with args (and env added to the test's
+// environment), collecting its JSON output lines.
+func startProgram(t *testing.T, bin string, env []string, args ...string) *phoneProc {
+	t.Helper()
 	p := &phoneProc{t: t, exit: make(chan error, 1)}
-	p.cmd = exec.Command(bin, "console", "--json", "--config", cfg, "--data", t.TempDir())
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Env = append(os.Environ(), env...)
 	var err error
 	if p.stdin, err = p.cmd.StdinPipe(); err != nil {
 		t.Fatal(err)
@@ -43,7 +53,8 @@ func startPhoneProc(t *testing.T, bin, cfg string) *phoneProc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stderr := &testlab.SyncBuffer{}
+	p.stderr = &testlab.SyncBuffer{}
+	stderr := p.stderr
 	p.cmd.Stderr = stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
