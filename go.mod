@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	gioui.org v0.10.3
+	github.com/coder/websocket v1.8.15
 	github.com/emersion/go-vcard v0.0.0-20260618161152-d854b7e0e2d3
 	github.com/emiago/sipgo v1.7.2
 	github.com/gen2brain/malgo v0.11.24
