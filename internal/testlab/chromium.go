@@ -326,10 +326,6 @@ func (b *Browser) Console() []string {
 	return append([]string(nil), b.console...)
 }
 
-// Stderr is what chromium itself has written so far (less its D-Bus
-// complaints).
-func (b *Browser) Stderr() string { return b.stderr.String() }
-
 // stop closes the DevTools connection, then asks chromium to quit (it
 // takes its renderers with it) and kills whatever of its process group is
 // left after chromiumStopTimeout. It waits until no process of chromium's

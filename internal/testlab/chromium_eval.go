@@ -88,11 +88,30 @@ func truthy(v string) bool {
 // withStderr adds the tail of chromium's output to err when chromium has
 // gone: why it went is there.
 func (b *Browser) withStderr(err error) error {
+	if !b.gone() {
+		return err
+	}
+	return fmt.Errorf("%w (chromium exited: %v)\n--- chromium stderr ---\n%s", err, b.cmd.ProcessState, tail(b.stderr.String(), 4000))
+}
+
+// gone says whether chromium has exited. A lost connection is usually the
+// first sign of an exit, so the exit is then given a second to show.
+func (b *Browser) gone() bool {
 	select {
 	case <-b.exited:
-		return fmt.Errorf("%w (chromium exited: %v)\n--- chromium stderr ---\n%s", err, b.cmd.ProcessState, tail(b.stderr.String(), 4000))
+		return true
 	default:
-		return err
+	}
+	select {
+	case <-b.cdp.done:
+	default:
+		return false
+	}
+	select {
+	case <-b.exited:
+		return true
+	case <-time.After(time.Second):
+		return false
 	}
 }
 

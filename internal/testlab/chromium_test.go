@@ -111,3 +111,16 @@ func TestChromiumJavaScriptErrors(t *testing.T) {
 		})
 	})
 }
+
+func TestChromiumGoneIsAnError(t *testing.T) {
+	b := StartChromium(t, "data:text/html,<p>short-lived</p>")
+	kill(b.cmd.Process) // chromium and its renderers, as a crash would
+	_, err := b.Eval(context.Background(), `1`)
+	if err == nil || !strings.Contains(err.Error(), "chromium exited") || !strings.Contains(err.Error(), "--- chromium stderr ---") {
+		t.Errorf("Eval on a dead chromium = %v; want an error saying it exited, with its stderr", err)
+	}
+	t.Logf("the error: %v", err)
+	if _, err := b.WaitFor(context.Background(), `1`); err == nil {
+		t.Error("WaitFor on a dead chromium returned no error")
+	}
+}
