@@ -6,19 +6,20 @@ BIN       := bin/softphone
 # Debian packages: cgo libraries (Opus, Gio's X11/Wayland/EGL), and for the
 # tests a real Kamailio registrar (with TLS), baresip as the far-end peer,
 # PulseAudio for the device loopback test, Xvfb for the real-window test,
-# coturn, nftables and iproute2 for the NAT tests.
+# coturn, nftables and iproute2 for the NAT tests, chromium for the browser
+# tests, xdg-utils and desktop-file-utils for make install and its test.
 DEB_PKGS  := gcc pkg-config libopus-dev libopusfile-dev libvpx-dev libopenh264-dev openssl ca-certificates \
              libwayland-dev libx11-dev libx11-xcb-dev libxkbcommon-x11-dev libxkbcommon-dev \
              libgles2-mesa-dev libegl1-mesa-dev libegl-dev libgles-dev libffi-dev libxcursor-dev libvulkan-dev \
              kamailio kamailio-tls-modules kamailio-presence-modules baresip-core pulseaudio pulseaudio-utils \
              xvfb xauth libgl1-mesa-dri libegl-mesa0 xdotool imagemagick x11-utils dbus-daemon \
-             coturn nftables iproute2 iputils-ping
+             coturn nftables iproute2 iputils-ping xdg-utils desktop-file-utils chromium
 # make bench also compares with linphone-desktop when it can install it.
 BENCH_PKGS := linphone-desktop
 GO_MIN    := 1.24
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: all deps build run test unit lint fuzz bench bench-go clean
+.PHONY: all deps build run test unit lint fuzz bench bench-go clean install uninstall
 
 all: build
 
@@ -102,3 +103,51 @@ bench-go:
 
 clean:
 	rm -rf bin
+
+# install puts the program, its desktop entry and its icon in the user's own
+# directories (no root needed) and makes it the handler of sip:, sips:, tel:
+# and callto: links, so that a click in a browser or a CRM dials. It builds
+# bin/softphone first (Go rebuilds only what changed); `make install BIN=FILE`
+# installs FILE instead, unbuilt (another build, or a test's stand-in).
+# Paths with spaces are refused: make and the entry's Exec split on them.
+PREFIX       ?= $(HOME)/.local
+DATA_HOME    := $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
+INSTALL_BIN  := $(PREFIX)/bin/softphone
+DESKTOP_DIR  := $(DATA_HOME)/applications
+ICON_DIR     := $(DATA_HOME)/icons/hicolor/scalable/apps
+MIMEAPPS     := $(or $(XDG_CONFIG_HOME),$(HOME)/.config)/mimeapps.list
+URI_SCHEMES  := sip sips tel callto
+
+install:
+	@case "$(INSTALL_BIN)$(DESKTOP_DIR)" in *" "*) echo "install: PREFIX and XDG_DATA_HOME must not contain spaces"; exit 1;; esac
+	@if [ "$(origin BIN)" = file ]; then echo "$(GO) build -o $(BIN) ./cmd/softphone"; $(GO) build -o $(BIN) ./cmd/softphone || exit 1; fi
+	install -D -m 0755 $(BIN) $(INSTALL_BIN)
+	install -d $(DESKTOP_DIR)
+	sed 's|^Exec=softphone |Exec=$(INSTALL_BIN) |' deploy/linux/softphone.desktop > $(DESKTOP_DIR)/softphone.desktop.new
+	@grep -q '^Exec=$(INSTALL_BIN) %u$$' $(DESKTOP_DIR)/softphone.desktop.new || { echo "install: no Exec= line to rewrite in deploy/linux/softphone.desktop"; rm -f $(DESKTOP_DIR)/softphone.desktop.new; exit 1; }
+	chmod 0644 $(DESKTOP_DIR)/softphone.desktop.new
+	mv -f $(DESKTOP_DIR)/softphone.desktop.new $(DESKTOP_DIR)/softphone.desktop
+	install -D -m 0644 assets/icons/softphone.svg $(ICON_DIR)/softphone.svg
+	@if command -v xdg-mime >/dev/null; then \
+	  for s in $(URI_SCHEMES); do \
+	    echo "xdg-mime default softphone.desktop x-scheme-handler/$$s"; \
+	    xdg-mime default softphone.desktop x-scheme-handler/$$s || exit 1; \
+	  done; \
+	else echo "no xdg-mime (apt-get install xdg-utils): links are not handed to softphone"; fi
+	@if command -v update-desktop-database >/dev/null; then update-desktop-database -q $(DESKTOP_DIR); fi
+
+# uninstall removes what install put there and the link defaults that name
+# softphone.desktop; a default the user gave another program stays (one that
+# install replaced is not brought back). A mimeapps.list or a desktop
+# database cache left with no entry at all goes too.
+uninstall:
+	rm -f $(INSTALL_BIN) $(DESKTOP_DIR)/softphone.desktop $(ICON_DIR)/softphone.svg
+	@if [ -f $(MIMEAPPS) ]; then \
+	  for s in $(URI_SCHEMES); do \
+	    sed -i --follow-symlinks "/^x-scheme-handler\/$$s=softphone\.desktop;\?$$/d" $(MIMEAPPS) || exit 1; \
+	  done; \
+	fi
+	@if command -v update-desktop-database >/dev/null && [ -d $(DESKTOP_DIR) ]; then update-desktop-database -q $(DESKTOP_DIR); fi
+	@for f in $(MIMEAPPS) $(DESKTOP_DIR)/mimeinfo.cache; do \
+	  if [ -f $$f ] && ! grep -qv '^\(\[.*\]\)\?[[:space:]]*$$' $$f; then echo "rm $$f (no entry left)"; rm -f $$f; fi; \
+	done
