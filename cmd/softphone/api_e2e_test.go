@@ -25,7 +25,7 @@ func TestAPIDrivesCallsWithBaresip(t *testing.T) {
 	carol := testlab.StartBaresip(t, testlab.BaresipOptions{User: "carol", Kamailio: k, Codecs: []string{"pcmu"}})
 	bin := buildBinary(t)
 	cfg := consoleConfig(t, k, "")
-	s := startServe(t, bin, cfg, append(consoleArgs(t, cfg)[4:], "--codecs", "pcmu", "-v")...)
+	s := startServe(t, bin, cfg, nil, append(consoleArgs(t, cfg)[4:], "--codecs", "pcmu", "-v")...)
 
 	// Nothing without the token.
 	for _, tok := range []string{"", "not-the-token-not-the-token-not-the-token"} {

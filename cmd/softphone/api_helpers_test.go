@@ -28,12 +28,12 @@ type servedPhone struct {
 	token    string
 }
 
-// startServe runs `serve --json` with cfg (extra flags after) and waits
-// for its API.
-func startServe(t *testing.T, bin, cfg string, extra ...string) *servedPhone {
+// startServe runs `serve --json` with cfg (extra flags after, env added
+// to the test's environment) and waits for its API.
+func startServe(t *testing.T, bin, cfg string, env []string, extra ...string) *servedPhone {
 	t.Helper()
 	runDir := filepath.Join(t.TempDir(), "run")
-	env := []string{"XDG_RUNTIME_DIR=" + runDir}
+	env = append([]string{"XDG_RUNTIME_DIR=" + runDir}, env...)
 	args := append([]string{"serve", "--json", "--config", cfg, "--data", t.TempDir(), "--api", "127.0.0.1:0"}, extra...)
 	p := startProgram(t, bin, env, args...)
 	m := p.wait(15*time.Second, "the api line", func(m map[string]any) bool { return m["event"] == "api" })

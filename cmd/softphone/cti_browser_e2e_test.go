@@ -31,7 +31,7 @@ func TestBrowserShowsTheCallerOnRing(t *testing.T) {
 	if out, err := exec.Command(bin, "contacts", "add", "--data", data, "Bob Builder", "sip:bob@"+k.Domain).CombinedOutput(); err != nil {
 		t.Fatalf("contacts add: %v\n%s", err, out)
 	}
-	s := startServe(t, bin, cfg, "--data", data, "--codecs", "pcmu")
+	s := startServe(t, bin, cfg, nil, "--data", data, "--codecs", "pcmu")
 	s.waitRegistered(15 * time.Second)
 	ws := s.openEvents("")
 
