@@ -126,7 +126,7 @@ func TestScreenPopHooksAndWebhooksOnRealCalls(t *testing.T) {
 	hook := filepath.Join(dir, "hook.sh")
 	for path, body := range map[string]string{
 		filepath.Join(fakeBin, "xdg-open"): "#!/bin/sh\nprintf '%s\\n' \"$1\" >> " + popups + "\n",
-		hook: "#!/bin/sh\nprintf '%s|%s|%s|%s|%s\\n' \"$1\" \"$SOFTPHONE_EVENT\" \"$SOFTPHONE_NUMBER\" \"$SOFTPHONE_NAME\" \"$SOFTPHONE_CALL_ID\" >> " + hookLog + "\n",
+		hook:                               "#!/bin/sh\nprintf '%s|%s|%s|%s|%s\\n' \"$1\" \"$SOFTPHONE_EVENT\" \"$SOFTPHONE_NUMBER\" \"$SOFTPHONE_NAME\" \"$SOFTPHONE_CALL_ID\" >> " + hookLog + "\n",
 	} {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
