@@ -1,12 +1,15 @@
 package cti
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/config"
+	"github.com/softphone/softphone/core/state"
 )
 
 // TestTriggers: each call fires each of its triggers once, in order,
@@ -128,5 +131,22 @@ func TestPopupNeverAnythingButHTTP(t *testing.T) {
 	r.stop()
 	if got := o.opened(); len(got) != 0 {
 		t.Errorf("opened %q", got)
+	}
+}
+
+// TestWatchEndsWithContext: Watch returns when its context ends, though
+// the stream stays open.
+func TestWatchEndsWithContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		Watch(ctx, make(chan state.Event), Options{})
+		close(done)
+	}()
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Watch did not return when its context ended")
 	}
 }
