@@ -91,6 +91,18 @@ func TestAPIDrivesCallsWithBaresip(t *testing.T) {
 		t.Fatalf("transferred call ended with transfer %v: %v", tr, ended.m)
 	}
 
+	// `softphone dial` from a script reaches the running phone.
+	dial := exec.Command(s.bin, "dial", "--config", s.cfg, "sip:bob@"+k.Domain)
+	dial.Env = append(dial.Environ(), s.env...)
+	out, err := dial.Output()
+	if err != nil {
+		t.Fatalf("softphone dial: %v", err)
+	}
+	dialled := strings.TrimSpace(string(out))
+	ev.wait(10*time.Second, "the dialled call connected", isCall(dialled, "connected"))
+	s.must("POST", "/v1/calls/"+dialled+"/hangup", nil)
+	ev.wait(10*time.Second, "the dialled call ended", isCall(dialled, "ended"))
+
 	// An incoming call answered and hung up through the API.
 	if err := carol.Hangup(); err != nil {
 		t.Logf("carol hangup: %v", err)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -34,6 +35,7 @@ func TestBrowserShowsTheCallerOnRing(t *testing.T) {
 	s := startServe(t, bin, cfg, nil, "--data", data, "--codecs", "pcmu")
 	s.waitRegistered(15 * time.Second)
 	ws := s.openEvents("")
+	var seenIDs []any
 
 	page, err := filepath.Abs("../../testdata/cti/screenpop.html")
 	if err != nil {
@@ -47,38 +49,49 @@ func TestBrowserShowsTheCallerOnRing(t *testing.T) {
 		t.Fatalf("the page did not connect: %v", err)
 	}
 
-	if err := bob.Dial("sip:alice@" + k.Domain); err != nil {
-		t.Fatal(err)
+	// Five rings: the page must show each caller within a second; the
+	// figures are logged (ring → WebSocket message, ring → page DOM).
+	var toWS, toDOM []time.Duration
+	for i := range 5 {
+		if err := bob.Dial("sip:alice@" + k.Domain); err != nil {
+			t.Fatal(err)
+		}
+		ring := ws.wait(10*time.Second, "incoming call "+strconv.Itoa(i), func(m map[string]any) bool {
+			return m["event"] == "call" && m["state"] == "incoming" && !slices.Contains(seenIDs, m["id"])
+		})
+		id := ring.m["id"].(string)
+		seenIDs = append(seenIDs, id)
+		started, err := time.Parse(time.RFC3339Nano, ring.m["started"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.WaitFor(ctx, `document.getElementById("caller").dataset.call === `+strconv.Quote(id)); err != nil {
+			t.Fatalf("the page does not show call %s: %v", id, err)
+		}
+		name, _ := b.Eval(ctx, `document.getElementById("caller").textContent`)
+		if name != "Bob Builder" {
+			t.Fatalf("the page shows %q, want the contact's name Bob Builder", name)
+		}
+		at, err := b.Eval(ctx, `document.getElementById("caller").dataset.at`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := strconv.ParseInt(at, 10, 64)
+		if err != nil {
+			t.Fatalf("data-at %q: %v", at, err)
+		}
+		dom := time.UnixMilli(ms).Sub(started)
+		if dom > time.Second {
+			t.Fatalf("ring %d: the page showed the caller %v after the ring, want within 1 s", i, dom)
+		}
+		toWS, toDOM = append(toWS, ring.at.Sub(started)), append(toDOM, dom)
+		if err := bob.Hangup(); err != nil {
+			t.Fatal(err)
+		}
+		ws.wait(10*time.Second, "call "+strconv.Itoa(i)+" ended", isCall(id, "ended"))
 	}
-	ring := ws.wait(10*time.Second, "the incoming call", func(m map[string]any) bool {
-		return m["event"] == "call" && m["state"] == "incoming"
-	})
-	started, err := time.Parse(time.RFC3339Nano, ring.m["started"].(string))
-	if err != nil {
-		t.Fatal(err)
-	}
-	name, err := b.WaitFor(ctx, `document.getElementById("caller").textContent`)
-	if err != nil {
-		t.Fatalf("the page shows no caller: %v", err)
-	}
-	if name != "Bob Builder" {
-		t.Fatalf("the page shows %q, want the contact's name Bob Builder", name)
-	}
-	at, err := b.Eval(ctx, `document.getElementById("caller").dataset.at`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := strconv.ParseInt(at, 10, 64)
-	if err != nil {
-		t.Fatalf("data-at %q: %v", at, err)
-	}
-	shown := time.UnixMilli(ms)
-	toWS, toDOM := ring.at.Sub(started), shown.Sub(started)
-	t.Logf("ring → WebSocket message: %v; ring → page DOM: %v", toWS, toDOM)
-	if toDOM > time.Second {
-		t.Fatalf("the page showed the caller %v after the ring, want within 1 s", toDOM)
-	}
-	if id, _ := b.Eval(ctx, `document.getElementById("caller").dataset.call`); id != ring.m["id"] {
-		t.Fatalf("the page shows call %q, the ring was %v", id, ring.m["id"])
-	}
+	slices.Sort(toWS)
+	slices.Sort(toDOM)
+	t.Logf("ring → WebSocket message: median %v, max %v; ring → page DOM: median %v, max %v (5 rings)",
+		toWS[2], toWS[4], toDOM[2], toDOM[4])
 }

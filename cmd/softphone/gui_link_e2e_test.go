@@ -20,8 +20,19 @@ func TestClickedLinksDialInTheOneWindow(t *testing.T) {
 	link := "sip:bob@" + k.Domain + "?Subject=from%20a%20web%20page"
 
 	// No window yet: this launch is the window, and it dials the link.
-	w := &callsWindow{window: startWindow(t, xenv, "--config", cfg, "--data", t.TempDir(), "--json", link), taken: map[int]bool{}}
+	w := &callsWindow{window: startWindow(t, xenv, "--config", cfg, "--data", t.TempDir(), "--json", "--api", "127.0.0.1:0", link), taken: map[int]bool{}}
 	first := w.wait("the linked call connected", 20*time.Second, callIs("", "connected", "bob"))
+	// The window serves the API when asked to: it lists the call.
+	apiAt := w.wait("the api line", time.Second, func(e map[string]any) bool { return e["event"] == "api" })
+	win := &servedPhone{phoneProc: &phoneProc{t: t}, base: "http://" + apiAt["listen"].(string)}
+	tok, err := exec.Command(buildBinary(t), "api", "token", "--config", cfg).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	win.token = strings.TrimSpace(string(tok))
+	if calls, _ := win.must("GET", "/v1/calls", nil)["calls"].([]any); len(calls) != 1 || calls[0].(map[string]any)["id"] != first["id"] {
+		t.Fatalf("the window's API lists %v, want the linked call", calls)
+	}
 	bareWait(t, bob, "CALL_ESTABLISHED", 5*time.Second)
 	if err := bob.Hangup(); err != nil {
 		t.Fatal(err)
