@@ -154,11 +154,9 @@ type rejectRequest struct {
 
 func (s *Server) reject(w http.ResponseWriter, r *http.Request) {
 	var req rejectRequest
-	if r.ContentLength != 0 {
-		if err := readJSON(w, r, &req); err != nil {
-			fail(w, err)
-			return
-		}
+	if err := readOptionalJSON(w, r, &req); err != nil {
+		fail(w, err)
+		return
 	}
 	id := r.PathValue("id")
 	var err error

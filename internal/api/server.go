@@ -1,9 +1,11 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -86,6 +88,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 		// The standard library's own log would print client errors
 		// (bad TLS handshakes) without level: send them to ours.
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
@@ -168,6 +171,20 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return &badRequest{msg: "bad JSON body: more than one value"}
 	}
 	return nil
+}
+
+// readOptionalJSON is readJSON for a body that may be absent (however
+// the client sends nothing: no Content-Length, chunked, "").
+func readOptionalJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		return &badRequest{msg: "bad body: " + err.Error()}
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return readJSON(w, r, v)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

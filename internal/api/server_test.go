@@ -147,6 +147,7 @@ func TestCommandsReachThePhone(t *testing.T) {
 		{"POST", "/v1/calls/c1/answer", "", 200, "answer c1"},
 		{"POST", "/v1/calls/c1/reject", "", 200, "decline c1"},
 		{"POST", "/v1/calls/c1/reject", `{"code":486}`, 200, "reject c1 486"},
+		{"POST", "/v1/calls/c1/reject", " \n", 200, "decline c1"},
 		{"POST", "/v1/calls/c1/hangup", "", 200, "hangup c1"},
 		{"POST", "/v1/calls/c1/hold", "", 200, "hold c1"},
 		{"POST", "/v1/calls/c1/resume", "", 200, "resume c1"},
