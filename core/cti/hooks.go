@@ -35,7 +35,7 @@ func (w *watcher) hook(t Trigger, argv []string, timeout time.Duration, v Vars) 
 		defer cancel()
 		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 		cmd.Env = env
-		stderr := &head{max: stderrHead}
+		stderr := &Head{Max: stderrHead}
 		cmd.Stderr = stderr
 		// A child that keeps stderr open after the hook is killed must
 		// not keep us waiting.
@@ -71,25 +71,26 @@ func (v Vars) environ(t Trigger) []string {
 	}
 }
 
-// head keeps the first max bytes written to it and takes the rest
-// without keeping it, so a chatty hook neither fills memory nor gets
-// EPIPE.
-type head struct {
-	mu  sync.Mutex
-	max int
-	b   []byte
+// Head keeps the first Max bytes written to it and takes the rest
+// without keeping it, so a chatty command (a hook, the browser opener)
+// neither fills memory nor gets EPIPE. Its String is what it kept.
+type Head struct {
+	Max int
+
+	mu sync.Mutex // guards b: a command's stdout and stderr may share it
+	b  []byte
 }
 
-func (h *head) Write(p []byte) (int, error) {
+func (h *Head) Write(p []byte) (int, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if n := h.max - len(h.b); n > 0 {
+	if n := h.Max - len(h.b); n > 0 {
 		h.b = append(h.b, p[:min(n, len(p))]...)
 	}
 	return len(p), nil
 }
 
-func (h *head) String() string {
+func (h *Head) String() string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return strings.TrimSpace(string(h.b))

@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"net/url"
 	"os/exec"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/softphone/softphone/core/cti"
@@ -39,7 +37,7 @@ func (browser) Open(ctx context.Context, target string) error {
 		return fmt.Errorf("open: %w on this system", errors.ErrUnsupported)
 	}
 	cmd := exec.CommandContext(ctx, name, args...)
-	stderr := &head{max: 256}
+	stderr := &cti.Head{Max: 256}
 	cmd.Stderr = stderr
 	cmd.WaitDelay = waitDelay
 	if err := cmd.Run(); err != nil {
@@ -52,26 +50,4 @@ func (browser) Open(ctx context.Context, target string) error {
 		return fmt.Errorf("open: %s: %w", name, err)
 	}
 	return nil
-}
-
-// head keeps the first max bytes written to it.
-type head struct {
-	mu  sync.Mutex
-	max int
-	b   []byte
-}
-
-func (h *head) Write(p []byte) (int, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if n := h.max - len(h.b); n > 0 {
-		h.b = append(h.b, p[:min(n, len(p))]...)
-	}
-	return len(p), nil
-}
-
-func (h *head) String() string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return strings.TrimSpace(string(h.b))
 }
