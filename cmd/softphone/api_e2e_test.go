@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -181,4 +182,22 @@ func TestServeRefusesARemoteAddressWithoutAllowRemote(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(strings.ToLower(string(out)), "tls") {
 		t.Fatalf("allow_remote without TLS: %v %q, want refused naming TLS", err, out)
 	}
+}
+
+// TestOnePhonePerConfiguration: a second phone with the configuration of
+// a running one does not start (it would register the same accounts and
+// write the same history); it says which one runs.
+func TestOnePhonePerConfiguration(t *testing.T) {
+	bin := buildBinary(t)
+	cfg := writeFile(t, "[sip]\nlisten = \"127.0.0.1:0\"\n")
+	s := startServe(t, bin, cfg, nil)
+	cmd := exec.Command(bin, "serve", "--config", cfg, "--data", t.TempDir(), "--api", "127.0.0.1:0")
+	cmd.Env = append(cmd.Environ(), s.env...)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitRuntime || !strings.Contains(string(out), "already runs") {
+		t.Fatalf("second serve: %v %q, want exit %d saying one already runs", err, out, exitRuntime)
+	}
+	// The first one still serves.
+	s.must("GET", "/v1/state", nil)
 }

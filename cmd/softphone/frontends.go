@@ -35,8 +35,8 @@ func apiAddr(flagValue string, cfg *config.Config, def string) string {
 // the phone starts, so the stream holds every event.
 func serveAPI(ctx context.Context, phone core.Phone, cfg *config.Config, addr string, log *slog.Logger) (bound net.Addr, stop func(), err error) {
 	a := cfg.API
-	if err := config.CheckAPIListen(addr, a.AllowRemote, a.TLSCert != "" && a.TLSKey != ""); err != nil {
-		return nil, nil, err
+	if err := config.CheckAPIListen(addr, a.AllowRemote, a.HasTLS()); err != nil {
+		return nil, nil, &apiAddrError{err}
 	}
 	tok, err := api.LoadOrCreateToken(api.TokenPath(cfg.Path))
 	if err != nil {
@@ -61,6 +61,21 @@ func serveAPI(ctx context.Context, phone core.Phone, cfg *config.Config, addr st
 		}
 	}()
 	return ln.Addr(), func() { cancel(); <-done }, nil
+}
+
+// apiAddrError is an API address the configuration does not allow: the
+// user's to fix (exitUsage), not a failure to listen (exitRuntime).
+type apiAddrError struct{ err error }
+
+func (e *apiAddrError) Error() string { return e.err.Error() }
+func (e *apiAddrError) Unwrap() error { return e.err }
+
+func apiExitCode(err error) int {
+	var ae *apiAddrError
+	if errors.As(err, &ae) {
+		return exitUsage
+	}
+	return exitRuntime
 }
 
 // serveInstance makes phone the one later launches with the same

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -89,8 +90,12 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 	}
 	startRinger(ctx, phone, driver, cfg.Audio, log)
 	startCTI(ctx, phone, log)
-	// One window per configuration: later launches hand their calls here.
-	if _, err := serveInstance(ctx, phone, cfg.Path, log); err != nil {
+	// One phone per configuration: later launches hand their calls here.
+	if _, err := serveInstance(ctx, phone, cfg.Path, log); errors.Is(err, api.ErrInUse) {
+		c.close(ctx)
+		fmt.Fprintf(stderr, "softphone: a softphone already runs with %s\n", cfg.Path)
+		os.Exit(exitRuntime)
+	} else if err != nil {
 		log.Warn("no instance socket: clicked links will open another window", "error", err)
 	}
 	if addr := apiAddr(*apiFlag, cfg, ""); addr != "" {
@@ -98,7 +103,7 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 		if err != nil {
 			c.close(ctx)
 			fmt.Fprintf(stderr, "softphone: api: %v\n", err)
-			os.Exit(exitUsage)
+			os.Exit(apiExitCode(err))
 		}
 		if *asJSON {
 			apiLine(os.Stdout, true, bound)

@@ -65,7 +65,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		c.close(ctx)
 		fmt.Fprintf(stderr, "softphone serve: %v\n", err)
-		return exitUsage
+		return apiExitCode(err)
 	}
 	defer stopAPI()
 	stopCTI := startCTI(ctx, phone, s.log)
