@@ -411,11 +411,13 @@ func (u *UA) handleReferNotify(d *Dialog, req *sip.Request, tx sip.ServerTransac
 	if stale {
 		return // each NOTIFY runs on its own goroutine: an older one came late
 	}
-	if h := d.getHandler(); h != nil && (p.Code != 0 || p.Final) {
-		h.ReferProgress(p)
-	}
+	// The subscription ends before the final report goes up, so whoever
+	// acts on the report finds the dialog's state already settled.
 	if p.Final {
 		d.EndRefer()
+	}
+	if h := d.getHandler(); h != nil && (p.Code != 0 || p.Final) {
+		h.ReferProgress(p)
 	}
 }
 
