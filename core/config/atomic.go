@@ -8,8 +8,8 @@ import (
 	"syscall"
 )
 
-// renameFile is os.Rename; tests replace it to simulate a crash.
-var renameFile = os.Rename
+// renameFile is replaceFile; tests replace it to simulate a crash.
+var renameFile = replaceFile
 
 // writeAtomic replaces path with data, mode 0600: a reader (or a crash)
 // sees either the old content or the new, never a mix. The temporary

@@ -4,11 +4,10 @@ package videocodecs
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/softphone/softphone/core/video"
-	"github.com/softphone/softphone/core/video/h264"
-	"github.com/softphone/softphone/core/video/vp8"
 )
 
 // known are the codec names settings accept, in the default preference
@@ -16,11 +15,11 @@ import (
 // then H.264.
 var known = []string{"vp8", "h264"}
 
-// Default is every codec in the default order.
-func Default() []video.Codec { return []video.Codec{vp8.Codec(), h264.Codec()} }
+// Default is every codec this build has, in the default order.
+func Default() []video.Codec { return built() }
 
 // ByNames is the codecs named (case-insensitive), in that order; empty
-// names give Default.
+// names give Default. A known codec this build lacks is left out.
 func ByNames(names []string) ([]video.Codec, error) {
 	if len(names) == 0 {
 		return Default(), nil
@@ -36,7 +35,7 @@ func ByNames(names []string) ([]video.Codec, error) {
 				break
 			}
 		}
-		if !found {
+		if !found && !slices.ContainsFunc(known, func(k string) bool { return strings.EqualFold(k, n) }) {
 			return nil, fmt.Errorf("video: unknown codec %q (known: %s)", n, strings.Join(known, ", "))
 		}
 	}

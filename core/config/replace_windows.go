@@ -1,0 +1,39 @@
+//go:build windows
+
+package config
+
+import (
+	"errors"
+	"os"
+	"time"
+
+	"golang.org/x/sys/windows"
+)
+
+// replaceTries bounds how long replaceFile waits for a reader to let go:
+// 20 tries, 10 ms doubling to 200 ms, about 3 s in all.
+const replaceTries = 20
+
+// replaceFile puts tmp in path's place in one step (os.Rename is
+// MoveFileEx with MOVEFILE_REPLACE_EXISTING). Windows refuses while
+// another process holds path open without sharing delete (an editor, a
+// virus scanner, the window reading it): "Access denied" or a sharing
+// violation. That passes in a moment, so it is tried again.
+func replaceFile(tmp, path string) error {
+	wait := 10 * time.Millisecond
+	for i := 0; ; i++ {
+		err := os.Rename(tmp, path)
+		if err == nil || i == replaceTries-1 || !transient(err) {
+			return err
+		}
+		time.Sleep(wait)
+		wait = min(2*wait, 200*time.Millisecond)
+	}
+}
+
+// transient says whether err is another process holding the file.
+func transient(err error) bool {
+	return errors.Is(err, windows.ERROR_ACCESS_DENIED) ||
+		errors.Is(err, windows.ERROR_SHARING_VIOLATION) ||
+		errors.Is(err, windows.ERROR_LOCK_VIOLATION)
+}

@@ -1,0 +1,183 @@
+package testlab
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The Windows build, run under Debian's Wine 8.0 for tests. Wine 8.0 lacks
+// two things real Windows has, and the tests work around them without
+// touching what is shipped:
+//   - the Go runtime takes random bytes from ProcessPrng in
+//     bcryptprimitives.dll, which Wine 8.0 does not have: a stand-in DLL
+//     (testdata/wine/bcryptprimitives.c) goes into the test prefix only;
+//   - Go's net fails every UDP socket on Wine's unsupported
+//     SIO_UDP_NETRESET ioctl: the test build (BuildWindows) gets a copy
+//     of net/fd_windows.go through -overlay that lets that one error pass.
+
+// Wine is a private 64-bit Wine prefix made for one test.
+type Wine struct {
+	Prefix string
+	env    []string
+}
+
+const wineInitTimeout = 2 * time.Minute
+
+// StartWine makes a fresh prefix in a temporary directory with the test
+// stand-in for bcryptprimitives.dll (built from repo's testdata). Display:
+// none unless the caller's env passes DISPLAY to Command.
+func StartWine(t testing.TB, repo string) *Wine {
+	t.Helper()
+	Require(t, "wine", "wine wine64")
+	Require(t, "x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")
+	w := &Wine{Prefix: filepath.Join(t.TempDir(), "prefix")}
+	w.env = append(os.Environ(),
+		"WINEPREFIX="+w.Prefix, "WINEARCH=win64", "WINEDEBUG=-all",
+		// No Mono or Gecko prompts; our DLL before Wine's own.
+		"WINEDLLOVERRIDES=mscoree,mshtml=;bcryptprimitives=n,b",
+		"DISPLAY=", "WAYLAND_DISPLAY=")
+	ctx, cancel := context.WithTimeout(context.Background(), wineInitTimeout)
+	defer cancel()
+	if out, err := w.run(ctx, "wineboot", "--init"); err != nil {
+		t.Fatalf("testlab: wineboot: %v\n%s", err, tail(out, 2000))
+	}
+	dll := filepath.Join(w.Prefix, "drive_c", "windows", "system32", "bcryptprimitives.dll")
+	src := filepath.Join(repo, "testdata", "wine")
+	cmd := exec.Command("x86_64-w64-mingw32-gcc", "-shared", "-O2", "-o", dll,
+		filepath.Join(src, "bcryptprimitives.c"), filepath.Join(src, "bcryptprimitives.def"), "-lbcrypt")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("testlab: the ProcessPrng stand-in: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		// The prefix's wineserver lingers a few seconds after its last
+		// program: end it so the directory can go.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, _ = w.run(ctx, "wineserver", "-k")
+	})
+	return w
+}
+
+func (w *Wine) run(ctx context.Context, name string, args ...string) (string, error) {
+	if err := startAllowed(); err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = w.env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// Command runs exe (a Windows program) with args in the prefix; env is
+// added to the prefix's environment (DISPLAY=:N for a window).
+func (w *Wine) Command(ctx context.Context, env []string, exe string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "wine", append([]string{exe}, args...)...)
+	cmd.Env = append(append([]string(nil), w.env...), env...)
+	cmd.WaitDelay = 5 * time.Second
+	return cmd
+}
+
+// WindowsPath is path on the Linux side as a Windows program in the
+// prefix names it (Wine maps Z: to /).
+func WindowsPath(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	return "Z:" + strings.ReplaceAll(abs, "/", `\`)
+}
+
+// winBuild is one cross-build of the program per test process: it is
+// slow (cgo, mingw) and the same for every test.
+var winBuild struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// BuildWindows cross-builds ./cmd/softphone for Windows (both programs:
+// softphone.exe, the window, and softphone-cli.exe) the way `make
+// windows` does, plus the test-only net overlay, and returns the
+// directory holding them. libopus for mingw is built once into repo's
+// build/windows (deploy/windows/opus.sh) and kept.
+func BuildWindows(t testing.TB, repo string) string {
+	t.Helper()
+	Require(t, "x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")
+	winBuild.once.Do(func() { winBuild.dir, winBuild.err = buildWindows(repo) })
+	if winBuild.err != nil {
+		t.Fatalf("testlab: Windows build: %v", winBuild.err)
+	}
+	return winBuild.dir
+}
+
+func buildWindows(repo string) (string, error) {
+	opus := filepath.Join(repo, "build", "windows", "opus")
+	if out, err := exec.Command(filepath.Join(repo, "deploy", "windows", "opus.sh"), opus).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("opus.sh: %v\n%s", err, out)
+	}
+	dir, err := os.MkdirTemp("", "softphone-windows-")
+	if err != nil {
+		return "", err
+	}
+	overlay, err := netOverlay(dir)
+	if err != nil {
+		return "", err
+	}
+	env := append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=1", "CC=x86_64-w64-mingw32-gcc",
+		"PKG_CONFIG_LIBDIR="+filepath.Join(opus, "lib", "pkgconfig"))
+	for _, b := range []struct{ out, tags, ldflags string }{
+		{"softphone.exe", "nolibopusfile", "-H windowsgui"},
+		{"softphone-cli.exe", "nolibopusfile,nogui", ""},
+	} {
+		cmd := exec.Command("go", "build", "-overlay", overlay, "-tags", b.tags, "-ldflags", b.ldflags,
+			"-o", filepath.Join(dir, b.out), "./cmd/softphone")
+		cmd.Dir, cmd.Env = repo, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go build %s: %v\n%s", b.out, err, out)
+		}
+	}
+	return dir, nil
+}
+
+// netOverlay writes the overlay that lets Go's net take UDP sockets under
+// Wine 8.0, whose WSAIoctl refuses SIO_UDP_NETRESET (WSAEOPNOTSUPP);
+// Windows itself accepts it. Only test builds use it.
+func netOverlay(dir string) (string, error) {
+	goroot := runtime.GOROOT()
+	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
+		goroot = strings.TrimSpace(string(out))
+	}
+	orig := filepath.Join(goroot, "src", "net", "fd_windows.go")
+	b, err := os.ReadFile(orig)
+	if err != nil {
+		return "", err
+	}
+	const anchor = "err = syscall.WSAIoctl(fd.pfd.Sysfd, windows.SIO_UDP_NETRESET,"
+	src := string(b)
+	i := strings.Index(src, anchor)
+	if i < 0 {
+		return "", fmt.Errorf("%s: no SIO_UDP_NETRESET call to relax (Go changed): update testlab's overlay", orig)
+	}
+	j := strings.Index(src[i:], "if err != nil {")
+	if j < 0 {
+		return "", fmt.Errorf("%s: unexpected shape after SIO_UDP_NETRESET", orig)
+	}
+	at := i + j
+	src = src[:at] + "if err != nil && err != syscall.Errno(10045) { // WSAEOPNOTSUPP under Wine 8.0" + src[at+len("if err != nil {"):]
+	patched := filepath.Join(dir, "fd_windows.go")
+	if err := os.WriteFile(patched, []byte(src), 0o644); err != nil {
+		return "", err
+	}
+	ov, _ := json.Marshal(map[string]map[string]string{"Replace": {orig: patched}})
+	path := filepath.Join(dir, "overlay.json")
+	return path, os.WriteFile(path, ov, 0o644)
+}
