@@ -8,14 +8,15 @@ BIN       := bin/softphone
 # PulseAudio for the device loopback test, Xvfb for the real-window test,
 # coturn, nftables and iproute2 for the NAT tests, chromium for the browser
 # tests, xdg-utils and desktop-file-utils for make install and its test;
-# mingw-w64 for make windows, and Wine to run the Windows build in tests.
+# mingw-w64, NSIS and osslsigncode for make windows, and Wine to run the
+# Windows build in tests.
 DEB_PKGS  := gcc pkg-config libopus-dev libopusfile-dev libvpx-dev libopenh264-dev openssl ca-certificates \
              libwayland-dev libx11-dev libx11-xcb-dev libxkbcommon-x11-dev libxkbcommon-dev \
              libgles2-mesa-dev libegl1-mesa-dev libegl-dev libgles-dev libffi-dev libxcursor-dev libvulkan-dev \
              kamailio kamailio-tls-modules kamailio-presence-modules baresip-core pulseaudio pulseaudio-utils \
              xvfb xauth libgl1-mesa-dri libegl-mesa0 xdotool imagemagick x11-utils dbus-daemon \
              coturn nftables iproute2 iputils-ping xdg-utils desktop-file-utils chromium \
-             gcc-mingw-w64-x86-64 wine wine64 curl
+             gcc-mingw-w64-x86-64 nsis osslsigncode wine wine64 curl
 # make bench also compares with linphone-desktop when it can install it.
 BENCH_PKGS := linphone-desktop
 GO_MIN    := 1.24
@@ -50,18 +51,28 @@ build:
 
 # windows cross-builds the Windows programs with mingw-w64: softphone.exe
 # (the window; no console) and softphone-cli.exe (the headless commands),
-# into build/windows. libopus is built for mingw from Debian's source
-# package once and kept there (deploy/windows/opus.sh); the exes need no
-# DLL. Video codecs (libvpx, openh264) are not in the Windows build yet:
-# video calls there send and take no video codec.
-WIN_DIR  := build/windows
-WIN_OPUS := $(WIN_DIR)/opus
-WIN_ENV  := GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc \
-            PKG_CONFIG_LIBDIR=$(CURDIR)/$(WIN_OPUS)/lib/pkgconfig
+# and their per-user installer softphone-setup.exe (NSIS, 64-bit), into
+# build/windows (WIN_DIR=... for another place). libopus is built for
+# mingw from Debian's source package once and kept in build/windows/opus
+# (deploy/windows/opus.sh); the exes need no DLL.
+# With WIN_SIGN_CERT and WIN_SIGN_KEY (PEM) the exes and the installer are
+# signed (osslsigncode). Video codecs (libvpx, openh264) are not in the
+# Windows build yet: calls there are audio-only.
+WIN_DIR     ?= build/windows
+WIN_OPUS    := build/windows/opus
+WIN_VERSION ?= 0.1.0
+WIN_ENV     := GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CGO_CFLAGS=-w \
+               PKG_CONFIG_LIBDIR=$(CURDIR)/$(WIN_OPUS)/lib/pkgconfig
+WIN_SIGN    = osslsigncode sign -certs $(WIN_SIGN_CERT) -key $(WIN_SIGN_KEY) -h sha256 -n Softphone \
+              -in $(1) -out $(1).signed && mv $(1).signed $(1)
 windows:
 	deploy/windows/opus.sh $(WIN_OPUS)
 	$(WIN_ENV) $(GO) build -tags nolibopusfile -trimpath -ldflags "-s -w -H windowsgui" -o $(WIN_DIR)/softphone.exe ./cmd/softphone
 	$(WIN_ENV) $(GO) build -tags nolibopusfile,nogui -trimpath -ldflags "-s -w" -o $(WIN_DIR)/softphone-cli.exe ./cmd/softphone
+	@if [ -n "$(WIN_SIGN_CERT)" ]; then \
+	  $(call WIN_SIGN,$(WIN_DIR)/softphone.exe) && $(call WIN_SIGN,$(WIN_DIR)/softphone-cli.exe) || exit 1; fi
+	makensis -V2 -DEXEDIR=$(abspath $(WIN_DIR)) -DVERSION=$(WIN_VERSION) -DOUTFILE=$(abspath $(WIN_DIR))/softphone-setup.exe deploy/windows/softphone.nsi
+	@if [ -n "$(WIN_SIGN_CERT)" ]; then $(call WIN_SIGN,$(WIN_DIR)/softphone-setup.exe) || exit 1; fi
 
 run: deps build
 	./$(BIN) $(ARGS)

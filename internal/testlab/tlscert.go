@@ -26,6 +26,16 @@ type TLSFiles struct {
 // it, both ECDSA P-256 and valid for one day, and writes them as PEM into dir.
 // The server certificate has the SANs IP 127.0.0.1 and DNS localhost.
 func WriteTestCerts(dir string) (TLSFiles, error) {
+	return writeCerts(dir, []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth})
+}
+
+// WriteCodeSigningCerts is WriteTestCerts with a leaf for signing code
+// (Authenticode) instead of a server.
+func WriteCodeSigningCerts(dir string) (TLSFiles, error) {
+	return writeCerts(dir, []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning})
+}
+
+func writeCerts(dir string, usage []x509.ExtKeyUsage) (TLSFiles, error) {
 	now := time.Now().Add(-time.Hour) // tolerate small clock skew
 	notAfter := now.Add(25 * time.Hour)
 
@@ -62,7 +72,7 @@ func WriteTestCerts(dir string) (TLSFiles, error) {
 		NotBefore:    now,
 		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+		ExtKeyUsage:  usage,
 		DNSNames:     []string{"localhost"},
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
 	}

@@ -86,6 +86,23 @@ func (w *Wine) Command(ctx context.Context, env []string, exe string, args ...st
 	return cmd
 }
 
+// User is the Windows user name programs in the prefix run as (Wine
+// takes the Unix user's).
+func (w *Wine) User(t testing.TB) string {
+	t.Helper()
+	ents, err := os.ReadDir(filepath.Join(w.Prefix, "drive_c", "users"))
+	if err != nil {
+		t.Fatalf("testlab: wine users: %v", err)
+	}
+	for _, e := range ents {
+		if e.IsDir() && e.Name() != "Public" {
+			return e.Name()
+		}
+	}
+	t.Fatalf("testlab: no user in %s", w.Prefix)
+	return ""
+}
+
 // WindowsPath is path on the Linux side as a Windows program in the
 // prefix names it (Wine maps Z: to /).
 func WindowsPath(path string) string {
