@@ -171,7 +171,7 @@ func DefaultPath() (string, error) {
 // yields an error wrapping fs.ErrNotExist so callers can offer to create
 // one; invalid content yields Errors.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}

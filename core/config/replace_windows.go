@@ -4,6 +4,7 @@ package config
 
 import (
 	"errors"
+	"io"
 	"os"
 	"time"
 
@@ -29,6 +30,39 @@ func replaceFile(tmp, path string) error {
 		time.Sleep(wait)
 		wait = min(2*wait, 200*time.Millisecond)
 	}
+}
+
+// readFile reads path sharing delete with others, so that a save's
+// replace (a rename over it) can go ahead while the file is being read:
+// os.ReadFile's handle does not share delete, and every save would wait
+// for every reader. A sharing violation from another program's handle
+// is waited out as replaceFile does.
+func readFile(path string) ([]byte, error) {
+	wait := 10 * time.Millisecond
+	for i := 0; ; i++ {
+		b, err := readShared(path)
+		if err == nil || i == replaceTries-1 || !transient(err) {
+			return b, err
+		}
+		time.Sleep(wait)
+		wait = min(2*wait, 200*time.Millisecond)
+	}
+}
+
+func readShared(path string) ([]byte, error) {
+	p, err := windows.UTF16PtrFromString(path)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	h, err := windows.CreateFile(p, windows.GENERIC_READ,
+		windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
+		nil, windows.OPEN_EXISTING, windows.FILE_ATTRIBUTE_NORMAL, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	f := os.NewFile(uintptr(h), path)
+	defer f.Close()
+	return io.ReadAll(f)
 }
 
 // transient says whether err is another process holding the file.

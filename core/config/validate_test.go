@@ -3,6 +3,8 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -156,18 +158,25 @@ func TestCAFile(t *testing.T) {
 		t.Errorf("CAFile = %q, want %q", cfg.Accounts[0].CAFile, good)
 	}
 
+	missing := "no such file or directory"
+	if runtime.GOOS == "windows" {
+		missing = "cannot read CA file" // then the system's own words
+	}
 	tests := []struct{ path, msg string }{
-		{filepath.Join(dir, "missing.pem"), "no such file or directory"},
+		{filepath.Join(dir, "missing.pem"), missing},
 		{notPEM, "contains no PEM certificate"},
 		{dir, "is not a regular file"},
 	}
-	if os.Geteuid() != 0 { // root reads anything
+	// Root reads anything; Windows has no mode bits to take reading away.
+	if os.Geteuid() != 0 && runtime.GOOS != "windows" {
 		tests = append(tests, struct{ path, msg string }{unreadable, "permission denied"})
 	}
 	for _, tt := range tests {
-		errs := parseErrors(t, accountWith(`ca_file = "`+tt.path+`"`))
+		// A literal string: a Windows path's backslashes are no escapes.
+		errs := parseErrors(t, accountWith(`ca_file = '`+tt.path+`'`))
 		checkErrors(t, errs, want{5, "account[1].ca_file", tt.msg})
-		if !strings.Contains(errs[0].Msg, tt.path) || strings.Contains(errs[0].Msg, "top secret") {
+		named := strings.Contains(errs[0].Msg, tt.path) || strings.Contains(errs[0].Msg, strconv.Quote(tt.path))
+		if !named || strings.Contains(errs[0].Msg, "top secret") {
 			t.Errorf("message %q should name the path, not the content", errs[0].Msg)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"net"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -109,7 +110,13 @@ func TestLimitsOverUDP(t *testing.T) {
 	if got := statusOf(string(buf[:n])); got != "200" {
 		t.Errorf("first answer %q, want the normal OPTIONS' 200 (the oversize ones dropped)", strings.SplitN(string(buf[:n]), "\r\n", 2)[0])
 	}
-	if r := ua.Refusals(); r.Oversize != 2 {
-		t.Errorf("refusals %+v, want 2 oversize", r)
+	// Windows fails the read of a datagram larger than the buffer
+	// (WSAEMSGSIZE): sipgo drops it before our filter, uncounted.
+	want := int64(2)
+	if runtime.GOOS == "windows" {
+		want = 1
+	}
+	if r := ua.Refusals(); r.Oversize != want {
+		t.Errorf("refusals %+v, want %d oversize", r, want)
 	}
 }

@@ -6,6 +6,11 @@
 set -eu
 OUT=${1:?usage: opus.sh OUT}
 [ -f "$OUT/lib/libopus.a" ] && exit 0
+# One build at a time (tests build for Windows from several processes).
+mkdir -p "$(dirname "$OUT")"
+exec 9>"$OUT.lock"
+flock 9
+[ -f "$OUT/lib/libopus.a" ] && exit 0
 
 VERSION=1.3.1
 DEBIAN=1.3.1-3

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -21,8 +20,9 @@ import (
 //     bcryptprimitives.dll, which Wine 8.0 does not have: a stand-in DLL
 //     (testdata/wine/bcryptprimitives.c) goes into the test prefix only;
 //   - Go's net fails every UDP socket on Wine's unsupported
-//     SIO_UDP_NETRESET ioctl: the test build (BuildWindows) gets a copy
-//     of net/fd_windows.go through -overlay that lets that one error pass.
+//     SIO_UDP_NETRESET ioctl, and os.Remove on its unimplemented POSIX
+//     delete: the test builds get copies of those two files through
+//     -overlay that let the two errors pass (netOverlay).
 
 // Wine is a private 64-bit Wine prefix made for one test.
 type Wine struct {
@@ -47,6 +47,20 @@ func StartWine(t testing.TB, repo string) *Wine {
 		"DISPLAY=", "WAYLAND_DISPLAY=")
 	ctx, cancel := context.WithTimeout(context.Background(), wineInitTimeout)
 	defer cancel()
+	// One wineserver for the prefix's life, started with no pipes of
+	// ours: one started by a program would inherit that program's output
+	// and outlive it, and whoever reads the output would wait for it.
+	if err := startAllowed(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(w.Prefix, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	server := exec.CommandContext(ctx, "wineserver", "-p")
+	server.Env = w.env
+	if err := server.Run(); err != nil {
+		t.Fatalf("testlab: wineserver: %v", err)
+	}
 	if out, err := w.run(ctx, "wineboot", "--init"); err != nil {
 		t.Fatalf("testlab: wineboot: %v\n%s", err, tail(out, 2000))
 	}
@@ -71,9 +85,18 @@ func (w *Wine) run(ctx context.Context, name string, args ...string) (string, er
 	if err := startAllowed(); err != nil {
 		return "", err
 	}
+	// Output to a file, not a pipe: wineboot leaves Wine's own services
+	// running with its output, and a pipe would never be done.
+	f, err := os.CreateTemp("", "wine-*.log")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = w.env
-	out, err := cmd.CombinedOutput()
+	cmd.Env, cmd.Stdout, cmd.Stderr = w.env, f, f
+	err = cmd.Run()
+	out, _ := os.ReadFile(f.Name())
 	return string(out), err
 }
 
@@ -137,20 +160,14 @@ func BuildWindows(t testing.TB, repo string) string {
 }
 
 func buildWindows(repo string) (string, error) {
-	opus := filepath.Join(repo, "build", "windows", "opus")
-	if out, err := exec.Command(filepath.Join(repo, "deploy", "windows", "opus.sh"), opus).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("opus.sh: %v\n%s", err, out)
-	}
 	dir, err := os.MkdirTemp("", "softphone-windows-")
 	if err != nil {
 		return "", err
 	}
-	overlay, err := netOverlay(dir)
+	env, overlay, err := windowsToolchain(repo, dir)
 	if err != nil {
 		return "", err
 	}
-	env := append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=1", "CC=x86_64-w64-mingw32-gcc",
-		"PKG_CONFIG_LIBDIR="+filepath.Join(opus, "lib", "pkgconfig"))
 	for _, b := range []struct{ out, tags, ldflags string }{
 		{"softphone.exe", "nolibopusfile", "-H windowsgui"},
 		{"softphone-cli.exe", "nolibopusfile,nogui", ""},
@@ -165,36 +182,77 @@ func buildWindows(repo string) (string, error) {
 	return dir, nil
 }
 
-// netOverlay writes the overlay that lets Go's net take UDP sockets under
-// Wine 8.0, whose WSAIoctl refuses SIO_UDP_NETRESET (WSAEOPNOTSUPP);
-// Windows itself accepts it. Only test builds use it.
-func netOverlay(dir string) (string, error) {
-	goroot := runtime.GOROOT()
-	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
-		goroot = strings.TrimSpace(string(out))
-	}
-	orig := filepath.Join(goroot, "src", "net", "fd_windows.go")
-	b, err := os.ReadFile(orig)
+// WindowsToolchain is how tests cross-build for Windows: the environment
+// of `go build`/`go test -c` (mingw, the libopus of `make windows`), and
+// the -overlay file that lets the build run under Wine 8.0 (in dir).
+func WindowsToolchain(t testing.TB, repo, dir string) (env []string, overlay string) {
+	t.Helper()
+	Require(t, "x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")
+	env, overlay, err := windowsToolchain(repo, dir)
 	if err != nil {
-		return "", err
+		t.Fatalf("testlab: %v", err)
 	}
-	const anchor = "err = syscall.WSAIoctl(fd.pfd.Sysfd, windows.SIO_UDP_NETRESET,"
-	src := string(b)
-	i := strings.Index(src, anchor)
-	if i < 0 {
-		return "", fmt.Errorf("%s: no SIO_UDP_NETRESET call to relax (Go changed): update testlab's overlay", orig)
+	return env, overlay
+}
+
+func windowsToolchain(repo, dir string) ([]string, string, error) {
+	opus := filepath.Join(repo, "build", "windows", "opus")
+	if out, err := exec.Command(filepath.Join(repo, "deploy", "windows", "opus.sh"), opus).CombinedOutput(); err != nil {
+		return nil, "", fmt.Errorf("opus.sh: %v\n%s", err, out)
 	}
-	j := strings.Index(src[i:], "if err != nil {")
-	if j < 0 {
-		return "", fmt.Errorf("%s: unexpected shape after SIO_UDP_NETRESET", orig)
+	overlay, err := netOverlay(dir)
+	if err != nil {
+		return nil, "", err
 	}
-	at := i + j
-	src = src[:at] + "if err != nil && err != syscall.Errno(10045) { // WSAEOPNOTSUPP under Wine 8.0" + src[at+len("if err != nil {"):]
-	patched := filepath.Join(dir, "fd_windows.go")
-	if err := os.WriteFile(patched, []byte(src), 0o644); err != nil {
-		return "", err
+	env := append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=1", "CC=x86_64-w64-mingw32-gcc", "CGO_CFLAGS=-w",
+		"PKG_CONFIG_LIBDIR="+filepath.Join(opus, "lib", "pkgconfig"))
+	return env, overlay, nil
+}
+
+// netOverlay writes the overlay of the test builds: copies of two files
+// of the standard library with Wine 8.0's gaps let through (Windows
+// itself has neither):
+//   - net/fd_windows.go: Wine's WSAIoctl refuses SIO_UDP_NETRESET
+//     (WSAEOPNOTSUPP), which fails every UDP socket;
+//   - internal/syscall/windows/at_windows.go: Wine answers the POSIX
+//     delete of os.Remove and os.RemoveAll with STATUS_NOT_IMPLEMENTED;
+//     the fallback Go has for older Windows works.
+func netOverlay(dir string) (string, error) {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOROOT: %w", err)
 	}
-	ov, _ := json.Marshal(map[string]map[string]string{"Replace": {orig: patched}})
+	goroot := strings.TrimSpace(string(out))
+	replace := map[string]string{}
+	for _, p := range []struct{ file, anchor, old, new string }{
+		{"net/fd_windows.go", "windows.SIO_UDP_NETRESET,",
+			"if err != nil {", "if err != nil && err != syscall.Errno(10045) { // WSAEOPNOTSUPP under Wine 8.0"},
+		{"internal/syscall/windows/at_windows.go", "STATUS_INVALID_INFO_CLASS,",
+			"STATUS_NOT_SUPPORTED:", "STATUS_NOT_SUPPORTED, NTStatus(0xC0000002): // STATUS_NOT_IMPLEMENTED under Wine 8.0\n\t\t"},
+	} {
+		orig := filepath.Join(goroot, "src", filepath.FromSlash(p.file))
+		b, err := os.ReadFile(orig)
+		if err != nil {
+			return "", err
+		}
+		src := string(b)
+		i := strings.Index(src, p.anchor)
+		j := -1
+		if i >= 0 {
+			j = strings.Index(src[i:], p.old)
+		}
+		if j < 0 {
+			return "", fmt.Errorf("%s: the code testlab's Wine overlay relaxes has changed: update it", orig)
+		}
+		at := i + j
+		src = src[:at] + p.new + src[at+len(p.old):]
+		patched := filepath.Join(dir, strings.ReplaceAll(p.file, "/", "_"))
+		if err := os.WriteFile(patched, []byte(src), 0o644); err != nil {
+			return "", err
+		}
+		replace[orig] = patched
+	}
+	ov, _ := json.Marshal(map[string]map[string]string{"Replace": replace})
 	path := filepath.Join(dir, "overlay.json")
 	return path, os.WriteFile(path, ov, 0o644)
 }
