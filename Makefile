@@ -16,7 +16,7 @@ DEB_PKGS  := gcc pkg-config libopus-dev libopusfile-dev libvpx-dev libopenh264-d
              kamailio kamailio-tls-modules kamailio-presence-modules baresip-core pulseaudio pulseaudio-utils \
              xvfb xauth libgl1-mesa-dri libegl-mesa0 xdotool imagemagick x11-utils dbus-daemon \
              coturn nftables iproute2 iputils-ping xdg-utils desktop-file-utils chromium \
-             gcc-mingw-w64-x86-64 nsis osslsigncode wine wine64 curl
+             gcc-mingw-w64-x86-64 nsis osslsigncode wine wine64 curl patch xz-utils
 # make bench also compares with linphone-desktop when it can install it.
 BENCH_PKGS := linphone-desktop
 GO_MIN    := 1.24
