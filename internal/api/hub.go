@@ -17,7 +17,8 @@ type hub struct {
 	// session names this run of the phone: versions restart with it.
 	session string
 
-	// mu guards everything below. Taken alone (never with Server.mu).
+	// mu guards everything below. attach reads the phone's State under
+	// it (the bus's lock inside ours); nothing else is called under it.
 	mu      sync.Mutex
 	ring    []frame // the last events, oldest first (at most cap(ring))
 	start   int     // index of the oldest in ring once it is full
