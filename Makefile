@@ -22,7 +22,7 @@ BENCH_PKGS := linphone-desktop
 GO_MIN    := 1.24
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: all deps build run test unit lint fuzz bench bench-go clean install uninstall windows test-windows-units
+.PHONY: all deps build run test unit lint fuzz bench bench-go clean install uninstall windows
 
 all: build
 
@@ -73,11 +73,6 @@ windows:
 	  $(call WIN_SIGN,$(WIN_DIR)/softphone.exe) && $(call WIN_SIGN,$(WIN_DIR)/softphone-cli.exe) || exit 1; fi
 	makensis -V2 -DEXEDIR=$(abspath $(WIN_DIR)) -DVERSION=$(WIN_VERSION) -DOUTFILE=$(abspath $(WIN_DIR))/softphone-setup.exe deploy/windows/softphone.nsi
 	@if [ -n "$(WIN_SIGN_CERT)" ]; then $(call WIN_SIGN,$(WIN_DIR)/softphone-setup.exe) || exit 1; fi
-
-# test-windows-units runs every package's unit tests cross-built for
-# Windows under Wine (deploy/windows); not yet part of make test.
-test-windows-units:
-	WINE_UNITS=1 $(GO) test -count=1 -timeout 20m -run TestUnitTestsUnderWine -v ./deploy/windows/
 
 run: deps build
 	./$(BIN) $(ARGS)
