@@ -182,19 +182,9 @@ func buildWindows(repo string) (string, error) {
 	return dir, nil
 }
 
-// WindowsToolchain is how tests cross-build for Windows: the environment
-// of `go build`/`go test -c` (mingw, the libopus of `make windows`), and
+// windowsToolchain is how tests cross-build for Windows: the
+// environment of `go build` (mingw, the libopus of `make windows`), and
 // the -overlay file that lets the build run under Wine 8.0 (in dir).
-func WindowsToolchain(t testing.TB, repo, dir string) (env []string, overlay string) {
-	t.Helper()
-	Require(t, "x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")
-	env, overlay, err := windowsToolchain(repo, dir)
-	if err != nil {
-		t.Fatalf("testlab: %v", err)
-	}
-	return env, overlay
-}
-
 func windowsToolchain(repo, dir string) ([]string, string, error) {
 	opus := filepath.Join(repo, "build", "windows", "opus")
 	if out, err := exec.Command(filepath.Join(repo, "deploy", "windows", "opus.sh"), opus).CombinedOutput(); err != nil {
