@@ -1,4 +1,4 @@
-//go:build !linux || android
+//go:build (!linux && !windows) || android
 
 // Package notify shows desktop notifications. This build has no
 // implementation yet: New says so, and the window goes without.
