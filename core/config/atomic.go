@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"syscall"
+
+	"github.com/softphone/softphone/internal/userfile"
 )
 
 // renameFile is replaceFile; tests replace it to simulate a crash.
@@ -30,7 +32,9 @@ func writeAtomic(path string, data []byte) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	if err := f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+	// Passwords may be in it: the owner's only (an access list naming
+	// only the user on Windows), wherever the file lives.
+	if err := userfile.Restrict(tmp); err != nil {
 		return err
 	}
 	if _, err := f.Write(data); err != nil {

@@ -9,8 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
+
+	"github.com/softphone/softphone/internal/userfile"
 )
 
 // TokenFile is the name of the token's file, next to the configuration.
@@ -60,7 +61,11 @@ func LoadOrCreateToken(path string) (string, error) {
 		return "", fmt.Errorf("api: token: %w", err)
 	}
 	tok = NewToken()
-	_, werr := f.WriteString(tok + "\n")
+	// Private before the token is in it, wherever the file lives.
+	werr := userfile.Restrict(path)
+	if werr == nil {
+		_, werr = f.WriteString(tok + "\n")
+	}
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
@@ -89,15 +94,8 @@ func RotateToken(path string) (string, error) {
 // checkPrivate refuses a token file others can read: whoever reads it
 // controls the phone.
 func checkPrivate(path string) error {
-	if runtime.GOOS == "windows" {
-		return nil // protected by the profile directory's ACL, not mode bits
-	}
-	st, err := os.Stat(path)
-	if err != nil {
+	if err := userfile.Check(path); err != nil {
 		return fmt.Errorf("api: token: %w", err)
-	}
-	if st.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("api: token: %s can be read by others (mode %v): run chmod 600 on it", path, st.Mode().Perm())
 	}
 	return nil
 }
