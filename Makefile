@@ -65,10 +65,20 @@ WIN_ENV     := GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc
                PKG_CONFIG_LIBDIR=$(CURDIR)/$(WIN_OPUS)/lib/pkgconfig
 WIN_SIGN    = osslsigncode sign -certs $(WIN_SIGN_CERT) -key $(WIN_SIGN_KEY) -h sha256 -n Softphone \
               -in $(1) -out $(1).signed && mv $(1).signed $(1)
+# The icon and version resources are linked in by the external linker
+# (cgo builds link with mingw's ld), so no generated .syso enters the tree.
+WIN_RES     = $(abspath $(WIN_DIR))/rsrc.o
+WIN_LDFLAGS = -s -w -extldflags=$(WIN_RES)
+comma := ,
 windows:
 	deploy/windows/opus.sh $(WIN_OPUS)
-	$(WIN_ENV) $(GO) build -tags nolibopusfile -trimpath -ldflags "-s -w -H windowsgui" -o $(WIN_DIR)/softphone.exe ./cmd/softphone
-	$(WIN_ENV) $(GO) build -tags nolibopusfile,nogui -trimpath -ldflags "-s -w" -o $(WIN_DIR)/softphone-cli.exe ./cmd/softphone
+	mkdir -p $(WIN_DIR)
+	$(GO) run ./deploy/windows/icon $(WIN_DIR)/softphone.ico
+	x86_64-w64-mingw32-windres -DICON_FILE='\"$(abspath $(WIN_DIR))/softphone.ico\"' \
+	  -DVERSION_COMMA=$(subst .,$(comma),$(WIN_VERSION)),0 -DVERSION_STRING='\"$(WIN_VERSION)\"' \
+	  -i deploy/windows/softphone.rc -o $(WIN_RES)
+	$(WIN_ENV) $(GO) build -tags nolibopusfile -trimpath -ldflags "$(WIN_LDFLAGS) -H windowsgui" -o $(WIN_DIR)/softphone.exe ./cmd/softphone
+	$(WIN_ENV) $(GO) build -tags nolibopusfile,nogui -trimpath -ldflags "$(WIN_LDFLAGS)" -o $(WIN_DIR)/softphone-cli.exe ./cmd/softphone
 	@if [ -n "$(WIN_SIGN_CERT)" ]; then \
 	  $(call WIN_SIGN,$(WIN_DIR)/softphone.exe) && $(call WIN_SIGN,$(WIN_DIR)/softphone-cli.exe) || exit 1; fi
 	makensis -V2 -DEXEDIR=$(abspath $(WIN_DIR)) -DVERSION=$(WIN_VERSION) -DOUTFILE=$(abspath $(WIN_DIR))/softphone-setup.exe deploy/windows/softphone.nsi

@@ -45,6 +45,12 @@ func TestWindowsInstallerUnderWine(t *testing.T) {
 		if st, err := os.Stat(filepath.Join(dir, exe)); err == nil {
 			t.Logf("%s: %.1f MB", exe, float64(st.Size())/(1<<20))
 		}
+		// Explorer, the Start menu and the installer's pages show the
+		// program's own icon; its properties show the version.
+		types, err := peResourceTypes(filepath.Join(dir, exe))
+		if err != nil || !types[rtIcon] || !types[rtGroupIcon] || !types[rtVersion] {
+			t.Fatalf("%s: resource types %v (want icon %d, group icon %d, version %d): %v", exe, types, rtIcon, rtGroupIcon, rtVersion, err)
+		}
 	}
 
 	w := testlab.StartWine(t, repo)

@@ -19,6 +19,14 @@ RequestExecutionLevel user
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\Softphone"
 
 Name "Softphone"
+Icon "${EXEDIR}\softphone.ico"
+UninstallIcon "${EXEDIR}\softphone.ico"
+VIProductVersion "${VERSION}.0"
+VIAddVersionKey "ProductName" "Softphone"
+VIAddVersionKey "FileDescription" "Softphone installer"
+VIAddVersionKey "FileVersion" "${VERSION}"
+VIAddVersionKey "ProductVersion" "${VERSION}"
+VIAddVersionKey "LegalCopyright" "The Softphone authors"
 OutFile "${OUTFILE}"
 InstallDir "$LOCALAPPDATA\Programs\Softphone"
 ShowInstDetails nevershow
