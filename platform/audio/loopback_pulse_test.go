@@ -4,62 +4,27 @@ package audio
 
 import (
 	"errors"
-	"github.com/softphone/softphone/internal/testlab"
 	"math"
-	"os"
 	"os/exec"
-	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/softphone/softphone/internal/testlab"
 
 	coreaudio "github.com/softphone/softphone/core/audio"
 )
 
-// startPulse runs a private PulseAudio server with a null sink whose
-// monitor is the default source, so what is played comes back on capture
-// (the recipe of shared/README.md). It skips when PulseAudio is missing.
+// startPulse runs a private PulseAudio server whose null sink's monitor
+// is the default source, and points this process's clients at it.
 func startPulse(t *testing.T) *exec.Cmd {
 	t.Helper()
-	testlab.Require(t, "pulseaudio", "pulseaudio")
-	testlab.Require(t, "pactl", "pulseaudio-utils")
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "pulse.sock")
-	// Keep the server's and our client's state out of the real home.
-	for _, k := range []string{"HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR"} {
-		t.Setenv(k, dir)
+	p := testlab.StartPulse(t)
+	for _, kv := range p.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
 	}
-	t.Setenv("PULSE_SERVER", "unix:"+sock)
-	cmd := exec.Command("pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
-		"-L", "module-native-protocol-unix auth-anonymous=1 socket="+sock,
-		"-L", "module-null-sink sink_name=nullsink rate=48000 channels=1")
-	log, err := os.Create(filepath.Join(dir, "pulse.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start pulseaudio: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		_ = log.Close()
-		if t.Failed() {
-			b, _ := os.ReadFile(log.Name())
-			t.Logf("pulseaudio log:\n%s", b)
-		}
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err := exec.Command("pactl", "set-default-source", "nullsink.monitor").Run()
-		if err == nil {
-			return cmd
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("pulseaudio did not come up: %v", err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	return p.Cmd
 }
 
 func TestPulseLoopback(t *testing.T) {
