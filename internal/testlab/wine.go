@@ -184,7 +184,9 @@ func buildWindows(repo string) (string, error) {
 
 // windowsToolchain is how tests cross-build for Windows: the
 // environment of `go build` (mingw, the libopus of `make windows`), and
-// the -overlay file that lets the build run under Wine 8.0 (in dir).
+// the -overlay file that lets the build run under Wine 8.0 (in dir):
+// the standard library's gaps (netOverlay) and, in GOFLAGS, Gio's
+// (gioWineFlags).
 func windowsToolchain(repo, dir string) ([]string, string, error) {
 	opus := filepath.Join(repo, "build", "windows", "opus")
 	if out, err := exec.Command(filepath.Join(repo, "deploy", "windows", "opus.sh"), opus).CombinedOutput(); err != nil {
@@ -194,8 +196,12 @@ func windowsToolchain(repo, dir string) ([]string, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	gioFlags, err := gioWineFlags(repo, dir)
+	if err != nil {
+		return nil, "", err
+	}
 	env := append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=1", "CC=x86_64-w64-mingw32-gcc", "CGO_CFLAGS=-w",
-		"PKG_CONFIG_LIBDIR="+filepath.Join(opus, "lib", "pkgconfig"))
+		"PKG_CONFIG_LIBDIR="+filepath.Join(opus, "lib", "pkgconfig"), gioFlags)
 	return env, overlay, nil
 }
 
