@@ -66,6 +66,8 @@ var (
 // same way, and hangs up with Escape. Wine 8.0 sends no pointer
 // messages, so the mouse is not tested (testlab/wine_gio.go).
 func TestWindowUnderWine(t *testing.T) {
+	testlab.Require(t, "wine", "wine wine64")
+	testlab.Require(t, "Xvfb", "xvfb")
 	testlab.Require(t, "kamailio", "kamailio")
 	testlab.Require(t, "baresip", "baresip-core")
 	testlab.Require(t, "xdotool", "xdotool")
