@@ -30,7 +30,8 @@ const (
 	winePixelTolerance = 16
 	wineMaxDiff        = 0.001
 	// The registration line may differ in no more pixels than this: a
-	// failed or pending registration changes hundreds.
+	// failed registration changes about 2000, and any other word there
+	// more than 20.
 	wineStateMaxDiff = 20
 )
 
