@@ -14,7 +14,7 @@ import (
 )
 
 // The Windows build, run under Debian's Wine 8.0 for tests. Wine 8.0 lacks
-// two things real Windows has, and the tests work around them without
+// things real Windows has, and the tests work around them without
 // touching what is shipped:
 //   - the Go runtime takes random bytes from ProcessPrng in
 //     bcryptprimitives.dll, which Wine 8.0 does not have: a stand-in DLL
@@ -22,7 +22,9 @@ import (
 //   - Go's net fails every UDP socket on Wine's unsupported
 //     SIO_UDP_NETRESET ioctl, and os.Remove on its unimplemented POSIX
 //     delete: the test builds get copies of those two files through
-//     -overlay that let the two errors pass (netOverlay).
+//     -overlay that let the two errors pass (netOverlay);
+//   - Gio's window gives up on Wine's stubbed touch and pointer calls:
+//     the test builds use a copy of Gio that goes on (wine_gio.go).
 
 // Wine is a private 64-bit Wine prefix made for one test.
 type Wine struct {
@@ -184,7 +186,8 @@ func buildWindows(repo string) (string, error) {
 
 // windowsToolchain is how tests cross-build for Windows: the
 // environment of `go build` (mingw, the libopus of `make windows`), and
-// the -overlay file that lets the build run under Wine 8.0 (in dir).
+// the -overlay file that lets the build run under Wine 8.0 (in dir; the
+// environment's GOFLAGS take the relaxed Gio, gioWineFlags).
 func windowsToolchain(repo, dir string) ([]string, string, error) {
 	opus := filepath.Join(repo, "build", "windows", "opus")
 	if out, err := exec.Command(filepath.Join(repo, "deploy", "windows", "opus.sh"), opus).CombinedOutput(); err != nil {
@@ -194,8 +197,12 @@ func windowsToolchain(repo, dir string) ([]string, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	gioFlags, err := gioWineFlags(repo, dir)
+	if err != nil {
+		return nil, "", err
+	}
 	env := append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=1", "CC=x86_64-w64-mingw32-gcc", "CGO_CFLAGS=-w",
-		"PKG_CONFIG_LIBDIR="+filepath.Join(opus, "lib", "pkgconfig"))
+		"PKG_CONFIG_LIBDIR="+filepath.Join(opus, "lib", "pkgconfig"), gioFlags)
 	return env, overlay, nil
 }
 

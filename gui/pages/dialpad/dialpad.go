@@ -56,6 +56,7 @@ type Page struct {
 	rows    [maxSuggestions]suggestionRow
 	fixedH  int // height of the column without the suggestions, last frame
 	icCall  *widget.Icon
+	icBack  *widget.Icon
 }
 
 // suggestionRow is the controls of one suggestion.
@@ -65,7 +66,7 @@ type suggestionRow struct {
 
 // New makes the page.
 func New() *Page {
-	p := &Page{icCall: widgets.MustIcon(icons.CommunicationCall)}
+	p := &Page{icCall: widgets.MustIcon(icons.CommunicationCall), icBack: widgets.MustIcon(icons.ContentBackspace)}
 	p.resetCacheLocked()
 	p.Number.SingleLine = true
 	p.Number.Submit = true
@@ -120,7 +121,8 @@ func (p *Page) layoutColumn(gtx layout.Context, e *env.Env, th *theme.Theme) lay
 				}),
 				layout.Rigid(layout.Spacer{Width: unit.Dp(16)}.Layout),
 				layout.Rigid(func(gtx layout.Context) layout.Dimensions {
-					return button(gtx, th, &p.back, "⌫", "Delete the last character", th.Surface, th.Fg, 20)
+					// An icon, not "⌫": the embedded fonts have no such glyph.
+					return iconButton(gtx, th, &p.back, p.icBack, "Delete the last character", th.Surface, th.Fg)
 				}),
 			)
 		}),
@@ -233,6 +235,23 @@ func button(gtx layout.Context, th *theme.Theme, clk *widget.Clickable, label, d
 				l := material.Label(th.Theme, size, label)
 				l.Color = fg
 				return l.Layout(gtx)
+			})
+		})
+	})
+}
+
+// iconButton is button with an icon as tall as button's 20 sp label
+// (the rows line up).
+func iconButton(gtx layout.Context, th *theme.Theme, clk *widget.Clickable, ic *widget.Icon, desc string, bg, fg color.NRGBA) layout.Dimensions {
+	bl := material.ButtonLayout(th.Theme, clk)
+	bl.Background = bg
+	return bl.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+		semantic.DescriptionOp(desc).Add(gtx.Ops)
+		return layout.Inset{Top: 12, Bottom: 12, Left: 16, Right: 16}.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+			return layout.Center.Layout(gtx, func(gtx layout.Context) layout.Dimensions {
+				s := gtx.Sp(24)
+				gtx.Constraints = layout.Exact(image.Pt(s, s))
+				return ic.Layout(gtx, fg)
 			})
 		})
 	})
