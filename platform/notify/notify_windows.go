@@ -108,26 +108,30 @@ type msg struct {
 }
 
 // Desktop owns one message-only window, on a thread of its own, that owns
-// the balloon's notification-area icon.
+// the balloon's notification-area icon. The window is made at the first
+// notification, not at start: most runs never need it, and a program's
+// first windows are better not made by two threads at once.
 type Desktop struct {
-	wnd  windows.HWND
-	icon windows.Handle
-	done chan struct{} // closed when the window's thread has ended
-
-	mu    sync.Mutex  // guards added and timer
-	added bool        // the icon is in the notification area
-	timer *time.Timer // removes the icon when the balloon is over
+	mu    sync.Mutex   // guards every field below; Notify and Close hold it
+	wnd   windows.HWND // 0 until the first notification
+	icon  windows.Handle
+	done  chan struct{} // closed when the window's thread has ended
+	added bool          // the icon is in the notification area
+	timer *time.Timer   // removes the icon when the balloon is over
 }
 
-// New creates the window that owns the notifications' icon.
-func New() (*Desktop, error) {
-	d := &Desktop{done: make(chan struct{})}
+// New returns a notifier; its window is made when first needed.
+func New() (*Desktop, error) { return &Desktop{}, nil }
+
+// start makes the window and its thread. d.mu is held.
+func (d *Desktop) start() error {
+	if d.wnd != 0 {
+		return nil
+	}
+	d.done = make(chan struct{})
 	ready := make(chan error, 1)
 	go d.loop(ready)
-	if err := <-ready; err != nil {
-		return nil, err
-	}
-	return d, nil
+	return <-ready
 }
 
 // loop creates the window and pumps its messages until Close: a window
@@ -154,7 +158,7 @@ func (d *Desktop) loop(ready chan<- error) {
 		ready <- fmt.Errorf("notify: create the window: %w", err)
 		return
 	}
-	d.wnd = windows.HWND(wnd)
+	d.wnd = windows.HWND(wnd) // the caller of start holds d.mu until ready
 	// The program's own icon when it has one (resource 1), else Windows'.
 	icon, _, _ := procLoadIcon.Call(inst, 1)
 	if icon == 0 {
@@ -168,8 +172,8 @@ func (d *Desktop) loop(ready chan<- error) {
 		if int32(r) <= 0 {
 			return
 		}
-		if m.Message == wmClose && m.Wnd == d.wnd {
-			procDestroyWindow.Call(uintptr(d.wnd))
+		if m.Message == wmClose && m.Wnd == windows.HWND(wnd) {
+			procDestroyWindow.Call(wnd)
 			procPostQuitMessage.Call(0)
 			continue
 		}
@@ -180,6 +184,11 @@ func (d *Desktop) loop(ready chan<- error) {
 // Notify shows title and body as a balloon, replacing the previous one so
 // only one call shows.
 func (d *Desktop) Notify(title, body string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.start(); err != nil {
+		return err
+	}
 	nid := d.data()
 	nid.Flags = nifMessage | nifIcon | nifTip | nifInfo
 	nid.CallbackMessage = wmUser + 1
@@ -188,8 +197,6 @@ func (d *Desktop) Notify(title, body string) error {
 	copyUTF16(nid.Info[:], body)
 	nid.InfoFlags = niifInfo
 
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	op := uintptr(nimModify)
 	if !d.added {
 		op = nimAdd
@@ -210,10 +217,16 @@ func (d *Desktop) Notify(title, body string) error {
 	return nil
 }
 
-// remove takes the icon out of the notification area.
+// remove takes the icon out of the notification area (the balloon's
+// timer).
 func (d *Desktop) remove() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.removeLocked()
+}
+
+// removeLocked is remove with d.mu held.
+func (d *Desktop) removeLocked() {
 	if d.timer != nil {
 		d.timer.Stop()
 		d.timer = nil
@@ -224,13 +237,19 @@ func (d *Desktop) remove() {
 	}
 }
 
-// Close removes the icon and ends the window's thread.
+// Close removes the icon and ends the window's thread, if there is one.
 func (d *Desktop) Close() error {
-	d.remove()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.wnd == 0 {
+		return nil
+	}
+	d.removeLocked()
 	if r, _, err := procPostMessage.Call(uintptr(d.wnd), wmClose, 0, 0); r == 0 {
 		return fmt.Errorf("notify: close the window: %w", errOr(err))
 	}
 	<-d.done
+	d.wnd = 0
 	return nil
 }
 
