@@ -89,6 +89,17 @@ deb:
 	$(GO) build -trimpath -buildmode=pie -ldflags "-s -w -extldflags=-Wl,-z,relro,-z,now" -o $(DEB_DIR)/softphone ./cmd/softphone
 	GO=$(GO) deploy/linux/deb.sh build $(DEB_DIR)/softphone $(DEB_DIR)
 
+# macos builds build/macos/Softphone.app (MAC_DIR=... for another place) on
+# a Mac with Xcode's command-line tools and Homebrew's opus, opusfile,
+# libvpx, openh264 and pkg-config (deploy/macos/app.sh, docs/macos.md);
+# elsewhere it refuses. MAC_SIGN_ID="Developer ID Application: ..." signs
+# it for notarization; without it the bundle is signed ad hoc.
+MAC_DIR       ?= build/macos
+MAC_VERSION   ?= 0.1.0
+MAC_BUNDLE_ID ?= com.github.softphone.softphone
+macos:
+	GO=$(GO) MAC_SIGN_ID="$(MAC_SIGN_ID)" deploy/macos/app.sh build $(MAC_DIR) $(MAC_VERSION) $(MAC_BUNDLE_ID)
+
 run: deps build
 	./$(BIN) $(ARGS)
 
