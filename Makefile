@@ -157,6 +157,7 @@ vet-darwin:
 	      if (bad) exit 1; for (p in seen) if (skip[p]) print "skip " p; else print "vet " p }') || exit 1; \
 	  echo "vet-darwin: needs cgo, not vetted:" $$(echo "$$list" | awk '$$1 == "skip" { print $$2 }' | sort); \
 	  pkgs=$$(echo "$$list" | awk '$$1 == "vet" { print $$2 }' | sort); \
+	  [ -n "$$pkgs" ] || { echo "vet-darwin: no package compiles for darwin"; exit 1; }; \
 	  echo "$(VET_DARWIN) $(GO) vet ($$(echo "$$pkgs" | wc -l) packages)"; \
 	  $(VET_DARWIN) $(GO) vet $$pkgs
 
