@@ -25,7 +25,8 @@ version() {
 		echo "$DEB_VERSION"
 		return
 	fi
-	hash=$(git rev-parse --short=7 HEAD)
+	hash=$(git rev-parse --short=7 HEAD 2>/dev/null) ||
+		{ echo "deb.sh: not a git checkout: set DEB_VERSION" >&2; return 1; }
 	date=$(git log -1 --format=%cd --date=format:%Y%m%d)
 	if ! tag=$(git describe --tags --abbrev=0 2>/dev/null); then
 		echo "0.0~git$date.$hash"
@@ -55,7 +56,7 @@ build() {
 	bin=$1 out=$2
 	[ -x "$bin" ] || { echo "deb.sh: $bin is not an executable" >&2; exit 1; }
 	case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-	v=$(version)
+	v=$(version) || exit 1
 	dpkg --validate-version "$v" || { echo "deb.sh: '$v' is not a Debian version" >&2; exit 1; }
 	arch=$(dpkg --print-architecture)
 	: "${SOURCE_DATE_EPOCH:=$(git log -1 --format=%ct 2>/dev/null || date +%s)}"
