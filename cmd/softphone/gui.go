@@ -26,7 +26,7 @@ import (
 	"github.com/softphone/softphone/platform/ringer"
 )
 
-// runGUI opens the window. app.Main takes the main goroutine (macOS and
+// runGUI opens the window. app.Events takes the main goroutine (macOS and
 // others need it), so the phone and the window run beside it and the
 // process exits when the window closes.
 func runGUI(ctx context.Context, args []string, stderr io.Writer) {
@@ -134,7 +134,25 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 		}
 		os.Exit(exitOK)
 	}()
-	app.Main()
+	// macOS hands a clicked link to a running app (and to one it starts
+	// for it) as an event, not an argument; elsewhere no such event comes.
+	for e := range app.Events {
+		if u, ok := e.(app.URLEvent); ok {
+			go dialLinkEvent(ctx, phone, u, log)
+		}
+	}
+}
+
+// dialLinkEvent dials the link of a URL event as a clicked link is dialled.
+func dialLinkEvent(ctx context.Context, phone core.Phone, e app.URLEvent, log *slog.Logger) {
+	to, ok := core.LinkTarget(e.URL.String())
+	if !ok {
+		log.Warn("not a sip:, sips:, tel: or callto: link", "link", e.URL.String())
+		return
+	}
+	if _, err := api.Dial(ctx, phone, to, "", false); err != nil {
+		log.Error("dial the clicked link", "to", to, "error", err)
+	}
 }
 
 // firstFrameReporter reports the window's first drawn frame: with --json a
