@@ -97,3 +97,33 @@ func TestTrayEndToEnd(t *testing.T) {
 		t.Fatalf("the program still runs 2 s after Quit; menu %s", it.menuLabels())
 	}
 }
+
+// TestTrayHostLater starts the window on a session bus with no tray host:
+// it says so once, at info, and carries on; when a host starts, the item
+// registers with it.
+func TestTrayHostLater(t *testing.T) {
+	xenv, k := callsLab(t, "starts Xvfb, a session bus, Kamailio and the window, then a tray host")
+	addr := startSessionBus(t)
+	env := append(xenv, "DBUS_SESSION_BUS_ADDRESS="+addr, "XDG_CONFIG_HOME="+t.TempDir())
+	bus, err := dbus.Connect(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bus.Close()
+
+	// -v: the program's info lines are on stderr.
+	w := startWindow(t, env, "--config", consoleConfig(t, k, ""), "--data", t.TempDir(), "--json", "-v")
+	w.waitEvent("registration of alice", 20*time.Second, "registration", map[string]string{"account": "alice", "state": "registered"})
+	const said = "no tray host (StatusNotifierWatcher) on the session bus"
+	waitFor(t, "the program says there is no tray host", 10*time.Second, func() bool { return strings.Contains(w.stderr.String(), said) })
+
+	startTrayHost(t, env, bus)
+	it := registeredItem(t, bus)
+	waitFor(t, "the tooltip says registered", 10*time.Second, func() bool { return it.tooltip() == "Softphone — alice: registered" })
+	if n := strings.Count(w.stderr.String(), said); n != 1 {
+		t.Errorf("said %d times that there is no tray host, want once:\n%s", n, w.stderr.String())
+	}
+	if s := w.stderr.String(); strings.Contains(s, "systray error") {
+		t.Errorf("the tray library logged an error:\n%s", s)
+	}
+}
