@@ -114,13 +114,15 @@ func (s *systraySurface) apply() {
 
 func (s *systraySurface) Clicks() <-chan Click { return s.clicks }
 
-// Close takes the icon away and waits for the tray's loop, briefly.
+// Close takes the icon away and waits for the tray's loop, briefly: on
+// Wine the library's removal of the icon and its window's last messages
+// wait on each other until Wine's 2 s message timeout.
 func (s *systraySurface) Close() {
 	close(s.quit)
 	systray.Quit()
 	select {
 	case <-s.done:
-	case <-time.After(2 * time.Second):
-		s.log.Warn("tray: its loop did not end within 2 s")
+	case <-time.After(3 * time.Second):
+		s.log.Warn("tray: its loop did not end within 3 s")
 	}
 }

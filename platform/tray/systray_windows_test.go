@@ -85,8 +85,11 @@ func TestSystrayWindows(t *testing.T) {
 	<-done
 	start := time.Now()
 	s.Close()
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("Close took %v", d)
+	select {
+	case <-s.done:
+		t.Logf("Close: the tray's loop ended in %v", time.Since(start).Round(time.Millisecond))
+	default:
+		t.Errorf("Close returned after %v with the tray's loop still running", time.Since(start).Round(time.Millisecond))
 	}
 	if l := logged.String(); strings.Contains(l, "systray error") {
 		t.Errorf("the tray library failed:\n%s", l)
