@@ -7,7 +7,8 @@ BIN       := bin/softphone
 # tests a real Kamailio registrar (with TLS), baresip as the far-end peer,
 # PulseAudio for the device loopback test, Xvfb for the real-window test,
 # coturn, nftables and iproute2 for the NAT tests, chromium for the browser
-# tests, xdg-utils and desktop-file-utils for make install and its test;
+# tests, xdg-utils and desktop-file-utils for make install and its test,
+# gtk-sni-tray (a StatusNotifierItem host) for the tray test;
 # mingw-w64, NSIS and osslsigncode for make windows, and Wine to run the
 # Windows build in tests; dpkg-dev and lintian for make deb and its test,
 # libplist-utils to check the macOS Info.plist.
@@ -18,7 +19,7 @@ DEB_PKGS  := gcc pkg-config libopus-dev libopusfile-dev libvpx-dev libopenh264-d
              xvfb xauth libgl1-mesa-dri libegl-mesa0 xdotool imagemagick x11-utils dbus-daemon \
              coturn nftables iproute2 iputils-ping xdg-utils desktop-file-utils chromium \
              gcc-mingw-w64-x86-64 nsis osslsigncode wine wine64 curl patch xz-utils \
-             dpkg-dev lintian libplist-utils
+             dpkg-dev lintian libplist-utils haskell-gtk-sni-tray-utils
 # make bench also compares with linphone-desktop when it can install it.
 BENCH_PKGS := linphone-desktop
 GO_MIN    := 1.24

@@ -3,6 +3,7 @@ module github.com/softphone/softphone
 go 1.26.8
 
 require (
+	fyne.io/systray v1.12.2
 	gioui.org v0.10.3
 	github.com/coder/websocket v1.8.15
 	github.com/emersion/go-vcard v0.0.0-20260618161152-d854b7e0e2d3

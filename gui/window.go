@@ -39,6 +39,9 @@ type Options struct {
 	// one loads the fonts, which a caller can start early, beside its own
 	// start-up, to have it ready by the first frame.
 	Shaper *text.Shaper
+	// Actions, if set, are window actions asked from outside the window
+	// (a tray's "Show" raises it, its "Quit" closes it as the user would).
+	Actions <-chan system.Action
 }
 
 // Run opens the window over phone p and runs it until it is closed or
@@ -97,6 +100,18 @@ func Run(ctx context.Context, p core.Phone, o Options) error {
 		case <-gone:
 		}
 	}()
+	if o.Actions != nil {
+		go func() {
+			for {
+				select {
+				case a := <-o.Actions:
+					w.Perform(a)
+				case <-gone:
+					return
+				}
+			}
+		}()
+	}
 	var ops op.Ops
 	for {
 		switch e := w.Event().(type) {

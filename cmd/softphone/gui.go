@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"gioui.org/app"
+	"gioui.org/io/system"
 	"gioui.org/text"
 
 	"github.com/softphone/softphone/assets"
@@ -125,8 +126,12 @@ func runGUI(ctx context.Context, args []string, stderr io.Writer) {
 		log.Info("no desktop notifications", "error", err)
 	}
 	opt.Shaper = <-shaper
+	actions := make(chan system.Action, 4)
+	opt.Actions = actions
+	stopDesktop := startDesktop(ctx, phone, *cfg, *data, actions, log)
 	go func() {
 		err := gui.Run(ctx, phone, opt)
+		stopDesktop()
 		c.close(ctx)
 		if err != nil {
 			fmt.Fprintf(stderr, "softphone: window: %v\n", err)

@@ -42,6 +42,12 @@ func (d *decoder) ui(t *node, u *UI) {
 		switch k {
 		case "theme":
 			d.str(v, field, &u.Theme)
+		case "tray":
+			on := true
+			d.boolean(v, field, &on)
+			u.NoTray = !on
+		case "start_at_login":
+			d.boolean(v, field, &u.StartAtLogin)
 		default:
 			d.unknown(v, field, k, uiKeys)
 		}

@@ -72,6 +72,11 @@ type Video struct {
 // UI holds the window's settings.
 type UI struct {
 	Theme string // "light" (default) or "dark"
+	// NoTray keeps the window out of the system tray (key "tray = false").
+	NoTray bool
+	// StartAtLogin has the desktop start the window when the user logs in
+	// (an XDG autostart entry on Linux, the Run key on Windows).
+	StartAtLogin bool
 }
 
 // SIP holds settings shared by all accounts.

@@ -25,7 +25,7 @@ var (
 	rootKeys    = []string{"sip", "audio", "video", "ui", "cti", "api", "account"}
 	sipKeys     = []string{"listen", "user_agent", "allow_direct", "allow_direct_from", "max_ringing"}
 	audioKeys   = []string{"input", "output", "codecs", "ringtone", "record_dir", "record_channels"}
-	uiKeys      = []string{"theme"}
+	uiKeys      = []string{"theme", "tray", "start_at_login"}
 	accountKeys = []string{
 		"name", "display_name", "username", "auth_username", "password",
 		"password_store",

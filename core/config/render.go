@@ -67,7 +67,11 @@ func audioKVs(a Audio) []kv {
 }
 
 func uiKVs(u UI) []kv {
-	return []kv{defKV("theme", u.Theme, DefaultTheme)}
+	return []kv{
+		defKV("theme", u.Theme, DefaultTheme),
+		boolKV("tray", !u.NoTray, true),
+		boolKV("start_at_login", u.StartAtLogin, false),
+	}
 }
 
 func accountKVs(a Account) []kv {

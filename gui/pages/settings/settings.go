@@ -68,6 +68,7 @@ type Page struct {
 	recDir   widget.Editor
 	recCh    widget.Enum
 	theme    widget.Enum
+	login    widget.Bool
 	camera   widget.Enum
 	vidSize  widget.Enum
 	path     widget.Selectable
@@ -151,6 +152,7 @@ func (p *Page) update(gtx layout.Context, e *env.Env) {
 	p.input.Update(gtx)
 	p.output.Update(gtx)
 	p.theme.Update(gtx)
+	p.login.Update(gtx)
 	p.recCh.Update(gtx)
 	p.camera.Update(gtx)
 	p.vidSize.Update(gtx)
@@ -222,6 +224,7 @@ func (p *Page) setForm(s saved) {
 	p.recDir.SetText(s.audio.RecordDir)
 	p.recCh.Value = channelsName(s.audio.RecordChannels)
 	p.theme.Value = themeName(s.ui.Theme)
+	p.login.Value = s.ui.StartAtLogin
 	p.camera.Value = s.video.Camera
 	p.vidSize.Value = videoSizeName(s.video.Size)
 	p.codecs = p.codecs[:0]
@@ -301,6 +304,7 @@ func (p *Page) form(base saved) (config.Audio, config.UI) {
 	if ui.Theme == "light" && base.ui.Theme == "" {
 		ui.Theme = ""
 	}
+	ui.StartAtLogin = p.login.Value
 	return a, ui
 }
 
@@ -316,7 +320,7 @@ func (p *Page) audioDirty(base saved) bool {
 		a.Ringtone != base.audio.Ringtone ||
 		a.RecordDir != base.audio.RecordDir || channelsName(a.RecordChannels) != channelsName(base.audio.RecordChannels) ||
 		!slices.Equal(effectiveCodecs(a.Codecs), effectiveCodecs(base.audio.Codecs)) ||
-		themeName(ui.Theme) != themeName(base.ui.Theme)
+		themeName(ui.Theme) != themeName(base.ui.Theme) || ui.StartAtLogin != base.ui.StartAtLogin
 }
 
 // problem is why the form cannot be applied, or "".
@@ -381,6 +385,7 @@ func (p *Page) items(gtx layout.Context, e *env.Env) []layout.Widget {
 		func(gtx layout.Context) layout.Dimensions { return p.layoutRecording(gtx, th) },
 		func(gtx layout.Context) layout.Dimensions { return p.layoutVideo(gtx, th) },
 		func(gtx layout.Context) layout.Dimensions { return p.layoutTheme(gtx, th) },
+		func(gtx layout.Context) layout.Dimensions { return p.layoutDesktop(gtx, th) },
 	}
 	if base != nil {
 		items = append(items, func(gtx layout.Context) layout.Dimensions { return p.layoutPath(gtx, th, base.path) })
