@@ -10,7 +10,7 @@ import "testing"
 func Skip(t testing.TB, why string) {
 	t.Helper()
 	if Running() {
-		t.Skip("Wine: " + why)
+		t.Skip("not under Wine: " + why)
 	}
 }
 
