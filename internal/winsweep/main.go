@@ -9,7 +9,7 @@
 // run it a second time inside the Linux run (or skip it there): `make
 // test-windows` runs it, and `make test` runs that.
 //
-//	go run ./internal/winsweep [-run REGEXP] [-v] [-short]
+//	go run ./internal/winsweep [-run REGEXP] [-v] [-short] [-count N]
 package main
 
 import (
@@ -38,6 +38,7 @@ type options struct {
 	runJobs    int            // packages under Wine at a time
 	timeout    time.Duration  // one package's run
 	short      bool           // -test.short
+	count      int            // -test.count
 	verbose    bool           // every skipped test and why
 	keep       bool           // keep the work directory (the exes, the prefix)
 	exclusions map[string]string
@@ -52,6 +53,7 @@ func parseOptions(args []string, errOut io.Writer) (options, error) {
 	fs.IntVar(&o.runJobs, "run-jobs", 2, "packages run under Wine at a time")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "a package's run")
 	fs.BoolVar(&o.short, "short", false, "run the tests with -test.short")
+	fs.IntVar(&o.count, "count", 1, "run each test this many times (-test.count), to find a flaky one")
 	fs.BoolVar(&o.verbose, "v", false, "list every skipped test with its reason")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	if err := fs.Parse(args); err != nil {
@@ -67,8 +69,8 @@ func parseOptions(args []string, errOut io.Writer) (options, error) {
 		}
 		o.match = re
 	}
-	if o.buildJobs < 1 || o.runJobs < 1 {
-		return o, fmt.Errorf("winsweep: -build-jobs and -run-jobs must be at least 1")
+	if o.buildJobs < 1 || o.runJobs < 1 || o.count < 1 {
+		return o, fmt.Errorf("winsweep: -build-jobs, -run-jobs and -count must be at least 1")
 	}
 	return o, nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -199,7 +200,7 @@ func exePath(work string, p pkg) string {
 func runTests(ctx context.Context, w *testlab.Wine, o options, work string, oc outcome) outcome {
 	ctx, cancel := context.WithTimeout(ctx, o.timeout+30*time.Second)
 	defer cancel()
-	args := []string{"-test.v=test2json", "-test.timeout=" + o.timeout.String()}
+	args := []string{"-test.v=test2json", "-test.timeout=" + o.timeout.String(), "-test.count=" + strconv.Itoa(o.count)}
 	if o.short {
 		args = append(args, "-test.short")
 	}
