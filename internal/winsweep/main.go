@@ -50,7 +50,7 @@ func parseOptions(args []string, errOut io.Writer) (options, error) {
 	run := fs.String("run", "", "only the packages whose path (relative to the module) matches this regexp")
 	o := options{exclusions: notOnWindows}
 	fs.IntVar(&o.buildJobs, "build-jobs", 2, "test builds at a time")
-	fs.IntVar(&o.runJobs, "run-jobs", 2, "packages run under Wine at a time")
+	fs.IntVar(&o.runJobs, "run-jobs", 1, "packages run under Wine at a time (more make the timing tests miss their marks)")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "a package's run")
 	fs.BoolVar(&o.short, "short", false, "run the tests with -test.short")
 	fs.IntVar(&o.count, "count", 1, "run each test this many times (-test.count), to find a flaky one")

@@ -74,7 +74,7 @@ func sweep(ctx context.Context, o options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// The prefix starts while the first packages build.
+	// The prefix starts while the packages build.
 	type started struct {
 		w   *testlab.Wine
 		err error
@@ -85,36 +85,34 @@ func sweep(ctx context.Context, o options, out io.Writer) error {
 		prefix <- started{w, err}
 	}()
 
-	built := make(chan outcome)
-	go func() {
-		defer close(built)
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, o.buildJobs)
-		for _, p := range pkgs {
-			sem <- struct{}{}
-			wg.Go(func() {
-				defer func() { <-sem }()
-				built <- buildTests(ctx, repo, env, overlay, work, p)
-			})
-		}
-		wg.Wait()
-	}()
+	// All builds first, then the runs: a test that keeps time (audio
+	// pacing, jitter, a conference's mix) fails when a build takes the
+	// CPU from under it, and a cold build takes minutes.
+	builds := make([]outcome, len(pkgs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, o.buildJobs)
+	for i, p := range pkgs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			builds[i] = buildTests(ctx, repo, env, overlay, work, p)
+		})
+	}
+	wg.Wait()
+	fmt.Fprintf(out, "%d test programs built after %v\n", len(builds), time.Since(start).Round(100*time.Millisecond))
 
 	pw := <-prefix
 	if pw.err != nil {
-		for range built {
-		}
 		return fmt.Errorf("winsweep: the Wine prefix: %w", pw.err)
 	}
 	defer pw.w.Close()
-	fmt.Fprintf(out, "Wine prefix ready after %v\n", time.Since(start).Round(100*time.Millisecond))
 
 	done := make(chan outcome)
 	go func() {
 		defer close(done)
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, o.runJobs)
-		for oc := range built {
+		for _, oc := range builds {
 			if oc.err != nil {
 				done <- oc
 				continue
