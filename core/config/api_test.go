@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -10,6 +11,15 @@ import (
 )
 
 func TestCheckAPIListen(t *testing.T) {
+	// An absolute path is the system's: a drive and a backslash on
+	// Windows, where a path from the root of the current drive is not.
+	absSocket := "/run/user/1000/softphone.sock"
+	if runtime.GOOS == "windows" {
+		absSocket = `C:\Users\me\AppData\Local\softphone\api.sock`
+		if err := CheckAPIListen("unix:/tmp/softphone.sock", false, false); err == nil || !strings.Contains(err.Error(), "absolute path") {
+			t.Errorf("CheckAPIListen(%q) = %v, want an error saying absolute path", "unix:/tmp/softphone.sock", err)
+		}
+	}
 	for _, tt := range []struct {
 		listen        string
 		remote, tls   bool
@@ -22,8 +32,8 @@ func TestCheckAPIListen(t *testing.T) {
 		{"[::ffff:127.0.0.1]:8089", false, false, true, ""},
 		{"localhost:8089", false, false, true, ""},
 		{"LocalHost:8089", false, false, true, ""},
-		{"unix:/run/user/1000/softphone.sock", false, false, true, ""},
-		{"/tmp/softphone.sock", false, false, true, ""},
+		{"unix:" + absSocket, false, false, true, ""},
+		{absSocket, false, false, true, ""},
 		{"unix:relative.sock", false, false, false, "absolute path"},
 		{"unix:", false, false, false, "absolute path"},
 		{":8089", false, false, false, "all interfaces"},
@@ -108,13 +118,13 @@ func TestAPIProblems(t *testing.T) {
 			[]want{{2, "api.listen", "AND serve TLS"}}},
 		{"all interfaces", "[api]\nlisten = \":8089\"\n",
 			[]want{{2, "api.listen", "reachable from other machines (all interfaces (no host))"}}},
-		{"cert without key", "[api]\nlisten = \"127.0.0.1:1\"\ntls_cert = \"" + cert + "\"\n",
+		{"cert without key", "[api]\nlisten = \"127.0.0.1:1\"\ntls_cert = " + quote(cert) + "\n",
 			[]want{{1, "api.tls_key", "must be set with tls_cert"}}},
-		{"key without cert", "[api]\ntls_key = \"" + key + "\"\n",
+		{"key without cert", "[api]\ntls_key = " + quote(key) + "\n",
 			[]want{{1, "api.tls_cert", "must be set with tls_key"}}},
-		{"missing file", "[api]\ntls_cert = \"" + filepath.Join(dir, "nope.pem") + "\"\ntls_key = \"" + key + "\"\n",
+		{"missing file", "[api]\ntls_cert = " + quote(filepath.Join(dir, "nope.pem")) + "\ntls_key = " + quote(key) + "\n",
 			[]want{{2, "api.tls_cert", "cannot read certificate file"}}},
-		{"mismatched pair", "[api]\nlisten = \":1\"\nallow_remote = true\ntls_cert = \"" + cert + "\"\ntls_key = \"" + filepath.Join(other, "key.pem") + "\"\n",
+		{"mismatched pair", "[api]\nlisten = \":1\"\nallow_remote = true\ntls_cert = " + quote(cert) + "\ntls_key = " + quote(filepath.Join(other, "key.pem")) + "\n",
 			[]want{{2, "api.listen", "AND serve TLS"}, {4, "api.tls_cert", "does not match"}}},
 		{"allow_remote string", "[api]\nallow_remote = \"yes\"\n",
 			[]want{{2, "api.allow_remote", "must be true or false"}}},

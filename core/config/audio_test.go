@@ -1,9 +1,12 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -105,20 +108,24 @@ func TestRingtone(t *testing.T) {
 	}
 	file := filepath.Join(dir, "config.toml")
 	for _, p := range []string{"ring.wav", filepath.Join(dir, "ring.wav")} {
-		cfg, err := Parse(file, []byte("[audio]\nringtone = \""+p+"\"\n"))
+		cfg, err := Parse(file, []byte("[audio]\nringtone = "+quote(p)+"\n"))
 		if err != nil || cfg.Audio.Ringtone != filepath.Join(dir, "ring.wav") {
 			t.Errorf("ringtone %q: got %v, %v", p, cfg, err)
 		}
 	}
+	missing := filepath.Join(dir, "missing.wav")
+	_, notExist := os.Open(missing) // the system's words for it
 	tests := []struct{ path, msg string }{
-		{"missing.wav", "cannot read ringtone file \"" + filepath.Join(dir, "missing.wav") + "\": no such file or directory"},
+		{"missing.wav", "cannot read ringtone file " + strconv.Quote(missing) + ": " + errors.Unwrap(notExist).Error()},
 		{".", "is not a regular file"},
 	}
-	if os.Geteuid() != 0 {
+	// Mode 0 makes a file unreadable but to root; on Windows it only
+	// makes it read-only (noPermBits).
+	if os.Geteuid() != 0 && runtime.GOOS != "windows" {
 		tests = append(tests, struct{ path, msg string }{"locked.wav", "permission denied"})
 	}
 	for _, tt := range tests {
-		_, err := Parse(file, []byte("[ui]\n[audio]\n\nringtone = \""+tt.path+"\"\n"))
+		_, err := Parse(file, []byte("[ui]\n[audio]\n\nringtone = "+quote(tt.path)+"\n"))
 		if err == nil || !strings.Contains(err.Error(), file+":4: audio.ringtone: ") || !strings.Contains(err.Error(), tt.msg) {
 			t.Errorf("ringtone %q: error %v, want line 4 and %q", tt.path, err, tt.msg)
 		}

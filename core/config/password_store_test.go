@@ -91,9 +91,7 @@ func TestPasswordStoreSaveKeepsPasswordOutOfTheFile(t *testing.T) {
 	if a := got.Accounts[0]; a.PasswordStore != "" || a.Password != "new-"+marker {
 		t.Errorf("back in the file: reloaded %#v", a)
 	}
-	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
-		t.Errorf("mode %v", fi.Mode().Perm())
-	}
+	checkPerm(t, path, 0o600)
 }
 
 // TestPasswordStoreKeepsTURNPasswordOutOfTheFile: a keyring account's

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/sys/windows"
@@ -15,21 +16,34 @@ import (
 // 20 tries, 10 ms doubling to 200 ms, about 3 s in all.
 const replaceTries = 20
 
-// replaceFile puts tmp in path's place in one step (os.Rename is
-// MoveFileEx with MOVEFILE_REPLACE_EXISTING). Windows refuses while
-// another process holds path open without sharing delete (an editor, a
-// virus scanner, the window reading it): "Access denied" or a sharing
-// violation. That passes in a moment, so it is tried again.
+// replaceFile puts tmp in path's place in one step. Windows refuses
+// while another process holds path open without sharing delete (an
+// editor, a virus scanner): "Access denied" or a sharing violation.
+// That passes in a moment, so it is tried again.
 func replaceFile(tmp, path string) error {
 	wait := 10 * time.Millisecond
 	for i := 0; ; i++ {
-		err := os.Rename(tmp, path)
+		err := rename(tmp, path)
 		if err == nil || i == replaceTries-1 || !transient(err) {
 			return err
 		}
 		time.Sleep(wait)
 		wait = min(2*wait, 200*time.Millisecond)
 	}
+}
+
+// rename renames tmp over path, both in one directory. Through os.Root
+// Go asks for POSIX semantics (NTFS since Windows 10 1607) and falls
+// back to a plain replace: with them a reader that shares delete (as
+// readFile does) keeps the old file and does not stop the rename, which
+// os.Rename's MoveFileEx refuses while the reader is open.
+func rename(tmp, path string) error {
+	root, err := os.OpenRoot(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	return root.Rename(filepath.Base(tmp), filepath.Base(path))
 }
 
 // readFile reads path sharing delete with others, so that a save's

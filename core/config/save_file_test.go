@@ -6,10 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/softphone/softphone/internal/wine"
 )
 
 func TestSaveNewFile(t *testing.T) {
@@ -28,9 +31,7 @@ func TestSaveNewFile(t *testing.T) {
 		t.Errorf("Save did not normalize c: %+v", c)
 	}
 	for p, want := range map[string]os.FileMode{dir: 0o700, c.Path: 0o600} {
-		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != want {
-			t.Errorf("%s: mode %v (%v), want %v", p, fi.Mode().Perm(), err, want)
-		}
+		checkPerm(t, p, want)
 	}
 }
 
@@ -52,6 +53,9 @@ func TestSaveNormalizesPaths(t *testing.T) {
 }
 
 func TestSaveMode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip(noPermBits)
+	}
 	path := writeFile(t, t.TempDir(), sample) // 0644
 	c := mustLoad(t, path)
 	if err := c.Save(); err != nil {
@@ -66,6 +70,7 @@ func TestSaveFollowsSymlink(t *testing.T) {
 	dir := t.TempDir()
 	target := writeFile(t, dir, sample)
 	link := filepath.Join(dir, "link.toml")
+	wine.Skip(t, "Wine 8.0 makes a symbolic link that opening does not follow (File not found)")
 	if err := os.Symlink(target, link); err != nil {
 		t.Skip(err)
 	}
@@ -147,7 +152,19 @@ func TestSaveOntoDirectory(t *testing.T) {
 	}
 }
 
-func TestSaveConcurrent(t *testing.T) {
+// TestSaveConcurrent: saves from several goroutines are serialized; the
+// file ends as one of them wrote it, with the user's comments.
+func TestSaveConcurrent(t *testing.T) { saveConcurrently(t, false) }
+
+// TestSaveWhileReading: a reader loading the file while it is saved
+// never sees a partial file, and never stops a save.
+func TestSaveWhileReading(t *testing.T) {
+	wine.Skip(t, "Wine 8.0 refuses to rename over a file another handle holds open, even one that shares delete "+
+		"(Access denied); Windows 10 and later rename over it (POSIX semantics)")
+	saveConcurrently(t, true)
+}
+
+func saveConcurrently(t *testing.T, reading bool) {
 	dir := t.TempDir()
 	path := writeFile(t, dir, sample)
 	base := mustLoad(t, path)
@@ -161,19 +178,21 @@ func TestSaveConcurrent(t *testing.T) {
 	}
 	done := make(chan struct{})
 	var readers sync.WaitGroup
-	readers.Go(func() { // a reader never sees a partial file
-		for {
-			select {
-			case <-done:
-				return
-			default:
+	if reading {
+		readers.Go(func() { // a reader never sees a partial file
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, err := Load(path); err != nil {
+					t.Errorf("Load during Save: %v", err)
+					return
+				}
 			}
-			if _, err := Load(path); err != nil {
-				t.Errorf("Load during Save: %v", err)
-				return
-			}
-		}
-	})
+		})
+	}
 	var wg sync.WaitGroup
 	for _, c := range variants {
 		wg.Go(func() {

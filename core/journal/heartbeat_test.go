@@ -80,10 +80,13 @@ func TestHeartbeatRunsWhileCallsRunAndSetsTheInterruptedEnd(t *testing.T) {
 
 	long := call.Info{ID: "long", Direction: call.Inbound, Remote: call.Party{URI: "sip:b@pbx"}, State: call.Incoming, Started: at}
 	bus.Publish(state.CallEvent{Info: long})
+	reported("long")
+	waitSignal(t, f.starts, "heartbeat start with the next call")
+	// Each event of the call is reported: the tick must come after the
+	// answer's write, which would otherwise overwrite the touch.
 	long.State, long.Answered, long.Codec = call.Connected, at.Add(2*time.Second), "opus"
 	bus.Publish(state.CallEvent{Info: long})
 	reported("long")
-	waitSignal(t, f.starts, "heartbeat start with the next call")
 	f.ticks <- at.Add(9 * time.Second)
 	// Another event after the tick: once it is reported the touch is written.
 	bus.Publish(state.CallEvent{Info: short})

@@ -1,14 +1,11 @@
-//go:build unix
-
 package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
-	"syscall"
 	"testing"
 	"time"
 
@@ -32,8 +29,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// childMidCall records a call that started and was answered, then dies
-// by SIGKILL (nothing runs after: no Close, no deferred function).
+// childMidCall records a call that started and was answered, says so
+// and waits to be killed (SIGKILL; TerminateProcess on Windows): no
+// Close, no deferred function runs.
 func childMidCall(path string) {
 	ctx := context.Background()
 	s, err := Open(ctx, path)
@@ -54,7 +52,7 @@ func childMidCall(path string) {
 	must(m.Answered("opus"))
 	must(s.RecordCall(ctx, m.Info()))
 	must(s.Touch(ctx, time.Now().Add(3*time.Second), "killed"))
-	syscall.Kill(os.Getpid(), syscall.SIGKILL)
+	fmt.Println("ready")
 	select {}
 }
 
@@ -88,10 +86,23 @@ func runChild(t *testing.T, env, path string) *exec.Cmd {
 func TestKillDuringCallLeavesItInterrupted(t *testing.T) {
 	path := t.TempDir() + "/" + FileName
 	cmd := runChild(t, envKillMidCall, path)
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-		t.Fatalf("child did not die by SIGKILL: %v", err)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line := make([]byte, 6)
+	if _, err := io.ReadFull(out, line); err != nil || string(line) != "ready\n" {
+		_ = cmd.Process.Kill()
+		t.Fatalf("child: %q %v", line, err)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); !killed(err) {
+		t.Fatalf("child did not die by our kill: %v", err)
 	}
 	ctx := testCtx(t)
 	s, err := Open(ctx, path)

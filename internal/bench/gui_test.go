@@ -222,7 +222,7 @@ func linphoneOnce(tb testing.TB, env []string, k *testlab.Kamailio) (float64, er
 	before, _ := k.Contacts("carol")
 	cmd := exec.Command("dbus-run-session", "--", "linphone", "--config", rc)
 	cmd.Env = env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	inGroup(cmd)
 	var log strings.Builder
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
@@ -232,12 +232,12 @@ func linphoneOnce(tb testing.TB, env []string, k *testlab.Kamailio) (float64, er
 	go func() { _ = cmd.Wait(); close(done) }()
 	defer func() {
 		if pid, err := childNamed(cmd.Process.Pid, "linphone"); err == nil {
-			_ = syscall.Kill(pid, syscall.SIGTERM)
+			terminate(pid)
 		}
 		select {
 		case <-done:
 		case <-time.After(10 * time.Second):
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // the group we started
+			killGroup(cmd.Process.Pid) // the group we started
 			<-done
 		}
 	}()

@@ -10,11 +10,13 @@ package testlab
 import (
 	"errors"
 	"os"
+	"runtime"
 	"testing"
 )
 
 // Require skips the test under -short: what it needs is a real component, not
-// a unit. Otherwise it fails the test when CI=true and bin is not on PATH
+// a unit; and on Windows, where the tests run under Wine, as what it
+// needs is a Linux program. Otherwise it fails the test when CI=true and bin is not on PATH
 // (CI must run everything), and skips it elsewhere with a hint on the Debian
 // package that provides bin. Besides PATH, the sbin directories are searched
 // (Debian puts kamailio in /usr/sbin, which is not on the PATH of non-root
@@ -23,6 +25,11 @@ func Require(t testing.TB, bin, debianPkg string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("testlab: " + bin + " needs a server; not in -short")
+	}
+	if runtime.GOOS == "windows" {
+		// The Windows build's tests run under Wine on the Linux test
+		// machine, whose programs a Windows process cannot start.
+		t.Skip("testlab: " + bin + " is a program of the Linux test machine (Debian " + debianPkg + "); not run from the Windows build")
 	}
 	if _, err := lookBin(bin); err == nil {
 		return

@@ -41,52 +41,64 @@ func StartWine(t testing.TB, repo string) *Wine {
 	t.Helper()
 	Require(t, "wine", "wine wine64")
 	Require(t, "x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")
-	w := &Wine{Prefix: filepath.Join(t.TempDir(), "prefix")}
+	if err := startAllowed(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), wineInitTimeout)
+	defer cancel()
+	w, err := NewWine(ctx, filepath.Join(t.TempDir(), "prefix"), repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Close)
+	return w
+}
+
+// NewWine makes a private 64-bit prefix at dir (which must not hold
+// one yet) with the stand-in for bcryptprimitives.dll, outside a test:
+// the caller ends it with Close.
+func NewWine(ctx context.Context, dir, repo string) (*Wine, error) {
+	w := &Wine{Prefix: dir}
 	w.env = append(os.Environ(),
 		"WINEPREFIX="+w.Prefix, "WINEARCH=win64", "WINEDEBUG=-all",
 		// No Mono or Gecko prompts; our DLL before Wine's own.
 		"WINEDLLOVERRIDES=mscoree,mshtml=;bcryptprimitives=n,b",
 		"DISPLAY=", "WAYLAND_DISPLAY=")
-	ctx, cancel := context.WithTimeout(context.Background(), wineInitTimeout)
-	defer cancel()
 	// One wineserver for the prefix's life, started with no pipes of
 	// ours: one started by a program would inherit that program's output
 	// and outlive it, and whoever reads the output would wait for it.
-	if err := startAllowed(); err != nil {
-		t.Fatal(err)
-	}
 	if err := os.MkdirAll(w.Prefix, 0o700); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	server := exec.CommandContext(ctx, "wineserver", "-p")
 	server.Env = w.env
 	if err := server.Run(); err != nil {
-		t.Fatalf("testlab: wineserver: %v", err)
+		return nil, fmt.Errorf("testlab: wineserver: %w", err)
 	}
 	if out, err := w.run(ctx, "wineboot", "--init"); err != nil {
-		t.Fatalf("testlab: wineboot: %v\n%s", err, tail(out, 2000))
+		w.Close()
+		return nil, fmt.Errorf("testlab: wineboot: %w\n%s", err, tail(out, 2000))
 	}
 	dll := filepath.Join(w.Prefix, "drive_c", "windows", "system32", "bcryptprimitives.dll")
 	src := filepath.Join(repo, "testdata", "wine")
-	cmd := exec.Command("x86_64-w64-mingw32-gcc", "-shared", "-O2", "-o", dll,
+	cmd := exec.CommandContext(ctx, "x86_64-w64-mingw32-gcc", "-shared", "-O2", "-o", dll,
 		filepath.Join(src, "bcryptprimitives.c"), filepath.Join(src, "bcryptprimitives.def"), "-lbcrypt")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("testlab: the ProcessPrng stand-in: %v\n%s", err, out)
+		w.Close()
+		return nil, fmt.Errorf("testlab: the ProcessPrng stand-in: %w\n%s", err, out)
 	}
-	t.Cleanup(func() {
-		// The prefix's wineserver lingers a few seconds after its last
-		// program: end it so the directory can go.
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_, _ = w.run(ctx, "wineserver", "-k")
-	})
-	return w
+	return w, nil
+}
+
+// Close ends the prefix's wineserver (it lingers a few seconds after its
+// last program), so that the directory can go.
+func (w *Wine) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, _ = w.run(ctx, "wineserver", "-k")
 }
 
 func (w *Wine) run(ctx context.Context, name string, args ...string) (string, error) {
-	if err := startAllowed(); err != nil {
-		return "", err
-	}
 	// Output to a file, not a pipe: wineboot leaves Wine's own services
 	// running with its output, and a pipe would never be done.
 	f, err := os.CreateTemp("", "wine-*.log")
@@ -166,7 +178,7 @@ func buildWindows(repo string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	env, overlay, err := windowsToolchain(repo, dir)
+	env, overlay, err := WindowsToolchain(repo, dir)
 	if err != nil {
 		return "", err
 	}
@@ -184,11 +196,12 @@ func buildWindows(repo string) (string, error) {
 	return dir, nil
 }
 
-// windowsToolchain is how tests cross-build for Windows: the
-// environment of `go build` (mingw, the libopus of `make windows`), and
-// the -overlay file that lets the build run under Wine 8.0 (in dir; the
-// environment's GOFLAGS take the relaxed Gio, gioWineFlags).
-func windowsToolchain(repo, dir string) ([]string, string, error) {
+// WindowsToolchain is how tests cross-build for Windows: the
+// environment of `go build` and `go test -c` (mingw, the libopus of
+// `make windows`), and the -overlay file that lets the build run under
+// Wine 8.0 (in dir; the environment's GOFLAGS take the relaxed Gio,
+// gioWineFlags).
+func WindowsToolchain(repo, dir string) ([]string, string, error) {
 	opus := filepath.Join(repo, "build", "windows", "opus")
 	if out, err := exec.Command(filepath.Join(repo, "deploy", "windows", "opus.sh"), opus).CombinedOutput(); err != nil {
 		return nil, "", fmt.Errorf("opus.sh: %v\n%s", err, out)

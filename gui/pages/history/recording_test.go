@@ -2,6 +2,7 @@ package history
 
 import (
 	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,10 +12,17 @@ import (
 	"github.com/softphone/softphone/gui/internal/guitest"
 )
 
+// recording is where the second entry's recording is, in the system's
+// own path syntax, and its folder.
+var (
+	recording   = filepath.FromSlash("/home/alice/Recordings/2025-03-14 14-59 1.wav")
+	recordingIn = filepath.FromSlash("/home/alice/Recordings")
+)
+
 // recorded is the history with the second entry recorded.
 func recorded() []core.HistoryEntry {
 	cs := calls(4)
-	cs[1].Recording = "/home/alice/Recordings/2025-03-14 14-59 1.wav"
+	cs[1].Recording = recording
 	return cs
 }
 
@@ -45,15 +53,15 @@ func TestHistoryShowsTheRecording(t *testing.T) {
 	}
 
 	h.ClickPrefix("Recorded: show the recording of this call")
-	if !h.HasPrefix("Recording: /home/alice/Recordings/2025-03-14 14-59 1.wav") {
+	if !h.HasPrefix("Recording: " + recording) {
 		t.Fatalf("no path: %q", h.Texts())
 	}
 	h.ClickPrefix("Open the folder of the recording")
-	if !slices.Equal(opened, []string{"/home/alice/Recordings"}) {
+	if !slices.Equal(opened, []string{recordingIn}) {
 		t.Fatalf("opened %q", opened)
 	}
 	h.ClickPrefix("Copy the recording's path")
-	if mime, data, ok := h.Router.WriteClipboard(); !ok || string(data) != "/home/alice/Recordings/2025-03-14 14-59 1.wav" {
+	if mime, data, ok := h.Router.WriteClipboard(); !ok || string(data) != recording {
 		t.Fatalf("clipboard %q %q %v", mime, data, ok)
 	}
 	// The call back still works from the row, and no call was placed by
