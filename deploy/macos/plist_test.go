@@ -192,6 +192,9 @@ func TestDecodePlistRejectsMalformedLists(t *testing.T) {
 
 // infoPlist is the template as app.sh fills it in.
 func infoPlist(t *testing.T) string {
+	if runtime.GOOS == "windows" {
+		t.Skip("app.sh is a shell script of the Mac build; Windows has no shell to run it")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "./app.sh", "plist", "1.2.3", "com.example.softphone").Output()

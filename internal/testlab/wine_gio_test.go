@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -14,6 +15,9 @@ import (
 // both checks found and gone, the file still Go; and a file without them
 // is refused rather than copied unchanged.
 func TestRelaxGio(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil && runtime.GOOS == "windows" {
+		t.Skip("the Windows sweep runs the tests under Wine, without Go to find Gio with")
+	}
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "gioui.org").Output()
 	if err != nil {
 		t.Fatalf("go list -m gioui.org: %v", err)

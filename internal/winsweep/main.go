@@ -25,6 +25,11 @@ import (
 )
 
 func main() {
+	// Wine makes a file's access list from its Unix mode: with umask 077
+	// the files the tests create are the user's alone, as a Windows
+	// profile's are, and the checks of private files (the API token) see
+	// what they would on Windows.
+	privateFiles()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdout)
 	stop()

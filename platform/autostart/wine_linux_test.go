@@ -4,8 +4,6 @@ package autostart
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,12 +24,7 @@ func TestRunKeyUnderWine(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := testlab.StartWine(t, repo)
-	exe := filepath.Join(t.TempDir(), "autostart.test.exe")
-	build := exec.Command("go", "test", "-c", "-o", exe, ".")
-	build.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("cross-build the tests: %v\n%s", err, out)
-	}
+	exe := testlab.BuildWindowsTests(t, repo, ".")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	run := w.Command(ctx, []string{"SOFTPHONE_TEST_REAL_RUN_KEY=1"}, exe, "-test.run", "^(TestRunKey|TestCommandLine)$", "-test.v")

@@ -10,7 +10,6 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -33,18 +32,13 @@ func TestBalloonUnderWine(t *testing.T) {
 	}
 	w := testlab.StartWine(t, repo)
 	display := testlab.StartXvfb(t, 200)
-	exe := filepath.Join(t.TempDir(), "notify.test.exe")
-	build := exec.Command("go", "test", "-c", "-o", exe, ".")
-	build.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the Windows test: %v\n%s", err, out)
-	}
+	exe := testlab.BuildWindowsTests(t, repo, ".")
 	before := topWindows(t, display)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := w.Command(ctx, []string{"DISPLAY=" + display, driverEnv + "=1"}, exe,
-		"-test.run", "^TestBalloonForTheLinuxDriver$", "-test.v")
+		"-test.run", "^TestBalloon$", "-test.v")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

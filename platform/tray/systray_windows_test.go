@@ -18,6 +18,7 @@ import (
 	"github.com/softphone/softphone/core/account"
 	"github.com/softphone/softphone/core/call"
 	"github.com/softphone/softphone/core/state"
+	"github.com/softphone/softphone/internal/wine"
 )
 
 // syncBuffer is what the tray library logs.
@@ -39,6 +40,9 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // sent to its window (as the shell sends a click) reaches the phone,
 // and it goes away within 2 s.
 func TestSystrayWindows(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		wine.Skip(t, "Wine has no notification area without an X display; TestSystrayUnderWine runs this on Xvfb")
+	}
 	var logged syncBuffer
 	log.SetOutput(&logged) // the library reports its failures there
 	defer log.SetOutput(os.Stderr)

@@ -28,18 +28,8 @@ func TestSystrayUnderWine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opus := filepath.Join(repo, "build", "windows", "opus")
-	if out, err := exec.Command(filepath.Join(repo, "deploy", "windows", "opus.sh"), opus).CombinedOutput(); err != nil {
-		t.Fatalf("opus.sh: %v\n%s", err, out)
-	}
 	w := testlab.StartWine(t, repo)
-	exe := filepath.Join(t.TempDir(), "tray.test.exe")
-	build := exec.Command("go", "test", "-c", "-tags", "nolibopusfile", "-o", exe, ".")
-	build.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=1", "CC=x86_64-w64-mingw32-gcc",
-		"CGO_CFLAGS=-w", "PKG_CONFIG_LIBDIR="+filepath.Join(opus, "lib", "pkgconfig"))
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("cross-build the tests: %v\n%s", err, out)
-	}
+	exe := testlab.BuildWindowsTests(t, repo, ".")
 	display := testlab.StartXvfb(t, 95)
 	// The prefix's desktop process started with no display: end it, so
 	// the next one starts on Xvfb.
