@@ -24,7 +24,9 @@ import (
 //     delete: the test builds get copies of those two files through
 //     -overlay that let the two errors pass (netOverlay);
 //   - Gio's window gives up on Wine's stubbed touch and pointer calls:
-//     the test builds use a copy of Gio that goes on (wine_gio.go).
+//     the test builds use a copy of Gio that goes on (wine_gio.go);
+//   - a window opened while wineboot's displayless desktop lingers is
+//     refused: StartWine waits for that desktop to go (wine_desktop.go).
 
 // Wine is a private 64-bit Wine prefix made for one test.
 type Wine struct {
@@ -72,6 +74,11 @@ func StartWine(t testing.TB, repo string) *Wine {
 		filepath.Join(src, "bcryptprimitives.c"), filepath.Join(src, "bcryptprimitives.def"), "-lbcrypt")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("testlab: the ProcessPrng stand-in: %v\n%s", err, out)
+	}
+	if d, err := waitBootDesktop(ctx, w.Prefix); err != nil {
+		t.Fatal(err)
+	} else {
+		t.Logf("wineboot's desktop gone %v after the prefix was made", d.Round(time.Millisecond))
 	}
 	t.Cleanup(func() {
 		// The prefix's wineserver lingers a few seconds after its last
