@@ -34,7 +34,7 @@ const (
 	// more than 20.
 	wineStateMaxDiff = 20
 	// A key has shown its effect when more pixels than this changed: the
-	// caret's blink changes about 30, a focus ring moving several hundred.
+	// caret's blink changes about 30, each step of the route 2300 or more.
 	wineKeyMinDiff = 100
 )
 

@@ -10,7 +10,7 @@ import (
 )
 
 // wineboot runs with no display, and the desktop it starts (explorer.exe
-// /desktop) outlives it by about 5 s. A program that opens a window on a
+// /desktop) outlives it by a few seconds (up to 5.5 s seen). A program that opens a window on a
 // display while that desktop is still there is refused its window by Wine
 // 8.0: CreateWindowEx returns NULL with no error (seen within about 1 s
 // of wineboot; Gio's window then panics). Once it has gone, the first
