@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gioui.org/app"
+	"gioui.org/io/event"
 	"gioui.org/io/system"
 	"gioui.org/op"
 	"gioui.org/text"
@@ -114,7 +115,11 @@ func Run(ctx context.Context, p core.Phone, o Options) error {
 	}
 	var ops op.Ops
 	for {
-		switch e := w.Event().(type) {
+		ev, err := windowEvent(w.Event)
+		if err != nil {
+			return err
+		}
+		switch e := ev.(type) {
 		case app.DestroyEvent:
 			return e.Err
 		case app.ConfigEvent:
@@ -139,6 +144,26 @@ func Run(ctx context.Context, p core.Phone, o Options) error {
 			}
 		}
 	}
+}
+
+// giosInitPanic is what Gio's Window.Event panics with when the system
+// refused to make the window and the DestroyEvent carrying the reason has
+// not arrived yet (it is sent after Event was let go on).
+const giosInitPanic = "window initialization failed without a DestroyEvent"
+
+// windowEvent is next() (the window's Event), with Gio's panic for a
+// window that could not be made returned as an error: the program then
+// says so and exits instead of crashing. Any other panic goes on.
+func windowEvent(next func() event.Event) (e event.Event, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if s, ok := r.(string); !ok || s != giosInitPanic {
+				panic(r)
+			}
+			err = errors.New("the system did not make the window")
+		}
+	}()
+	return next(), nil
 }
 
 // announce notifies an incoming call when the window is in the background.

@@ -33,6 +33,9 @@ const (
 	// failed registration changes about 2000, and any other word there
 	// more than 20.
 	wineStateMaxDiff = 20
+	// A key has shown its effect when more pixels than this changed: the
+	// caret's blink changes about 30, each step of the route 2300 or more.
+	wineKeyMinDiff = 100
 )
 
 // wineScreen is a state of the window and its reference picture, less
@@ -105,16 +108,16 @@ func TestWindowUnderWine(t *testing.T) {
 		}
 	}
 
-	waitScreen(t, ctx, win, wineDialpad)
+	pad := waitScreen(t, ctx, win, wineDialpad)
 	// The keyboard goes round the controls in the order they are drawn:
 	// back from the number field over the alice chip, voicemail, do not
 	// disturb and Settings to Accounts.
-	keys("shift+Tab", "shift+Tab", "shift+Tab", "shift+Tab", "shift+Tab", "space")
+	stepKeys(t, ctx, win, pad, "shift+Tab", "shift+Tab", "shift+Tab", "shift+Tab", "shift+Tab", "space")
 	acc := waitScreen(t, ctx, win, wineAccounts)
 	if n := regionDiff(t, acc, wineAccounts, wineRegLine); n > wineStateMaxDiff {
 		t.Fatalf("the registration line differs from the reference in %d pixels (at most %d): not \"Registered\"?", n, wineStateMaxDiff)
 	}
-	keys("shift+Tab", "shift+Tab", "shift+Tab", "shift+Tab", "space") // Settings … Dialpad
+	stepKeys(t, ctx, win, acc, "shift+Tab", "shift+Tab", "shift+Tab", "shift+Tab", "space") // Messages … Dialpad
 	waitScreen(t, ctx, win, wineDialpad)
 
 	dialed := time.Now()
@@ -220,6 +223,63 @@ func (ev *wineEvents) wait(what string, d time.Duration, kind string, want map[s
 		case <-deadline:
 			ev.t.Fatalf("no %s within %v", what, d)
 		}
+	}
+}
+
+// stepKeys presses each key (xdotool's names) once the window has drawn
+// the one before: Gio's window takes a Tab for handled, and does not move
+// the focus, while the focus events of the last move wait for a frame,
+// and llvmpipe on a loaded machine draws far slower than xdotool types.
+// from is the window's picture before the first key; stepKeys returns
+// the picture after the last. A key without a visible effect fails, named.
+func stepKeys(t *testing.T, ctx context.Context, win *testlab.XWindow, from *image.RGBA, keys ...string) *image.RGBA {
+	t.Helper()
+	start := time.Now()
+	changed := make([]int, len(keys))
+	for i, k := range keys {
+		if _, err := win.Xdotool(ctx, "key", k); err != nil {
+			t.Fatal(err)
+		}
+		next := waitChange(t, ctx, win, from, fmt.Sprintf("key %d of %v (%s)", i+1, keys, k))
+		changed[i], _ = testlab.CompareImages(from, next, winePixelTolerance)
+		from = next
+	}
+	t.Logf("%v: %v, each key's effect drawn before the next; pixels changed %v", keys, time.Since(start), changed)
+	return from
+}
+
+// waitChange takes pictures of the window until one differs from before
+// in more than wineKeyMinDiff pixels and the next is the same (the frame
+// is whole), and returns it; after 10 s it fails with what, keeping the
+// last picture.
+func waitChange(t *testing.T, ctx context.Context, win *testlab.XWindow, before *image.RGBA, what string) *image.RGBA {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	var changed *image.RGBA
+	for {
+		img, err := win.Grab(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := testlab.CompareImages(before, img, winePixelTolerance)
+		switch {
+		case n < 0:
+			t.Fatalf("%s: the window changed size from %v to %v", what, before.Bounds().Size(), img.Bounds().Size())
+		case n <= wineKeyMinDiff:
+			changed = nil
+		case changed != nil:
+			if m, _ := testlab.CompareImages(changed, img, winePixelTolerance); m <= wineKeyMinDiff {
+				return img
+			}
+			changed = img
+		default:
+			changed = img
+		}
+		if time.Now().After(deadline) {
+			got := keepPicture(t, "wine-nochange.png", img)
+			t.Fatalf("%s: the window did not change within 10 s (%d pixels differ, more than %d wanted); got %s", what, n, wineKeyMinDiff, got)
+		}
+		time.Sleep(100 * time.Millisecond) // the next picture; the deadline bounds the wait
 	}
 }
 

@@ -24,7 +24,9 @@ import (
 //     delete: the test builds get copies of those two files through
 //     -overlay that let the two errors pass (netOverlay);
 //   - Gio's window gives up on Wine's stubbed touch and pointer calls:
-//     the test builds use a copy of Gio that goes on (wine_gio.go).
+//     the test builds use a copy of Gio that goes on (wine_gio.go);
+//   - a window opened while wineboot's displayless desktop lingers is
+//     refused: StartWine waits for that desktop to go (wine_desktop.go).
 
 // Wine is a private 64-bit Wine prefix made for one test.
 type Wine struct {
@@ -86,6 +88,12 @@ func NewWine(ctx context.Context, dir, repo string) (*Wine, error) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("testlab: the ProcessPrng stand-in: %w\n%s", err, out)
+	}
+	// A window opened while wineboot's displayless desktop still runs is
+	// refused: wait for that desktop to go (waitBootDesktop).
+	if _, err := waitBootDesktop(ctx, w.Prefix); err != nil {
+		w.Close()
+		return nil, err
 	}
 	return w, nil
 }
