@@ -23,6 +23,7 @@ import (
 	"github.com/softphone/softphone/core"
 	"github.com/softphone/softphone/gui/internal/guitest"
 	"github.com/softphone/softphone/gui/theme"
+	"github.com/softphone/softphone/internal/testlab"
 )
 
 var update = flag.Bool("update", false, "rewrite the reference screenshots in testdata/screens")
@@ -254,39 +255,10 @@ func checkScreen(t *testing.T, name string, img *image.RGBA) {
 }
 
 // compareImages counts the pixels of got that differ from want by more than
-// pixelTolerance in a channel, and draws them in red over a faded got. It
-// returns -1 when the sizes differ.
+// pixelTolerance in a channel (testlab.CompareImages, which the Wine
+// window test shares), with the differences drawn in red.
 func compareImages(want image.Image, got *image.RGBA) (int, *image.RGBA) {
-	b := got.Bounds()
-	if want.Bounds().Size() != b.Size() {
-		return -1, nil
-	}
-	wb := want.Bounds()
-	diff := image.NewRGBA(b)
-	n := 0
-	for y := 0; y < b.Dy(); y++ {
-		for x := 0; x < b.Dx(); x++ {
-			g := got.RGBAAt(b.Min.X+x, b.Min.Y+y)
-			wr, wg, wbl, wa := want.At(wb.Min.X+x, wb.Min.Y+y).RGBA()
-			w := color.RGBA{uint8(wr >> 8), uint8(wg >> 8), uint8(wbl >> 8), uint8(wa >> 8)}
-			if chanDiff(g.R, w.R) > pixelTolerance || chanDiff(g.G, w.G) > pixelTolerance ||
-				chanDiff(g.B, w.B) > pixelTolerance || chanDiff(g.A, w.A) > pixelTolerance {
-				n++
-				diff.SetRGBA(x, y, color.RGBA{R: 0xFF, A: 0xFF})
-				continue
-			}
-			l := uint8((int(g.R) + int(g.G) + int(g.B)) / 3 / 4)
-			diff.SetRGBA(x, y, color.RGBA{R: 0xC0 + l, G: 0xC0 + l, B: 0xC0 + l, A: 0xFF})
-		}
-	}
-	return n, diff
-}
-
-func chanDiff(a, b uint8) int {
-	if a > b {
-		return int(a - b)
-	}
-	return int(b - a)
+	return testlab.CompareImages(want, got, pixelTolerance)
 }
 
 // writePNG writes img; the references are compressed harder (they are

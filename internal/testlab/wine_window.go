@@ -89,8 +89,10 @@ func CompareImages(want, got image.Image, tol int) (int, *image.RGBA) {
 	n := 0
 	for y := 0; y < gb.Dy(); y++ {
 		for x := 0; x < gb.Dx(); x++ {
-			g := color.NRGBAModel.Convert(got.At(gb.Min.X+x, gb.Min.Y+y)).(color.NRGBA)
-			w := color.NRGBAModel.Convert(want.At(wb.Min.X+x, wb.Min.Y+y)).(color.NRGBA)
+			// Premultiplied, as drawn: a faint translucent pixel
+			// differs by what it adds to the picture.
+			g := color.RGBAModel.Convert(got.At(gb.Min.X+x, gb.Min.Y+y)).(color.RGBA)
+			w := color.RGBAModel.Convert(want.At(wb.Min.X+x, wb.Min.Y+y)).(color.RGBA)
 			if absDiff(g.R, w.R) > tol || absDiff(g.G, w.G) > tol || absDiff(g.B, w.B) > tol || absDiff(g.A, w.A) > tol {
 				n++
 				diff.SetRGBA(x, y, color.RGBA{R: 0xFF, A: 0xFF})
