@@ -118,6 +118,7 @@ type Desktop struct {
 	done  chan struct{} // closed when the window's thread has ended
 	added bool          // the icon is in the notification area
 	timer *time.Timer   // removes the icon when the balloon is over
+	gen   uint64        // the latest balloon's number, for its timer
 }
 
 // New returns a notifier; its window is made when first needed.
@@ -213,16 +214,20 @@ func (d *Desktop) Notify(title, body string) error {
 	if d.timer != nil {
 		d.timer.Stop()
 	}
-	d.timer = time.AfterFunc(shown, d.remove)
+	d.gen++
+	gen := d.gen
+	d.timer = time.AfterFunc(shown, func() { d.expire(gen) })
 	return nil
 }
 
-// remove takes the icon out of the notification area (the balloon's
-// timer).
-func (d *Desktop) remove() {
+// expire takes the icon out of the notification area when balloon gen
+// is over, unless a newer one has replaced it meanwhile.
+func (d *Desktop) expire(gen uint64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.removeLocked()
+	if gen == d.gen {
+		d.removeLocked()
+	}
 }
 
 // removeLocked is remove with d.mu held.
