@@ -230,7 +230,7 @@ func (d *Desktop) expire(gen uint64) {
 	}
 }
 
-// removeLocked is remove with d.mu held.
+// removeLocked takes the icon out of the notification area; d.mu is held.
 func (d *Desktop) removeLocked() {
 	if d.timer != nil {
 		d.timer.Stop()
