@@ -3,13 +3,11 @@
 package config
 
 import (
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
 
-	"golang.org/x/sys/windows"
+	"github.com/softphone/softphone/internal/userfile"
 )
 
 // replaceTries bounds how long replaceFile waits for a reader to let go:
@@ -46,42 +44,9 @@ func rename(tmp, path string) error {
 	return root.Rename(filepath.Base(tmp), filepath.Base(path))
 }
 
-// readFile reads path sharing delete with others, so that a save's
-// replace (a rename over it) can go ahead while the file is being read:
-// os.ReadFile's handle does not share delete, and every save would wait
-// for every reader. A sharing violation from another program's handle
-// is waited out as replaceFile does.
-func readFile(path string) ([]byte, error) {
-	wait := 10 * time.Millisecond
-	for i := 0; ; i++ {
-		b, err := readShared(path)
-		if err == nil || i == replaceTries-1 || !transient(err) {
-			return b, err
-		}
-		time.Sleep(wait)
-		wait = min(2*wait, 200*time.Millisecond)
-	}
-}
-
-func readShared(path string) ([]byte, error) {
-	p, err := windows.UTF16PtrFromString(path)
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
-	}
-	h, err := windows.CreateFile(p, windows.GENERIC_READ,
-		windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
-		nil, windows.OPEN_EXISTING, windows.FILE_ATTRIBUTE_NORMAL, 0)
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
-	}
-	f := os.NewFile(uintptr(h), path)
-	defer f.Close()
-	return io.ReadAll(f)
-}
+// readFile reads path sharing delete with others (userfile.ReadFile),
+// so that a save's replace can go ahead while the file is read.
+func readFile(path string) ([]byte, error) { return userfile.ReadFile(path) }
 
 // transient says whether err is another process holding the file.
-func transient(err error) bool {
-	return errors.Is(err, windows.ERROR_ACCESS_DENIED) ||
-		errors.Is(err, windows.ERROR_SHARING_VIOLATION) ||
-		errors.Is(err, windows.ERROR_LOCK_VIOLATION)
-}
+func transient(err error) bool { return userfile.Busy(err) }

@@ -28,7 +28,7 @@ func TokenPath(cfgPath string) string {
 // LoadToken reads the token at path; fs.ErrNotExist (wrapped) when there
 // is none yet.
 func LoadToken(path string) (string, error) {
-	b, err := os.ReadFile(path)
+	b, err := userfile.ReadFile(path) // shares delete with a creator removing its temporary link
 	if err != nil {
 		return "", fmt.Errorf("api: token: %w", err)
 	}
@@ -43,8 +43,9 @@ func LoadToken(path string) (string, error) {
 }
 
 // LoadOrCreateToken reads the token at path, first writing a new random
-// one there (mode 0600) when there is none. Two processes racing to
-// create it read the same one: the file is created exclusively.
+// one there (private to the user) when there is none. Two processes
+// racing to create it read the same one: the token is written whole to a
+// temporary file and linked into place, which fails if another was first.
 func LoadOrCreateToken(path string) (string, error) {
 	tok, err := LoadToken(path)
 	if !errors.Is(err, fs.ErrNotExist) {
@@ -53,27 +54,39 @@ func LoadOrCreateToken(path string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", fmt.Errorf("api: token: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return LoadToken(path)
-	}
+	tok = NewToken()
+	tmp, err := writePrivate(filepath.Dir(path), tok+"\n")
 	if err != nil {
 		return "", fmt.Errorf("api: token: %w", err)
 	}
-	tok = NewToken()
-	// Private before the token is in it, wherever the file lives.
-	werr := userfile.Restrict(path)
-	if werr == nil {
-		_, werr = f.WriteString(tok + "\n")
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		os.Remove(path)
-		return "", fmt.Errorf("api: token: %w", werr)
+	defer os.Remove(tmp)
+	if err := os.Link(tmp, path); errors.Is(err, fs.ErrExist) {
+		return LoadToken(path)
+	} else if err != nil {
+		return "", fmt.Errorf("api: token: %w", err)
 	}
 	return tok, nil
+}
+
+// writePrivate writes body to a new temporary file in dir that only the
+// user may read, and returns its name.
+func writePrivate(dir, body string) (string, error) {
+	f, err := os.CreateTemp(dir, ".api-token-*")
+	if err != nil {
+		return "", err
+	}
+	err = userfile.Restrict(f.Name())
+	if err == nil {
+		_, err = f.WriteString(body)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
 }
 
 // NewToken is a fresh random token (URL-safe base64, 43 characters).
