@@ -31,11 +31,15 @@ func TestSystrayUnderWine(t *testing.T) {
 	w := testlab.StartWine(t, repo)
 	exe := testlab.BuildWindowsTests(t, repo, ".")
 	display := testlab.StartXvfb(t, 95)
-	// The prefix's desktop process started with no display: end it, so
-	// the next one starts on Xvfb.
-	kill := exec.Command("wineserver", "-k")
-	kill.Env = append(os.Environ(), "WINEPREFIX="+w.Prefix)
-	_ = kill.Run()
+	// End the prefix's server, and with it what Wine started without a
+	// display, so that the shell the tray needs starts on Xvfb; and wait
+	// until it is gone: a program started meanwhile joins the dying
+	// server and is killed with it.
+	for _, arg := range []string{"-k", "-w"} {
+		server := exec.Command("wineserver", arg)
+		server.Env = append(os.Environ(), "WINEPREFIX="+w.Prefix)
+		_ = server.Run()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	out, err := w.Command(ctx, []string{"DISPLAY=" + display}, exe, "-test.run", "^TestSystrayWindows$", "-test.v", "-test.timeout", "60s").CombinedOutput()
