@@ -133,7 +133,8 @@ test-windows:
 	CI=$${CI:-} $(GO) run ./internal/winsweep $(WINSWEEP_FLAGS)
 
 # fuzz runs every fuzz target of the tree for FUZZTIME on fresh inputs (its
-# checked-in corpus already ran as tests above), two targets at a time.
+# checked-in corpus already ran as tests above), two targets at a time;
+# build/ holds copies of other modules (the Wine tests' Gio), not ours.
 # FUZZTIME is a count of inputs, not a duration: Go 1.26's fuzz coordinator
 # can report a clean end of a timed run as "context deadline exceeded" on a
 # loaded machine (go.dev/issue/75804), and a count has no deadline to race.
@@ -141,7 +142,7 @@ test-windows:
 #   go test -run '^$$' -fuzz '^FuzzHandleRequest$$' -fuzztime 10m ./core/sip
 FUZZTIME ?= 20000x
 fuzz:
-	@grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u | while read d; do \
+	@grep -rl --include='*_test.go' --exclude-dir=build --exclude-dir=.git '^func Fuzz' . | xargs -n1 dirname | sort -u | while read d; do \
 	  for f in $$(grep -h '^func Fuzz' $$d/*_test.go | sed 's/^func \(Fuzz[A-Za-z0-9_]*\).*/\1/' | sort -u); do \
 	    echo "$$d $$f"; \
 	  done; \
